@@ -1,0 +1,771 @@
+//! Configuration as the user typed it, and its validation (F2, R2).
+//!
+//! [`RawConfig`] holds the form's strings; [`RunConfig::from_raw`] turns them into typed
+//! values or returns one specific, human message per bad field, so the UI can show each
+//! next to its field and start nothing. Problems that do not stop a run (a template that is
+//! not JSON, a missing token) come back as notices inside the config.
+
+use crate::heartbeat::HeartbeatConfig;
+use crate::reconnect::ReconnectPolicy;
+use crate::template::Template;
+use crate::thresholds::Thresholds;
+use crate::url::Endpoint;
+use crate::Millis;
+
+/// Most sessions the UI accepts (Chromium caps a profile at about 255 sockets).
+pub const MAX_SESSIONS: u32 = 200;
+
+/// How the token reaches the server. Browsers cannot set headers on a WebSocket, so there
+/// is deliberately no header mode.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum AuthMode {
+    /// In the URL: through `{token}`, or appended as `?token=…`.
+    #[default]
+    Query,
+    /// Offered as a `Sec-WebSocket-Protocol` value.
+    Subprotocol,
+    /// `{"type":"auth","token":…}` sent on open, answered by `auth_success` / `auth_error`.
+    FirstMessage,
+    /// The browser sends the app's cookies; nothing to add.
+    Cookie,
+}
+
+impl AuthMode {
+    /// Every mode, in display order.
+    pub const ALL: [AuthMode; 4] = [AuthMode::Query, AuthMode::Subprotocol, AuthMode::FirstMessage, AuthMode::Cookie];
+
+    /// Stable name (form values, CSS, persisted config).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AuthMode::Query => "query",
+            AuthMode::Subprotocol => "subprotocol",
+            AuthMode::FirstMessage => "first-message",
+            AuthMode::Cookie => "cookie",
+        }
+    }
+
+    /// Human label.
+    pub fn label(self) -> &'static str {
+        match self {
+            AuthMode::Query => "Query parameter",
+            AuthMode::Subprotocol => "Subprotocol (Sec-WebSocket-Protocol)",
+            AuthMode::FirstMessage => "First message",
+            AuthMode::Cookie => "Cookie",
+        }
+    }
+
+    /// Parses [`AuthMode::as_str`] output.
+    pub fn parse(s: &str) -> Option<AuthMode> {
+        AuthMode::ALL.into_iter().find(|m| m.as_str() == s)
+    }
+}
+
+/// A configuration field, named as the form's `data-testid`s where one exists.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+#[allow(missing_docs)]
+pub enum Field {
+    Endpoint,
+    UserId,
+    Token,
+    AuthMode,
+    Sessions,
+    SendInterval,
+    MessageTemplate,
+    CorrelationPointer,
+    ReplyTimeout,
+    DuplicateWindow,
+    HeartbeatInterval,
+    HeartbeatTimeout,
+    PingTemplate,
+    PongType,
+    ConnectTimeout,
+    ReconnectSchedule,
+    MaxAttempts,
+    NoRetryCodes,
+    TryLaterCodes,
+    QueueCapacity,
+    LogCapacity,
+    Thresholds,
+}
+
+impl Field {
+    /// Stable name, equal to the field's `data-testid` where the automation interface has one.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Field::Endpoint => "endpoint-url",
+            Field::UserId => "user-id",
+            Field::Token => "token",
+            Field::AuthMode => "auth-mode",
+            Field::Sessions => "session-count",
+            Field::SendInterval => "send-interval",
+            Field::MessageTemplate => "message-template",
+            Field::CorrelationPointer => "correlation-pointer",
+            Field::ReplyTimeout => "reply-timeout",
+            Field::DuplicateWindow => "duplicate-window",
+            Field::HeartbeatInterval => "heartbeat-interval",
+            Field::HeartbeatTimeout => "heartbeat-timeout",
+            Field::PingTemplate => "ping-template",
+            Field::PongType => "pong-type",
+            Field::ConnectTimeout => "connect-timeout",
+            Field::ReconnectSchedule => "reconnect-schedule",
+            Field::MaxAttempts => "max-attempts",
+            Field::NoRetryCodes => "no-retry-codes",
+            Field::TryLaterCodes => "try-later-codes",
+            Field::QueueCapacity => "queue-capacity",
+            Field::LogCapacity => "log-capacity",
+            Field::Thresholds => "thresholds",
+        }
+    }
+}
+
+/// A message about one field: an error (nothing starts) or a notice (the run may start).
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct FieldError {
+    /// The field.
+    pub field: Field,
+    /// A sentence for the user; never contains the token.
+    pub message: String,
+}
+
+impl FieldError {
+    fn new(field: Field, message: impl Into<String>) -> Self {
+        Self { field, message: message.into() }
+    }
+}
+
+/// The default message template: the default protocol's `message`.
+pub const DEFAULT_TEMPLATE: &str =
+    r#"{"type":"message","id":"{{id}}","seq":{{seq}},"session":{{session}},"ts":{{ts}},"text":"hello"}"#;
+
+/// The default ping.
+pub const DEFAULT_PING: &str = r#"{"type":"ping","id":"{{id}}"}"#;
+
+/// The form, as typed. `Default` is the SPEC's defaults, pointing at the test backend that
+/// served the page (`/ws`, open, no auth). Serialisable for F15 — without the token, which
+/// is never persisted.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+pub struct RawConfig {
+    /// URL template with `{user_id}`, `{token}`, `{session}` (default `/ws`).
+    pub endpoint: String,
+    /// Fills `{user_id}` (default empty).
+    pub user_id: String,
+    /// The token (default empty). Never serialised.
+    #[serde(skip)]
+    pub token: String,
+    /// How the token is sent (default query).
+    pub auth_mode: AuthMode,
+    /// Number of sessions, 1–200 (default "5").
+    pub sessions: String,
+    /// Whether each session sends automatically (default true).
+    pub auto_send: bool,
+    /// Automatic send interval in ms, 10–60000 (default "8000").
+    pub send_interval_ms: String,
+    /// Message template (default [`DEFAULT_TEMPLATE`]).
+    pub message_template: String,
+    /// Send messages as binary frames (default false).
+    pub binary: bool,
+    /// JSON pointer to the reply's correlation id (default "/id").
+    pub correlation_pointer: String,
+    /// Reply timeout in ms (default "10000").
+    pub reply_timeout_ms: String,
+    /// Duplicate detection window in ms (default "5000").
+    pub duplicate_window_ms: String,
+    /// Application heartbeat on/off (default on).
+    pub heartbeat_enabled: bool,
+    /// Ping interval in ms (default "20000").
+    pub heartbeat_interval_ms: String,
+    /// Pong timeout in ms (default "10000").
+    pub heartbeat_timeout_ms: String,
+    /// Ping template (default [`DEFAULT_PING`]).
+    pub ping_template: String,
+    /// The `type` of a pong (default "pong").
+    pub pong_type: String,
+    /// Connect timeout in ms (default "10000").
+    pub connect_timeout_ms: String,
+    /// Reconnect on drops (default on).
+    pub reconnect_enabled: bool,
+    /// Backoff schedule in seconds, comma-separated (default "1,2,4,8,16").
+    pub reconnect_schedule_s: String,
+    /// Attempts in a row before giving up; empty or 0 = never (default "").
+    pub max_attempts: String,
+    /// Full jitter on the backoff (default off).
+    pub jitter: bool,
+    /// Close codes never retried (default "1008,4001,4003").
+    pub no_retry_codes: String,
+    /// "Try again later" close codes (default "1013,4029").
+    pub try_later_codes: String,
+    /// Offline queue bound per session (default "1000").
+    pub queue_capacity: String,
+    /// Log bound (default "5000").
+    pub log_capacity: String,
+    /// Also log heartbeat and connection chatter (default off).
+    pub log_noise: bool,
+    /// Also log every sent message (default off).
+    pub log_sent: bool,
+    /// Thresholds (F10).
+    pub thresholds: Thresholds,
+}
+
+impl Default for RawConfig {
+    fn default() -> Self {
+        Self {
+            endpoint: "/ws".into(),
+            user_id: String::new(),
+            token: String::new(),
+            auth_mode: AuthMode::Query,
+            sessions: "5".into(),
+            auto_send: true,
+            send_interval_ms: "8000".into(),
+            message_template: DEFAULT_TEMPLATE.into(),
+            binary: false,
+            correlation_pointer: "/id".into(),
+            reply_timeout_ms: "10000".into(),
+            duplicate_window_ms: "5000".into(),
+            heartbeat_enabled: true,
+            heartbeat_interval_ms: "20000".into(),
+            heartbeat_timeout_ms: "10000".into(),
+            ping_template: DEFAULT_PING.into(),
+            pong_type: "pong".into(),
+            connect_timeout_ms: "10000".into(),
+            reconnect_enabled: true,
+            reconnect_schedule_s: "1,2,4,8,16".into(),
+            max_attempts: String::new(),
+            jitter: false,
+            no_retry_codes: "1008,4001,4003".into(),
+            try_later_codes: "1013,4029".into(),
+            queue_capacity: "1000".into(),
+            log_capacity: "5000".into(),
+            log_noise: false,
+            log_sent: false,
+            thresholds: Thresholds::default(),
+        }
+    }
+}
+
+/// Memory bounds that are not on the form (P5).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Limits {
+    /// Replies awaited at once, over all sessions; past it the oldest counts as lost.
+    pub pending: usize,
+    /// Ids remembered for duplicate detection.
+    pub dedup: usize,
+    /// Lost ids remembered so a late reply is counted once, as late.
+    pub lost_memory: usize,
+    /// Timeline events kept per session.
+    pub timeline: usize,
+    /// Heap samples kept.
+    pub heap_samples: usize,
+    /// Metric history points kept.
+    pub history: usize,
+    /// Characters of a message kept in a log entry.
+    pub log_text: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            pending: 20_000,
+            dedup: 20_000,
+            lost_memory: 10_000,
+            timeline: 100,
+            heap_samples: 720,
+            history: 600,
+            log_text: 1000,
+        }
+    }
+}
+
+/// A validated configuration.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RunConfig {
+    /// Where to connect.
+    pub endpoint: Endpoint,
+    /// Fills `{user_id}`.
+    pub user_id: String,
+    /// The initial token (may be empty).
+    pub token: String,
+    /// How the token is sent.
+    pub auth_mode: AuthMode,
+    /// Number of sessions, 1–200.
+    pub sessions: u32,
+    /// Automatic send interval; `None` when automatic sending is off.
+    pub send_interval_ms: Option<Millis>,
+    /// The message template.
+    pub template: Template,
+    /// Whether the template renders JSON.
+    pub template_is_json: bool,
+    /// Send messages as binary frames.
+    pub binary: bool,
+    /// JSON pointer to the correlation id (RFC 6901; "" = whole document).
+    pub correlation_pointer: String,
+    /// Reply timeout.
+    pub reply_timeout_ms: Millis,
+    /// Duplicate detection window.
+    pub duplicate_window_ms: Millis,
+    /// Heartbeat, if on.
+    pub heartbeat: Option<HeartbeatConfig>,
+    /// Reconnect policy.
+    pub reconnect: ReconnectPolicy,
+    /// Offline queue bound per session.
+    pub queue_capacity: usize,
+    /// Log bound.
+    pub log_capacity: usize,
+    /// Log heartbeat and connection chatter.
+    pub log_noise: bool,
+    /// Log every sent message.
+    pub log_sent: bool,
+    /// Thresholds.
+    pub thresholds: Thresholds,
+    /// Ask for a fresh token this long before a JWT expires (5 min).
+    pub refresh_before_ms: Millis,
+    /// Unix time (ms) of `now == 0`, i.e. `performance.timeOrigin`; needed for `{{ts}}`
+    /// and JWT expiry. The adapter sets it (or calls [`crate::Run::set_time_origin`]).
+    pub time_origin_ms: f64,
+    /// Memory bounds.
+    pub limits: Limits,
+    /// Non-blocking remarks (e.g. "template is not JSON; sent as raw text").
+    pub notices: Vec<FieldError>,
+}
+
+impl RunConfig {
+    /// Validates `raw`. `page_origin` (e.g. `http://127.0.0.1:8080`) resolves a relative
+    /// endpoint. Returns every problem at once, one per field.
+    pub fn from_raw(raw: &RawConfig, page_origin: &str) -> Result<RunConfig, Vec<FieldError>> {
+        let mut errors = Vec::new();
+        let mut notices = Vec::new();
+        let mut check = |field: Field, r: Result<(), String>| {
+            if let Err(m) = r {
+                errors.push(FieldError::new(field, m));
+            }
+        };
+
+        let endpoint = Endpoint::parse(&raw.endpoint, page_origin);
+        let user_id = raw.user_id.trim().to_owned();
+        let token = raw.token.trim().to_owned();
+        if let Ok(e) = &endpoint {
+            if e.uses_user_id() && user_id.is_empty() {
+                check(Field::UserId, Err("The endpoint needs a user id for {user_id}".into()));
+            }
+        }
+        check(Field::Token, check_token(&token, raw.auth_mode));
+        if token.is_empty() {
+            let needs = endpoint.as_ref().is_ok_and(Endpoint::uses_token)
+                || matches!(raw.auth_mode, AuthMode::Subprotocol | AuthMode::FirstMessage);
+            if needs {
+                notices.push(FieldError::new(
+                    Field::Token,
+                    "No token set: the server may refuse the connection (a token provider can supply one)",
+                ));
+            }
+        }
+
+        let sessions = parse_sessions(&raw.sessions);
+        let interval = ms(&raw.send_interval_ms, "Send interval", 10.0, 60_000.0);
+        let template = Template::parse(&raw.message_template);
+        if let Ok(t) = &template {
+            if !t.renders_json() {
+                notices.push(FieldError::new(
+                    Field::MessageTemplate,
+                    "The template is not JSON; it will be sent as raw text and replies cannot be matched by pointer",
+                ));
+            } else if !t.has_id() {
+                notices.push(FieldError::new(
+                    Field::MessageTemplate,
+                    "The template has no {{id}}: replies cannot be told apart and will count as lost",
+                ));
+            }
+        }
+        let pointer = check_pointer(raw.correlation_pointer.trim());
+        let reply_timeout = ms(&raw.reply_timeout_ms, "Reply timeout", 1.0, 600_000.0);
+        let dup_window = ms(&raw.duplicate_window_ms, "Duplicate window", 1.0, 600_000.0);
+        let hb_interval = ms(&raw.heartbeat_interval_ms, "Heartbeat interval", 100.0, 600_000.0);
+        let hb_timeout = ms(&raw.heartbeat_timeout_ms, "Heartbeat timeout", 100.0, 600_000.0);
+        let ping = Template::parse(&raw.ping_template);
+        let connect_timeout = ms(&raw.connect_timeout_ms, "Connect timeout", 100.0, 600_000.0);
+        let schedule = parse_schedule(&raw.reconnect_schedule_s);
+        let max_attempts = parse_max_attempts(&raw.max_attempts);
+        let no_retry = parse_codes(&raw.no_retry_codes, "No-retry codes");
+        let try_later = parse_codes(&raw.try_later_codes, "Try-later codes");
+        let queue = count(&raw.queue_capacity, "Queue capacity", 0, 100_000);
+        let log_cap = count(&raw.log_capacity, "Log capacity", 100, 100_000);
+
+        check(Field::Endpoint, endpoint.as_ref().map(|_| ()).map_err(Clone::clone));
+        check(Field::Sessions, sessions.as_ref().map(|_| ()).map_err(Clone::clone));
+        if raw.auto_send {
+            check(Field::SendInterval, interval.as_ref().map(|_| ()).map_err(Clone::clone));
+        }
+        check(Field::MessageTemplate, template.as_ref().map(|_| ()).map_err(Clone::clone));
+        check(Field::CorrelationPointer, pointer.clone());
+        check(Field::ReplyTimeout, reply_timeout.as_ref().map(|_| ()).map_err(Clone::clone));
+        check(Field::DuplicateWindow, dup_window.as_ref().map(|_| ()).map_err(Clone::clone));
+        if raw.heartbeat_enabled {
+            check(Field::HeartbeatInterval, hb_interval.as_ref().map(|_| ()).map_err(Clone::clone));
+            check(Field::HeartbeatTimeout, hb_timeout.as_ref().map(|_| ()).map_err(Clone::clone));
+            check(Field::PingTemplate, ping.as_ref().map(|_| ()).map_err(Clone::clone));
+            if raw.pong_type.trim().is_empty() {
+                check(Field::PongType, Err("Enter the type a pong has, e.g. pong".into()));
+            }
+        }
+        check(Field::ConnectTimeout, connect_timeout.as_ref().map(|_| ()).map_err(Clone::clone));
+        if raw.reconnect_enabled {
+            check(Field::ReconnectSchedule, schedule.as_ref().map(|_| ()).map_err(Clone::clone));
+            check(Field::MaxAttempts, max_attempts.as_ref().map(|_| ()).map_err(Clone::clone));
+        }
+        check(Field::NoRetryCodes, no_retry.as_ref().map(|_| ()).map_err(Clone::clone));
+        check(Field::TryLaterCodes, try_later.as_ref().map(|_| ()).map_err(Clone::clone));
+        check(Field::QueueCapacity, queue.as_ref().map(|_| ()).map_err(Clone::clone));
+        check(Field::LogCapacity, log_cap.as_ref().map(|_| ()).map_err(Clone::clone));
+        check(Field::Thresholds, raw.thresholds.validate());
+
+        if !errors.is_empty() {
+            // A message may quote what was typed; the token never shows (R3).
+            for e in &mut errors {
+                e.message = crate::url::redact(&e.message, &token);
+            }
+            return Err(errors);
+        }
+        // Every value below was checked above; the defaults are unreachable.
+        let template = template.unwrap_or_else(|_| unreachable!());
+        let heartbeat = match (raw.heartbeat_enabled, hb_interval, hb_timeout, ping) {
+            (true, Ok(interval_ms), Ok(timeout_ms), Ok(ping)) => Some(HeartbeatConfig {
+                interval_ms,
+                timeout_ms,
+                ping,
+                pong_type: raw.pong_type.trim().to_owned(),
+            }),
+            _ => None,
+        };
+        let defaults = ReconnectPolicy::default();
+        Ok(RunConfig {
+            endpoint: endpoint.unwrap_or_else(|_| unreachable!()),
+            user_id,
+            token,
+            auth_mode: raw.auth_mode,
+            sessions: sessions.unwrap_or(1),
+            send_interval_ms: if raw.auto_send { interval.ok() } else { None },
+            template_is_json: template.renders_json(),
+            template,
+            binary: raw.binary,
+            correlation_pointer: raw.correlation_pointer.trim().to_owned(),
+            reply_timeout_ms: reply_timeout.unwrap_or(10_000.0),
+            duplicate_window_ms: dup_window.unwrap_or(5_000.0),
+            heartbeat,
+            reconnect: ReconnectPolicy {
+                enabled: raw.reconnect_enabled,
+                schedule_ms: schedule.unwrap_or(defaults.schedule_ms),
+                max_attempts: max_attempts.unwrap_or(None),
+                jitter: raw.jitter,
+                no_retry_codes: no_retry.unwrap_or_default(),
+                try_later_codes: try_later.unwrap_or_default(),
+                connect_timeout_ms: connect_timeout.unwrap_or(10_000.0),
+            },
+            queue_capacity: queue.unwrap_or(1000) as usize,
+            log_capacity: log_cap.unwrap_or(5000) as usize,
+            log_noise: raw.log_noise,
+            log_sent: raw.log_sent,
+            thresholds: raw.thresholds.clone(),
+            refresh_before_ms: 300_000.0,
+            time_origin_ms: 0.0,
+            limits: Limits::default(),
+            notices,
+        })
+    }
+}
+
+/// Quotes user input for a message, shortened so a pasted essay does not become one.
+fn quoted(s: &str) -> String {
+    let short: String = s.chars().take(40).collect();
+    if short.len() < s.len() { format!("\"{short}…\"") } else { format!("\"{short}\"") }
+}
+
+fn parse_sessions(s: &str) -> Result<u32, String> {
+    let t = s.trim();
+    match t.parse::<i64>() {
+        Ok(n) if n > i64::from(MAX_SESSIONS) => Err(format!(
+            "At most {MAX_SESSIONS} sessions: Chromium allows about 255 sockets per profile, shared with every tab; got {n}"
+        )),
+        Ok(n) if n >= 1 => Ok(n as u32),
+        _ => Err(format!("Session count must be a whole number from 1 to {MAX_SESSIONS}; got {}", quoted(t))),
+    }
+}
+
+fn ms(s: &str, what: &str, min: f64, max: f64) -> Result<Millis, String> {
+    let t = s.trim();
+    match t.parse::<f64>() {
+        Ok(v) if v.is_finite() && (min..=max).contains(&v) => Ok(v),
+        _ => Err(format!("{what} must be a number of milliseconds from {min} to {max}; got {}", quoted(t))),
+    }
+}
+
+fn count(s: &str, what: &str, min: u32, max: u32) -> Result<u32, String> {
+    let t = s.trim();
+    match t.parse::<u32>() {
+        Ok(v) if (min..=max).contains(&v) => Ok(v),
+        _ => Err(format!("{what} must be a whole number from {min} to {max}; got {}", quoted(t))),
+    }
+}
+
+fn parse_schedule(s: &str) -> Result<Vec<Millis>, String> {
+    let bad = || {
+        format!(
+            "Reconnect schedule must be seconds separated by commas, each above 0 and at most 3600, e.g. 1,2,4,8,16; got {}",
+            quoted(s.trim())
+        )
+    };
+    let steps = s
+        .split(',')
+        .map(|p| match p.trim().parse::<f64>() {
+            Ok(v) if v.is_finite() && v > 0.0 && v <= 3600.0 => Ok(v * 1000.0),
+            _ => Err(bad()),
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    if steps.is_empty() { Err(bad()) } else { Ok(steps) }
+}
+
+fn parse_max_attempts(s: &str) -> Result<Option<u32>, String> {
+    let t = s.trim();
+    if t.is_empty() {
+        return Ok(None);
+    }
+    match t.parse::<u32>() {
+        Ok(0) => Ok(None),
+        Ok(n) => Ok(Some(n)),
+        Err(_) => Err(format!("Max attempts must be a whole number (empty or 0 = never give up); got {}", quoted(t))),
+    }
+}
+
+fn parse_codes(s: &str, what: &str) -> Result<Vec<u16>, String> {
+    if s.trim().is_empty() {
+        return Ok(Vec::new());
+    }
+    s.split(',')
+        .map(|p| match p.trim().parse::<u16>() {
+            Ok(c) if (1000..=4999).contains(&c) => Ok(c),
+            _ => Err(format!(
+                "{what} must be close codes from 1000 to 4999 separated by commas; {} is not one",
+                quoted(p.trim())
+            )),
+        })
+        .collect()
+}
+
+/// RFC 6901: empty, or `/`-separated tokens where `~` is only `~0` or `~1`.
+fn check_pointer(p: &str) -> Result<(), String> {
+    let bad = |why: &str| {
+        Err(format!("Correlation pointer must be a JSON pointer like /id or /meta/request_id ({why}); got {}", quoted(p)))
+    };
+    if !p.is_empty() && !p.starts_with('/') {
+        return bad("it starts with /");
+    }
+    let mut chars = p.chars();
+    while let Some(c) = chars.next() {
+        if c == '~' && !matches!(chars.next(), Some('0' | '1')) {
+            return bad("~ must be written ~0, / must be written ~1");
+        }
+    }
+    Ok(())
+}
+
+/// Tokens sent as a subprotocol must be HTTP token characters.
+fn check_token(token: &str, mode: AuthMode) -> Result<(), String> {
+    let is_tchar = |c: char| c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c);
+    if mode == AuthMode::Subprotocol && !token.chars().all(is_tchar) {
+        return Err("A token sent as a subprotocol can only contain letters, digits and !#$%&'*+-.^_`|~".into());
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ORIGIN: &str = "http://127.0.0.1:8080";
+
+    fn errors(raw: RawConfig) -> Vec<FieldError> {
+        RunConfig::from_raw(&raw, ORIGIN).unwrap_err()
+    }
+
+    fn one_error(raw: RawConfig) -> FieldError {
+        let e = errors(raw);
+        assert_eq!(e.len(), 1, "{e:?}");
+        e.into_iter().next().unwrap()
+    }
+
+    #[test]
+    fn defaults_validate_to_the_spec_values() {
+        let c = RunConfig::from_raw(&RawConfig::default(), ORIGIN).unwrap();
+        assert_eq!(c.endpoint.template(), "ws://127.0.0.1:8080/ws");
+        assert_eq!(c.sessions, 5);
+        assert_eq!(c.send_interval_ms, Some(8000.0));
+        assert_eq!(c.correlation_pointer, "/id");
+        assert_eq!(c.reply_timeout_ms, 10_000.0);
+        assert_eq!(c.duplicate_window_ms, 5_000.0);
+        let hb = c.heartbeat.as_ref().unwrap();
+        assert_eq!((hb.interval_ms, hb.timeout_ms, hb.pong_type.as_str()), (20_000.0, 10_000.0, "pong"));
+        assert_eq!(c.reconnect, ReconnectPolicy::default());
+        assert_eq!((c.queue_capacity, c.log_capacity), (1000, 5000));
+        assert!(c.template_is_json);
+        assert!(c.notices.is_empty(), "{:?}", c.notices);
+    }
+
+    #[test]
+    fn session_count_bad_inputs() {
+        for bad in ["0", "-1", "abc", "", "1.5"] {
+            let e = one_error(RawConfig { sessions: bad.into(), ..Default::default() });
+            assert_eq!(e.field, Field::Sessions);
+            assert!(e.message.starts_with("Session count must be a whole number from 1 to 200"), "{}", e.message);
+        }
+        let e = one_error(RawConfig { sessions: "201".into(), ..Default::default() });
+        assert!(e.message.contains("Chromium allows about 255 sockets per profile"), "{}", e.message);
+        assert!(e.message.contains("201"));
+        let e = one_error(RawConfig { sessions: "abc".into(), ..Default::default() });
+        assert!(e.message.contains("got \"abc\""));
+        let ok = RunConfig::from_raw(&RawConfig { sessions: " 200 ".into(), ..Default::default() }, ORIGIN);
+        assert_eq!(ok.unwrap().sessions, 200);
+    }
+
+    #[test]
+    fn interval_bad_inputs() {
+        for bad in ["0", "-5", "NaN", "inf", "x", "60001", "9"] {
+            let e = one_error(RawConfig { send_interval_ms: bad.into(), ..Default::default() });
+            assert_eq!(e.field, Field::SendInterval, "{bad}");
+        }
+        // Automatic sending off: the interval is not looked at.
+        let c = RunConfig::from_raw(
+            &RawConfig { auto_send: false, send_interval_ms: "0".into(), ..Default::default() },
+            ORIGIN,
+        )
+        .unwrap();
+        assert_eq!(c.send_interval_ms, None);
+    }
+
+    #[test]
+    fn endpoint_errors_reach_the_endpoint_field() {
+        let e = one_error(RawConfig { endpoint: "ftp://h/ws".into(), ..Default::default() });
+        assert_eq!(e.field, Field::Endpoint);
+        assert_eq!(e.message, "ftp:// is not a WebSocket scheme; use ws://, wss://, http:// or https://");
+        assert_eq!(one_error(RawConfig { endpoint: "".into(), ..Default::default() }).field, Field::Endpoint);
+    }
+
+    #[test]
+    fn user_id_placeholder_needs_a_user_id() {
+        let raw = RawConfig { endpoint: "/api/v1/pam/ws/{user_id}".into(), ..Default::default() };
+        let e = one_error(raw.clone());
+        assert_eq!(e.field, Field::UserId);
+        assert_eq!(e.message, "The endpoint needs a user id for {user_id}");
+        assert!(RunConfig::from_raw(&RawConfig { user_id: "u1".into(), ..raw }, ORIGIN).is_ok());
+    }
+
+    #[test]
+    fn template_not_json_is_a_notice() {
+        let c = RunConfig::from_raw(&RawConfig { message_template: "hello {{seq}}".into(), ..Default::default() }, ORIGIN)
+            .unwrap();
+        assert!(!c.template_is_json);
+        assert_eq!(c.notices.len(), 1);
+        assert_eq!(c.notices[0].field, Field::MessageTemplate);
+        let e = one_error(RawConfig { message_template: "{{nope}}".into(), ..Default::default() });
+        assert_eq!(e.field, Field::MessageTemplate);
+    }
+
+    #[test]
+    fn pointer_validation() {
+        for ok in ["/id", "/request_id", "/meta/0/id", "", "/a~0b~1c"] {
+            let raw = RawConfig { correlation_pointer: ok.into(), ..Default::default() };
+            assert!(RunConfig::from_raw(&raw, ORIGIN).is_ok(), "{ok}");
+        }
+        for bad in ["id", "/a~2", "/a~"] {
+            let e = one_error(RawConfig { correlation_pointer: bad.into(), ..Default::default() });
+            assert_eq!(e.field, Field::CorrelationPointer, "{bad}");
+            assert!(e.message.contains("JSON pointer"));
+        }
+    }
+
+    #[test]
+    fn reconnect_fields() {
+        let e = one_error(RawConfig { reconnect_schedule_s: "1,x".into(), ..Default::default() });
+        assert_eq!(e.field, Field::ReconnectSchedule);
+        let e = one_error(RawConfig { reconnect_schedule_s: "1,0".into(), ..Default::default() });
+        assert_eq!(e.field, Field::ReconnectSchedule);
+        let e = one_error(RawConfig { no_retry_codes: "1008,abc".into(), ..Default::default() });
+        assert_eq!(e.field, Field::NoRetryCodes);
+        let e = one_error(RawConfig { max_attempts: "-1".into(), ..Default::default() });
+        assert_eq!(e.field, Field::MaxAttempts);
+        let c = RunConfig::from_raw(
+            &RawConfig {
+                reconnect_schedule_s: "0.5, 3".into(),
+                max_attempts: "4".into(),
+                no_retry_codes: "".into(),
+                ..Default::default()
+            },
+            ORIGIN,
+        )
+        .unwrap();
+        assert_eq!(c.reconnect.schedule_ms, vec![500.0, 3000.0]);
+        assert_eq!(c.reconnect.max_attempts, Some(4));
+        assert!(c.reconnect.no_retry_codes.is_empty());
+    }
+
+    #[test]
+    fn heartbeat_off_ignores_its_fields() {
+        let raw = RawConfig { heartbeat_enabled: false, heartbeat_interval_ms: "x".into(), ..Default::default() };
+        assert_eq!(RunConfig::from_raw(&raw, ORIGIN).unwrap().heartbeat, None);
+        let e = one_error(RawConfig { heartbeat_interval_ms: "x".into(), ..Default::default() });
+        assert_eq!(e.field, Field::HeartbeatInterval);
+    }
+
+    #[test]
+    fn every_problem_is_reported_at_once() {
+        let raw = RawConfig {
+            endpoint: "ftp://x".into(),
+            sessions: "0".into(),
+            send_interval_ms: "-1".into(),
+            correlation_pointer: "id".into(),
+            ..Default::default()
+        };
+        let fields: Vec<Field> = errors(raw).into_iter().map(|e| e.field).collect();
+        assert_eq!(fields, vec![Field::Endpoint, Field::Sessions, Field::SendInterval, Field::CorrelationPointer]);
+    }
+
+    #[test]
+    fn token_rules() {
+        let raw = RawConfig { auth_mode: AuthMode::Subprotocol, token: "a b".into(), ..Default::default() };
+        assert_eq!(one_error(raw).field, Field::Token);
+        let raw = RawConfig { auth_mode: AuthMode::FirstMessage, ..Default::default() };
+        let c = RunConfig::from_raw(&raw, ORIGIN).unwrap();
+        assert_eq!(c.notices[0].field, Field::Token);
+    }
+
+    #[test]
+    fn messages_never_contain_the_token() {
+        let raw = RawConfig {
+            token: "sekret".into(),
+            endpoint: "ftp://h/ws?token=sekret".into(),
+            ..Default::default()
+        };
+        for e in errors(raw) {
+            assert!(!e.message.contains("sekret"), "{}", e.message);
+        }
+    }
+
+    #[test]
+    fn raw_config_persists_without_token() {
+        let raw = RawConfig { token: "sekret".into(), sessions: "7".into(), ..Default::default() };
+        let json = serde_json::to_string(&raw).unwrap();
+        assert!(!json.contains("sekret"));
+        let back: RawConfig = serde_json::from_str(&json).unwrap();
+        assert_eq!(back.sessions, "7");
+        assert_eq!(back.token, "");
+        let partial: RawConfig = serde_json::from_str(r#"{"sessions":"9"}"#).unwrap();
+        assert_eq!(partial.endpoint, "/ws");
+    }
+
+    #[test]
+    fn auth_mode_names_round_trip() {
+        for m in AuthMode::ALL {
+            assert_eq!(AuthMode::parse(m.as_str()), Some(m));
+        }
+    }
+}

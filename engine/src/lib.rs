@@ -1,0 +1,81 @@
+//! The model of a WebSocket test run, as pure state changes.
+//!
+//! Everything the console *decides* lives here: session lifecycle (F1), endpoint and
+//! configuration validation (F2, R2), message templates (F3), reply correlation (F4),
+//! heartbeat (F5), reconnect policy (F6), the offline queue (F7), token refresh (F8),
+//! metrics (F9), thresholds (F10) and the log (F11).
+//!
+//! The crate never touches the browser, never reads a clock and never draws random numbers
+//! of its own. Each entry point of [`Run`] is a function of (state, event, `now`): the browser
+//! adapter reports what happened (`on_open`, `on_text`, `on_close`, a `tick` from its timer)
+//! and executes the [`Command`]s the engine leaves behind (`drain_commands`). That makes the
+//! whole model testable on the host, thousands of cases a second, and keeps it the same code
+//! on wasm32.
+//!
+//! Every socket carries a [`Generation`]: an event whose generation is not the session's
+//! current, live one comes from a retired socket and changes nothing.
+
+mod command;
+mod config;
+mod correlation;
+mod heap;
+mod heartbeat;
+mod histogram;
+mod log;
+mod message;
+mod metrics;
+mod queue;
+mod rate;
+mod reconnect;
+mod rng;
+mod run;
+mod series;
+mod session;
+mod template;
+mod thresholds;
+mod token;
+mod url;
+
+pub use command::{Command, Frame};
+pub use config::{AuthMode, Field, FieldError, RawConfig, RunConfig};
+pub use heap::{HeapSample, HeapTrend};
+pub use heartbeat::HeartbeatConfig;
+pub use histogram::{Histogram, RttSummary};
+pub use log::{LogCategory, LogEntry, LogFilter, LogLevel};
+pub use message::MessageKind;
+pub use metrics::{Counters, ErrorCounts, RecoverySummary, Totals};
+pub use rate::RateWindow;
+pub use reconnect::ReconnectPolicy;
+pub use rng::SplitMix64;
+pub use run::Run;
+pub use series::{Series, SeriesPoint};
+pub use session::{CloseInfo, SessionState, SessionView, TimelineEvent, TimelineKind};
+pub use template::Template;
+pub use thresholds::{Level, Measure, Thresholds, Verdict};
+pub use token::jwt_exp_ms;
+pub use url::{Endpoint, redact};
+
+/// Milliseconds from an arbitrary origin, as `performance.now()` gives them.
+pub type Millis = f64;
+
+/// Index of a session, `0..n`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+pub struct SessionId(pub u32);
+
+impl SessionId {
+    /// The index as a `usize`, for slices.
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+impl std::fmt::Display for SessionId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+/// Which socket of a session an event belongs to; bumped every time the session opens a new
+/// socket. Events from any other generation come from retired sockets and are ignored.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+pub struct Generation(pub u64);

@@ -1,0 +1,305 @@
+//! Endpoint URLs (F2) and token redaction (R3).
+//!
+//! One field holds the whole URL template with `{user_id}`, `{token}` and `{session}`
+//! placeholders. It is normalised once, at validation: `http(s)://` becomes `ws(s)://` and a
+//! relative value resolves against the page origin, so what the adapter gets is always an
+//! absolute WebSocket URL. The token never reaches a display path unredacted: every string
+//! shown or exported goes through [`redact`].
+
+use crate::config::AuthMode;
+
+/// What replaces the token wherever text is displayed, logged or exported.
+pub const REDACTED: &str = "[redacted]";
+
+const PLACEHOLDERS: [&str; 3] = ["{user_id}", "{token}", "{session}"];
+
+/// A validated endpoint template: an absolute `ws://` or `wss://` URL with placeholders.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Endpoint {
+    template: String,
+}
+
+impl Endpoint {
+    /// Validates and normalises `raw` against `page_origin` (e.g. `http://127.0.0.1:8080`).
+    /// The error is a sentence for the user.
+    pub fn parse(raw: &str, page_origin: &str) -> Result<Endpoint, String> {
+        let raw = raw.trim();
+        if raw.is_empty() {
+            return Err("Enter an endpoint URL, e.g. /ws or wss://host/ws".into());
+        }
+        if raw.chars().any(char::is_whitespace) {
+            return Err("The endpoint URL cannot contain spaces".into());
+        }
+        if raw.contains('#') {
+            return Err("WebSocket URLs cannot have a #fragment".into());
+        }
+        check_placeholders(raw)?;
+        let template = if let Some(rest) = raw.strip_prefix("//") {
+            let (scheme, _) = origin_parts(page_origin)?;
+            format!("{scheme}://{rest}")
+        } else if raw.starts_with('/') {
+            let (scheme, authority) = origin_parts(page_origin)?;
+            format!("{scheme}://{authority}{raw}")
+        } else if let Some((scheme, rest)) = raw.split_once("://") {
+            format!("{}://{rest}", ws_scheme(scheme)?)
+        } else {
+            return Err(format!(
+                "\"{raw}\" has no scheme; start it with ws://, wss://, http://, https:// or / (this page's server)"
+            ));
+        };
+        check_authority(&template)?;
+        Ok(Endpoint { template })
+    }
+
+    /// The normalised template, placeholders included.
+    pub fn template(&self) -> &str {
+        &self.template
+    }
+
+    /// Whether the template contains `{user_id}`.
+    pub fn uses_user_id(&self) -> bool {
+        self.template.contains("{user_id}")
+    }
+
+    /// Whether the template contains `{token}`.
+    pub fn uses_token(&self) -> bool {
+        self.template.contains("{token}")
+    }
+
+    /// The URL to connect to: placeholders filled (percent-encoded) and, in query auth mode
+    /// without a `{token}` placeholder, `token=…` appended when there is a token.
+    pub fn fill(&self, user_id: &str, token: &str, session: u32, mode: AuthMode) -> String {
+        let mut url = self
+            .template
+            .replace("{user_id}", &percent_encode(user_id))
+            .replace("{token}", &percent_encode(token))
+            .replace("{session}", &session.to_string());
+        if mode == AuthMode::Query && !self.uses_token() && !token.is_empty() {
+            url.push(if url.contains('?') { '&' } else { '?' });
+            url.push_str("token=");
+            url.push_str(&percent_encode(token));
+        }
+        url
+    }
+
+    /// The filled-in URL with the token redacted: what the environment panel shows.
+    pub fn display(&self, user_id: &str, token: &str, session: u32, mode: AuthMode) -> String {
+        redact(&self.fill(user_id, token, session, mode), token)
+    }
+}
+
+/// Replaces every occurrence of `token` (raw or percent-encoded) in `text` with
+/// `[redacted]`. An empty token redacts nothing.
+pub fn redact(text: &str, token: &str) -> String {
+    if token.is_empty() {
+        return text.to_owned();
+    }
+    let mut out = text.replace(token, REDACTED);
+    let encoded = percent_encode(token);
+    if encoded != token {
+        out = out.replace(&encoded, REDACTED);
+    }
+    out
+}
+
+/// Every token the run has used (raw and percent-encoded), so text mentioning an older
+/// token is redacted too. Bounded: the oldest are forgotten first.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Redactor {
+    secrets: Vec<String>,
+}
+
+impl Redactor {
+    const MAX_SECRETS: usize = 16;
+
+    /// Remembers `token` (ignored when empty).
+    pub(crate) fn add(&mut self, token: &str) {
+        if token.is_empty() {
+            return;
+        }
+        for secret in [token.to_owned(), percent_encode(token)] {
+            if !self.secrets.contains(&secret) {
+                self.secrets.push(secret);
+            }
+        }
+        if self.secrets.len() > Self::MAX_SECRETS {
+            let excess = self.secrets.len() - Self::MAX_SECRETS;
+            self.secrets.drain(..excess);
+        }
+    }
+
+    /// `text` with every remembered token replaced by `[redacted]`.
+    pub(crate) fn redact(&self, text: &str) -> String {
+        let mut out: Option<String> = None;
+        for secret in &self.secrets {
+            let current = out.as_deref().unwrap_or(text);
+            if current.contains(secret.as_str()) {
+                out = Some(current.replace(secret.as_str(), REDACTED));
+            }
+        }
+        out.unwrap_or_else(|| text.to_owned())
+    }
+}
+
+/// Percent-encodes everything but RFC 3986 unreserved characters.
+pub(crate) fn percent_encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+fn ws_scheme(scheme: &str) -> Result<&'static str, String> {
+    match scheme.to_ascii_lowercase().as_str() {
+        "ws" | "http" => Ok("ws"),
+        "wss" | "https" => Ok("wss"),
+        other => Err(format!(
+            "{other}:// is not a WebSocket scheme; use ws://, wss://, http:// or https://"
+        )),
+    }
+}
+
+/// The WebSocket scheme and the authority of the page origin.
+fn origin_parts(page_origin: &str) -> Result<(&'static str, &str), String> {
+    let no_origin = || "A relative endpoint needs the page's origin; enter a full ws:// or wss:// URL".to_string();
+    let (scheme, rest) = page_origin.trim().split_once("://").ok_or_else(no_origin)?;
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    if authority.is_empty() {
+        return Err(no_origin());
+    }
+    Ok((ws_scheme(scheme).map_err(|_| no_origin())?, authority))
+}
+
+fn check_placeholders(raw: &str) -> Result<(), String> {
+    let mut rest = raw;
+    while let Some(start) = rest.find('{') {
+        let tail = &rest[start..];
+        match PLACEHOLDERS.iter().find(|p| tail.starts_with(*p)) {
+            Some(p) => rest = &tail[p.len()..],
+            None => {
+                let name = tail.split_inclusive('}').next().unwrap_or(tail);
+                return Err(format!(
+                    "Unknown placeholder {name}; use {{user_id}}, {{token}} or {{session}}"
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn check_authority(url: &str) -> Result<(), String> {
+    let rest = url.split_once("://").map_or("", |(_, r)| r);
+    let authority = rest.split(['/', '?']).next().unwrap_or("");
+    if authority.is_empty() {
+        return Err("The endpoint URL has no host".into());
+    }
+    if authority.contains('@') {
+        return Err("Browsers do not send user:password@ credentials on a WebSocket; use an auth mode instead".into());
+    }
+    let host_port = authority.rsplit_once(']').map_or(authority, |(_, p)| p);
+    if let Some((host, port)) = host_port.rsplit_once(':') {
+        if host.is_empty() && !authority.starts_with('[') {
+            return Err("The endpoint URL has no host".into());
+        }
+        if port.parse::<u16>().is_err() {
+            return Err(format!("\"{port}\" is not a port number (1–65535)"));
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ORIGIN: &str = "http://127.0.0.1:8080";
+
+    fn parse(raw: &str) -> Result<String, String> {
+        Endpoint::parse(raw, ORIGIN).map(|e| e.template().to_owned())
+    }
+
+    #[test]
+    fn relative_resolves_against_origin() {
+        assert_eq!(parse("/ws").unwrap(), "ws://127.0.0.1:8080/ws");
+        assert_eq!(
+            Endpoint::parse("/ws", "https://qa.example.com/ws-testing").unwrap().template(),
+            "wss://qa.example.com/ws"
+        );
+        assert_eq!(parse("//other:9000/ws").unwrap(), "ws://other:9000/ws");
+    }
+
+    #[test]
+    fn schemes_are_kept_or_converted() {
+        assert_eq!(parse("ws://h/ws").unwrap(), "ws://h/ws");
+        assert_eq!(parse("wss://h/ws").unwrap(), "wss://h/ws");
+        assert_eq!(parse("http://h/ws").unwrap(), "ws://h/ws");
+        assert_eq!(parse("HTTPS://h/ws").unwrap(), "wss://h/ws");
+    }
+
+    #[test]
+    fn bad_urls_get_specific_messages() {
+        assert!(parse("").unwrap_err().contains("Enter an endpoint"));
+        assert!(parse("   ").unwrap_err().contains("Enter an endpoint"));
+        assert_eq!(
+            parse("ftp://h/ws").unwrap_err(),
+            "ftp:// is not a WebSocket scheme; use ws://, wss://, http:// or https://"
+        );
+        assert!(parse("localhost:8080/ws").unwrap_err().contains("no scheme"));
+        assert!(parse("ws:///ws").unwrap_err().contains("no host"));
+        assert!(parse("ws://h/ws#x").unwrap_err().contains("fragment"));
+        assert!(parse("ws://h:99999/ws").unwrap_err().contains("port"));
+        assert!(parse("ws://a b/ws").unwrap_err().contains("spaces"));
+        assert!(parse("ws://u:p@h/ws").unwrap_err().contains("credentials"));
+        assert!(parse("ws://h/{who}").unwrap_err().contains("{who}"));
+        assert!(Endpoint::parse("/ws", "").unwrap_err().contains("origin"));
+    }
+
+    #[test]
+    fn ipv6_hosts_accepted() {
+        assert_eq!(parse("ws://[::1]:8080/ws").unwrap(), "ws://[::1]:8080/ws");
+    }
+
+    #[test]
+    fn placeholders_are_filled_and_encoded() {
+        let e = Endpoint::parse("wss://api/pam/ws/{user_id}?token={token}&s={session}", ORIGIN).unwrap();
+        assert!(e.uses_user_id() && e.uses_token());
+        assert_eq!(
+            e.fill("a b", "t/k", 3, AuthMode::Query),
+            "wss://api/pam/ws/a%20b?token=t%2Fk&s=3"
+        );
+    }
+
+    #[test]
+    fn query_mode_appends_token_when_no_placeholder() {
+        let e = Endpoint::parse("/ws", ORIGIN).unwrap();
+        assert_eq!(e.fill("", "abc", 0, AuthMode::Query), "ws://127.0.0.1:8080/ws?token=abc");
+        assert_eq!(e.fill("", "", 0, AuthMode::Query), "ws://127.0.0.1:8080/ws");
+        assert_eq!(e.fill("", "abc", 0, AuthMode::Cookie), "ws://127.0.0.1:8080/ws");
+        let q = Endpoint::parse("/ws?x=1", ORIGIN).unwrap();
+        assert_eq!(q.fill("", "abc", 0, AuthMode::Query), "ws://127.0.0.1:8080/ws?x=1&token=abc");
+    }
+
+    #[test]
+    fn display_redacts_token() {
+        let e = Endpoint::parse("/ws/{user_id}?token={token}", ORIGIN).unwrap();
+        let shown = e.display("u1", "s3cr+t", 0, AuthMode::Query);
+        assert_eq!(shown, "ws://127.0.0.1:8080/ws/u1?token=[redacted]");
+    }
+
+    #[test]
+    fn redact_handles_raw_encoded_and_empty() {
+        assert_eq!(redact("a tok b tok", "tok"), "a [redacted] b [redacted]");
+        assert_eq!(redact("x=a%2Fb", "a/b"), "x=[redacted]");
+        assert_eq!(redact("nothing", ""), "nothing");
+        let mut r = Redactor::default();
+        r.add("old");
+        r.add("new/x");
+        r.add("");
+        assert_eq!(r.redact("old new/x new%2Fx none"), "[redacted] [redacted] [redacted] none");
+    }
+}

@@ -1,0 +1,19 @@
+//! The one clock: `performance.now()` in milliseconds.
+//!
+//! `std::time::Instant` panics on wasm32, and the engine takes time as a plain number so that
+//! host tests can drive it; this is the only place that reads the browser's clock.
+
+use std::cell::OnceCell;
+
+thread_local! {
+    static PERFORMANCE: OnceCell<Option<web_sys::Performance>> = const { OnceCell::new() };
+}
+
+/// Milliseconds since the page started (monotonic, coarsened by the browser to 5–100 µs).
+pub fn now() -> f64 {
+    PERFORMANCE.with(|p| {
+        p.get_or_init(|| web_sys::window().and_then(|w| w.performance()))
+            .as_ref()
+            .map_or(0.0, web_sys::Performance::now)
+    })
+}

@@ -1,0 +1,9 @@
+//! Everything that touches the browser: sockets, the clock, timers and the panic hook.
+//!
+//! The adapter executes what the engine decides and reports what the browser did; it decides
+//! nothing itself.
+
+pub mod clock;
+pub mod driver;
+pub mod panic;
+pub mod socket;

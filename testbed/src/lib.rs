@@ -1,0 +1,28 @@
+//! The reference WebSocket server the console is tested against (SPEC F17).
+//!
+//! It speaks the console's default protocol, keeps exact counts of everything it receives and
+//! sends (`/api/ws/stats`), and serves the built console, so one process is enough for manual
+//! testing and every end-to-end test. Start it from code with [`start`] or from the shell with
+//! the `testbed` binary.
+//!
+//! The modules follow the life of a connection: [`Options`] say what to do; `app` routes HTTP;
+//! `upgrade` checks the token during the handshake (`auth`); `session` runs the protocol
+//! (`protocol`), fans broadcasts out (`hub`) and counts (`stats`); `faults` is where fault
+//! injection will go.
+
+mod app;
+mod auth;
+mod faults;
+mod hub;
+mod options;
+mod protocol;
+mod server;
+mod session;
+mod static_files;
+mod stats;
+mod upgrade;
+
+pub use auth::sign_jwt;
+pub use options::{DEFAULT_TOKEN, Options};
+pub use server::{Server, start};
+pub use stats::{CLOSED_HISTORY, MAX_TYPES};

@@ -1,0 +1,145 @@
+//! `testbed`: run the reference WebSocket server from the shell.
+//!
+//! A thin layer over the library: flags become [`testbed::Options`], and Ctrl-C or SIGTERM lead
+//! to the same clean [`testbed::Server::shutdown`] the tests use, so clients see close 1001.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::Parser;
+use testbed::{DEFAULT_TOKEN, Options};
+
+/// The reference WebSocket server for ws-console.
+#[derive(Debug, Parser)]
+#[command(version, about)]
+struct Cli {
+    /// Address to listen on (port 0 picks a free one).
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    addr: SocketAddr,
+    /// A token accepted on /api/v1/pam/ws/{user_id}; repeat for several [default: dev-token].
+    #[arg(long = "token", value_name = "TOKEN")]
+    tokens: Vec<String>,
+    /// Also accept HS256 JWTs signed with this secret.
+    #[arg(long, value_name = "SECRET")]
+    jwt_secret: Option<String>,
+    /// Refuse a bad token with HTTP 401 before the upgrade instead of closing with 1008.
+    #[arg(long = "reject-401")]
+    reject_401: bool,
+    /// Directory holding the built console (Trunk dist), served at / and /ws-testing.
+    #[arg(long, value_name = "DIR")]
+    static_dir: Option<PathBuf>,
+    /// Enable fault injection (reserved; no effect yet).
+    #[arg(long)]
+    faults: bool,
+}
+
+impl From<Cli> for Options {
+    fn from(cli: Cli) -> Self {
+        let tokens = if cli.tokens.is_empty() {
+            vec![DEFAULT_TOKEN.to_owned()]
+        } else {
+            cli.tokens
+        };
+        Options {
+            addr: cli.addr,
+            tokens,
+            jwt_secret: cli.jwt_secret,
+            reject_with_401: cli.reject_401,
+            static_dir: cli.static_dir,
+            faults: cli.faults,
+        }
+    }
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let opts = Options::from(Cli::parse());
+    let serves_console = opts.static_dir.is_some();
+    let server = match testbed::start(opts).await {
+        Ok(server) => server,
+        Err(e) => {
+            eprintln!("testbed: cannot start: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let addr = server.local_addr();
+    println!(
+        "testbed listening on ws://{addr}/ws (auth: ws://{addr}/api/v1/pam/ws/{{user_id}}?token=…)"
+    );
+    if serves_console {
+        println!("console: http://{addr}/ws-testing");
+    } else {
+        println!("console: http://{addr}/ws-testing (not served: start with --static-dir)");
+    }
+    if let Err(e) = stop_signal().await {
+        eprintln!("testbed: cannot listen for signals ({e}); stopping");
+    }
+    println!("testbed: shutting down");
+    server.shutdown().await;
+    ExitCode::SUCCESS
+}
+
+/// Resolves on Ctrl-C, or SIGTERM on Unix.
+async fn stop_signal() -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let mut term = signal(SignalKind::terminate())?;
+        tokio::select! {
+            r = tokio::signal::ctrl_c() => r,
+            _ = term.recv() => Ok(()),
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        tokio::signal::ctrl_c().await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(args: &[&str]) -> Options {
+        Options::from(Cli::try_parse_from([&["testbed"], args].concat()).expect("valid flags"))
+    }
+
+    #[test]
+    fn defaults_match_the_library() {
+        let opts = parse(&[]);
+        let lib = Options::default();
+        assert_eq!(opts.addr, lib.addr);
+        assert_eq!(opts.tokens, lib.tokens);
+        assert!(!opts.reject_with_401 && !opts.faults);
+        assert!(opts.jwt_secret.is_none() && opts.static_dir.is_none());
+    }
+
+    #[test]
+    fn every_flag_reaches_the_options() {
+        let opts = parse(&[
+            "--addr",
+            "127.0.0.1:0",
+            "--token",
+            "a",
+            "--token",
+            "b",
+            "--jwt-secret",
+            "s",
+            "--reject-401",
+            "--static-dir",
+            "dist",
+            "--faults",
+        ]);
+        assert_eq!(opts.addr.port(), 0);
+        assert_eq!(opts.tokens, ["a", "b"]);
+        assert_eq!(opts.jwt_secret.as_deref(), Some("s"));
+        assert!(opts.reject_with_401 && opts.faults);
+        assert_eq!(opts.static_dir, Some(PathBuf::from("dist")));
+    }
+
+    #[test]
+    fn a_bad_address_is_refused() {
+        assert!(Cli::try_parse_from(["testbed", "--addr", "localhost"]).is_err());
+    }
+}

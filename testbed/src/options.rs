@@ -1,0 +1,40 @@
+//! How the testbed is configured.
+//!
+//! One plain struct shared by the library (tests start servers with it) and the CLI (which
+//! only fills it in), so there is a single place that says what the server can be asked to do.
+
+use std::net::{Ipv4Addr, SocketAddr};
+use std::path::PathBuf;
+
+/// The token accepted when none is configured.
+pub const DEFAULT_TOKEN: &str = "dev-token";
+
+/// Everything the server needs to start.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Address to listen on; port 0 picks a free port. Defaults to `127.0.0.1:8080`.
+    pub addr: SocketAddr,
+    /// Tokens accepted on the authenticated endpoint and by first-message auth.
+    pub tokens: Vec<String>,
+    /// When set, HS256 JWTs signed with this secret (and not expired) are accepted too.
+    pub jwt_secret: Option<String>,
+    /// Refuse a bad token with HTTP 401 before the upgrade instead of closing with 1008.
+    pub reject_with_401: bool,
+    /// Directory holding the built console (Trunk `dist`), served at `/` and `/ws-testing`.
+    pub static_dir: Option<PathBuf>,
+    /// Enables fault injection. Reserved for fault injection (see the `faults` module); no effect yet.
+    pub faults: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self {
+            addr: SocketAddr::from((Ipv4Addr::LOCALHOST, 8080)),
+            tokens: vec![DEFAULT_TOKEN.to_owned()],
+            jwt_secret: None,
+            reject_with_401: false,
+            static_dir: None,
+            faults: false,
+        }
+    }
+}

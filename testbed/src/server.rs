@@ -1,0 +1,82 @@
+//! Starting and stopping the server as a value, so tests can run many side by side.
+//!
+//! [`start`] binds before it returns (port 0 allowed, the real address is in
+//! [`Server::local_addr`]) so a caller can connect at once without waiting for anything.
+//! [`Server::shutdown`] stops accepting, closes every WebSocket with 1001 and waits until all
+//! sessions have ended, so when it returns the port is free and no task is left behind.
+
+use std::io;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use tokio::net::TcpListener;
+use tokio::task::JoinHandle;
+use tokio_util::sync::CancellationToken;
+use tokio_util::task::TaskTracker;
+
+use crate::Options;
+use crate::app::{self, Shared};
+
+/// A running testbed. Dropping it without [`Server::shutdown`] still stops it, but without
+/// waiting for sessions to close.
+#[derive(Debug)]
+pub struct Server {
+    addr: SocketAddr,
+    shutdown: CancellationToken,
+    sessions: TaskTracker,
+    serve: JoinHandle<io::Result<()>>,
+}
+
+/// Binds `opts.addr` and starts serving in the background; returns as soon as it listens.
+///
+/// Fails if the address cannot be bound or `opts.static_dir` is not a directory.
+pub async fn start(opts: Options) -> io::Result<Server> {
+    if let Some(dir) = &opts.static_dir
+        && !dir.is_dir()
+    {
+        return Err(io::Error::new(
+            io::ErrorKind::NotFound,
+            format!("static dir {} is not a directory", dir.display()),
+        ));
+    }
+    let listener = TcpListener::bind(opts.addr).await?;
+    let addr = listener.local_addr()?;
+    let shutdown = CancellationToken::new();
+    let sessions = TaskTracker::new();
+    let state = Arc::new(Shared::new(&opts, shutdown.clone(), sessions.clone()));
+    let router = app::router(state, &opts);
+    let serve = tokio::spawn(
+        axum::serve(listener, router)
+            .with_graceful_shutdown(shutdown.clone().cancelled_owned())
+            .into_future(),
+    );
+    Ok(Server {
+        addr,
+        shutdown,
+        sessions,
+        serve,
+    })
+}
+
+impl Server {
+    /// The address actually bound (the real port when started on port 0).
+    pub fn local_addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// Stops listening, closes every open WebSocket (1001 "server shutting down") and returns
+    /// once all of them have ended and the port is free.
+    pub async fn shutdown(mut self) {
+        self.shutdown.cancel();
+        // An error here is the accept loop's, and there is nothing left to do about it.
+        let _ = (&mut self.serve).await;
+        self.sessions.close();
+        self.sessions.wait().await;
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.shutdown.cancel();
+    }
+}

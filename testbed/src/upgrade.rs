@@ -1,0 +1,140 @@
+//! Deciding, before the handshake completes, who a WebSocket client is and whether it may stay.
+//!
+//! A token can arrive in the `token` query parameter or as one of the offered subprotocols
+//! (`Sec-WebSocket-Protocol`: the only header a browser lets a page set on a WebSocket). When
+//! the client offers subprotocols we always echo one back — the valid token if there is one,
+//! otherwise the first offered — because a browser fails a handshake whose answer names none of
+//! its protocols, and would then see only close 1006 instead of the real verdict (1008).
+
+use std::collections::HashMap;
+
+use axum::extract::ws::{WebSocket, WebSocketUpgrade};
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode, Uri, header};
+use axum::response::Response;
+use serde_json::json;
+
+use crate::app::{AppState, json_response, unix_ms};
+use crate::auth::Identity;
+use crate::faults::FaultPlan;
+use crate::session::{self, SessionInfo};
+
+/// Largest message (and frame) accepted: the protocol promises 1 MB+ messages work.
+pub(crate) const MAX_MESSAGE_BYTES: usize = 16 << 20;
+
+/// User id reported for sessions on the open endpoint.
+const ANONYMOUS: &str = "anonymous";
+
+/// What the handshake carried, checked.
+struct Credentials {
+    identity: Option<Identity>,
+    /// The subprotocol to answer with, if the client offered any.
+    protocol: Option<String>,
+}
+
+impl Credentials {
+    fn read(state: &AppState, query: &HashMap<String, String>, headers: &HeaderMap) -> Self {
+        let now_s = unix_ms() / 1000;
+        let offered: Vec<&str> = headers
+            .get_all(header::SEC_WEBSOCKET_PROTOCOL)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+            .collect();
+        let by_protocol = offered
+            .iter()
+            .find_map(|p| state.auth.check(p, now_s).map(|id| (*p, id)));
+        if let Some((protocol, identity)) = by_protocol {
+            return Self {
+                identity: Some(identity),
+                protocol: Some(protocol.to_owned()),
+            };
+        }
+        Self {
+            identity: query.get("token").and_then(|t| state.auth.check(t, now_s)),
+            protocol: offered.first().map(|p| (*p).to_owned()),
+        }
+    }
+}
+
+/// `GET /ws`: open to anyone; a valid token only marks the session authenticated.
+pub(crate) async fn open(
+    ws: WebSocketUpgrade,
+    uri: Uri,
+    Query(query): Query<HashMap<String, String>>,
+    headers: HeaderMap,
+    State(state): State<AppState>,
+) -> Response {
+    let creds = Credentials::read(&state, &query, &headers);
+    let user_id = creds
+        .identity
+        .as_ref()
+        .and_then(|i| i.subject.clone())
+        .unwrap_or_else(|| ANONYMOUS.to_owned());
+    let info = SessionInfo {
+        path: uri.path().to_owned(),
+        user_id,
+        authenticated: creds.identity.is_some(),
+        faults: FaultPlan::for_connection(state.faults, &query),
+    };
+    accept(ws, creds.protocol, state, info)
+}
+
+/// `GET /api/v1/pam/ws/{user_id}?token=…`: a valid token is required.
+pub(crate) async fn authenticated(
+    ws: WebSocketUpgrade,
+    uri: Uri,
+    Path(user_id): Path<String>,
+    Query(query): Query<HashMap<String, String>>,
+    headers: HeaderMap,
+    State(state): State<AppState>,
+) -> Response {
+    let creds = Credentials::read(&state, &query, &headers);
+    if creds.identity.is_none() {
+        state.stats.rejected_auth();
+        if state.reject_with_401 {
+            return json_response(
+                StatusCode::UNAUTHORIZED,
+                json!({ "type": "auth_error", "reason": "invalid token" }),
+            );
+        }
+        let guard = state.sessions.token();
+        return configure(ws, creds.protocol).on_upgrade(move |socket: WebSocket| async move {
+            session::refuse(socket).await;
+            drop(guard);
+        });
+    }
+    let info = SessionInfo {
+        path: uri.path().to_owned(),
+        user_id,
+        authenticated: true,
+        faults: FaultPlan::for_connection(state.faults, &query),
+    };
+    accept(ws, creds.protocol, state, info)
+}
+
+fn accept(
+    ws: WebSocketUpgrade,
+    protocol: Option<String>,
+    state: AppState,
+    info: SessionInfo,
+) -> Response {
+    // Held from the handshake on, so shutdown also waits for sessions still being set up.
+    let guard = state.sessions.token();
+    configure(ws, protocol).on_upgrade(move |socket| async move {
+        session::run(socket, state, info).await;
+        drop(guard);
+    })
+}
+
+fn configure(ws: WebSocketUpgrade, protocol: Option<String>) -> WebSocketUpgrade {
+    let ws = ws
+        .max_message_size(MAX_MESSAGE_BYTES)
+        .max_frame_size(MAX_MESSAGE_BYTES);
+    match protocol {
+        Some(p) => ws.protocols([p]),
+        None => ws,
+    }
+}

@@ -1,0 +1,178 @@
+//! Headless Chromium through chromedriver, owned so that it always goes away.
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use std::os::unix::process::CommandExt;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+/// Flags this closed network needs (see shared/TOOLCHAIN.md), plus a 1280×800 window.
+const CHROMIUM_FLAGS: [&str; 11] = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+    "--window-size=1280,800",
+    "--disable-features=Translate,MediaRouter",
+];
+
+fn tool(var: &str, default: &str) -> String {
+    std::env::var(var).unwrap_or_else(|_| default.to_string())
+}
+
+/// A console page in a browser of its own. Dropping it kills chromedriver and the browser.
+pub struct Page {
+    pub client: Client,
+    driver: Child,
+    profile: PathBuf,
+}
+
+impl Page {
+    /// Starts chromedriver and a fresh Chromium profile, and opens `url`.
+    pub async fn launch(url: &str) -> Page {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .expect("a free port")
+            .port();
+        let mut driver = Command::new(tool("WSC_CHROMEDRIVER", "/usr/bin/chromedriver"));
+        driver
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .process_group(0);
+        let driver = driver.spawn().expect("chromedriver starts (apt-get install chromium-driver)");
+        let profile = std::env::temp_dir().join(format!("wsc-e2e-{}-{port}", std::process::id()));
+        let page = Page {
+            client: connect(port, &profile).await.unwrap_or_else(|e| {
+                kill_group(driver.id());
+                panic!("no WebDriver session: {e}")
+            }),
+            driver,
+            profile,
+        };
+        page.client.goto(url).await.expect("console page loads");
+        page.client.set_window_size(1280, 800).await.expect("window resizes");
+        page
+    }
+
+    /// Waits until an element with `data-testid` is present.
+    pub async fn wait_for_testid(&self, id: &str, timeout: Duration) {
+        self.client
+            .wait()
+            .at_most(timeout)
+            .for_element(Locator::Css(&testid(id)))
+            .await
+            .unwrap_or_else(|e| panic!("no [data-testid={id}] within {timeout:?}: {e}"));
+    }
+
+    /// The text of the first element with `data-testid`.
+    pub async fn text(&self, id: &str) -> String {
+        let el = self.client.find(Locator::Css(&testid(id))).await;
+        el.unwrap_or_else(|e| panic!("no [data-testid={id}]: {e}")).text().await.unwrap_or_default()
+    }
+
+    /// The texts of every element with `data-testid`.
+    pub async fn texts(&self, id: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        for el in self.client.find_all(Locator::Css(&testid(id))).await.unwrap_or_default() {
+            out.push(el.text().await.unwrap_or_default());
+        }
+        out
+    }
+
+    /// Clicks the element with `data-testid`.
+    pub async fn click(&self, id: &str) {
+        self.client
+            .find(Locator::Css(&testid(id)))
+            .await
+            .unwrap_or_else(|e| panic!("no [data-testid={id}]: {e}"))
+            .click()
+            .await
+            .unwrap_or_else(|e| panic!("click [data-testid={id}]: {e}"));
+    }
+
+    /// Replaces the value of the input with `data-testid`.
+    pub async fn fill(&self, id: &str, value: &str) {
+        let el = self
+            .client
+            .find(Locator::Css(&testid(id)))
+            .await
+            .unwrap_or_else(|e| panic!("no [data-testid={id}]: {e}"));
+        el.clear().await.unwrap_or_else(|e| panic!("clear [data-testid={id}]: {e}"));
+        el.send_keys(value).await.unwrap_or_else(|e| panic!("type into [data-testid={id}]: {e}"));
+    }
+
+    /// Runs `script` in the page and returns its result.
+    pub async fn eval(&self, script: &str) -> serde_json::Value {
+        self.client
+            .execute(script, vec![])
+            .await
+            .unwrap_or_else(|e| panic!("script failed: {e}\n{script}"))
+    }
+
+    /// Saves a PNG screenshot under the artifacts folder and returns its path.
+    pub async fn screenshot(&self, name: &str) -> PathBuf {
+        let png = self.client.screenshot().await.expect("screenshot");
+        let path = crate::artifacts_dir().join(format!("{name}.png"));
+        std::fs::write(&path, png).expect("artifact written");
+        path
+    }
+
+    /// Ends the WebDriver session, then the driver and its browser.
+    pub async fn close(self) {
+        let _ = self.client.clone().close().await;
+        // Drop does the rest.
+    }
+}
+
+impl Drop for Page {
+    fn drop(&mut self) {
+        kill_group(self.driver.id());
+        let _ = self.driver.wait();
+        let _ = std::fs::remove_dir_all(&self.profile);
+    }
+}
+
+fn testid(id: &str) -> String {
+    format!("[data-testid=\"{id}\"]")
+}
+
+fn kill_group(pid: u32) {
+    // Negative pid: chromedriver's whole group, so the browsers it started go with it.
+    let _ = Command::new("kill")
+        .args(["-KILL", "--", &format!("-{pid}")])
+        .stderr(Stdio::null())
+        .status();
+}
+
+async fn connect(port: u16, profile: &std::path::Path) -> Result<Client, String> {
+    let mut args: Vec<String> = CHROMIUM_FLAGS.iter().map(|s| s.to_string()).collect();
+    args.push(format!("--user-data-dir={}", profile.display()));
+    let mut caps = serde_json::Map::new();
+    caps.insert(
+        "goog:chromeOptions".into(),
+        serde_json::json!({ "binary": tool("WSC_CHROMIUM", "/usr/bin/chromium"), "args": args }),
+    );
+    let url = format!("http://127.0.0.1:{port}");
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+    loop {
+        let attempt = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+            .capabilities(caps.clone())
+            .connect(&url)
+            .await;
+        match attempt {
+            Ok(c) => return Ok(c),
+            // chromedriver may not be listening yet.
+            Err(e) if tokio::time::Instant::now() < deadline => {
+                let _ = e;
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+            Err(e) => return Err(e.to_string()),
+        }
+    }
+}

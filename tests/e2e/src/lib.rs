@@ -1,0 +1,108 @@
+//! The end-to-end harness: the real test backend serving the release build of the console, and
+//! headless Chromium driven through chromedriver (WebDriver, via fantoccini).
+//!
+//! Every test runs inside [`run`], which starts a fresh backend, chromedriver and browser, and
+//! tears all three down on every path — pass, fail or panic — so no Chromium is orphaned and no
+//! port stays bound. Waiting is always for a condition with a deadline ([`wait_for`]), never a
+//! sleep standing in for synchronisation.
+
+mod browser;
+mod http;
+
+pub use browser::Page;
+pub use http::get_json;
+
+use futures::FutureExt;
+use std::future::Future;
+use std::panic::AssertUnwindSafe;
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// The built console (`dist/`), as `cargo xtask test` passes it.
+pub fn dist_dir() -> PathBuf {
+    let dir = std::env::var_os("WSC_DIST").map_or_else(
+        || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../dist"),
+        PathBuf::from,
+    );
+    assert!(
+        dir.join("index.html").exists(),
+        "no built console at {} — run `cargo xtask test`, which builds it first",
+        dir.display()
+    );
+    dir
+}
+
+/// Where screenshots and other artifacts go.
+pub fn artifacts_dir() -> PathBuf {
+    let dir = std::env::var_os("WSC_ARTIFACTS").map_or_else(
+        || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../artifacts"),
+        PathBuf::from,
+    );
+    let _ = std::fs::create_dir_all(&dir);
+    dir
+}
+
+/// What a test body gets: the browser page and the backend it talks to.
+pub struct Ctx {
+    pub page: Page,
+    /// `http://127.0.0.1:PORT`, the backend's origin (which also serves the console).
+    pub origin: String,
+    pub server: testbed::Server,
+}
+
+impl Ctx {
+    /// The backend's `/api/ws/stats`.
+    pub async fn stats(&self) -> serde_json::Value {
+        get_json(&format!("{}/api/ws/stats", self.origin)).await
+    }
+}
+
+/// Starts a backend with `options` (address and static folder filled in), opens the console at
+/// `/ws-testing` in a fresh headless Chromium, runs `body`, and always cleans up.
+pub async fn run<F, Fut>(mut options: testbed::Options, body: F)
+where
+    F: FnOnce(Ctx) -> Fut,
+    Fut: Future<Output = Ctx>,
+{
+    options.addr = "127.0.0.1:0".parse().expect("loopback address");
+    options.static_dir = Some(dist_dir());
+    let server = testbed::start(options).await.expect("test backend starts");
+    let origin = format!("http://{}", server.local_addr());
+    let page = Page::launch(&format!("{origin}/ws-testing")).await;
+    let outcome = AssertUnwindSafe(async {
+        page.wait_for_testid("start", Duration::from_secs(30)).await;
+        body(Ctx { page, origin, server }).await
+    })
+    .catch_unwind()
+    .await;
+    match outcome {
+        Ok(ctx) => {
+            ctx.page.close().await;
+            ctx.server.shutdown().await;
+        }
+        Err(panic) => {
+            // The page and server moved into the body and were dropped during unwinding; their
+            // Drop impls kill the browser and stop the server.
+            std::panic::resume_unwind(panic);
+        }
+    }
+}
+
+/// Polls `check` every 50 ms until it returns `Some`, or panics with `what` after `timeout`.
+pub async fn wait_for<T, F, Fut>(what: &str, timeout: Duration, mut check: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Option<T>>,
+{
+    let deadline = tokio::time::Instant::now() + timeout;
+    loop {
+        if let Some(v) = check().await {
+            return v;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "timed out after {timeout:?} waiting for {what}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}

@@ -1,0 +1,179 @@
+//! `cargo xtask test`: every test layer, a line each, failing on a failure or on a layer that
+//! ran no test.
+//!
+//! Layers: formatting, clippy (host and wasm32), the engine's purity, host tests (engine,
+//! testbed, xtask), wasm-bindgen-tests in headless Chromium against a live test backend, and
+//! end-to-end tests driving Chromium through WebDriver against the test backend serving the
+//! release build.
+
+use crate::proc::{Guard, Result, TestCount, cmd, free_port, root, run, run_counting, wait_for_port};
+use crate::serve::{build_console, build_testbed};
+use crate::tools::{Browser, ensure_all};
+
+/// Crates the engine must never depend on: it is pure, the browser is the adapter's business.
+const FORBIDDEN_IN_ENGINE: [&str; 6] = ["web-sys", "js-sys", "wasm-bindgen", "gloo", "leptos", "getrandom"];
+
+struct Report {
+    lines: Vec<String>,
+    total: TestCount,
+}
+
+impl Report {
+    fn layer(&mut self, name: &str, outcome: Result<Option<TestCount>>) -> Result<()> {
+        let line = match &outcome {
+            Ok(None) => format!("layer {name}: ok"),
+            Ok(Some(c)) if c.passed == 0 => format!("layer {name}: FAILED (ran no test)"),
+            Ok(Some(c)) => {
+                self.total.passed += c.passed;
+                format!("layer {name}: ok, {} passed", c.passed)
+            }
+            Err(e) => format!("layer {name}: FAILED: {e}"),
+        };
+        println!("\n== {line}\n");
+        self.lines.push(line.clone());
+        match outcome {
+            Ok(Some(c)) if c.passed == 0 => Err(line),
+            Ok(_) => Ok(()),
+            Err(e) => {
+                self.total.failed += 1;
+                Err(e)
+            }
+        }
+    }
+}
+
+pub fn run_all() -> Result<()> {
+    let browser = ensure_all()?;
+    let mut report = Report { lines: Vec::new(), total: TestCount::default() };
+    let result = layers(&mut report, &browser);
+    println!("\n== cargo xtask test summary");
+    for l in &report.lines {
+        println!("{l}");
+    }
+    println!("{} passed, {} failed", report.total.passed, report.total.failed);
+    result
+}
+
+fn layers(r: &mut Report, browser: &Browser) -> Result<()> {
+    r.layer("fmt", run(cmd("cargo").args(["fmt", "--all", "--", "--check"])).map(|()| None))?;
+    r.layer("clippy (host)", clippy_host().map(|()| None))?;
+    r.layer("clippy (wasm32)", clippy_wasm().map(|()| None))?;
+    r.layer("engine purity", engine_is_pure().map(|()| None))?;
+    r.layer("host tests", host_tests().map(Some))?;
+    r.layer("wasm tests (Chromium)", wasm_tests(browser).map(Some))?;
+    r.layer("end-to-end (WebDriver, Chromium)", e2e_tests(browser).map(Some))?;
+    Ok(())
+}
+
+fn clippy_host() -> Result<()> {
+    run(cmd("cargo").args([
+        "clippy", "--workspace", "--exclude", "ws-console", "--all-targets", "--", "-D", "warnings",
+    ]))
+}
+
+fn clippy_wasm() -> Result<()> {
+    run(cmd("cargo").args([
+        "clippy", "-p", "ws-console", "-p", "ws-console-engine", "--target",
+        "wasm32-unknown-unknown", "--all-targets", "--", "-D", "warnings",
+    ]))
+}
+
+fn engine_is_pure() -> Result<()> {
+    let out = cmd("cargo")
+        .args(["tree", "-p", "ws-console-engine", "-e", "normal", "--prefix", "none"])
+        .output()
+        .map_err(|e| e.to_string())?;
+    let tree = String::from_utf8_lossy(&out.stdout);
+    if let Some(bad) = forbidden_dependency(&tree) {
+        return Err(format!("the engine depends on {bad}; it must stay free of the browser"));
+    }
+    for file in walk(&root().join("engine/src"))? {
+        let text = std::fs::read_to_string(&file).map_err(|e| e.to_string())?;
+        for clock in ["Instant::now", "SystemTime"] {
+            if text.contains(clock) {
+                return Err(format!("{} reads the clock ({clock}); time is passed in", file.display()));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn forbidden_dependency(tree: &str) -> Option<&'static str> {
+    tree.lines()
+        .filter_map(|l| l.split_whitespace().next())
+        .find_map(|name| FORBIDDEN_IN_ENGINE.into_iter().find(|f| name == *f || name.starts_with(&format!("{f}-"))))
+}
+
+fn walk(dir: &std::path::Path) -> Result<Vec<std::path::PathBuf>> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))? {
+        let path = entry.map_err(|e| e.to_string())?.path();
+        if path.is_dir() {
+            files.extend(walk(&path)?);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            files.push(path);
+        }
+    }
+    Ok(files)
+}
+
+fn host_tests() -> Result<TestCount> {
+    run_counting(cmd("cargo").args([
+        "test", "--workspace", "--exclude", "ws-console", "--exclude", "ws-console-e2e",
+    ]))
+}
+
+/// Starts the test backend on a free port, for the layers that talk to it from the browser.
+fn start_testbed(static_dir: Option<&std::path::Path>) -> Result<(Guard, u16)> {
+    let bin = build_testbed()?;
+    let port = free_port()?;
+    let mut c = cmd(bin.to_str().unwrap_or("testbed"));
+    c.args(["--addr", &format!("127.0.0.1:{port}")]);
+    if let Some(dir) = static_dir {
+        c.arg("--static-dir").arg(dir);
+    }
+    let mut guard = Guard::spawn("testbed", &mut c)?;
+    wait_for_port(port, &mut guard)?;
+    Ok((guard, port))
+}
+
+fn wasm_tests(browser: &Browser) -> Result<TestCount> {
+    let (_server, port) = start_testbed(None)?;
+    run_counting(
+        cmd("cargo")
+            .args(["test", "-p", "ws-console", "--target", "wasm32-unknown-unknown"])
+            .env("WSC_TESTBED", format!("127.0.0.1:{port}"))
+            .env("CHROMEDRIVER", &browser.chromedriver)
+            .env("WASM_BINDGEN_TEST_TIMEOUT", "60"),
+    )
+}
+
+fn e2e_tests(browser: &Browser) -> Result<TestCount> {
+    let dist = build_console()?;
+    run_counting(
+        cmd("cargo")
+            .args(["test", "-p", "ws-console-e2e", "--", "--test-threads=1"])
+            .env("WSC_DIST", dist)
+            .env("WSC_CHROMIUM", &browser.chromium)
+            .env("WSC_CHROMEDRIVER", &browser.chromedriver)
+            .env("WSC_ARTIFACTS", root().join("artifacts")),
+    )
+}
+
+/// `cargo xtask bench`: the engine's benchmarks (P6).
+pub fn bench() -> Result<()> {
+    run(cmd("cargo").args(["bench", "-p", "ws-console-engine"]))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spots_a_browser_crate_in_the_engine_tree() {
+        assert_eq!(forbidden_dependency("ws-console-engine v0.1.0\nserde v1.0.0\n"), None);
+        assert_eq!(forbidden_dependency("ws-console-engine v0.1.0\nweb-sys v0.3.0\n"), Some("web-sys"));
+        assert_eq!(forbidden_dependency("gloo-net v0.6.0\n"), Some("gloo"));
+        assert_eq!(forbidden_dependency("wasm-bindgen-shared v0.2\n"), Some("wasm-bindgen"));
+    }
+}

@@ -1,0 +1,178 @@
+//! Installs what the build and the tests need, only where it is missing.
+//!
+//! CI and new machines start bare, so the project installs its own tools (see
+//! `shared/TOOLCHAIN.md` for why each pin): the wasm target, Trunk 0.21.14, wasm-bindgen-cli at
+//! exactly the version in Cargo.lock (Trunk runs offline and refuses a mismatch), wasm-opt from
+//! npm `binaryen@132` (Debian's older one silently breaks the page), and Chromium with its
+//! driver from apt. When everything is present this takes a few seconds.
+
+use crate::proc::{Result, root, run};
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+
+const TRUNK_VERSION: &str = "0.21.14";
+const BINARYEN_VERSION: &str = "132";
+
+/// Where npm puts binaryen: outside the work tree so every clone shares it.
+fn binaryen_dir() -> PathBuf {
+    let home = std::env::var_os("HOME").map_or_else(|| PathBuf::from("/tmp"), PathBuf::from);
+    home.join(".cache/ws-console")
+        .join(format!("binaryen-{BINARYEN_VERSION}"))
+}
+
+fn cargo_bin() -> PathBuf {
+    std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")))
+        .unwrap_or_default()
+        .join("bin")
+}
+
+/// `PATH` with npm's wasm-opt and cargo's binaries first.
+pub fn path_with_tools() -> String {
+    let mut parts = vec![
+        binaryen_dir().join("node_modules/.bin").display().to_string(),
+        cargo_bin().display().to_string(),
+    ];
+    if let Ok(p) = std::env::var("PATH") {
+        parts.push(p);
+    }
+    parts.join(":")
+}
+
+/// The first line a tool prints for `--version`, or `None` when it is not there.
+fn version_of(program: &str) -> Option<String> {
+    let out = Command::new(program)
+        .arg("--version")
+        .env("PATH", path_with_tools())
+        .stderr(Stdio::null())
+        .output()
+        .ok()?;
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).lines().next().unwrap_or("").to_string())
+}
+
+/// The wasm-bindgen version Cargo.lock resolved, which the CLI must match exactly.
+pub fn locked_wasm_bindgen() -> Result<String> {
+    let lock = std::fs::read_to_string(root().join("Cargo.lock"))
+        .map_err(|e| format!("Cargo.lock unreadable: {e}"))?;
+    locked_version(&lock, "wasm-bindgen").ok_or_else(|| "wasm-bindgen is not in Cargo.lock".into())
+}
+
+fn locked_version(lock: &str, name: &str) -> Option<String> {
+    let mut lines = lock.lines();
+    while let Some(line) = lines.next() {
+        if line.trim() == format!("name = \"{name}\"") {
+            let v = lines.next()?.trim().strip_prefix("version = \"")?;
+            return Some(v.trim_end_matches('"').to_string());
+        }
+    }
+    None
+}
+
+fn step(what: &str) {
+    println!("setup: {what}");
+}
+
+/// Ensures every tool; returns the paths of chromium and chromedriver.
+pub fn ensure_all() -> Result<Browser> {
+    ensure_wasm_target()?;
+    ensure_trunk()?;
+    ensure_wasm_bindgen()?;
+    ensure_wasm_opt()?;
+    ensure_browser()
+}
+
+fn ensure_wasm_target() -> Result<()> {
+    let out = Command::new("rustup")
+        .args(["target", "list", "--installed"])
+        .current_dir(root())
+        .output()
+        .map_err(|e| format!("rustup not found: {e}"))?;
+    if !String::from_utf8_lossy(&out.stdout).contains("wasm32-unknown-unknown") {
+        step("adding the wasm32-unknown-unknown target");
+        run(Command::new("rustup")
+            .args(["target", "add", "wasm32-unknown-unknown"])
+            .current_dir(root()))?;
+    }
+    Ok(())
+}
+
+fn ensure_trunk() -> Result<()> {
+    if version_of("trunk").is_some_and(|v| v.ends_with(TRUNK_VERSION)) {
+        return Ok(());
+    }
+    step("installing trunk (about 9 minutes, once)");
+    run(Command::new("cargo").args(["install", "trunk", "--version", TRUNK_VERSION, "--locked"]))
+}
+
+fn ensure_wasm_bindgen() -> Result<()> {
+    if !root().join("Cargo.lock").exists() {
+        run(crate::proc::cmd("cargo").args(["generate-lockfile"]))?;
+    }
+    let want = locked_wasm_bindgen()?;
+    let have = version_of("wasm-bindgen");
+    let runner = version_of("wasm-bindgen-test-runner");
+    if have.is_some_and(|v| v.ends_with(&want)) && runner.is_some() {
+        return Ok(());
+    }
+    step(&format!("installing wasm-bindgen-cli {want} (about 3 minutes, once)"));
+    // Not --locked: its lock file pins a webpki-roots that no longer resolves.
+    run(Command::new("cargo").args(["install", "wasm-bindgen-cli", "--version", &want, "--force"]))
+}
+
+fn ensure_wasm_opt() -> Result<()> {
+    let bin = binaryen_dir().join("node_modules/.bin/wasm-opt");
+    let ok = Command::new(&bin)
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).contains(&format!("version {BINARYEN_VERSION}")));
+    if ok {
+        return Ok(());
+    }
+    step(&format!("installing wasm-opt from npm binaryen@{BINARYEN_VERSION}"));
+    std::fs::create_dir_all(binaryen_dir()).map_err(|e| e.to_string())?;
+    run(Command::new("npm")
+        .args(["install", "--no-audit", "--no-fund", "--prefix"])
+        .arg(binaryen_dir())
+        .arg(format!("binaryen@{BINARYEN_VERSION}")))
+}
+
+/// Where the browser and its driver are.
+#[derive(Debug, Clone)]
+pub struct Browser {
+    pub chromium: PathBuf,
+    pub chromedriver: PathBuf,
+}
+
+fn ensure_browser() -> Result<Browser> {
+    let found = Browser {
+        chromium: PathBuf::from("/usr/bin/chromium"),
+        chromedriver: PathBuf::from("/usr/bin/chromedriver"),
+    };
+    if found.chromium.exists() && found.chromedriver.exists() {
+        return Ok(found);
+    }
+    step("installing chromium and chromium-driver from apt");
+    let apt = |args: &[&str]| {
+        run(Command::new("apt-get")
+            .args(args)
+            .env("DEBIAN_FRONTEND", "noninteractive"))
+    };
+    apt(&["update"]).and_then(|()| apt(&["install", "-y", "chromium", "chromium-driver"]))
+        .map_err(|e| format!("{e}: install chromium and chromium-driver (as root: apt-get install chromium chromium-driver)"))?;
+    Ok(found)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_a_package_version_from_a_lock_file() {
+        let lock = "[[package]]\nname = \"wasm-bindgen-macro\"\nversion = \"0.2.1\"\n\n[[package]]\nname = \"wasm-bindgen\"\nversion = \"0.2.130\"\n";
+        assert_eq!(locked_version(lock, "wasm-bindgen").as_deref(), Some("0.2.130"));
+        assert_eq!(locked_version(lock, "trunk"), None);
+    }
+}
