@@ -25,4 +25,4 @@ mod upgrade;
 pub use auth::sign_jwt;
 pub use options::{DEFAULT_TOKEN, Options};
 pub use server::{Server, start};
-pub use stats::{CLOSED_HISTORY, MAX_TYPES};
+pub use stats::CLOSED_HISTORY;

@@ -4,7 +4,8 @@
 //! came in and nothing else ever writes to it. Broadcasts from other sessions arrive through the
 //! session's bounded queue (see [`crate::hub`]) and are written by the same task. The server's
 //! shutdown token is watched in the same `select!`, so shutting down closes every session with
-//! 1001 instead of cutting the TCP connection.
+//! 1001 instead of cutting the TCP connection; only a session stuck writing to a client that
+//! stopped reading is cut, after a grace period, so shutdown always ends.
 
 use std::time::Duration;
 
@@ -51,7 +52,16 @@ pub(crate) async fn run(socket: WebSocket, state: AppState, info: SessionInfo) {
         faults: info.faults,
         close_code: None,
     };
-    let code = session.serve(&mut queue).await;
+    let shutdown = state.shutdown.clone();
+    let code = tokio::select! {
+        code = session.serve(&mut queue) => code,
+        // A client that stops reading can leave `serve` stuck in a send where it never sees
+        // the shutdown; give it the normal close time, then drop the socket regardless.
+        () = async {
+            shutdown.cancelled().await;
+            tokio::time::sleep(2 * CLOSE_GRACE).await;
+        } => GOING_AWAY,
+    };
     state.hub.leave(id);
     state.stats.close(id, Some(code), unix_ms());
 }
@@ -102,7 +112,8 @@ impl Session {
                     close(&mut self.socket, GOING_AWAY, "server shutting down").await;
                     return GOING_AWAY;
                 }
-                Some(text) = queue.recv() => {
+                // Once the client has sent its close, only its answer is still to come.
+                Some(text) = queue.recv(), if self.close_code.is_none() => {
                     if self.send(Message::Text(text), "broadcast").await.is_err() {
                         return ABNORMAL;
                     }

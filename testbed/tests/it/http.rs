@@ -99,8 +99,9 @@ fn dist() -> PathBuf {
 
 #[tokio::test]
 async fn static_dir_serves_the_console_and_wasm_with_its_content_type() {
+    let dir = dist();
     let server = start(testbed::Options {
-        static_dir: Some(dist()),
+        static_dir: Some(dir.clone()),
         ..options()
     })
     .await;
@@ -131,6 +132,7 @@ async fn static_dir_serves_the_console_and_wasm_with_its_content_type() {
     // API routes win over the static fallback.
     assert_eq!(get(addr, "/health").await.json()["status"], "ok");
     server.shutdown().await;
+    std::fs::remove_dir_all(dir).unwrap();
 }
 
 #[tokio::test]

@@ -63,8 +63,8 @@ async fn shutdown_does_not_hang_on_a_client_that_floods_and_never_reads() {
     let server = start(options()).await;
     let addr = server.local_addr();
     let (ws, _) = connect_welcomed(addr, "/ws").await;
-    // 20 MB of echoes is far more than loopback socket buffers hold, so by the time the server
-    // has read 20 of these its replies are stuck behind a client that never reads.
+    // A megabyte echo per message soon fills the socket buffers (on Linux loopback the server
+    // stalls after about five), leaving the session stuck in a send that no close can follow.
     let flood = tokio::spawn(async move {
         let mut ws = ws;
         let big = serde_json::json!({"type":"message","data":"x".repeat(1 << 20)}).to_string();
@@ -75,8 +75,8 @@ async fn shutdown_does_not_hang_on_a_client_that_floods_and_never_reads() {
         }
         ws
     });
-    stats_when(addr, "the server to read 20 MB", |s| {
-        eprintln!("{}", s["totals"]["received"]); s["totals"]["received"].as_u64() >= Some(20)
+    stats_when(addr, "the server to read 3 MB", |s| {
+        s["totals"]["received"].as_u64() >= Some(3)
     })
     .await;
     within("shutdown", server.shutdown()).await;
