@@ -185,10 +185,11 @@ impl Correlator {
     }
 
     fn remember_answered(&mut self, key: u64, a: Answered, now: Millis) {
-        if self.recent.len() >= self.recent_cap {
-            if let Some((_, old)) = self.recent_order.pop_front() {
-                self.recent.remove(&old);
-            }
+        while self.recent.len() >= self.recent_cap {
+            match self.recent_order.pop_front() {
+                Some((_, old)) => self.recent.remove(&old),
+                None => break,
+            };
         }
         if self.recent.insert(key, a).is_none() {
             self.recent_order.push_back((now, key));
@@ -196,10 +197,11 @@ impl Correlator {
     }
 
     fn remember_lost(&mut self, key: u64, p: Pending) {
-        if self.lost.len() >= self.lost_cap {
-            if let Some(old) = self.lost_order.pop_front() {
-                self.lost.remove(&old);
-            }
+        while self.lost.len() >= self.lost_cap {
+            match self.lost_order.pop_front() {
+                Some(old) => self.lost.remove(&old),
+                None => break,
+            };
         }
         if self.lost.insert(key, Answered { owner: p.session, sent_at: p.sent_at }).is_none() {
             self.lost_order.push_back(key);

@@ -81,13 +81,11 @@ impl TestCount {
         };
         for part in rest.split([';', '.']) {
             let mut words = part.split_whitespace();
-            if let (Some(n), Some(what)) = (words.next(), words.next()) {
-                if let Ok(n) = n.parse::<u64>() {
-                    match what {
-                        "passed" => self.passed += n,
-                        "failed" => self.failed += n,
-                        _ => {}
-                    }
+            if let (Some(Ok(n)), Some(what)) = (words.next().map(str::parse::<u64>), words.next()) {
+                match what {
+                    "passed" => self.passed += n,
+                    "failed" => self.failed += n,
+                    _ => {}
                 }
             }
         }

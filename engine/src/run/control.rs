@@ -1,0 +1,168 @@
+//! User intent: start, stop, manual sends, tokens, and what the page reports about itself.
+
+use super::Run;
+use crate::log::{LogCategory, LogLevel};
+use crate::session::{Phase, TimelineKind};
+use crate::heap::HeapSample;
+use crate::{Millis, SessionId};
+
+impl Run {
+    /// The user's Start: (re)enables reconnects and opens every session that has no socket.
+    /// Automatic sending starts, staggered across the interval so sessions do not send in
+    /// lockstep.
+    pub fn start(&mut self, now: Millis) {
+        self.running = true;
+        self.started_at.get_or_insert(now);
+        self.next_history_at.get_or_insert(now);
+        let n = self.sessions.len().max(1) as f64;
+        let interval = self.cfg.send_interval_ms;
+        let shown = self.display_url(SessionId(0));
+        let count = self.sessions.len();
+        self.push_log(now, LogLevel::Info, LogCategory::Run, None, &format!("run started: {count} session(s) → {shown}"));
+        for i in 0..self.sessions.len() {
+            let s = SessionId(i as u32);
+            let sess = &mut self.sessions[i];
+            sess.stopped = false;
+            sess.attempts_in_row = 0;
+            if let Some(iv) = interval {
+                sess.next_send_at.get_or_insert(now + iv * (i as f64 + 1.0) / n);
+            }
+            if !sess.live {
+                self.open(s, now);
+            }
+        }
+        if self.token_refresh_due(now) {
+            self.request_token(now, "the token expires soon");
+        }
+    }
+
+    /// The user's Stop: closes every socket. Nothing reopens them — no reconnect timer, no
+    /// late event from a retired socket — until the next [`Run::start`].
+    pub fn stop(&mut self, now: Millis) {
+        self.running = false;
+        for i in 0..self.sessions.len() {
+            self.stop_session(SessionId(i as u32), now);
+        }
+        self.push_log(now, LogLevel::Info, LogCategory::Run, None, "run stopped by the user");
+    }
+
+    /// Opens one session (the user's per-session connect, or a ramp-up scenario step).
+    pub fn open_session(&mut self, s: SessionId, now: Millis) {
+        let interval = self.cfg.send_interval_ms;
+        let running = self.running;
+        let Some(sess) = self.session_mut(s) else { return };
+        sess.attempts_in_row = 0;
+        if running {
+            if let Some(iv) = interval {
+                sess.next_send_at.get_or_insert(now + iv);
+            }
+        }
+        if !sess.live {
+            self.open(s, now);
+        } else {
+            sess.stopped = false;
+        }
+    }
+
+    /// Closes one session as the user would: no reconnect until it is opened again.
+    pub fn stop_session(&mut self, s: SessionId, now: Millis) {
+        let Some(sess) = self.session_mut(s) else { return };
+        sess.stopped = true;
+        sess.next_send_at = None;
+        sess.down_since = None;
+        let had_socket = sess.live;
+        if sess.phase != Phase::Idle {
+            sess.phase = Phase::Idle;
+            sess.mark(now, TimelineKind::Stopped);
+        }
+        if had_socket {
+            self.close_live(s, 1000, "stopped by the user");
+        }
+    }
+
+    /// Fault injection (network-recovery scenario): closes the socket abnormally, as a
+    /// network failure would, and lets the reconnect policy bring it back.
+    pub fn drop_session(&mut self, s: SessionId, now: Millis) {
+        let Some(sess) = self.session_mut(s) else { return };
+        if !sess.live {
+            return;
+        }
+        sess.last_close = Some(crate::session::CloseInfo { code: 4000, reason: "dropped by the console (fault injection)".into(), at: now });
+        sess.mark(now, TimelineKind::TimedOut);
+        self.close_live(s, super::ENGINE_CLOSE_CODE, "fault injection");
+        self.push_log(now, LogLevel::Warn, LogCategory::Connection, Some(s), "socket dropped by the console (fault injection)");
+        self.after_drop(s, None, now);
+    }
+
+    /// Sends one test message on session `s` (queued if it is not connected).
+    pub fn send_one(&mut self, s: SessionId, now: Millis) {
+        self.send_or_queue(s, now);
+    }
+
+    /// Sends one test message on every session.
+    pub fn broadcast(&mut self, now: Millis) {
+        for i in 0..self.sessions.len() {
+            self.send_or_queue(SessionId(i as u32), now);
+        }
+    }
+
+    /// Sends `k` test messages at once on session `s`, or on every session when `None`.
+    pub fn burst(&mut self, s: Option<SessionId>, k: u32, now: Millis) {
+        let targets: Vec<SessionId> = match s {
+            Some(s) => vec![s],
+            None => (0..self.sessions.len() as u32).map(SessionId).collect(),
+        };
+        for _ in 0..k {
+            for &t in &targets {
+                self.send_or_queue(t, now);
+            }
+        }
+    }
+
+    /// A fresh token (F8), from the configuration or the host's token provider. Later opens
+    /// use it; sessions waiting for auth reconnect now (unless stopped).
+    pub fn set_token(&mut self, token: String, now: Millis) {
+        self.redactor.add(&token);
+        self.token_exp_ms = crate::token::jwt_exp_ms(&token);
+        self.token = token;
+        self.token_requested = false;
+        let expiry = match self.token_exp_ms {
+            Some(exp) => format!("; expires in {:.0} s", (exp - self.unix_now(now)) / 1000.0),
+            None => String::new(),
+        };
+        self.push_log(now, LogLevel::Info, LogCategory::Auth, None, &format!("token updated{expiry}"));
+        for i in 0..self.sessions.len() {
+            let sess = &mut self.sessions[i];
+            if sess.phase == Phase::NeedsAuth && !sess.stopped {
+                sess.attempts_in_row = 0;
+                self.open(SessionId(i as u32), now);
+            }
+        }
+    }
+
+    /// A `performance.memory` reading (Chromium only; never call it with made-up values).
+    pub fn record_heap(&mut self, now: Millis, used: u64, total: u64, limit: u64) {
+        self.heap.record(HeapSample { t: now, used, total, limit, hidden: self.hidden });
+    }
+
+    /// Page visibility changed. Hidden tabs have their timers throttled (down to once a
+    /// minute after 5 minutes), so samples taken meanwhile are marked.
+    pub fn set_hidden(&mut self, hidden: bool, now: Millis) {
+        if hidden == self.hidden {
+            return;
+        }
+        self.hidden = hidden;
+        let (level, text) = if hidden {
+            (LogLevel::Warn, "tab hidden: the browser throttles timers (once a minute after 5 min); results are marked")
+        } else {
+            (LogLevel::Info, "tab visible again")
+        };
+        if self.running {
+            self.push_log(now, level, LogCategory::Browser, None, text);
+        }
+    }
+
+    pub(super) fn unix_now(&self, now: Millis) -> f64 {
+        self.cfg.time_origin_ms + now
+    }
+}

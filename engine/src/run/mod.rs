@@ -1,0 +1,349 @@
+//! A test run: every session, every counter, every decision.
+//!
+//! [`Run`] is driven from outside. The adapter calls an `on_*` method for each socket event,
+//! `tick` from its timer, and the control methods (`start`, `stop`, `send_one` …) for the
+//! user's clicks; after each call it drains the [`Command`]s and executes them. The read
+//! side (`sessions`, `totals`, `verdicts`, `log` …) is for the view and exports.
+//!
+//! The split across files follows the direction of data: `control` (user intent), `events`
+//! (socket reports), `timers` (time passing), `view` (read side).
+
+mod control;
+mod events;
+mod timers;
+mod view;
+
+#[cfg(test)]
+mod tests;
+
+use crate::command::{Command, Frame};
+use crate::config::{AuthMode, RunConfig};
+use crate::correlation::Correlator;
+use crate::heap::HeapTracker;
+use crate::histogram::Histogram;
+use crate::log::{Log, LogCategory, LogLevel, clip};
+use crate::metrics::Counters;
+use crate::queue::Outgoing;
+use crate::rate::RateWindow;
+use crate::reconnect::Decision;
+use crate::rng::SplitMix64;
+use crate::series::{Series, SeriesPoint};
+use crate::session::{Phase, Session, TimelineKind};
+use crate::template::Values;
+use crate::url::Redactor;
+use crate::{Generation, Millis, SessionId};
+
+/// Close code the engine uses for the closes it decides itself (timeouts, faults).
+pub const ENGINE_CLOSE_CODE: u16 = 4000;
+
+/// How often a point is added to the metrics history.
+const HISTORY_EVERY_MS: Millis = 1000.0;
+
+/// A test run.
+#[derive(Debug)]
+pub struct Run {
+    cfg: RunConfig,
+    rng: SplitMix64,
+    sessions: Vec<Session>,
+    commands: Vec<Command>,
+    correlator: Correlator,
+    log: Log,
+    redactor: Redactor,
+    token: String,
+    token_exp_ms: Option<f64>,
+    token_requested: bool,
+    running: bool,
+    started_at: Option<Millis>,
+    next_id: u64,
+    sent_rate: RateWindow,
+    received_rate: RateWindow,
+    rtt: Histogram,
+    ping_rtt: Histogram,
+    foreign_latency: Histogram,
+    connect_time: Histogram,
+    recovery: Histogram,
+    history: Series<SeriesPoint>,
+    next_history_at: Option<Millis>,
+    /// Sum and count of RTTs since the last history point.
+    history_rtt: (f64, u64),
+    heap: HeapTracker,
+    hidden: bool,
+}
+
+impl Run {
+    /// A run for `config`, all sessions disconnected until [`Run::start`]. `seed` drives
+    /// the reconnect jitter, so a run is reproducible.
+    pub fn new(config: RunConfig, seed: u64) -> Run {
+        let limits = config.limits.clone();
+        let sessions = (0..config.sessions)
+            .map(|i| Session::new(SessionId(i), config.queue_capacity, limits.timeline))
+            .collect();
+        let mut redactor = Redactor::default();
+        redactor.add(&config.token);
+        let token = config.token.clone();
+        Run {
+            rng: SplitMix64::new(seed),
+            sessions,
+            commands: Vec::new(),
+            correlator: Correlator::new(limits.pending, limits.dedup, limits.lost_memory),
+            log: Log::new(config.log_capacity),
+            redactor,
+            token_exp_ms: crate::token::jwt_exp_ms(&token),
+            token,
+            token_requested: false,
+            running: false,
+            started_at: None,
+            next_id: 1,
+            sent_rate: RateWindow::new(10, 500.0),
+            received_rate: RateWindow::new(10, 500.0),
+            rtt: Histogram::new(),
+            ping_rtt: Histogram::new(),
+            foreign_latency: Histogram::new(),
+            connect_time: Histogram::new(),
+            recovery: Histogram::new(),
+            history: Series::new(limits.history),
+            next_history_at: None,
+            history_rtt: (0.0, 0),
+            heap: HeapTracker::new(limits.heap_samples),
+            hidden: false,
+            cfg: config,
+        }
+    }
+
+    /// The commands produced so far, oldest first; the adapter executes them in order.
+    pub fn drain_commands(&mut self) -> std::vec::Drain<'_, Command> {
+        self.commands.drain(..)
+    }
+
+    /// Sets the Unix time (ms) of `now == 0` — `performance.timeOrigin` — used for `{{ts}}`
+    /// and for JWT expiry.
+    pub fn set_time_origin(&mut self, unix_ms: f64) {
+        self.cfg.time_origin_ms = unix_ms;
+    }
+
+    // ---- internal helpers shared by the submodules ----
+
+    fn session_mut(&mut self, s: SessionId) -> Option<&mut Session> {
+        self.sessions.get_mut(s.index())
+    }
+
+    fn push_log(&mut self, now: Millis, level: LogLevel, category: LogCategory, session: Option<SessionId>, text: &str) {
+        let text = self.redactor.redact(&clip(text, self.cfg.limits.log_text));
+        self.log.push(now, level, category, session, text);
+    }
+
+    /// Opens a new socket for session `s`: bumps the generation, retiring whatever was there.
+    fn open(&mut self, s: SessionId, now: Millis) {
+        let url = self.cfg.endpoint.fill(&self.cfg.user_id, &self.token, s.0, self.cfg.auth_mode);
+        let protocols = match self.cfg.auth_mode {
+            AuthMode::Subprotocol if !self.token.is_empty() => vec![self.token.clone()],
+            _ => Vec::new(),
+        };
+        let connect_timeout = self.cfg.reconnect.connect_timeout_ms;
+        let Some(sess) = self.sessions.get_mut(s.index()) else { return };
+        if sess.live {
+            let generation = sess.generation;
+            sess.live = false;
+            self.commands.push(Command::Close {
+                session: s,
+                generation,
+                code: 1000,
+                reason: "replaced by a new socket".into(),
+            });
+        }
+        sess.generation = Generation(sess.generation.0 + 1);
+        sess.live = true;
+        sess.stopped = false;
+        sess.heartbeat = Default::default();
+        sess.phase = Phase::Connecting { since: now, deadline: now + connect_timeout };
+        sess.counters.connect_attempts += 1;
+        let generation = sess.generation;
+        sess.mark(now, TimelineKind::Connecting { generation: generation.0 });
+        let shown = self.redactor.redact(&url);
+        self.commands.push(Command::Open { session: s, generation, url, protocols });
+        self.push_log(now, LogLevel::Info, LogCategory::Connection, Some(s), &format!("connecting (socket {}) to {shown}", generation.0));
+    }
+
+    /// Retires the live socket of `s` and asks the adapter to close it.
+    fn close_live(&mut self, s: SessionId, code: u16, reason: &str) {
+        let Some(sess) = self.sessions.get_mut(s.index()) else { return };
+        if !sess.live {
+            return;
+        }
+        sess.live = false;
+        sess.heartbeat = Default::default();
+        self.commands.push(Command::Close { session: s, generation: sess.generation, code, reason: reason.into() });
+    }
+
+    /// After a socket of `s` was lost (its close came in, or the engine declared it dead):
+    /// counts it and decides what comes next. `code` is `None` for an engine timeout.
+    fn after_drop(&mut self, s: SessionId, code: Option<u16>, now: Millis) {
+        let Some(sess) = self.sessions.get_mut(s.index()) else { return };
+        sess.live = false;
+        sess.heartbeat = Default::default();
+        match sess.phase {
+            Phase::Connected { .. } | Phase::Authenticating { .. } => {
+                sess.counters.drops += 1;
+                sess.down_since.get_or_insert(now);
+            }
+            _ => sess.counters.connect_failures += 1,
+        }
+        if sess.stopped {
+            sess.phase = Phase::Idle;
+            return;
+        }
+        let policy = &self.cfg.reconnect;
+        let decision = policy.decide(sess.attempts_in_row, code, &mut self.rng);
+        let (level, text) = match decision {
+            Decision::NeedsAuth => {
+                sess.phase = Phase::NeedsAuth;
+                sess.counters.errors.auth += 1;
+                sess.mark(now, TimelineKind::NeedsAuth);
+                (LogLevel::Warn, "credentials refused: not retrying until a fresh token arrives".to_string())
+            }
+            Decision::GiveUp => {
+                let reason = if policy.enabled {
+                    format!("gave up after {} attempts", sess.attempts_in_row)
+                } else {
+                    "disconnected; reconnect is off".to_string()
+                };
+                sess.phase = Phase::Failed { reason: reason.clone() };
+                sess.mark(now, TimelineKind::GaveUp);
+                (LogLevel::Error, reason)
+            }
+            Decision::Retry { attempt, delay } => {
+                sess.attempts_in_row = attempt;
+                sess.max_attempts_in_row = sess.max_attempts_in_row.max(attempt);
+                sess.phase = Phase::Backoff { attempt, at: now + delay };
+                sess.mark(now, TimelineKind::Backoff { attempt, delay });
+                (LogLevel::Info, format!("reconnecting in {:.1} s (attempt {attempt})", delay / 1000.0))
+            }
+        };
+        self.push_log(now, level, LogCategory::Connection, Some(s), &text);
+        if decision == Decision::NeedsAuth {
+            self.request_token(now, "a session needs auth");
+        }
+    }
+
+    /// Emits one [`Command::RequestToken`] until a token arrives.
+    fn request_token(&mut self, now: Millis, why: &str) {
+        if self.token_requested {
+            return;
+        }
+        self.token_requested = true;
+        self.commands.push(Command::RequestToken);
+        self.push_log(now, LogLevel::Info, LogCategory::Auth, None, &format!("asking for a fresh token: {why}"));
+    }
+
+    /// Renders the next test message of session `s`.
+    fn render(&mut self, s: SessionId, now: Millis) -> Option<Outgoing> {
+        let id = self.next_id;
+        let ts = (self.cfg.time_origin_ms + now).round() as i64;
+        let sess = self.sessions.get_mut(s.index())?;
+        self.next_id += 1;
+        let seq = sess.next_seq;
+        sess.next_seq += 1;
+        let text = self.cfg.template.render(&Values { id, seq, session: s.0, ts });
+        let frame = if self.cfg.binary { Frame::Binary(text.into_bytes()) } else { Frame::Text(text) };
+        Some(Outgoing { key: id, seq, frame })
+    }
+
+    /// Sends a test message now, or queues it when the session is not connected.
+    fn send_or_queue(&mut self, s: SessionId, now: Millis) {
+        let Some(msg) = self.render(s, now) else { return };
+        let Some(sess) = self.session_mut(s) else { return };
+        if sess.is_connected() {
+            self.transmit(s, msg, now);
+            return;
+        }
+        match sess.queue.push(msg) {
+            Ok(()) => sess.counters.queued += 1,
+            Err(_) => {
+                sess.counters.queue_overflow += 1;
+                let first = !sess.overflowing;
+                sess.overflowing = true;
+                let cap = sess.queue.capacity();
+                if first {
+                    self.push_log(
+                        now,
+                        LogLevel::Warn,
+                        LogCategory::Queue,
+                        Some(s),
+                        &format!("offline queue full ({cap}): message refused (further refusals counted)"),
+                    );
+                }
+            }
+        }
+    }
+
+    /// Hands a test message to the live socket and starts waiting for its reply.
+    fn transmit(&mut self, s: SessionId, msg: Outgoing, now: Millis) {
+        let Some(sess) = self.sessions.get_mut(s.index()) else { return };
+        let len = msg.frame.len() as u64;
+        sess.counters.sent += 1;
+        sess.counters.pending += 1;
+        sess.counters.bytes_out += len;
+        let generation = sess.generation;
+        let logged = self.cfg.log_sent.then(|| match &msg.frame {
+            Frame::Text(t) => t.clone(),
+            Frame::Binary(b) => format!("binary frame, {} bytes", b.len()),
+        });
+        self.sent_rate.add(now, 1);
+        let pending = crate::correlation::Pending { session: s, seq: msg.seq, sent_at: now };
+        if let Some(evicted) = self.correlator.sent(msg.key, pending) {
+            self.resolve_lost(evicted.session, evicted.seq, now, "pushed out of the full pending map");
+        }
+        self.commands.push(Command::Send { session: s, generation, frame: msg.frame });
+        if let Some(text) = logged {
+            self.push_log(now, LogLevel::Debug, LogCategory::Sent, Some(s), &text);
+        }
+    }
+
+    /// Counts one request of session `owner` as lost.
+    fn resolve_lost(&mut self, owner: SessionId, seq: u64, now: Millis, why: &str) {
+        if let Some(sess) = self.session_mut(owner) {
+            sess.counters.pending = sess.counters.pending.saturating_sub(1);
+            sess.counters.lost += 1;
+        }
+        self.push_log(now, LogLevel::Warn, LogCategory::Correlation, Some(owner), &format!("message seq {seq} lost: {why}"));
+    }
+
+    /// Sends a frame that is not a test message (ping, auth) on the live socket.
+    fn send_control(&mut self, s: SessionId, text: String) {
+        let Some(sess) = self.sessions.get_mut(s.index()) else { return };
+        if !sess.live {
+            return;
+        }
+        sess.counters.bytes_out += text.len() as u64;
+        self.commands.push(Command::Send { session: s, generation: sess.generation, frame: Frame::Text(text) });
+    }
+
+    /// The socket is open and usable: flush the queue, start the heartbeat.
+    fn become_connected(&mut self, s: SessionId, now: Millis) {
+        let heartbeat = self.cfg.heartbeat.clone();
+        let Some(sess) = self.sessions.get_mut(s.index()) else { return };
+        sess.phase = Phase::Connected { since: now };
+        if let Some(hb) = &heartbeat {
+            sess.heartbeat = crate::heartbeat::Heartbeat::started(now, hb);
+        }
+        sess.mark(now, TimelineKind::Open);
+        sess.overflowing = false;
+        let queued: Vec<Outgoing> = sess.queue.drain().collect();
+        let flushed = queued.len();
+        for msg in queued {
+            self.transmit(s, msg, now);
+        }
+        if flushed > 0 {
+            self.push_log(now, LogLevel::Info, LogCategory::Queue, Some(s), &format!("flushed {flushed} queued message(s)"));
+        }
+    }
+
+    /// Sum of every session's counters.
+    fn total_counters(&self) -> Counters {
+        let mut total = Counters::default();
+        for s in &self.sessions {
+            total.add(&s.counters);
+        }
+        total
+    }
+}

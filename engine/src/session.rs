@@ -1,0 +1,309 @@
+//! One session's lifecycle (F1): its state, its current socket, its own counters.
+//!
+//! A session owns at most one live socket at a time, named by its [`Generation`]. The
+//! engine retires a socket the moment it decides to close it (Stop, a timeout), so
+//! whatever that socket reports later — including a browser's synthetic close — is
+//! recognised as stale and changes nothing.
+
+use std::collections::VecDeque;
+
+use crate::heartbeat::Heartbeat;
+use crate::histogram::{Histogram, RttSummary};
+use crate::metrics::Counters;
+use crate::queue::OutQueue;
+use crate::{Generation, Millis, SessionId};
+
+/// A session's state as the view shows it.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[serde(tag = "state", rename_all = "kebab-case")]
+pub enum SessionState {
+    /// No socket, not trying.
+    Disconnected,
+    /// A socket is opening (or authenticating, in first-message auth).
+    Connecting,
+    /// Open and usable.
+    Connected,
+    /// Waiting before attempt `attempt`; `next_in` ms remain.
+    Reconnecting {
+        /// Attempt number, 1-based.
+        attempt: u32,
+        /// Milliseconds until the attempt.
+        next_in: Millis,
+    },
+    /// Gave up.
+    Error {
+        /// Why, for the user.
+        reason: String,
+    },
+    /// The server refused the credentials; waiting for a fresh token.
+    NeedsAuth,
+}
+
+impl SessionState {
+    /// CSS-friendly name (`wsc-session--{as_str}`).
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            SessionState::Disconnected => "disconnected",
+            SessionState::Connecting => "connecting",
+            SessionState::Connected => "connected",
+            SessionState::Reconnecting { .. } => "reconnecting",
+            SessionState::Error { .. } => "error",
+            SessionState::NeedsAuth => "needs-auth",
+        }
+    }
+}
+
+/// The last close a session saw.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct CloseInfo {
+    /// Close code.
+    pub code: u16,
+    /// Close reason (token redacted).
+    pub reason: String,
+    /// When.
+    pub at: Millis,
+}
+
+/// What happened, for a session's timeline lane (F11).
+#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum TimelineKind {
+    /// Asked to open a socket.
+    Connecting {
+        /// The socket's generation.
+        generation: u64,
+    },
+    /// The socket opened (and authenticated).
+    Open,
+    /// The server or network closed it.
+    Closed {
+        /// Close code.
+        code: u16,
+    },
+    /// The engine gave up on it (connect, auth or heartbeat timeout).
+    TimedOut,
+    /// Waiting before the next attempt.
+    Backoff {
+        /// Attempt number.
+        attempt: u32,
+        /// Delay in ms.
+        delay: Millis,
+    },
+    /// Waiting for a fresh token.
+    NeedsAuth,
+    /// Out of attempts.
+    GaveUp,
+    /// Closed by the user.
+    Stopped,
+}
+
+/// One timeline event.
+#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize)]
+pub struct TimelineEvent {
+    /// When.
+    pub t: Millis,
+    /// What.
+    pub kind: TimelineKind,
+}
+
+/// A session as the per-session table shows it.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct SessionView {
+    /// Which session.
+    pub id: SessionId,
+    /// Its state.
+    pub state: SessionState,
+    /// Generation of its latest socket.
+    pub generation: Generation,
+    /// Its counters.
+    pub counters: Counters,
+    /// Its message RTT.
+    pub rtt: RttSummary,
+    /// Messages in its offline queue.
+    pub queue_len: usize,
+    /// Failed attempts in a row so far.
+    pub attempts_in_row: u32,
+    /// Most failed attempts in a row it ever needed.
+    pub max_attempts_in_row: u32,
+    /// Its last close.
+    pub last_close: Option<CloseInfo>,
+    /// How long its last successful open took.
+    pub connect_time_ms: Option<Millis>,
+    /// Since when it has been connected.
+    pub connected_since: Option<Millis>,
+    /// How long its last recovery (drop → open) took.
+    pub last_recovery_ms: Option<Millis>,
+}
+
+/// Internal phase; [`SessionState`] is derived from it.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) enum Phase {
+    Idle,
+    /// Socket asked for; `deadline` is the connect timeout.
+    Connecting { since: Millis, deadline: Millis },
+    /// Open, first-message auth sent, awaiting `auth_success`.
+    Authenticating { since: Millis, deadline: Millis },
+    Connected { since: Millis },
+    Backoff { attempt: u32, at: Millis },
+    NeedsAuth,
+    Failed { reason: String },
+}
+
+/// A session's whole state.
+#[derive(Debug)]
+pub(crate) struct Session {
+    pub id: SessionId,
+    pub generation: Generation,
+    /// Whether the socket of `generation` is still ours.
+    pub live: bool,
+    pub phase: Phase,
+    /// Closed by the user: nothing reopens it but Start (or opening it explicitly).
+    pub stopped: bool,
+    pub counters: Counters,
+    pub rtt: Histogram,
+    pub heartbeat: Heartbeat,
+    pub queue: OutQueue,
+    /// Whether the queue has overflowed since it was last flushed (logged once per streak).
+    pub overflowing: bool,
+    pub next_seq: u64,
+    pub last_matched_seq: u64,
+    pub next_send_at: Option<Millis>,
+    pub attempts_in_row: u32,
+    pub max_attempts_in_row: u32,
+    /// When the current outage began (a drop of an open socket).
+    pub down_since: Option<Millis>,
+    pub last_close: Option<CloseInfo>,
+    pub connect_time: Option<Millis>,
+    pub last_recovery: Option<Millis>,
+    pub timeline: VecDeque<TimelineEvent>,
+    timeline_cap: usize,
+}
+
+impl Session {
+    pub(crate) fn new(id: SessionId, queue_capacity: usize, timeline_cap: usize) -> Self {
+        Self {
+            id,
+            generation: Generation(0),
+            live: false,
+            phase: Phase::Idle,
+            stopped: true,
+            counters: Counters::default(),
+            rtt: Histogram::new(),
+            heartbeat: Heartbeat::default(),
+            queue: OutQueue::new(queue_capacity),
+            overflowing: false,
+            next_seq: 1,
+            last_matched_seq: 0,
+            next_send_at: None,
+            attempts_in_row: 0,
+            max_attempts_in_row: 0,
+            down_since: None,
+            last_close: None,
+            connect_time: None,
+            last_recovery: None,
+            timeline: VecDeque::new(),
+            timeline_cap: timeline_cap.max(1),
+        }
+    }
+
+    /// Whether an event from socket `g` is about this session's live socket.
+    pub(crate) fn accepts(&self, g: Generation) -> bool {
+        self.live && g == self.generation
+    }
+
+    /// Whether messages can be sent now.
+    pub(crate) fn is_connected(&self) -> bool {
+        self.live && matches!(self.phase, Phase::Connected { .. })
+    }
+
+    pub(crate) fn mark(&mut self, t: Millis, kind: TimelineKind) {
+        if self.timeline.len() >= self.timeline_cap {
+            self.timeline.pop_front();
+        }
+        self.timeline.push_back(TimelineEvent { t, kind });
+    }
+
+    pub(crate) fn state(&self, now: Millis) -> SessionState {
+        match &self.phase {
+            Phase::Idle => SessionState::Disconnected,
+            Phase::Connecting { .. } | Phase::Authenticating { .. } => SessionState::Connecting,
+            Phase::Connected { .. } => SessionState::Connected,
+            Phase::Backoff { attempt, at } => {
+                SessionState::Reconnecting { attempt: *attempt, next_in: (at - now).max(0.0) }
+            }
+            Phase::NeedsAuth => SessionState::NeedsAuth,
+            Phase::Failed { reason } => SessionState::Error { reason: reason.clone() },
+        }
+    }
+
+    pub(crate) fn view(&self, now: Millis) -> SessionView {
+        SessionView {
+            id: self.id,
+            state: self.state(now),
+            generation: self.generation,
+            counters: self.counters.clone(),
+            rtt: self.rtt.summary(),
+            queue_len: self.queue.len(),
+            attempts_in_row: self.attempts_in_row,
+            max_attempts_in_row: self.max_attempts_in_row,
+            last_close: self.last_close.clone(),
+            connect_time_ms: self.connect_time,
+            connected_since: match self.phase {
+                Phase::Connected { since } => Some(since),
+                _ => None,
+            },
+            last_recovery_ms: self.last_recovery,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn state_names_are_css_friendly() {
+        let names: Vec<&str> = [
+            SessionState::Disconnected,
+            SessionState::Connecting,
+            SessionState::Connected,
+            SessionState::Reconnecting { attempt: 1, next_in: 1.0 },
+            SessionState::Error { reason: "x".into() },
+            SessionState::NeedsAuth,
+        ]
+        .iter()
+        .map(SessionState::as_str)
+        .collect();
+        assert_eq!(names, ["disconnected", "connecting", "connected", "reconnecting", "error", "needs-auth"]);
+    }
+
+    #[test]
+    fn only_the_live_generation_is_accepted() {
+        let mut s = Session::new(SessionId(0), 10, 10);
+        assert!(!s.accepts(Generation(0)));
+        s.generation = Generation(3);
+        s.live = true;
+        assert!(s.accepts(Generation(3)));
+        assert!(!s.accepts(Generation(2)));
+        s.live = false;
+        assert!(!s.accepts(Generation(3)));
+    }
+
+    #[test]
+    fn reconnecting_counts_down() {
+        let mut s = Session::new(SessionId(0), 10, 10);
+        s.phase = Phase::Backoff { attempt: 2, at: 5_000.0 };
+        assert_eq!(s.state(3_000.0), SessionState::Reconnecting { attempt: 2, next_in: 2_000.0 });
+        assert_eq!(s.state(9_000.0), SessionState::Reconnecting { attempt: 2, next_in: 0.0 });
+    }
+
+    #[test]
+    fn timeline_is_bounded() {
+        let mut s = Session::new(SessionId(0), 10, 3);
+        for i in 0..10 {
+            s.mark(i as f64, TimelineKind::Open);
+        }
+        assert_eq!(s.timeline.len(), 3);
+        assert_eq!(s.timeline[0].t, 7.0);
+    }
+}
