@@ -1,1 +1,127 @@
-fn main() {}
+//! P6: the engine's per-message work (parse, match, record) must stay within 2 µs on the
+//! host. `cargo bench -p ws-console-engine --bench per_message`.
+
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use ws_console_engine::{
+    Command, Frame, Generation, RawConfig, Run, RunConfig, SessionId, Template, Values,
+};
+
+const S0: SessionId = SessionId(0);
+
+/// A connected one-session run with the defaults (heartbeat, logging of replies and all).
+fn connected_run() -> (Run, Generation) {
+    let raw = RawConfig {
+        sessions: "1".into(),
+        ..Default::default()
+    };
+    let cfg = RunConfig::from_raw(&raw, "http://127.0.0.1:8080").unwrap();
+    let mut run = Run::new(cfg, 1);
+    run.start(0.0);
+    let g = run
+        .drain_commands()
+        .find_map(|c| match c {
+            Command::Open { generation, .. } => Some(generation),
+            _ => None,
+        })
+        .unwrap();
+    run.on_open(S0, g, 1.0);
+    run.drain_commands().for_each(drop);
+    (run, g)
+}
+
+/// The test backend's answer to a `message`: a `chat_response` echoing it.
+fn chat_response(sent: &str) -> String {
+    let v: serde_json::Value = serde_json::from_str(sent).unwrap();
+    let id = v["id"].as_str().unwrap();
+    format!(
+        r#"{{"type":"chat_response","id":"{id}","request_id":"{id}","seq":{},"text":"hello","timestamp":1700000000000}}"#,
+        v["seq"]
+    )
+}
+
+fn texts_sent(run: &mut Run) -> Vec<String> {
+    run.drain_commands()
+        .filter_map(|c| match c {
+            Command::Send {
+                frame: Frame::Text(t),
+                ..
+            } => Some(t),
+            _ => None,
+        })
+        .collect()
+}
+
+fn per_message(c: &mut Criterion) {
+    let mut group = c.benchmark_group("per_message");
+    group
+        .warm_up_time(Duration::from_millis(500))
+        .measurement_time(Duration::from_secs(2));
+
+    // Receive side alone: parse, classify, match, RTT histograms, rates, log entry.
+    group.bench_function("on_text_match", |b| {
+        b.iter_custom(|iters| {
+            let (mut run, g) = connected_run();
+            let mut replies = Vec::with_capacity(iters as usize);
+            let mut now = 2.0;
+            for _ in 0..iters {
+                run.send_one(S0, now);
+                replies.extend(texts_sent(&mut run).iter().map(|t| chat_response(t)));
+                now += 0.001;
+                // Keep the pending map realistic: a reply window's worth, not millions.
+                if replies.len() % 4096 == 0 {
+                    run.tick(now);
+                }
+            }
+            let start = Instant::now();
+            for r in &replies {
+                now += 0.001;
+                run.on_text(S0, g, black_box(r), now);
+            }
+            let took = start.elapsed();
+            assert!(run.invariant_holds());
+            took
+        })
+    });
+
+    // The whole loop the adapter sees per echo: render + send + receive + match.
+    group.bench_function("round_trip", |b| {
+        let (mut run, g) = connected_run();
+        let mut now = 2.0;
+        let mut buf = Vec::new();
+        b.iter(|| {
+            now += 0.01;
+            run.send_one(S0, now);
+            buf.clear();
+            buf.extend(run.drain_commands());
+            if let Some(Command::Send {
+                frame: Frame::Text(t),
+                ..
+            }) = buf.first()
+            {
+                run.on_text(S0, g, black_box(t), now + 0.4);
+            }
+        })
+    });
+
+    // Rendering the default template.
+    let template = Template::parse(ws_console_engine::DEFAULT_TEMPLATE).unwrap();
+    let mut id = 0;
+    group.bench_function("render_template", |b| {
+        b.iter(|| {
+            id += 1;
+            black_box(template.render(&Values {
+                id,
+                seq: id,
+                session: 3,
+                ts: 1_700_000_000_000 + id as i64,
+            }))
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, per_message);
+criterion_main!(benches);

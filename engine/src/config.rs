@@ -5,19 +5,21 @@
 //! next to its field and start nothing. Problems that do not stop a run (a template that is
 //! not JSON, a missing token) come back as notices inside the config.
 
+use crate::Millis;
 use crate::heartbeat::HeartbeatConfig;
 use crate::reconnect::ReconnectPolicy;
 use crate::template::Template;
 use crate::thresholds::Thresholds;
 use crate::url::Endpoint;
-use crate::Millis;
 
 /// Most sessions the UI accepts (Chromium caps a profile at about 255 sockets).
 pub const MAX_SESSIONS: u32 = 200;
 
 /// How the token reaches the server. Browsers cannot set headers on a WebSocket, so there
 /// is deliberately no header mode.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum AuthMode {
     /// In the URL: through `{token}`, or appended as `?token=…`.
@@ -33,7 +35,12 @@ pub enum AuthMode {
 
 impl AuthMode {
     /// Every mode, in display order.
-    pub const ALL: [AuthMode; 4] = [AuthMode::Query, AuthMode::Subprotocol, AuthMode::FirstMessage, AuthMode::Cookie];
+    pub const ALL: [AuthMode; 4] = [
+        AuthMode::Query,
+        AuthMode::Subprotocol,
+        AuthMode::FirstMessage,
+        AuthMode::Cookie,
+    ];
 
     /// Stable name (form values, CSS, persisted config).
     pub fn as_str(self) -> &'static str {
@@ -131,13 +138,15 @@ pub struct FieldError {
 
 impl FieldError {
     fn new(field: Field, message: impl Into<String>) -> Self {
-        Self { field, message: message.into() }
+        Self {
+            field,
+            message: message.into(),
+        }
     }
 }
 
 /// The default message template: the default protocol's `message`.
-pub const DEFAULT_TEMPLATE: &str =
-    r#"{"type":"message","id":"{{id}}","seq":{{seq}},"session":{{session}},"ts":{{ts}},"text":"hello"}"#;
+pub const DEFAULT_TEMPLATE: &str = r#"{"type":"message","id":"{{id}}","seq":{{seq}},"session":{{session}},"ts":{{ts}},"text":"hello"}"#;
 
 /// The default ping.
 pub const DEFAULT_PING: &str = r#"{"type":"ping","id":"{{id}}"}"#;
@@ -345,15 +354,22 @@ impl RunConfig {
         let endpoint = Endpoint::parse(&raw.endpoint, page_origin);
         let user_id = raw.user_id.trim().to_owned();
         let token = raw.token.trim().to_owned();
-        if let Ok(e) = &endpoint {
-            if e.uses_user_id() && user_id.is_empty() {
-                check(Field::UserId, Err("The endpoint needs a user id for {user_id}".into()));
-            }
+        if let Ok(e) = &endpoint
+            && e.uses_user_id()
+            && user_id.is_empty()
+        {
+            check(
+                Field::UserId,
+                Err("The endpoint needs a user id for {user_id}".into()),
+            );
         }
         check(Field::Token, check_token(&token, raw.auth_mode));
         if token.is_empty() {
             let needs = endpoint.as_ref().is_ok_and(Endpoint::uses_token)
-                || matches!(raw.auth_mode, AuthMode::Subprotocol | AuthMode::FirstMessage);
+                || matches!(
+                    raw.auth_mode,
+                    AuthMode::Subprotocol | AuthMode::FirstMessage
+                );
             if needs {
                 notices.push(FieldError::new(
                     Field::Token,
@@ -381,8 +397,18 @@ impl RunConfig {
         let pointer = check_pointer(raw.correlation_pointer.trim());
         let reply_timeout = ms(&raw.reply_timeout_ms, "Reply timeout", 1.0, 600_000.0);
         let dup_window = ms(&raw.duplicate_window_ms, "Duplicate window", 1.0, 600_000.0);
-        let hb_interval = ms(&raw.heartbeat_interval_ms, "Heartbeat interval", 100.0, 600_000.0);
-        let hb_timeout = ms(&raw.heartbeat_timeout_ms, "Heartbeat timeout", 100.0, 600_000.0);
+        let hb_interval = ms(
+            &raw.heartbeat_interval_ms,
+            "Heartbeat interval",
+            100.0,
+            600_000.0,
+        );
+        let hb_timeout = ms(
+            &raw.heartbeat_timeout_ms,
+            "Heartbeat timeout",
+            100.0,
+            600_000.0,
+        );
         let ping = Template::parse(&raw.ping_template);
         let connect_timeout = ms(&raw.connect_timeout_ms, "Connect timeout", 100.0, 600_000.0);
         let schedule = parse_schedule(&raw.reconnect_schedule_s);
@@ -392,32 +418,83 @@ impl RunConfig {
         let queue = count(&raw.queue_capacity, "Queue capacity", 0, 100_000);
         let log_cap = count(&raw.log_capacity, "Log capacity", 100, 100_000);
 
-        check(Field::Endpoint, endpoint.as_ref().map(|_| ()).map_err(Clone::clone));
-        check(Field::Sessions, sessions.as_ref().map(|_| ()).map_err(Clone::clone));
+        check(
+            Field::Endpoint,
+            endpoint.as_ref().map(|_| ()).map_err(Clone::clone),
+        );
+        check(
+            Field::Sessions,
+            sessions.as_ref().map(|_| ()).map_err(Clone::clone),
+        );
         if raw.auto_send {
-            check(Field::SendInterval, interval.as_ref().map(|_| ()).map_err(Clone::clone));
+            check(
+                Field::SendInterval,
+                interval.as_ref().map(|_| ()).map_err(Clone::clone),
+            );
         }
-        check(Field::MessageTemplate, template.as_ref().map(|_| ()).map_err(Clone::clone));
+        check(
+            Field::MessageTemplate,
+            template.as_ref().map(|_| ()).map_err(Clone::clone),
+        );
         check(Field::CorrelationPointer, pointer.clone());
-        check(Field::ReplyTimeout, reply_timeout.as_ref().map(|_| ()).map_err(Clone::clone));
-        check(Field::DuplicateWindow, dup_window.as_ref().map(|_| ()).map_err(Clone::clone));
+        check(
+            Field::ReplyTimeout,
+            reply_timeout.as_ref().map(|_| ()).map_err(Clone::clone),
+        );
+        check(
+            Field::DuplicateWindow,
+            dup_window.as_ref().map(|_| ()).map_err(Clone::clone),
+        );
         if raw.heartbeat_enabled {
-            check(Field::HeartbeatInterval, hb_interval.as_ref().map(|_| ()).map_err(Clone::clone));
-            check(Field::HeartbeatTimeout, hb_timeout.as_ref().map(|_| ()).map_err(Clone::clone));
-            check(Field::PingTemplate, ping.as_ref().map(|_| ()).map_err(Clone::clone));
+            check(
+                Field::HeartbeatInterval,
+                hb_interval.as_ref().map(|_| ()).map_err(Clone::clone),
+            );
+            check(
+                Field::HeartbeatTimeout,
+                hb_timeout.as_ref().map(|_| ()).map_err(Clone::clone),
+            );
+            check(
+                Field::PingTemplate,
+                ping.as_ref().map(|_| ()).map_err(Clone::clone),
+            );
             if raw.pong_type.trim().is_empty() {
-                check(Field::PongType, Err("Enter the type a pong has, e.g. pong".into()));
+                check(
+                    Field::PongType,
+                    Err("Enter the type a pong has, e.g. pong".into()),
+                );
             }
         }
-        check(Field::ConnectTimeout, connect_timeout.as_ref().map(|_| ()).map_err(Clone::clone));
+        check(
+            Field::ConnectTimeout,
+            connect_timeout.as_ref().map(|_| ()).map_err(Clone::clone),
+        );
         if raw.reconnect_enabled {
-            check(Field::ReconnectSchedule, schedule.as_ref().map(|_| ()).map_err(Clone::clone));
-            check(Field::MaxAttempts, max_attempts.as_ref().map(|_| ()).map_err(Clone::clone));
+            check(
+                Field::ReconnectSchedule,
+                schedule.as_ref().map(|_| ()).map_err(Clone::clone),
+            );
+            check(
+                Field::MaxAttempts,
+                max_attempts.as_ref().map(|_| ()).map_err(Clone::clone),
+            );
         }
-        check(Field::NoRetryCodes, no_retry.as_ref().map(|_| ()).map_err(Clone::clone));
-        check(Field::TryLaterCodes, try_later.as_ref().map(|_| ()).map_err(Clone::clone));
-        check(Field::QueueCapacity, queue.as_ref().map(|_| ()).map_err(Clone::clone));
-        check(Field::LogCapacity, log_cap.as_ref().map(|_| ()).map_err(Clone::clone));
+        check(
+            Field::NoRetryCodes,
+            no_retry.as_ref().map(|_| ()).map_err(Clone::clone),
+        );
+        check(
+            Field::TryLaterCodes,
+            try_later.as_ref().map(|_| ()).map_err(Clone::clone),
+        );
+        check(
+            Field::QueueCapacity,
+            queue.as_ref().map(|_| ()).map_err(Clone::clone),
+        );
+        check(
+            Field::LogCapacity,
+            log_cap.as_ref().map(|_| ()).map_err(Clone::clone),
+        );
         check(Field::Thresholds, raw.thresholds.validate());
 
         if !errors.is_empty() {
@@ -478,7 +555,11 @@ impl RunConfig {
 /// Quotes user input for a message, shortened so a pasted essay does not become one.
 fn quoted(s: &str) -> String {
     let short: String = s.chars().take(40).collect();
-    if short.len() < s.len() { format!("\"{short}…\"") } else { format!("\"{short}\"") }
+    if short.len() < s.len() {
+        format!("\"{short}…\"")
+    } else {
+        format!("\"{short}\"")
+    }
 }
 
 fn parse_sessions(s: &str) -> Result<u32, String> {
@@ -488,7 +569,10 @@ fn parse_sessions(s: &str) -> Result<u32, String> {
             "At most {MAX_SESSIONS} sessions: Chromium allows about 255 sockets per profile, shared with every tab; got {n}"
         )),
         Ok(n) if n >= 1 => Ok(n as u32),
-        _ => Err(format!("Session count must be a whole number from 1 to {MAX_SESSIONS}; got {}", quoted(t))),
+        _ => Err(format!(
+            "Session count must be a whole number from 1 to {MAX_SESSIONS}; got {}",
+            quoted(t)
+        )),
     }
 }
 
@@ -496,7 +580,10 @@ fn ms(s: &str, what: &str, min: f64, max: f64) -> Result<Millis, String> {
     let t = s.trim();
     match t.parse::<f64>() {
         Ok(v) if v.is_finite() && (min..=max).contains(&v) => Ok(v),
-        _ => Err(format!("{what} must be a number of milliseconds from {min} to {max}; got {}", quoted(t))),
+        _ => Err(format!(
+            "{what} must be a number of milliseconds from {min} to {max}; got {}",
+            quoted(t)
+        )),
     }
 }
 
@@ -504,7 +591,10 @@ fn count(s: &str, what: &str, min: u32, max: u32) -> Result<u32, String> {
     let t = s.trim();
     match t.parse::<u32>() {
         Ok(v) if (min..=max).contains(&v) => Ok(v),
-        _ => Err(format!("{what} must be a whole number from {min} to {max}; got {}", quoted(t))),
+        _ => Err(format!(
+            "{what} must be a whole number from {min} to {max}; got {}",
+            quoted(t)
+        )),
     }
 }
 
@@ -522,7 +612,11 @@ fn parse_schedule(s: &str) -> Result<Vec<Millis>, String> {
             _ => Err(bad()),
         })
         .collect::<Result<Vec<_>, _>>()?;
-    if steps.is_empty() { Err(bad()) } else { Ok(steps) }
+    if steps.is_empty() {
+        Err(bad())
+    } else {
+        Ok(steps)
+    }
 }
 
 fn parse_max_attempts(s: &str) -> Result<Option<u32>, String> {
@@ -533,7 +627,10 @@ fn parse_max_attempts(s: &str) -> Result<Option<u32>, String> {
     match t.parse::<u32>() {
         Ok(0) => Ok(None),
         Ok(n) => Ok(Some(n)),
-        Err(_) => Err(format!("Max attempts must be a whole number (empty or 0 = never give up); got {}", quoted(t))),
+        Err(_) => Err(format!(
+            "Max attempts must be a whole number (empty or 0 = never give up); got {}",
+            quoted(t)
+        )),
     }
 }
 
@@ -555,7 +652,10 @@ fn parse_codes(s: &str, what: &str) -> Result<Vec<u16>, String> {
 /// RFC 6901: empty, or `/`-separated tokens where `~` is only `~0` or `~1`.
 fn check_pointer(p: &str) -> Result<(), String> {
     let bad = |why: &str| {
-        Err(format!("Correlation pointer must be a JSON pointer like /id or /meta/request_id ({why}); got {}", quoted(p)))
+        Err(format!(
+            "Correlation pointer must be a JSON pointer like /id or /meta/request_id ({why}); got {}",
+            quoted(p)
+        ))
     };
     if !p.is_empty() && !p.starts_with('/') {
         return bad("it starts with /");
@@ -573,7 +673,10 @@ fn check_pointer(p: &str) -> Result<(), String> {
 fn check_token(token: &str, mode: AuthMode) -> Result<(), String> {
     let is_tchar = |c: char| c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c);
     if mode == AuthMode::Subprotocol && !token.chars().all(is_tchar) {
-        return Err("A token sent as a subprotocol can only contain letters, digits and !#$%&'*+-.^_`|~".into());
+        return Err(
+            "A token sent as a subprotocol can only contain letters, digits and !#$%&'*+-.^_`|~"
+                .into(),
+        );
     }
     Ok(())
 }
@@ -604,7 +707,10 @@ mod tests {
         assert_eq!(c.reply_timeout_ms, 10_000.0);
         assert_eq!(c.duplicate_window_ms, 5_000.0);
         let hb = c.heartbeat.as_ref().unwrap();
-        assert_eq!((hb.interval_ms, hb.timeout_ms, hb.pong_type.as_str()), (20_000.0, 10_000.0, "pong"));
+        assert_eq!(
+            (hb.interval_ms, hb.timeout_ms, hb.pong_type.as_str()),
+            (20_000.0, 10_000.0, "pong")
+        );
         assert_eq!(c.reconnect, ReconnectPolicy::default());
         assert_eq!((c.queue_capacity, c.log_capacity), (1000, 5000));
         assert!(c.template_is_json);
@@ -614,28 +720,60 @@ mod tests {
     #[test]
     fn session_count_bad_inputs() {
         for bad in ["0", "-1", "abc", "", "1.5"] {
-            let e = one_error(RawConfig { sessions: bad.into(), ..Default::default() });
+            let e = one_error(RawConfig {
+                sessions: bad.into(),
+                ..Default::default()
+            });
             assert_eq!(e.field, Field::Sessions);
-            assert!(e.message.starts_with("Session count must be a whole number from 1 to 200"), "{}", e.message);
+            assert!(
+                e.message
+                    .starts_with("Session count must be a whole number from 1 to 200"),
+                "{}",
+                e.message
+            );
         }
-        let e = one_error(RawConfig { sessions: "201".into(), ..Default::default() });
-        assert!(e.message.contains("Chromium allows about 255 sockets per profile"), "{}", e.message);
+        let e = one_error(RawConfig {
+            sessions: "201".into(),
+            ..Default::default()
+        });
+        assert!(
+            e.message
+                .contains("Chromium allows about 255 sockets per profile"),
+            "{}",
+            e.message
+        );
         assert!(e.message.contains("201"));
-        let e = one_error(RawConfig { sessions: "abc".into(), ..Default::default() });
+        let e = one_error(RawConfig {
+            sessions: "abc".into(),
+            ..Default::default()
+        });
         assert!(e.message.contains("got \"abc\""));
-        let ok = RunConfig::from_raw(&RawConfig { sessions: " 200 ".into(), ..Default::default() }, ORIGIN);
+        let ok = RunConfig::from_raw(
+            &RawConfig {
+                sessions: " 200 ".into(),
+                ..Default::default()
+            },
+            ORIGIN,
+        );
         assert_eq!(ok.unwrap().sessions, 200);
     }
 
     #[test]
     fn interval_bad_inputs() {
         for bad in ["0", "-5", "NaN", "inf", "x", "60001", "9"] {
-            let e = one_error(RawConfig { send_interval_ms: bad.into(), ..Default::default() });
+            let e = one_error(RawConfig {
+                send_interval_ms: bad.into(),
+                ..Default::default()
+            });
             assert_eq!(e.field, Field::SendInterval, "{bad}");
         }
         // Automatic sending off: the interval is not looked at.
         let c = RunConfig::from_raw(
-            &RawConfig { auto_send: false, send_interval_ms: "0".into(), ..Default::default() },
+            &RawConfig {
+                auto_send: false,
+                send_interval_ms: "0".into(),
+                ..Default::default()
+            },
             ORIGIN,
         )
         .unwrap();
@@ -644,40 +782,80 @@ mod tests {
 
     #[test]
     fn endpoint_errors_reach_the_endpoint_field() {
-        let e = one_error(RawConfig { endpoint: "ftp://h/ws".into(), ..Default::default() });
+        let e = one_error(RawConfig {
+            endpoint: "ftp://h/ws".into(),
+            ..Default::default()
+        });
         assert_eq!(e.field, Field::Endpoint);
-        assert_eq!(e.message, "ftp:// is not a WebSocket scheme; use ws://, wss://, http:// or https://");
-        assert_eq!(one_error(RawConfig { endpoint: "".into(), ..Default::default() }).field, Field::Endpoint);
+        assert_eq!(
+            e.message,
+            "ftp:// is not a WebSocket scheme; use ws://, wss://, http:// or https://"
+        );
+        assert_eq!(
+            one_error(RawConfig {
+                endpoint: "".into(),
+                ..Default::default()
+            })
+            .field,
+            Field::Endpoint
+        );
     }
 
     #[test]
     fn user_id_placeholder_needs_a_user_id() {
-        let raw = RawConfig { endpoint: "/api/v1/pam/ws/{user_id}".into(), ..Default::default() };
+        let raw = RawConfig {
+            endpoint: "/api/v1/pam/ws/{user_id}".into(),
+            ..Default::default()
+        };
         let e = one_error(raw.clone());
         assert_eq!(e.field, Field::UserId);
         assert_eq!(e.message, "The endpoint needs a user id for {user_id}");
-        assert!(RunConfig::from_raw(&RawConfig { user_id: "u1".into(), ..raw }, ORIGIN).is_ok());
+        assert!(
+            RunConfig::from_raw(
+                &RawConfig {
+                    user_id: "u1".into(),
+                    ..raw
+                },
+                ORIGIN
+            )
+            .is_ok()
+        );
     }
 
     #[test]
     fn template_not_json_is_a_notice() {
-        let c = RunConfig::from_raw(&RawConfig { message_template: "hello {{seq}}".into(), ..Default::default() }, ORIGIN)
-            .unwrap();
+        let c = RunConfig::from_raw(
+            &RawConfig {
+                message_template: "hello {{seq}}".into(),
+                ..Default::default()
+            },
+            ORIGIN,
+        )
+        .unwrap();
         assert!(!c.template_is_json);
         assert_eq!(c.notices.len(), 1);
         assert_eq!(c.notices[0].field, Field::MessageTemplate);
-        let e = one_error(RawConfig { message_template: "{{nope}}".into(), ..Default::default() });
+        let e = one_error(RawConfig {
+            message_template: "{{nope}}".into(),
+            ..Default::default()
+        });
         assert_eq!(e.field, Field::MessageTemplate);
     }
 
     #[test]
     fn pointer_validation() {
         for ok in ["/id", "/request_id", "/meta/0/id", "", "/a~0b~1c"] {
-            let raw = RawConfig { correlation_pointer: ok.into(), ..Default::default() };
+            let raw = RawConfig {
+                correlation_pointer: ok.into(),
+                ..Default::default()
+            };
             assert!(RunConfig::from_raw(&raw, ORIGIN).is_ok(), "{ok}");
         }
         for bad in ["id", "/a~2", "/a~"] {
-            let e = one_error(RawConfig { correlation_pointer: bad.into(), ..Default::default() });
+            let e = one_error(RawConfig {
+                correlation_pointer: bad.into(),
+                ..Default::default()
+            });
             assert_eq!(e.field, Field::CorrelationPointer, "{bad}");
             assert!(e.message.contains("JSON pointer"));
         }
@@ -685,13 +863,25 @@ mod tests {
 
     #[test]
     fn reconnect_fields() {
-        let e = one_error(RawConfig { reconnect_schedule_s: "1,x".into(), ..Default::default() });
+        let e = one_error(RawConfig {
+            reconnect_schedule_s: "1,x".into(),
+            ..Default::default()
+        });
         assert_eq!(e.field, Field::ReconnectSchedule);
-        let e = one_error(RawConfig { reconnect_schedule_s: "1,0".into(), ..Default::default() });
+        let e = one_error(RawConfig {
+            reconnect_schedule_s: "1,0".into(),
+            ..Default::default()
+        });
         assert_eq!(e.field, Field::ReconnectSchedule);
-        let e = one_error(RawConfig { no_retry_codes: "1008,abc".into(), ..Default::default() });
+        let e = one_error(RawConfig {
+            no_retry_codes: "1008,abc".into(),
+            ..Default::default()
+        });
         assert_eq!(e.field, Field::NoRetryCodes);
-        let e = one_error(RawConfig { max_attempts: "-1".into(), ..Default::default() });
+        let e = one_error(RawConfig {
+            max_attempts: "-1".into(),
+            ..Default::default()
+        });
         assert_eq!(e.field, Field::MaxAttempts);
         let c = RunConfig::from_raw(
             &RawConfig {
@@ -710,9 +900,16 @@ mod tests {
 
     #[test]
     fn heartbeat_off_ignores_its_fields() {
-        let raw = RawConfig { heartbeat_enabled: false, heartbeat_interval_ms: "x".into(), ..Default::default() };
+        let raw = RawConfig {
+            heartbeat_enabled: false,
+            heartbeat_interval_ms: "x".into(),
+            ..Default::default()
+        };
         assert_eq!(RunConfig::from_raw(&raw, ORIGIN).unwrap().heartbeat, None);
-        let e = one_error(RawConfig { heartbeat_interval_ms: "x".into(), ..Default::default() });
+        let e = one_error(RawConfig {
+            heartbeat_interval_ms: "x".into(),
+            ..Default::default()
+        });
         assert_eq!(e.field, Field::HeartbeatInterval);
     }
 
@@ -726,14 +923,29 @@ mod tests {
             ..Default::default()
         };
         let fields: Vec<Field> = errors(raw).into_iter().map(|e| e.field).collect();
-        assert_eq!(fields, vec![Field::Endpoint, Field::Sessions, Field::SendInterval, Field::CorrelationPointer]);
+        assert_eq!(
+            fields,
+            vec![
+                Field::Endpoint,
+                Field::Sessions,
+                Field::SendInterval,
+                Field::CorrelationPointer
+            ]
+        );
     }
 
     #[test]
     fn token_rules() {
-        let raw = RawConfig { auth_mode: AuthMode::Subprotocol, token: "a b".into(), ..Default::default() };
+        let raw = RawConfig {
+            auth_mode: AuthMode::Subprotocol,
+            token: "a b".into(),
+            ..Default::default()
+        };
         assert_eq!(one_error(raw).field, Field::Token);
-        let raw = RawConfig { auth_mode: AuthMode::FirstMessage, ..Default::default() };
+        let raw = RawConfig {
+            auth_mode: AuthMode::FirstMessage,
+            ..Default::default()
+        };
         let c = RunConfig::from_raw(&raw, ORIGIN).unwrap();
         assert_eq!(c.notices[0].field, Field::Token);
     }
@@ -752,7 +964,11 @@ mod tests {
 
     #[test]
     fn raw_config_persists_without_token() {
-        let raw = RawConfig { token: "sekret".into(), sessions: "7".into(), ..Default::default() };
+        let raw = RawConfig {
+            token: "sekret".into(),
+            sessions: "7".into(),
+            ..Default::default()
+        };
         let json = serde_json::to_string(&raw).unwrap();
         assert!(!json.contains("sekret"));
         let back: RawConfig = serde_json::from_str(&json).unwrap();

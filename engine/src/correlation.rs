@@ -96,7 +96,8 @@ impl Correlator {
     /// Registers a sent request. When the pending map is full the oldest request is pushed
     /// out and returned: the caller counts it as lost.
     pub(crate) fn sent(&mut self, key: u64, p: Pending) -> Option<Pending> {
-        let evicted = if self.pending.len() >= self.pending_cap && !self.pending.contains_key(&key) {
+        let evicted = if self.pending.len() >= self.pending_cap && !self.pending.contains_key(&key)
+        {
             self.pop_oldest().map(|(k, old)| {
                 self.remember_lost(k, old);
                 old
@@ -131,22 +132,38 @@ impl Correlator {
     pub(crate) fn reply(&mut self, key: u64, session: SessionId, now: Millis) -> Outcome {
         if let Some(p) = self.pending.get(&key).copied() {
             if p.session != session {
-                return Outcome::Foreign { latency: (now - p.sent_at).max(0.0) };
+                return Outcome::Foreign {
+                    latency: (now - p.sent_at).max(0.0),
+                };
             }
             self.pending.remove(&key);
-            self.remember_answered(key, Answered { owner: p.session, sent_at: p.sent_at }, now);
-            return Outcome::Matched { seq: p.seq, rtt: (now - p.sent_at).max(0.0) };
+            self.remember_answered(
+                key,
+                Answered {
+                    owner: p.session,
+                    sent_at: p.sent_at,
+                },
+                now,
+            );
+            return Outcome::Matched {
+                seq: p.seq,
+                rtt: (now - p.sent_at).max(0.0),
+            };
         }
         if let Some(a) = self.recent.get(&key) {
             return if a.owner == session {
                 Outcome::Duplicate
             } else {
-                Outcome::Foreign { latency: (now - a.sent_at).max(0.0) }
+                Outcome::Foreign {
+                    latency: (now - a.sent_at).max(0.0),
+                }
             };
         }
         if let Some(a) = self.lost.get(&key).copied() {
             if a.owner != session {
-                return Outcome::Foreign { latency: (now - a.sent_at).max(0.0) };
+                return Outcome::Foreign {
+                    latency: (now - a.sent_at).max(0.0),
+                };
             }
             self.lost.remove(&key);
             self.remember_answered(key, a, now);
@@ -156,7 +173,12 @@ impl Correlator {
     }
 
     /// Declares requests older than `timeout` lost, oldest first, handing each to `lost`.
-    pub(crate) fn expire(&mut self, now: Millis, timeout: Millis, mut lost: impl FnMut(u64, Pending)) {
+    pub(crate) fn expire(
+        &mut self,
+        now: Millis,
+        timeout: Millis,
+        mut lost: impl FnMut(u64, Pending),
+    ) {
         while let Some(&k) = self.order.front() {
             match self.pending.get(&k).copied() {
                 None => {
@@ -203,7 +225,17 @@ impl Correlator {
                 None => break,
             };
         }
-        if self.lost.insert(key, Answered { owner: p.session, sent_at: p.sent_at }).is_none() {
+        if self
+            .lost
+            .insert(
+                key,
+                Answered {
+                    owner: p.session,
+                    sent_at: p.sent_at,
+                },
+            )
+            .is_none()
+        {
             self.lost_order.push_back(key);
         }
         // A late reply moves a key from lost to recent; keep the order queue from growing
@@ -221,7 +253,10 @@ impl Correlator {
 
     /// When the oldest pending request times out.
     pub(crate) fn next_timeout(&self, timeout: Millis) -> Option<Millis> {
-        self.order.iter().find_map(|k| self.pending.get(k)).map(|p| p.sent_at + timeout)
+        self.order
+            .iter()
+            .find_map(|k| self.pending.get(k))
+            .map(|p| p.sent_at + timeout)
     }
 
     /// Sizes of every internal structure, for the boundedness tests.
@@ -246,7 +281,11 @@ mod tests {
     const S1: SessionId = SessionId(1);
 
     fn p(session: SessionId, seq: u64, sent_at: Millis) -> Pending {
-        Pending { session, seq, sent_at }
+        Pending {
+            session,
+            seq,
+            sent_at,
+        }
     }
 
     fn expire_all(c: &mut Correlator, now: Millis) -> Vec<u64> {
@@ -259,7 +298,13 @@ mod tests {
     fn match_gives_rtt_then_duplicate() {
         let mut c = Correlator::new(100, 100, 100);
         assert_eq!(c.sent(1, p(S0, 1, 100.0)), None);
-        assert_eq!(c.reply(1, S0, 100.4), Outcome::Matched { seq: 1, rtt: 0.4000000000000057 });
+        assert_eq!(
+            c.reply(1, S0, 100.4),
+            Outcome::Matched {
+                seq: 1,
+                rtt: 0.4000000000000057
+            }
+        );
         assert_eq!(c.reply(1, S0, 101.0), Outcome::Duplicate);
         assert_eq!(c.pending_len(), 0);
     }

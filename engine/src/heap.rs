@@ -45,7 +45,9 @@ pub(crate) struct HeapTracker {
 
 impl HeapTracker {
     pub(crate) fn new(capacity: usize) -> Self {
-        Self { samples: Series::new(capacity) }
+        Self {
+            samples: Series::new(capacity),
+        }
     }
 
     pub(crate) fn record(&mut self, sample: HeapSample) {
@@ -60,13 +62,18 @@ impl HeapTracker {
         self.samples.last()
     }
 
+    #[cfg(test)]
     pub(crate) fn capacity(&self) -> usize {
         self.samples.capacity()
     }
 
     /// The trend of visible samples; `None` with fewer than three.
     pub(crate) fn trend(&self) -> Option<HeapTrend> {
-        fit(self.samples().iter().filter(|s| !s.hidden).map(|s| (s.t / 60_000.0, s.used as f64 / MB)))
+        fit(self
+            .samples()
+            .iter()
+            .filter(|s| !s.hidden)
+            .map(|s| (s.t / 60_000.0, s.used as f64 / MB)))
     }
 }
 
@@ -77,7 +84,9 @@ fn fit(points: impl Iterator<Item = (f64, f64)> + Clone) -> Option<HeapTrend> {
         return None;
     }
     let nf = n as f64;
-    let (sx, sy) = points.clone().fold((0.0, 0.0), |(a, b), (x, y)| (a + x, b + y));
+    let (sx, sy) = points
+        .clone()
+        .fold((0.0, 0.0), |(a, b), (x, y)| (a + x, b + y));
     let (mx, my) = (sx / nf, sy / nf);
     let (mut sxx, mut sxy, mut syy) = (0.0, 0.0, 0.0);
     let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
@@ -93,8 +102,17 @@ fn fit(points: impl Iterator<Item = (f64, f64)> + Clone) -> Option<HeapTrend> {
     }
     let slope = sxy / sxx;
     // A flat line is perfectly explained.
-    let r2 = if syy <= 0.0 { 1.0 } else { (sxy * sxy) / (sxx * syy) };
-    Some(HeapTrend { mb_per_min: slope, r2, span_min: hi - lo, samples: n })
+    let r2 = if syy <= 0.0 {
+        1.0
+    } else {
+        (sxy * sxy) / (sxx * syy)
+    };
+    Some(HeapTrend {
+        mb_per_min: slope,
+        r2,
+        span_min: hi - lo,
+        samples: n,
+    })
 }
 
 #[cfg(test)]
@@ -102,7 +120,13 @@ mod tests {
     use super::*;
 
     fn sample(t_min: f64, used_mb: f64, hidden: bool) -> HeapSample {
-        HeapSample { t: t_min * 60_000.0, used: (used_mb * MB) as u64, total: 0, limit: 0, hidden }
+        HeapSample {
+            t: t_min * 60_000.0,
+            used: (used_mb * MB) as u64,
+            total: 0,
+            limit: 0,
+            hidden,
+        }
     }
 
     #[test]

@@ -31,7 +31,10 @@ pub(crate) struct Heartbeat {
 impl Heartbeat {
     /// A freshly opened socket: first ping one interval from now.
     pub(crate) fn started(now: Millis, cfg: &HeartbeatConfig) -> Self {
-        Self { next_ping_at: Some(now + cfg.interval_ms), outstanding: None }
+        Self {
+            next_ping_at: Some(now + cfg.interval_ms),
+            outstanding: None,
+        }
     }
 
     /// Whether a ping is due (none outstanding and the interval has passed).
@@ -47,7 +50,8 @@ impl Heartbeat {
 
     /// Whether the outstanding ping has gone unanswered past the timeout.
     pub(crate) fn timed_out(&self, now: Millis, cfg: &HeartbeatConfig) -> bool {
-        self.outstanding.is_some_and(|(_, at)| now - at >= cfg.timeout_ms)
+        self.outstanding
+            .is_some_and(|(_, at)| now - at >= cfg.timeout_ms)
     }
 
     /// The outstanding ping's key, if any.

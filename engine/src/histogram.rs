@@ -174,7 +174,10 @@ mod tests {
             let want = exact(&sorted, q);
             let got = h.quantile(q).unwrap();
             let tolerance = (want * 0.01).max(0.001);
-            assert!((got - want).abs() <= tolerance, "q={q} want {want} got {got}");
+            assert!(
+                (got - want).abs() <= tolerance,
+                "q={q} want {want} got {got}"
+            );
         }
         let s = h.summary();
         assert_eq!(s.min, Some(sorted[0]));
@@ -200,7 +203,9 @@ mod tests {
     #[test]
     fn percentiles_within_one_percent_uniform_wide() {
         let mut r = SplitMix64::new(7);
-        let values: Vec<f64> = (0..20_000).map(|_| 0.01 + r.next_f64() * 20_000.0).collect();
+        let values: Vec<f64> = (0..20_000)
+            .map(|_| 0.01 + r.next_f64() * 20_000.0)
+            .collect();
         check_against_exact(&values);
     }
 

@@ -14,6 +14,24 @@
 //!
 //! Every socket carries a [`Generation`]: an event whose generation is not the session's
 //! current, live one comes from a retired socket and changes nothing.
+//!
+//! # The adapter's contract
+//!
+//! - Validate with [`RunConfig::from_raw`] (show each [`FieldError`] next to its field; show
+//!   `notices` without blocking), set `time_origin_ms` (or [`Run::set_time_origin`]) to
+//!   `performance.timeOrigin`, then [`Run::new`].
+//! - After *every* call, drain [`Run::drain_commands`] and execute the commands in order.
+//!   Tag each socket's handlers with the command's session and generation and pass them
+//!   back unchanged; the engine does the filtering.
+//! - Call [`Run::tick`] every 10–50 ms while the console is mounted (also after Stop, so
+//!   pending replies still resolve as lost), or at [`Run::next_deadline`].
+//! - A [`Command::Close`] retires the socket at once: whatever it reports afterwards
+//!   (including gloo's synthetic 1000 "client dropped") is ignored, so it is never counted
+//!   as a server drop.
+//! - Display and export text only through the read side ([`Run::log`], [`Run::redact`],
+//!   [`Run::display_url`]): the token is redacted there, never in the commands.
+
+#![warn(missing_docs)]
 
 mod command;
 mod config;
@@ -37,23 +55,26 @@ mod token;
 mod url;
 
 pub use command::{Command, Frame};
-pub use config::{AuthMode, Field, FieldError, RawConfig, RunConfig};
+pub use config::{
+    AuthMode, DEFAULT_PING, DEFAULT_TEMPLATE, Field, FieldError, Limits, MAX_SESSIONS, RawConfig,
+    RunConfig,
+};
 pub use heap::{HeapSample, HeapTrend};
 pub use heartbeat::HeartbeatConfig;
 pub use histogram::{Histogram, RttSummary};
-pub use log::{LogCategory, LogEntry, LogFilter, LogLevel};
+pub use log::{Log, LogCategory, LogEntry, LogFilter, LogLevel};
 pub use message::MessageKind;
-pub use metrics::{Counters, ErrorCounts, RecoverySummary, Totals};
+pub use metrics::{Counters, ErrorCounts, Totals};
 pub use rate::RateWindow;
 pub use reconnect::ReconnectPolicy;
 pub use rng::SplitMix64;
-pub use run::Run;
+pub use run::{ENGINE_CLOSE_CODE, Run};
 pub use series::{Series, SeriesPoint};
 pub use session::{CloseInfo, SessionState, SessionView, TimelineEvent, TimelineKind};
-pub use template::Template;
+pub use template::{Template, Values};
 pub use thresholds::{Level, Measure, Thresholds, Verdict};
 pub use token::jwt_exp_ms;
-pub use url::{Endpoint, redact};
+pub use url::{Endpoint, REDACTED, redact};
 
 /// Milliseconds from an arbitrary origin, as `performance.now()` gives them.
 pub type Millis = f64;

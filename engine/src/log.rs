@@ -118,7 +118,10 @@ impl LogFilter {
 fn contains_ignore_case(haystack: &str, needle: &str) -> bool {
     if needle.is_ascii() {
         let n = needle.as_bytes();
-        haystack.as_bytes().windows(n.len()).any(|w| w.eq_ignore_ascii_case(n))
+        haystack
+            .as_bytes()
+            .windows(n.len())
+            .any(|w| w.eq_ignore_ascii_case(n))
     } else {
         haystack.to_lowercase().contains(&needle.to_lowercase())
     }
@@ -136,16 +139,35 @@ pub struct Log {
 impl Log {
     /// An empty log of at most `capacity` (≥ 1) entries.
     pub fn new(capacity: usize) -> Self {
-        Self { entries: VecDeque::new(), capacity: capacity.max(1), next_seq: 0, evicted: 0 }
+        Self {
+            entries: VecDeque::new(),
+            capacity: capacity.max(1),
+            next_seq: 0,
+            evicted: 0,
+        }
     }
 
     /// Appends an entry, evicting the oldest when full.
-    pub fn push(&mut self, t_ms: Millis, level: LogLevel, category: LogCategory, session: Option<SessionId>, text: String) {
+    pub fn push(
+        &mut self,
+        t_ms: Millis,
+        level: LogLevel,
+        category: LogCategory,
+        session: Option<SessionId>,
+        text: String,
+    ) {
         if self.entries.len() >= self.capacity {
             self.entries.pop_front();
             self.evicted += 1;
         }
-        self.entries.push_back(LogEntry { seq: self.next_seq, t_ms, level, category, session, text });
+        self.entries.push_back(LogEntry {
+            seq: self.next_seq,
+            t_ms,
+            level,
+            category,
+            session,
+            text,
+        });
         self.next_seq += 1;
     }
 
@@ -155,7 +177,10 @@ impl Log {
     }
 
     /// Entries passing `filter`, oldest first.
-    pub fn filtered<'a>(&'a self, filter: &'a LogFilter) -> impl DoubleEndedIterator<Item = &'a LogEntry> + 'a {
+    pub fn filtered<'a>(
+        &'a self,
+        filter: &'a LogFilter,
+    ) -> impl DoubleEndedIterator<Item = &'a LogEntry> + 'a {
         self.entries.iter().filter(move |e| filter.matches(e))
     }
 
@@ -210,8 +235,18 @@ mod tests {
     fn log_with(n: usize, cap: usize) -> Log {
         let mut log = Log::new(cap);
         for i in 0..n {
-            let level = if i % 3 == 0 { LogLevel::Warn } else { LogLevel::Info };
-            log.push(i as f64, level, LogCategory::Received, Some(SessionId((i % 2) as u32)), format!("msg {i}"));
+            let level = if i % 3 == 0 {
+                LogLevel::Warn
+            } else {
+                LogLevel::Info
+            };
+            log.push(
+                i as f64,
+                level,
+                LogCategory::Received,
+                Some(SessionId((i % 2) as u32)),
+                format!("msg {i}"),
+            );
         }
         log
     }
@@ -231,23 +266,47 @@ mod tests {
     #[test]
     fn filters_by_text_level_session_category() {
         let log = log_with(10, 100);
-        let f = LogFilter { text: "MSG 1".into(), ..Default::default() };
+        let f = LogFilter {
+            text: "MSG 1".into(),
+            ..Default::default()
+        };
         assert_eq!(log.filtered(&f).count(), 1);
-        let f = LogFilter { min_level: Some(LogLevel::Warn), ..Default::default() };
+        let f = LogFilter {
+            min_level: Some(LogLevel::Warn),
+            ..Default::default()
+        };
         assert_eq!(log.filtered(&f).count(), 4);
-        let f = LogFilter { session: Some(SessionId(1)), ..Default::default() };
+        let f = LogFilter {
+            session: Some(SessionId(1)),
+            ..Default::default()
+        };
         assert_eq!(log.filtered(&f).count(), 5);
-        let f = LogFilter { category: Some(LogCategory::Auth), ..Default::default() };
+        let f = LogFilter {
+            category: Some(LogCategory::Auth),
+            ..Default::default()
+        };
         assert_eq!(log.filtered(&f).count(), 0);
-        let f = LogFilter { text: "é".into(), ..Default::default() };
+        let f = LogFilter {
+            text: "é".into(),
+            ..Default::default()
+        };
         assert_eq!(log.filtered(&f).count(), 0);
     }
 
     #[test]
     fn html_is_stored_verbatim() {
         let mut log = Log::new(2);
-        log.push(0.0, LogLevel::Info, LogCategory::Received, None, "<img src=x onerror=alert(1)>".into());
-        assert_eq!(log.entries().next().unwrap().text, "<img src=x onerror=alert(1)>");
+        log.push(
+            0.0,
+            LogLevel::Info,
+            LogCategory::Received,
+            None,
+            "<img src=x onerror=alert(1)>".into(),
+        );
+        assert_eq!(
+            log.entries().next().unwrap().text,
+            "<img src=x onerror=alert(1)>"
+        );
     }
 
     #[test]

@@ -6,8 +6,8 @@
 
 use std::collections::BTreeMap;
 
-use crate::histogram::RttSummary;
 use crate::heap::{HeapSample, HeapTrend};
+use crate::histogram::RttSummary;
 
 /// Distinct close codes tracked; any further code is counted under 0.
 const MAX_CLOSE_CODES: usize = 32;
@@ -33,17 +33,24 @@ pub struct ErrorCounts {
 
 impl ErrorCounts {
     pub(crate) fn close(&mut self, code: u16) {
-        let key = if self.close_codes.len() < MAX_CLOSE_CODES || self.close_codes.contains_key(&code) {
-            code
-        } else {
-            0
-        };
+        let key =
+            if self.close_codes.len() < MAX_CLOSE_CODES || self.close_codes.contains_key(&code) {
+                code
+            } else {
+                0
+            };
         *self.close_codes.entry(key).or_default() += 1;
     }
 
     /// All errors.
     pub fn total(&self) -> u64 {
-        self.close_codes.values().sum::<u64>() + self.send + self.parse + self.timeout + self.socket + self.server + self.auth
+        self.close_codes.values().sum::<u64>()
+            + self.send
+            + self.parse
+            + self.timeout
+            + self.socket
+            + self.server
+            + self.auth
     }
 
     fn add(&mut self, o: &ErrorCounts) {
@@ -207,7 +214,13 @@ mod tests {
 
     #[test]
     fn success_rate_and_invariant() {
-        let mut c = Counters { sent: 10, matched: 6, lost: 2, pending: 2, ..Default::default() };
+        let mut c = Counters {
+            sent: 10,
+            matched: 6,
+            lost: 2,
+            pending: 2,
+            ..Default::default()
+        };
         assert!(c.invariant_holds());
         assert_eq!(c.success_rate(), Some(75.0));
         c.pending = 1;
@@ -217,9 +230,17 @@ mod tests {
 
     #[test]
     fn add_sums_everything_including_errors() {
-        let mut a = Counters { sent: 1, bytes_in: 5, ..Default::default() };
+        let mut a = Counters {
+            sent: 1,
+            bytes_in: 5,
+            ..Default::default()
+        };
         a.errors.close(1006);
-        let mut b = Counters { sent: 2, reconnects: 1, ..Default::default() };
+        let mut b = Counters {
+            sent: 2,
+            reconnects: 1,
+            ..Default::default()
+        };
         b.errors.close(1006);
         b.errors.parse = 3;
         a.add(&b);

@@ -26,7 +26,10 @@ pub(crate) struct OutQueue {
 
 impl OutQueue {
     pub(crate) fn new(capacity: usize) -> Self {
-        Self { items: VecDeque::new(), capacity }
+        Self {
+            items: VecDeque::new(),
+            capacity,
+        }
     }
 
     /// Queues `msg`, or hands it back when the queue is full.
@@ -57,7 +60,11 @@ mod tests {
     use super::*;
 
     fn msg(seq: u64) -> Outgoing {
-        Outgoing { key: seq, seq, frame: Frame::Text(seq.to_string()) }
+        Outgoing {
+            key: seq,
+            seq,
+            frame: Frame::Text(seq.to_string()),
+        }
     }
 
     #[test]

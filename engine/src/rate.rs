@@ -11,22 +11,35 @@ use crate::Millis;
 pub struct RateWindow {
     slot_ms: f64,
     ring: Vec<(i64, u64)>,
+    /// First event: before a whole window has passed, the rate covers only the time since.
+    first: Option<Millis>,
 }
 
 impl RateWindow {
     /// `slots` (≥ 2) slots of `slot_ms` each: e.g. 10 × 500 ms is a 5 s window.
     pub fn new(slots: usize, slot_ms: Millis) -> Self {
-        Self { slot_ms: slot_ms.max(1.0), ring: vec![(i64::MIN, 0); slots.max(2)] }
+        Self {
+            slot_ms: slot_ms.max(1.0),
+            ring: vec![(i64::MIN, 0); slots.max(2)],
+            first: None,
+        }
     }
 
     fn slot(&self, now: Millis) -> i64 {
-        if now.is_finite() { (now / self.slot_ms).floor() as i64 } else { 0 }
+        if now.is_finite() {
+            (now / self.slot_ms).floor() as i64
+        } else {
+            0
+        }
     }
 
     /// Counts `n` events at `now`.
     pub fn add(&mut self, now: Millis, n: u64) {
         let slot = self.slot(now);
         let len = self.ring.len() as i64;
+        if now.is_finite() {
+            self.first.get_or_insert(now);
+        }
         let cell = &mut self.ring[slot.rem_euclid(len) as usize];
         if cell.0 != slot {
             *cell = (slot, 0);
@@ -46,8 +59,15 @@ impl RateWindow {
             .sum();
         // The current slot is partly elapsed: count only the time that has passed.
         let elapsed_in_current = now - current as f64 * self.slot_ms;
-        let window_ms = (len - 1) as f64 * self.slot_ms + elapsed_in_current.max(0.0);
-        if window_ms <= 0.0 { 0.0 } else { total as f64 * 1000.0 / window_ms }
+        let mut window_ms = (len - 1) as f64 * self.slot_ms + elapsed_in_current.max(0.0);
+        if let Some(first) = self.first {
+            window_ms = window_ms.min((now - first).max(self.slot_ms));
+        }
+        if window_ms <= 0.0 {
+            0.0
+        } else {
+            total as f64 * 1000.0 / window_ms
+        }
     }
 }
 
@@ -64,6 +84,17 @@ mod tests {
         }
         let rate = r.per_second(19_999.0);
         assert!((rate - 100.0).abs() < 3.0, "{rate}");
+    }
+
+    #[test]
+    fn a_young_window_covers_only_the_time_since_the_first_event() {
+        let mut r = RateWindow::new(10, 500.0);
+        for i in 0..100 {
+            r.add(10_000.0 + i as f64 * 10.0, 1);
+        }
+        let rate = r.per_second(11_000.0);
+        assert!((rate - 100.0).abs() < 1.0, "{rate}");
+        assert_eq!(RateWindow::new(10, 500.0).per_second(5.0), 0.0);
     }
 
     #[test]

@@ -70,7 +70,12 @@ impl ReconnectPolicy {
 
     /// Decides after a drop. `failed_attempts` is how many attempts in a row have already
     /// failed; `code` is the close code, `None` for a timeout the engine declared.
-    pub fn decide(&self, failed_attempts: u32, code: Option<u16>, rng: &mut SplitMix64) -> Decision {
+    pub fn decide(
+        &self,
+        failed_attempts: u32,
+        code: Option<u16>,
+        rng: &mut SplitMix64,
+    ) -> Decision {
         if code.is_some_and(|c| self.no_retry_codes.contains(&c)) {
             return Decision::NeedsAuth;
         }
@@ -83,7 +88,11 @@ impl ReconnectPolicy {
             // The server asked for patience: never sooner than the longest step, and jitter
             // only spreads the wait further out.
             let d = base.max(self.max_step());
-            if self.jitter { d * (1.0 + 0.5 * rng.next_f64()) } else { d }
+            if self.jitter {
+                d * (1.0 + 0.5 * rng.next_f64())
+            } else {
+                d
+            }
         } else if self.jitter {
             base * rng.next_f64()
         } else {
@@ -110,15 +119,30 @@ mod tests {
     #[test]
     fn backoff_doubles_and_caps_at_last_step() {
         let p = ReconnectPolicy::default();
-        assert_eq!(delays(&p, Some(1006), 7), vec![1000.0, 2000.0, 4000.0, 8000.0, 16000.0, 16000.0, 16000.0]);
+        assert_eq!(
+            delays(&p, Some(1006), 7),
+            vec![1000.0, 2000.0, 4000.0, 8000.0, 16000.0, 16000.0, 16000.0]
+        );
     }
 
     #[test]
     fn attempts_are_numbered_from_one() {
         let p = ReconnectPolicy::default();
         let mut rng = SplitMix64::new(1);
-        assert_eq!(p.decide(0, None, &mut rng), Decision::Retry { attempt: 1, delay: 1000.0 });
-        assert_eq!(p.decide(2, None, &mut rng), Decision::Retry { attempt: 3, delay: 4000.0 });
+        assert_eq!(
+            p.decide(0, None, &mut rng),
+            Decision::Retry {
+                attempt: 1,
+                delay: 1000.0
+            }
+        );
+        assert_eq!(
+            p.decide(2, None, &mut rng),
+            Decision::Retry {
+                attempt: 3,
+                delay: 4000.0
+            }
+        );
     }
 
     #[test]
@@ -128,7 +152,10 @@ mod tests {
         for code in [1008, 4001, 4003] {
             assert_eq!(p.decide(0, Some(code), &mut rng), Decision::NeedsAuth);
         }
-        assert!(matches!(p.decide(0, Some(1006), &mut rng), Decision::Retry { .. }));
+        assert!(matches!(
+            p.decide(0, Some(1006), &mut rng),
+            Decision::Retry { .. }
+        ));
     }
 
     #[test]
@@ -137,20 +164,33 @@ mod tests {
         assert!(delays(&p, Some(4029), 3).iter().all(|d| *d >= 16000.0));
         assert!(delays(&p, Some(1013), 1)[0] >= 16000.0);
         let jittered = ReconnectPolicy { jitter: true, ..p };
-        assert!(delays(&jittered, Some(4029), 50).iter().all(|d| (16000.0..=24000.0).contains(d)));
+        assert!(
+            delays(&jittered, Some(4029), 50)
+                .iter()
+                .all(|d| (16000.0..=24000.0).contains(d))
+        );
     }
 
     #[test]
     fn max_attempts_gives_up() {
-        let p = ReconnectPolicy { max_attempts: Some(2), ..Default::default() };
+        let p = ReconnectPolicy {
+            max_attempts: Some(2),
+            ..Default::default()
+        };
         let mut rng = SplitMix64::new(1);
-        assert!(matches!(p.decide(1, None, &mut rng), Decision::Retry { attempt: 2, .. }));
+        assert!(matches!(
+            p.decide(1, None, &mut rng),
+            Decision::Retry { attempt: 2, .. }
+        ));
         assert_eq!(p.decide(2, None, &mut rng), Decision::GiveUp);
     }
 
     #[test]
     fn disabled_gives_up_but_auth_still_wins() {
-        let p = ReconnectPolicy { enabled: false, ..Default::default() };
+        let p = ReconnectPolicy {
+            enabled: false,
+            ..Default::default()
+        };
         let mut rng = SplitMix64::new(1);
         assert_eq!(p.decide(0, Some(1006), &mut rng), Decision::GiveUp);
         assert_eq!(p.decide(0, Some(1008), &mut rng), Decision::NeedsAuth);
@@ -158,7 +198,10 @@ mod tests {
 
     #[test]
     fn full_jitter_stays_within_base_and_is_seeded() {
-        let p = ReconnectPolicy { jitter: true, ..Default::default() };
+        let p = ReconnectPolicy {
+            jitter: true,
+            ..Default::default()
+        };
         let a = delays(&p, None, 20);
         assert_eq!(a, delays(&p, None, 20));
         for (i, d) in a.iter().enumerate() {

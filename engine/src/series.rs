@@ -33,7 +33,12 @@ pub struct Series<T> {
 impl<T> Series<T> {
     /// An empty series holding at most `capacity` (≥ 2) points.
     pub fn new(capacity: usize) -> Self {
-        Self { points: Vec::new(), capacity: capacity.max(2), stride: 1, skipped: 0 }
+        Self {
+            points: Vec::new(),
+            capacity: capacity.max(2),
+            stride: 1,
+            skipped: 0,
+        }
     }
 
     /// Offers a point; it is kept or skipped according to the current stride.

@@ -140,13 +140,26 @@ pub struct SessionView {
 pub(crate) enum Phase {
     Idle,
     /// Socket asked for; `deadline` is the connect timeout.
-    Connecting { since: Millis, deadline: Millis },
+    Connecting {
+        since: Millis,
+        deadline: Millis,
+    },
     /// Open, first-message auth sent, awaiting `auth_success`.
-    Authenticating { since: Millis, deadline: Millis },
-    Connected { since: Millis },
-    Backoff { attempt: u32, at: Millis },
+    Authenticating {
+        since: Millis,
+        deadline: Millis,
+    },
+    Connected {
+        since: Millis,
+    },
+    Backoff {
+        attempt: u32,
+        at: Millis,
+    },
     NeedsAuth,
-    Failed { reason: String },
+    Failed {
+        reason: String,
+    },
 }
 
 /// A session's whole state.
@@ -228,11 +241,14 @@ impl Session {
             Phase::Idle => SessionState::Disconnected,
             Phase::Connecting { .. } | Phase::Authenticating { .. } => SessionState::Connecting,
             Phase::Connected { .. } => SessionState::Connected,
-            Phase::Backoff { attempt, at } => {
-                SessionState::Reconnecting { attempt: *attempt, next_in: (at - now).max(0.0) }
-            }
+            Phase::Backoff { attempt, at } => SessionState::Reconnecting {
+                attempt: *attempt,
+                next_in: (at - now).max(0.0),
+            },
             Phase::NeedsAuth => SessionState::NeedsAuth,
-            Phase::Failed { reason } => SessionState::Error { reason: reason.clone() },
+            Phase::Failed { reason } => SessionState::Error {
+                reason: reason.clone(),
+            },
         }
     }
 
@@ -267,14 +283,27 @@ mod tests {
             SessionState::Disconnected,
             SessionState::Connecting,
             SessionState::Connected,
-            SessionState::Reconnecting { attempt: 1, next_in: 1.0 },
+            SessionState::Reconnecting {
+                attempt: 1,
+                next_in: 1.0,
+            },
             SessionState::Error { reason: "x".into() },
             SessionState::NeedsAuth,
         ]
         .iter()
         .map(SessionState::as_str)
         .collect();
-        assert_eq!(names, ["disconnected", "connecting", "connected", "reconnecting", "error", "needs-auth"]);
+        assert_eq!(
+            names,
+            [
+                "disconnected",
+                "connecting",
+                "connected",
+                "reconnecting",
+                "error",
+                "needs-auth"
+            ]
+        );
     }
 
     #[test]
@@ -292,9 +321,24 @@ mod tests {
     #[test]
     fn reconnecting_counts_down() {
         let mut s = Session::new(SessionId(0), 10, 10);
-        s.phase = Phase::Backoff { attempt: 2, at: 5_000.0 };
-        assert_eq!(s.state(3_000.0), SessionState::Reconnecting { attempt: 2, next_in: 2_000.0 });
-        assert_eq!(s.state(9_000.0), SessionState::Reconnecting { attempt: 2, next_in: 0.0 });
+        s.phase = Phase::Backoff {
+            attempt: 2,
+            at: 5_000.0,
+        };
+        assert_eq!(
+            s.state(3_000.0),
+            SessionState::Reconnecting {
+                attempt: 2,
+                next_in: 2_000.0
+            }
+        );
+        assert_eq!(
+            s.state(9_000.0),
+            SessionState::Reconnecting {
+                attempt: 2,
+                next_in: 0.0
+            }
+        );
     }
 
     #[test]

@@ -96,7 +96,12 @@ impl Template {
     /// Whether the template renders to JSON (checked with sample values). A template that
     /// does not is still allowed: it is sent as raw text (R2), with a notice.
     pub fn renders_json(&self) -> bool {
-        let sample = self.render(&Values { id: 1, seq: 1, session: 0, ts: 1 });
+        let sample = self.render(&Values {
+            id: 1,
+            seq: 1,
+            session: 0,
+            ts: 1,
+        });
         serde_json::from_str::<serde::de::IgnoredAny>(&sample).is_ok()
     }
 
@@ -110,12 +115,21 @@ impl Template {
 mod tests {
     use super::*;
 
-    const V: Values = Values { id: 42, seq: 7, session: 3, ts: 1_700_000_000_123 };
+    const V: Values = Values {
+        id: 42,
+        seq: 7,
+        session: 3,
+        ts: 1_700_000_000_123,
+    };
 
     #[test]
     fn renders_all_placeholders() {
-        let t = Template::parse(r#"{"id":"{{id}}","seq":{{seq}},"s":{{session}},"ts":{{ts}}}"#).unwrap();
-        assert_eq!(t.render(&V), r#"{"id":"42","seq":7,"s":3,"ts":1700000000123}"#);
+        let t = Template::parse(r#"{"id":"{{id}}","seq":{{seq}},"s":{{session}},"ts":{{ts}}}"#)
+            .unwrap();
+        assert_eq!(
+            t.render(&V),
+            r#"{"id":"42","seq":7,"s":3,"ts":1700000000123}"#
+        );
         assert!(t.renders_json());
         assert!(t.has_id());
     }

@@ -160,7 +160,9 @@ impl Thresholds {
             && self.success_warning_pct <= self.success_good_pct
             && self.success_good_pct <= 100.0;
         if !pct_ok {
-            return Err("Success thresholds must satisfy 0 ≤ critical ≤ warning ≤ good ≤ 100".into());
+            return Err(
+                "Success thresholds must satisfy 0 ≤ critical ≤ warning ≤ good ≤ 100".into(),
+            );
         }
         let rtt_ok = self.rtt_good_ms > 0.0
             && self.rtt_good_ms <= self.rtt_warning_ms
@@ -267,18 +269,33 @@ impl Thresholds {
         let (level, measured) = if f.gave_up > 0 {
             (Level::Critical, format!("{} session(s) gave up", f.gave_up))
         } else if f.max_attempts_in_row >= self.reconnect_warning_attempts {
-            (Level::Warning, format!("{} attempts in a row", f.max_attempts_in_row))
+            (
+                Level::Warning,
+                format!("{} attempts in a row", f.max_attempts_in_row),
+            )
         } else if f.drops == 0 {
             return no_data(Measure::Reconnection, target);
         } else {
             (Level::Good, format!("{} drop(s), all recovered", f.drops))
         };
-        Verdict { measure: Measure::Reconnection, level, target, measured, value: Some(f.drops as f64) }
+        Verdict {
+            measure: Measure::Reconnection,
+            level,
+            target,
+            measured,
+            value: Some(f.drops as f64),
+        }
     }
 }
 
 fn no_data(measure: Measure, target: String) -> Verdict {
-    Verdict { measure, level: Level::NoData, target, measured: "no data".into(), value: None }
+    Verdict {
+        measure,
+        level: Level::NoData,
+        target,
+        measured: "no data".into(),
+        value: None,
+    }
 }
 
 #[cfg(test)]
@@ -310,20 +327,41 @@ mod tests {
     #[test]
     fn heap_bands() {
         let t = Thresholds::default();
-        let trend = |mb_per_min, r2, span_min| HeapTrend { mb_per_min, r2, span_min, samples: 10 };
+        let trend = |mb_per_min, r2, span_min| HeapTrend {
+            mb_per_min,
+            r2,
+            span_min,
+            samples: 10,
+        };
         assert_eq!(t.heap_level(None).0, Level::NoData);
         assert_eq!(t.heap_level(Some(&trend(9.0, 1.0, 0.5))).0, Level::NoData);
-        assert_eq!(t.heap_level(Some(&trend(0.1, 1.0, 30.0))), (Level::Good, "stable"));
+        assert_eq!(
+            t.heap_level(Some(&trend(0.1, 1.0, 30.0))),
+            (Level::Good, "stable")
+        );
         assert_eq!(t.heap_level(Some(&trend(-3.0, 1.0, 30.0))).0, Level::Good);
-        assert_eq!(t.heap_level(Some(&trend(2.0, 0.3, 30.0))), (Level::Warning, "increasing"));
-        assert_eq!(t.heap_level(Some(&trend(2.0, 0.95, 2.0))), (Level::Warning, "increasing"));
-        assert_eq!(t.heap_level(Some(&trend(2.0, 0.95, 10.0))), (Level::Critical, "leak"));
+        assert_eq!(
+            t.heap_level(Some(&trend(2.0, 0.3, 30.0))),
+            (Level::Warning, "increasing")
+        );
+        assert_eq!(
+            t.heap_level(Some(&trend(2.0, 0.95, 2.0))),
+            (Level::Warning, "increasing")
+        );
+        assert_eq!(
+            t.heap_level(Some(&trend(2.0, 0.95, 10.0))),
+            (Level::Critical, "leak")
+        );
     }
 
     #[test]
     fn reconnect_bands() {
         let t = Thresholds::default();
-        let f = |drops, gave_up, max_attempts_in_row| ReconnectFacts { drops, gave_up, max_attempts_in_row };
+        let f = |drops, gave_up, max_attempts_in_row| ReconnectFacts {
+            drops,
+            gave_up,
+            max_attempts_in_row,
+        };
         assert_eq!(t.reconnect_verdict(f(0, 0, 0)).level, Level::NoData);
         assert_eq!(t.reconnect_verdict(f(3, 0, 1)).level, Level::Good);
         assert_eq!(t.reconnect_verdict(f(3, 0, 3)).level, Level::Warning);
@@ -334,8 +372,14 @@ mod tests {
     fn verdicts_carry_target_and_value() {
         let t = Thresholds::default();
         let v = t.success_verdict(Measure::MessageSuccess, 97, 3);
-        assert_eq!((v.level, v.target.as_str(), v.measured.as_str()), (Level::Good, "> 95 %", "97.0 %"));
-        assert_eq!(t.success_verdict(Measure::MessageSuccess, 0, 0).level, Level::NoData);
+        assert_eq!(
+            (v.level, v.target.as_str(), v.measured.as_str()),
+            (Level::Good, "> 95 %", "97.0 %")
+        );
+        assert_eq!(
+            t.success_verdict(Measure::MessageSuccess, 0, 0).level,
+            Level::NoData
+        );
         let r = t.rtt_verdict(Some(612.0));
         assert_eq!((r.level, r.measured.as_str()), (Level::Warning, "612.0 ms"));
         assert_eq!(t.rtt_verdict(None).measured, "no data");
@@ -344,9 +388,15 @@ mod tests {
     #[test]
     fn validation_rejects_unordered_bands() {
         assert!(Thresholds::default().validate().is_ok());
-        let bad = Thresholds { success_warning_pct: 99.0, ..Default::default() };
+        let bad = Thresholds {
+            success_warning_pct: 99.0,
+            ..Default::default()
+        };
         assert!(bad.validate().is_err());
-        let bad = Thresholds { rtt_warning_ms: 100.0, ..Default::default() };
+        let bad = Thresholds {
+            rtt_warning_ms: 100.0,
+            ..Default::default()
+        };
         assert!(bad.validate().is_err());
     }
 

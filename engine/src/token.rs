@@ -71,12 +71,22 @@ mod tests {
 
     #[test]
     fn reads_exp_from_a_jwt() {
-        assert_eq!(jwt_exp_ms(&test_jwt(1_700_000_000)), Some(1_700_000_000_000.0));
+        assert_eq!(
+            jwt_exp_ms(&test_jwt(1_700_000_000)),
+            Some(1_700_000_000_000.0)
+        );
     }
 
     #[test]
     fn opaque_tokens_have_no_expiry() {
-        for t in ["", "abc", "a.b", "a.b.c.d", "a.!!!.c", "x.eyJzdWIiOiJxYSJ9.y"] {
+        for t in [
+            "",
+            "abc",
+            "a.b",
+            "a.b.c.d",
+            "a.!!!.c",
+            "x.eyJzdWIiOiJxYSJ9.y",
+        ] {
             assert_eq!(jwt_exp_ms(t), None, "{t}");
         }
     }

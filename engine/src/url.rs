@@ -166,7 +166,9 @@ fn ws_scheme(scheme: &str) -> Result<&'static str, String> {
 
 /// The WebSocket scheme and the authority of the page origin.
 fn origin_parts(page_origin: &str) -> Result<(&'static str, &str), String> {
-    let no_origin = || "A relative endpoint needs the page's origin; enter a full ws:// or wss:// URL".to_string();
+    let no_origin = || {
+        "A relative endpoint needs the page's origin; enter a full ws:// or wss:// URL".to_string()
+    };
     let (scheme, rest) = page_origin.trim().split_once("://").ok_or_else(no_origin)?;
     let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
     if authority.is_empty() {
@@ -227,7 +229,9 @@ mod tests {
     fn relative_resolves_against_origin() {
         assert_eq!(parse("/ws").unwrap(), "ws://127.0.0.1:8080/ws");
         assert_eq!(
-            Endpoint::parse("/ws", "https://qa.example.com/ws-testing").unwrap().template(),
+            Endpoint::parse("/ws", "https://qa.example.com/ws-testing")
+                .unwrap()
+                .template(),
             "wss://qa.example.com/ws"
         );
         assert_eq!(parse("//other:9000/ws").unwrap(), "ws://other:9000/ws");
@@ -249,7 +253,11 @@ mod tests {
             parse("ftp://h/ws").unwrap_err(),
             "ftp:// is not a WebSocket scheme; use ws://, wss://, http:// or https://"
         );
-        assert!(parse("localhost:8080/ws").unwrap_err().contains("no scheme"));
+        assert!(
+            parse("localhost:8080/ws")
+                .unwrap_err()
+                .contains("no scheme")
+        );
         assert!(parse("ws:///ws").unwrap_err().contains("no host"));
         assert!(parse("ws://h/ws#x").unwrap_err().contains("fragment"));
         assert!(parse("ws://h:99999/ws").unwrap_err().contains("port"));
@@ -266,7 +274,11 @@ mod tests {
 
     #[test]
     fn placeholders_are_filled_and_encoded() {
-        let e = Endpoint::parse("wss://api/pam/ws/{user_id}?token={token}&s={session}", ORIGIN).unwrap();
+        let e = Endpoint::parse(
+            "wss://api/pam/ws/{user_id}?token={token}&s={session}",
+            ORIGIN,
+        )
+        .unwrap();
         assert!(e.uses_user_id() && e.uses_token());
         assert_eq!(
             e.fill("a b", "t/k", 3, AuthMode::Query),
@@ -277,11 +289,20 @@ mod tests {
     #[test]
     fn query_mode_appends_token_when_no_placeholder() {
         let e = Endpoint::parse("/ws", ORIGIN).unwrap();
-        assert_eq!(e.fill("", "abc", 0, AuthMode::Query), "ws://127.0.0.1:8080/ws?token=abc");
+        assert_eq!(
+            e.fill("", "abc", 0, AuthMode::Query),
+            "ws://127.0.0.1:8080/ws?token=abc"
+        );
         assert_eq!(e.fill("", "", 0, AuthMode::Query), "ws://127.0.0.1:8080/ws");
-        assert_eq!(e.fill("", "abc", 0, AuthMode::Cookie), "ws://127.0.0.1:8080/ws");
+        assert_eq!(
+            e.fill("", "abc", 0, AuthMode::Cookie),
+            "ws://127.0.0.1:8080/ws"
+        );
         let q = Endpoint::parse("/ws?x=1", ORIGIN).unwrap();
-        assert_eq!(q.fill("", "abc", 0, AuthMode::Query), "ws://127.0.0.1:8080/ws?x=1&token=abc");
+        assert_eq!(
+            q.fill("", "abc", 0, AuthMode::Query),
+            "ws://127.0.0.1:8080/ws?x=1&token=abc"
+        );
     }
 
     #[test]
@@ -300,6 +321,9 @@ mod tests {
         r.add("old");
         r.add("new/x");
         r.add("");
-        assert_eq!(r.redact("old new/x new%2Fx none"), "[redacted] [redacted] [redacted] none");
+        assert_eq!(
+            r.redact("old new/x new%2Fx none"),
+            "[redacted] [redacted] [redacted] none"
+        );
     }
 }

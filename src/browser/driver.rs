@@ -122,7 +122,7 @@ impl Driver {
             SocketEvent::Binary(bytes) => run.on_binary(session, generation, bytes.len(), t),
             SocketEvent::Close { code, reason, .. } => run.on_close(session, generation, code, &reason, t),
             SocketEvent::Error => run.on_error(session, generation, t),
-            SocketEvent::SendFailed { reason } => run.on_send_failed(session, generation, &reason, t),
+            SocketEvent::SendFailed { .. } => run.on_send_failed(session, generation, t),
         });
     }
 

@@ -107,7 +107,7 @@ async fn drive(mut ws: WebSocket, mut inbox: mpsc::Receiver<Order>, listener: Li
         }
     };
     let exit = futures::future::poll_fn(|cx| {
-        if !opened && Pin::new(&mut ws).poll_ready(cx).is_ready() && ws.state() == State::Open {
+        if !opened && Pin::new(&mut ws).poll_ready(cx).is_ready() && matches!(ws.state(), State::Open) {
             opened = true;
             emit(&ws, SocketEvent::Open);
         }
@@ -148,7 +148,7 @@ async fn drive(mut ws: WebSocket, mut inbox: mpsc::Receiver<Order>, listener: Li
 
 fn send_now(ws: &mut WebSocket, frame: Frame) -> Result<(), String> {
     // A browser socket that is closing swallows frames without an error (gloo-net #499).
-    if ws.state() != State::Open {
+    if !matches!(ws.state(), State::Open) {
         return Err(format!("socket is {:?}, not open", ws.state()));
     }
     let msg = match frame {

@@ -3,7 +3,7 @@
 //! Copying a few hundred numbers per frame is cheap and keeps the engine's borrow out of the
 //! view: components read plain data from one signal, fine-grained.
 
-use ws_console_engine::{Millis, Run};
+use ws_console_engine::{Millis, Run, SessionState};
 
 /// One session's row in the table.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -60,7 +60,7 @@ impl Snapshot {
                 .iter()
                 .map(|s| Row {
                     state_class: s.state.as_str(),
-                    state: s.state.label(),
+                    state: state_label(&s.state),
                     sent: s.counters.sent,
                     received: s.counters.received,
                     rtt_avg: s.rtt.mean,
@@ -74,5 +74,16 @@ impl Snapshot {
                 })
                 .collect(),
         }
+    }
+}
+
+/// The state as a person reads it, with its detail.
+pub fn state_label(state: &SessionState) -> String {
+    match state {
+        SessionState::Reconnecting { attempt, next_in } => {
+            format!("reconnecting (attempt {attempt}, in {:.1} s)", next_in / 1000.0)
+        }
+        SessionState::Error { reason } => format!("error: {reason}"),
+        other => other.as_str().replace('-', " "),
     }
 }

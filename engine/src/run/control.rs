@@ -1,9 +1,9 @@
 //! User intent: start, stop, manual sends, tokens, and what the page reports about itself.
 
 use super::Run;
+use crate::heap::HeapSample;
 use crate::log::{LogCategory, LogLevel};
 use crate::session::{Phase, TimelineKind};
-use crate::heap::HeapSample;
 use crate::{Millis, SessionId};
 
 impl Run {
@@ -18,14 +18,21 @@ impl Run {
         let interval = self.cfg.send_interval_ms;
         let shown = self.display_url(SessionId(0));
         let count = self.sessions.len();
-        self.push_log(now, LogLevel::Info, LogCategory::Run, None, &format!("run started: {count} session(s) → {shown}"));
+        self.push_log(
+            now,
+            LogLevel::Info,
+            LogCategory::Run,
+            None,
+            &format!("run started: {count} session(s) → {shown}"),
+        );
         for i in 0..self.sessions.len() {
             let s = SessionId(i as u32);
             let sess = &mut self.sessions[i];
             sess.stopped = false;
             sess.attempts_in_row = 0;
             if let Some(iv) = interval {
-                sess.next_send_at.get_or_insert(now + iv * (i as f64 + 1.0) / n);
+                sess.next_send_at
+                    .get_or_insert(now + iv * (i as f64 + 1.0) / n);
             }
             if !sess.live {
                 self.open(s, now);
@@ -43,19 +50,25 @@ impl Run {
         for i in 0..self.sessions.len() {
             self.stop_session(SessionId(i as u32), now);
         }
-        self.push_log(now, LogLevel::Info, LogCategory::Run, None, "run stopped by the user");
+        self.push_log(
+            now,
+            LogLevel::Info,
+            LogCategory::Run,
+            None,
+            "run stopped by the user",
+        );
     }
 
     /// Opens one session (the user's per-session connect, or a ramp-up scenario step).
     pub fn open_session(&mut self, s: SessionId, now: Millis) {
         let interval = self.cfg.send_interval_ms;
         let running = self.running;
-        let Some(sess) = self.session_mut(s) else { return };
+        let Some(sess) = self.session_mut(s) else {
+            return;
+        };
         sess.attempts_in_row = 0;
-        if running {
-            if let Some(iv) = interval {
-                sess.next_send_at.get_or_insert(now + iv);
-            }
+        if running && let Some(iv) = interval {
+            sess.next_send_at.get_or_insert(now + iv);
         }
         if !sess.live {
             self.open(s, now);
@@ -66,7 +79,9 @@ impl Run {
 
     /// Closes one session as the user would: no reconnect until it is opened again.
     pub fn stop_session(&mut self, s: SessionId, now: Millis) {
-        let Some(sess) = self.session_mut(s) else { return };
+        let Some(sess) = self.session_mut(s) else {
+            return;
+        };
         sess.stopped = true;
         sess.next_send_at = None;
         sess.down_since = None;
@@ -83,14 +98,26 @@ impl Run {
     /// Fault injection (network-recovery scenario): closes the socket abnormally, as a
     /// network failure would, and lets the reconnect policy bring it back.
     pub fn drop_session(&mut self, s: SessionId, now: Millis) {
-        let Some(sess) = self.session_mut(s) else { return };
+        let Some(sess) = self.session_mut(s) else {
+            return;
+        };
         if !sess.live {
             return;
         }
-        sess.last_close = Some(crate::session::CloseInfo { code: 4000, reason: "dropped by the console (fault injection)".into(), at: now });
+        sess.last_close = Some(crate::session::CloseInfo {
+            code: 4000,
+            reason: "dropped by the console (fault injection)".into(),
+            at: now,
+        });
         sess.mark(now, TimelineKind::TimedOut);
         self.close_live(s, super::ENGINE_CLOSE_CODE, "fault injection");
-        self.push_log(now, LogLevel::Warn, LogCategory::Connection, Some(s), "socket dropped by the console (fault injection)");
+        self.push_log(
+            now,
+            LogLevel::Warn,
+            LogCategory::Connection,
+            Some(s),
+            "socket dropped by the console (fault injection)",
+        );
         self.after_drop(s, None, now);
     }
 
@@ -130,7 +157,13 @@ impl Run {
             Some(exp) => format!("; expires in {:.0} s", (exp - self.unix_now(now)) / 1000.0),
             None => String::new(),
         };
-        self.push_log(now, LogLevel::Info, LogCategory::Auth, None, &format!("token updated{expiry}"));
+        self.push_log(
+            now,
+            LogLevel::Info,
+            LogCategory::Auth,
+            None,
+            &format!("token updated{expiry}"),
+        );
         for i in 0..self.sessions.len() {
             let sess = &mut self.sessions[i];
             if sess.phase == Phase::NeedsAuth && !sess.stopped {
@@ -142,7 +175,13 @@ impl Run {
 
     /// A `performance.memory` reading (Chromium only; never call it with made-up values).
     pub fn record_heap(&mut self, now: Millis, used: u64, total: u64, limit: u64) {
-        self.heap.record(HeapSample { t: now, used, total, limit, hidden: self.hidden });
+        self.heap.record(HeapSample {
+            t: now,
+            used,
+            total,
+            limit,
+            hidden: self.hidden,
+        });
     }
 
     /// Page visibility changed. Hidden tabs have their timers throttled (down to once a
@@ -153,7 +192,10 @@ impl Run {
         }
         self.hidden = hidden;
         let (level, text) = if hidden {
-            (LogLevel::Warn, "tab hidden: the browser throttles timers (once a minute after 5 min); results are marked")
+            (
+                LogLevel::Warn,
+                "tab hidden: the browser throttles timers (once a minute after 5 min); results are marked",
+            )
         } else {
             (LogLevel::Info, "tab visible again")
         };

@@ -14,6 +14,8 @@ mod timers;
 mod view;
 
 #[cfg(test)]
+mod proptests;
+#[cfg(test)]
 mod tests;
 
 use crate::command::{Command, Frame};
@@ -22,6 +24,7 @@ use crate::correlation::Correlator;
 use crate::heap::HeapTracker;
 use crate::histogram::Histogram;
 use crate::log::{Log, LogCategory, LogLevel, clip};
+use crate::message::Pointer;
 use crate::metrics::Counters;
 use crate::queue::Outgoing;
 use crate::rate::RateWindow;
@@ -43,6 +46,7 @@ const HISTORY_EVERY_MS: Millis = 1000.0;
 #[derive(Debug)]
 pub struct Run {
     cfg: RunConfig,
+    pointer: Pointer,
     rng: SplitMix64,
     sessions: Vec<Session>,
     commands: Vec<Command>,
@@ -82,6 +86,7 @@ impl Run {
         redactor.add(&config.token);
         let token = config.token.clone();
         Run {
+            pointer: Pointer::new(&config.correlation_pointer),
             rng: SplitMix64::new(seed),
             sessions,
             commands: Vec::new(),
@@ -127,20 +132,32 @@ impl Run {
         self.sessions.get_mut(s.index())
     }
 
-    fn push_log(&mut self, now: Millis, level: LogLevel, category: LogCategory, session: Option<SessionId>, text: &str) {
+    fn push_log(
+        &mut self,
+        now: Millis,
+        level: LogLevel,
+        category: LogCategory,
+        session: Option<SessionId>,
+        text: &str,
+    ) {
         let text = self.redactor.redact(&clip(text, self.cfg.limits.log_text));
         self.log.push(now, level, category, session, text);
     }
 
     /// Opens a new socket for session `s`: bumps the generation, retiring whatever was there.
     fn open(&mut self, s: SessionId, now: Millis) {
-        let url = self.cfg.endpoint.fill(&self.cfg.user_id, &self.token, s.0, self.cfg.auth_mode);
+        let url = self
+            .cfg
+            .endpoint
+            .fill(&self.cfg.user_id, &self.token, s.0, self.cfg.auth_mode);
         let protocols = match self.cfg.auth_mode {
             AuthMode::Subprotocol if !self.token.is_empty() => vec![self.token.clone()],
             _ => Vec::new(),
         };
         let connect_timeout = self.cfg.reconnect.connect_timeout_ms;
-        let Some(sess) = self.sessions.get_mut(s.index()) else { return };
+        let Some(sess) = self.sessions.get_mut(s.index()) else {
+            return;
+        };
         if sess.live {
             let generation = sess.generation;
             sess.live = false;
@@ -155,30 +172,58 @@ impl Run {
         sess.live = true;
         sess.stopped = false;
         sess.heartbeat = Default::default();
-        sess.phase = Phase::Connecting { since: now, deadline: now + connect_timeout };
+        sess.phase = Phase::Connecting {
+            since: now,
+            deadline: now + connect_timeout,
+        };
         sess.counters.connect_attempts += 1;
         let generation = sess.generation;
-        sess.mark(now, TimelineKind::Connecting { generation: generation.0 });
+        sess.mark(
+            now,
+            TimelineKind::Connecting {
+                generation: generation.0,
+            },
+        );
         let shown = self.redactor.redact(&url);
-        self.commands.push(Command::Open { session: s, generation, url, protocols });
-        self.push_log(now, LogLevel::Info, LogCategory::Connection, Some(s), &format!("connecting (socket {}) to {shown}", generation.0));
+        self.commands.push(Command::Open {
+            session: s,
+            generation,
+            url,
+            protocols,
+        });
+        self.push_log(
+            now,
+            LogLevel::Info,
+            LogCategory::Connection,
+            Some(s),
+            &format!("connecting (socket {}) to {shown}", generation.0),
+        );
     }
 
     /// Retires the live socket of `s` and asks the adapter to close it.
     fn close_live(&mut self, s: SessionId, code: u16, reason: &str) {
-        let Some(sess) = self.sessions.get_mut(s.index()) else { return };
+        let Some(sess) = self.sessions.get_mut(s.index()) else {
+            return;
+        };
         if !sess.live {
             return;
         }
         sess.live = false;
         sess.heartbeat = Default::default();
-        self.commands.push(Command::Close { session: s, generation: sess.generation, code, reason: reason.into() });
+        self.commands.push(Command::Close {
+            session: s,
+            generation: sess.generation,
+            code,
+            reason: reason.into(),
+        });
     }
 
     /// After a socket of `s` was lost (its close came in, or the engine declared it dead):
     /// counts it and decides what comes next. `code` is `None` for an engine timeout.
     fn after_drop(&mut self, s: SessionId, code: Option<u16>, now: Millis) {
-        let Some(sess) = self.sessions.get_mut(s.index()) else { return };
+        let Some(sess) = self.sessions.get_mut(s.index()) else {
+            return;
+        };
         sess.live = false;
         sess.heartbeat = Default::default();
         match sess.phase {
@@ -199,7 +244,10 @@ impl Run {
                 sess.phase = Phase::NeedsAuth;
                 sess.counters.errors.auth += 1;
                 sess.mark(now, TimelineKind::NeedsAuth);
-                (LogLevel::Warn, "credentials refused: not retrying until a fresh token arrives".to_string())
+                (
+                    LogLevel::Warn,
+                    "credentials refused: not retrying until a fresh token arrives".to_string(),
+                )
             }
             Decision::GiveUp => {
                 let reason = if policy.enabled {
@@ -207,16 +255,27 @@ impl Run {
                 } else {
                     "disconnected; reconnect is off".to_string()
                 };
-                sess.phase = Phase::Failed { reason: reason.clone() };
+                sess.phase = Phase::Failed {
+                    reason: reason.clone(),
+                };
                 sess.mark(now, TimelineKind::GaveUp);
                 (LogLevel::Error, reason)
             }
             Decision::Retry { attempt, delay } => {
                 sess.attempts_in_row = attempt;
                 sess.max_attempts_in_row = sess.max_attempts_in_row.max(attempt);
-                sess.phase = Phase::Backoff { attempt, at: now + delay };
+                sess.phase = Phase::Backoff {
+                    attempt,
+                    at: now + delay,
+                };
                 sess.mark(now, TimelineKind::Backoff { attempt, delay });
-                (LogLevel::Info, format!("reconnecting in {:.1} s (attempt {attempt})", delay / 1000.0))
+                (
+                    LogLevel::Info,
+                    format!(
+                        "reconnecting in {:.1} s (attempt {attempt})",
+                        delay / 1000.0
+                    ),
+                )
             }
         };
         self.push_log(now, level, LogCategory::Connection, Some(s), &text);
@@ -232,7 +291,13 @@ impl Run {
         }
         self.token_requested = true;
         self.commands.push(Command::RequestToken);
-        self.push_log(now, LogLevel::Info, LogCategory::Auth, None, &format!("asking for a fresh token: {why}"));
+        self.push_log(
+            now,
+            LogLevel::Info,
+            LogCategory::Auth,
+            None,
+            &format!("asking for a fresh token: {why}"),
+        );
     }
 
     /// Renders the next test message of session `s`.
@@ -243,15 +308,32 @@ impl Run {
         self.next_id += 1;
         let seq = sess.next_seq;
         sess.next_seq += 1;
-        let text = self.cfg.template.render(&Values { id, seq, session: s.0, ts });
-        let frame = if self.cfg.binary { Frame::Binary(text.into_bytes()) } else { Frame::Text(text) };
-        Some(Outgoing { key: id, seq, frame })
+        let text = self.cfg.template.render(&Values {
+            id,
+            seq,
+            session: s.0,
+            ts,
+        });
+        let frame = if self.cfg.binary {
+            Frame::Binary(text.into_bytes())
+        } else {
+            Frame::Text(text)
+        };
+        Some(Outgoing {
+            key: id,
+            seq,
+            frame,
+        })
     }
 
     /// Sends a test message now, or queues it when the session is not connected.
     fn send_or_queue(&mut self, s: SessionId, now: Millis) {
-        let Some(msg) = self.render(s, now) else { return };
-        let Some(sess) = self.session_mut(s) else { return };
+        let Some(msg) = self.render(s, now) else {
+            return;
+        };
+        let Some(sess) = self.session_mut(s) else {
+            return;
+        };
         if sess.is_connected() {
             self.transmit(s, msg, now);
             return;
@@ -269,7 +351,9 @@ impl Run {
                         LogLevel::Warn,
                         LogCategory::Queue,
                         Some(s),
-                        &format!("offline queue full ({cap}): message refused (further refusals counted)"),
+                        &format!(
+                            "offline queue full ({cap}): message refused (further refusals counted)"
+                        ),
                     );
                 }
             }
@@ -278,7 +362,9 @@ impl Run {
 
     /// Hands a test message to the live socket and starts waiting for its reply.
     fn transmit(&mut self, s: SessionId, msg: Outgoing, now: Millis) {
-        let Some(sess) = self.sessions.get_mut(s.index()) else { return };
+        let Some(sess) = self.sessions.get_mut(s.index()) else {
+            return;
+        };
         let len = msg.frame.len() as u64;
         sess.counters.sent += 1;
         sess.counters.pending += 1;
@@ -289,11 +375,24 @@ impl Run {
             Frame::Binary(b) => format!("binary frame, {} bytes", b.len()),
         });
         self.sent_rate.add(now, 1);
-        let pending = crate::correlation::Pending { session: s, seq: msg.seq, sent_at: now };
+        let pending = crate::correlation::Pending {
+            session: s,
+            seq: msg.seq,
+            sent_at: now,
+        };
         if let Some(evicted) = self.correlator.sent(msg.key, pending) {
-            self.resolve_lost(evicted.session, evicted.seq, now, "pushed out of the full pending map");
+            self.resolve_lost(
+                evicted.session,
+                evicted.seq,
+                now,
+                "pushed out of the full pending map",
+            );
         }
-        self.commands.push(Command::Send { session: s, generation, frame: msg.frame });
+        self.commands.push(Command::Send {
+            session: s,
+            generation,
+            frame: msg.frame,
+        });
         if let Some(text) = logged {
             self.push_log(now, LogLevel::Debug, LogCategory::Sent, Some(s), &text);
         }
@@ -305,23 +404,37 @@ impl Run {
             sess.counters.pending = sess.counters.pending.saturating_sub(1);
             sess.counters.lost += 1;
         }
-        self.push_log(now, LogLevel::Warn, LogCategory::Correlation, Some(owner), &format!("message seq {seq} lost: {why}"));
+        self.push_log(
+            now,
+            LogLevel::Warn,
+            LogCategory::Correlation,
+            Some(owner),
+            &format!("message seq {seq} lost: {why}"),
+        );
     }
 
     /// Sends a frame that is not a test message (ping, auth) on the live socket.
     fn send_control(&mut self, s: SessionId, text: String) {
-        let Some(sess) = self.sessions.get_mut(s.index()) else { return };
+        let Some(sess) = self.sessions.get_mut(s.index()) else {
+            return;
+        };
         if !sess.live {
             return;
         }
         sess.counters.bytes_out += text.len() as u64;
-        self.commands.push(Command::Send { session: s, generation: sess.generation, frame: Frame::Text(text) });
+        self.commands.push(Command::Send {
+            session: s,
+            generation: sess.generation,
+            frame: Frame::Text(text),
+        });
     }
 
     /// The socket is open and usable: flush the queue, start the heartbeat.
     fn become_connected(&mut self, s: SessionId, now: Millis) {
         let heartbeat = self.cfg.heartbeat.clone();
-        let Some(sess) = self.sessions.get_mut(s.index()) else { return };
+        let Some(sess) = self.sessions.get_mut(s.index()) else {
+            return;
+        };
         sess.phase = Phase::Connected { since: now };
         if let Some(hb) = &heartbeat {
             sess.heartbeat = crate::heartbeat::Heartbeat::started(now, hb);
@@ -334,7 +447,13 @@ impl Run {
             self.transmit(s, msg, now);
         }
         if flushed > 0 {
-            self.push_log(now, LogLevel::Info, LogCategory::Queue, Some(s), &format!("flushed {flushed} queued message(s)"));
+            self.push_log(
+                now,
+                LogLevel::Info,
+                LogCategory::Queue,
+                Some(s),
+                &format!("flushed {flushed} queued message(s)"),
+            );
         }
     }
 

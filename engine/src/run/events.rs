@@ -1,0 +1,294 @@
+//! What the sockets report. Every handler first checks the generation: an event from a
+//! retired socket returns before touching anything.
+
+use super::{ENGINE_CLOSE_CODE, Run};
+use crate::config::AuthMode;
+use crate::correlation::Outcome;
+use crate::log::{LogCategory, LogLevel};
+use crate::message::{Incoming, MessageKind, classify};
+use crate::session::{CloseInfo, Phase, TimelineKind};
+use crate::{Generation, Millis, SessionId};
+
+impl Run {
+    fn accepts(&self, s: SessionId, g: Generation) -> bool {
+        self.sessions
+            .get(s.index())
+            .is_some_and(|sess| sess.accepts(g))
+    }
+
+    /// The socket `g` of session `s` opened.
+    pub fn on_open(&mut self, s: SessionId, g: Generation, now: Millis) {
+        if !self.accepts(s, g) {
+            return;
+        }
+        let connect_timeout = self.cfg.reconnect.connect_timeout_ms;
+        let first_message_auth = self.cfg.auth_mode == AuthMode::FirstMessage;
+        let sess = &mut self.sessions[s.index()];
+        let Phase::Connecting { since, .. } = sess.phase else {
+            return;
+        };
+        let took = (now - since).max(0.0);
+        sess.connect_time = Some(took);
+        sess.counters.connects += 1;
+        sess.attempts_in_row = 0;
+        let recovered = sess.down_since.take().map(|down| (now - down).max(0.0));
+        if recovered.is_some() {
+            sess.counters.reconnects += 1;
+            sess.last_recovery = recovered;
+        }
+        self.connect_time.record(took);
+        let mut text = format!("open (socket {}) in {took:.1} ms", g.0);
+        if let Some(r) = recovered {
+            self.recovery.record(r);
+            text.push_str(&format!("; recovered after {:.1} s", r / 1000.0));
+        }
+        self.push_log(now, LogLevel::Info, LogCategory::Connection, Some(s), &text);
+        if first_message_auth {
+            self.sessions[s.index()].phase = Phase::Authenticating {
+                since: now,
+                deadline: now + connect_timeout,
+            };
+            let auth = serde_json::json!({ "type": "auth", "token": self.token }).to_string();
+            self.send_control(s, auth);
+        } else {
+            self.become_connected(s, now);
+        }
+    }
+
+    /// A text frame arrived on socket `g` of session `s`.
+    pub fn on_text(&mut self, s: SessionId, g: Generation, text: &str, now: Millis) {
+        if !self.accepts(s, g) {
+            return;
+        }
+        self.receive(s, text, text.len(), now);
+    }
+
+    /// A binary frame of `len` bytes arrived; counted, not correlated. Prefer
+    /// [`Run::on_binary_data`] when the bytes are at hand.
+    pub fn on_binary(&mut self, s: SessionId, g: Generation, len: usize, now: Millis) {
+        if !self.accepts(s, g) {
+            return;
+        }
+        self.count_received(s, len, true, now);
+    }
+
+    /// A binary frame arrived; if it is UTF-8 it is correlated like text (binary mode sends
+    /// the rendered template as bytes, and an echo server sends them back).
+    pub fn on_binary_data(&mut self, s: SessionId, g: Generation, data: &[u8], now: Millis) {
+        if !self.accepts(s, g) {
+            return;
+        }
+        match std::str::from_utf8(data) {
+            Ok(text) => {
+                self.sessions[s.index()].counters.binary_in += 1;
+                self.receive(s, text, data.len(), now);
+            }
+            Err(_) => self.count_received(s, data.len(), true, now),
+        }
+    }
+
+    /// Socket `g` of session `s` closed (by the server, the network, or a failed handshake —
+    /// which browsers report as 1006). Closes the engine asked for never get here: their
+    /// sockets were retired first.
+    pub fn on_close(&mut self, s: SessionId, g: Generation, code: u16, reason: &str, now: Millis) {
+        if !self.accepts(s, g) {
+            return;
+        }
+        let reason = self.redactor.redact(&crate::log::clip(reason, 200));
+        let sess = &mut self.sessions[s.index()];
+        sess.last_close = Some(CloseInfo {
+            code,
+            reason: reason.clone(),
+            at: now,
+        });
+        sess.counters.errors.close(code);
+        sess.mark(now, TimelineKind::Closed { code });
+        let level = if code == 1000 {
+            LogLevel::Info
+        } else {
+            LogLevel::Warn
+        };
+        let text = if reason.is_empty() {
+            format!("closed: {code}")
+        } else {
+            format!("closed: {code} {reason}")
+        };
+        self.push_log(now, level, LogCategory::Connection, Some(s), &text);
+        self.after_drop(s, Some(code), now);
+    }
+
+    /// Socket `g` of session `s` reported an error. Browsers give no detail and always
+    /// follow with a close, so only the error is counted here.
+    pub fn on_error(&mut self, s: SessionId, g: Generation, now: Millis) {
+        if !self.accepts(s, g) {
+            return;
+        }
+        self.sessions[s.index()].counters.errors.socket += 1;
+        self.push_log(
+            now,
+            LogLevel::Warn,
+            LogCategory::Connection,
+            Some(s),
+            "socket error (the browser gives no detail; a close follows)",
+        );
+    }
+
+    /// The adapter could not send on socket `g` of session `s`. The message stays pending
+    /// and resolves as lost at its timeout, so the invariant holds.
+    pub fn on_send_failed(&mut self, s: SessionId, g: Generation, now: Millis) {
+        if !self.accepts(s, g) {
+            return;
+        }
+        self.sessions[s.index()].counters.errors.send += 1;
+        self.push_log(
+            now,
+            LogLevel::Error,
+            LogCategory::Sent,
+            Some(s),
+            "send failed",
+        );
+    }
+
+    fn count_received(&mut self, s: SessionId, len: usize, binary: bool, now: Millis) {
+        let sess = &mut self.sessions[s.index()];
+        sess.counters.received += 1;
+        sess.counters.bytes_in += len as u64;
+        if binary {
+            sess.counters.binary_in += 1;
+        }
+        self.received_rate.add(now, 1);
+    }
+
+    /// The per-message path (P6): classify, correlate, record.
+    fn receive(&mut self, s: SessionId, text: &str, len: usize, now: Millis) {
+        self.count_received(s, len, false, now);
+        let pong_type = self
+            .cfg
+            .heartbeat
+            .as_ref()
+            .map_or("pong", |h| h.pong_type.as_str());
+        let msg = classify(text, &self.pointer, pong_type);
+        let sess = &mut self.sessions[s.index()];
+        let outstanding = sess.heartbeat.outstanding_key();
+        let answers_ping =
+            outstanding.is_some() && (msg.id_key == outstanding || msg.key == outstanding);
+        if msg.kind == MessageKind::Pong || answers_ping {
+            if let Some(rtt) = sess.heartbeat.pong(now) {
+                sess.counters.pongs += 1;
+                self.ping_rtt.record(rtt);
+            }
+            sess.counters.noise += 1;
+            self.log_received(s, &msg, text, now);
+            return;
+        }
+        match msg.kind {
+            // A raw-text template's replies are not expected to be JSON.
+            MessageKind::NotJson if self.cfg.template_is_json => sess.counters.errors.parse += 1,
+            k if k.is_noise() => sess.counters.noise += 1,
+            MessageKind::AuthSuccess => {
+                if matches!(sess.phase, Phase::Authenticating { .. }) {
+                    self.log_received(s, &msg, text, now);
+                    self.become_connected(s, now);
+                    return;
+                }
+            }
+            MessageKind::AuthError => {
+                self.log_received(s, &msg, text, now);
+                self.auth_refused(s, now);
+                return;
+            }
+            MessageKind::Error => sess.counters.errors.server += 1,
+            _ => {}
+        }
+        if let (Some(key), false) = (msg.key, msg.kind.is_noise()) {
+            self.correlate(s, key, now);
+        }
+        self.log_received(s, &msg, text, now);
+    }
+
+    fn correlate(&mut self, s: SessionId, key: u64, now: Millis) {
+        match self.correlator.reply(key, s, now) {
+            Outcome::Matched { seq, rtt } => {
+                let sess = &mut self.sessions[s.index()];
+                sess.counters.matched += 1;
+                sess.counters.pending = sess.counters.pending.saturating_sub(1);
+                if seq < sess.last_matched_seq {
+                    sess.counters.out_of_order += 1;
+                } else {
+                    sess.last_matched_seq = seq;
+                }
+                sess.rtt.record(rtt);
+                self.rtt.record(rtt);
+                self.history_rtt.0 += rtt;
+                self.history_rtt.1 += 1;
+            }
+            Outcome::Foreign { latency } => {
+                self.sessions[s.index()].counters.foreign += 1;
+                self.foreign_latency.record(latency);
+            }
+            Outcome::Late { owner } => {
+                if let Some(o) = self.session_mut(owner) {
+                    o.counters.late += 1;
+                }
+                self.push_log(
+                    now,
+                    LogLevel::Warn,
+                    LogCategory::Correlation,
+                    Some(s),
+                    &format!("late reply (id {key}): already counted as lost"),
+                );
+            }
+            Outcome::Duplicate => {
+                self.sessions[s.index()].counters.duplicate += 1;
+                self.push_log(
+                    now,
+                    LogLevel::Warn,
+                    LogCategory::Correlation,
+                    Some(s),
+                    &format!("duplicate reply (id {key})"),
+                );
+            }
+            Outcome::Unsolicited => self.sessions[s.index()].counters.unsolicited += 1,
+        }
+    }
+
+    fn log_received(&mut self, s: SessionId, msg: &Incoming, text: &str, now: Millis) {
+        if msg.kind.is_noise() && !self.cfg.log_noise {
+            return;
+        }
+        let (level, category) = match msg.kind {
+            MessageKind::Pong | MessageKind::Ping => (LogLevel::Debug, LogCategory::Heartbeat),
+            MessageKind::Error | MessageKind::NotJson => (LogLevel::Warn, LogCategory::Received),
+            MessageKind::AuthError => (LogLevel::Error, LogCategory::Auth),
+            MessageKind::AuthSuccess => (LogLevel::Info, LogCategory::Auth),
+            _ => (LogLevel::Info, LogCategory::Received),
+        };
+        self.push_log(now, level, category, Some(s), text);
+    }
+
+    /// First-message auth was refused: no retry until a fresh token.
+    fn auth_refused(&mut self, s: SessionId, now: Millis) {
+        self.close_live(s, 1000, "auth refused");
+        let sess = &mut self.sessions[s.index()];
+        sess.counters.errors.auth += 1;
+        sess.phase = if sess.stopped {
+            Phase::Idle
+        } else {
+            Phase::NeedsAuth
+        };
+        sess.mark(now, TimelineKind::NeedsAuth);
+        if !sess.stopped {
+            self.request_token(now, "the server refused the token");
+        }
+    }
+
+    /// Declares the live socket of `s` dead (a timeout) and lets the policy decide.
+    pub(super) fn declare_dead(&mut self, s: SessionId, why: &str, now: Millis) {
+        let sess = &mut self.sessions[s.index()];
+        sess.counters.errors.timeout += 1;
+        sess.mark(now, TimelineKind::TimedOut);
+        self.close_live(s, ENGINE_CLOSE_CODE, why);
+        self.push_log(now, LogLevel::Warn, LogCategory::Connection, Some(s), why);
+        self.after_drop(s, None, now);
+    }
+}

@@ -1,0 +1,352 @@
+//! Property tests: random event sequences (opens, closes, texts, ticks, stops, with random
+//! generations and times) must never break the run's invariants.
+
+use std::collections::HashMap;
+
+use proptest::prelude::*;
+
+use super::*;
+use crate::config::RawConfig;
+
+const SESSIONS: u32 = 3;
+
+#[derive(Clone, Debug)]
+enum Reply {
+    /// Echo of the n-th most recent sent message.
+    Echo(usize),
+    /// A reply whose id was never sent.
+    Stranger(u64),
+    Pong,
+    EchoPing,
+    Connected,
+    Garbage,
+    AuthSuccess,
+    AuthError,
+    ServerError,
+}
+
+#[derive(Clone, Debug)]
+enum Op {
+    Start,
+    Stop,
+    Tick(f64),
+    Open(u32, i64),
+    Close(u32, i64, u16),
+    Error(u32, i64),
+    Text(u32, i64, Reply),
+    /// The n-th most recent test message, echoed to the session that sent it.
+    EchoBack(usize, i64),
+    Binary(u32, i64, usize),
+    SendFailed(u32, i64),
+    SendOne(u32),
+    Broadcast,
+    Burst(Option<u32>, u32),
+    SetToken,
+    DropSession(u32),
+    StopSession(u32),
+    Heap(u64),
+    Hidden(bool),
+}
+
+fn reply() -> impl Strategy<Value = Reply> {
+    prop_oneof![
+        6 => (0usize..6).prop_map(Reply::Echo),
+        1 => (0u64..50).prop_map(Reply::Stranger),
+        1 => Just(Reply::Pong),
+        1 => Just(Reply::EchoPing),
+        1 => Just(Reply::Connected),
+        1 => Just(Reply::Garbage),
+        1 => Just(Reply::AuthSuccess),
+        1 => Just(Reply::AuthError),
+        1 => Just(Reply::ServerError),
+    ]
+}
+
+fn op() -> impl Strategy<Value = Op> {
+    let s = 0..SESSIONS;
+    // Generation offset from the session's latest: mostly current, sometimes retired or future.
+    let g = prop_oneof![6 => Just(0i64), 1 => Just(-1i64), 1 => Just(-2i64), 1 => Just(1i64)];
+    prop_oneof![
+        2 => Just(Op::Start),
+        1 => Just(Op::Stop),
+        10 => prop_oneof![9 => 0.0..3_000.0f64, 1 => -200.0..0.0f64].prop_map(Op::Tick),
+        6 => (s.clone(), g.clone()).prop_map(|(s, g)| Op::Open(s, g)),
+        3 => (s.clone(), g.clone(), prop::sample::select(vec![1000u16, 1006, 1008, 1013, 4001, 4029, 4500]))
+            .prop_map(|(s, g, c)| Op::Close(s, g, c)),
+        1 => (s.clone(), g.clone()).prop_map(|(s, g)| Op::Error(s, g)),
+        8 => (s.clone(), g.clone(), reply()).prop_map(|(s, g, r)| Op::Text(s, g, r)),
+        12 => (0usize..6, g.clone()).prop_map(|(n, g)| Op::EchoBack(n, g)),
+        1 => (s.clone(), g.clone(), 0usize..100).prop_map(|(s, g, n)| Op::Binary(s, g, n)),
+        1 => (s.clone(), g.clone()).prop_map(|(s, g)| Op::SendFailed(s, g)),
+        5 => s.clone().prop_map(Op::SendOne),
+        2 => Just(Op::Broadcast),
+        1 => (prop::option::of(s.clone()), 0u32..12).prop_map(|(s, k)| Op::Burst(s, k)),
+        1 => Just(Op::SetToken),
+        1 => s.clone().prop_map(Op::DropSession),
+        1 => s.prop_map(Op::StopSession),
+        1 => (1u64..1 << 32).prop_map(Op::Heap),
+        1 => any::<bool>().prop_map(Op::Hidden),
+    ]
+}
+
+fn small_config(first_message: bool, jitter: bool) -> RunConfig {
+    let raw = RawConfig {
+        sessions: SESSIONS.to_string(),
+        send_interval_ms: "700".into(),
+        reply_timeout_ms: "2000".into(),
+        duplicate_window_ms: "1000".into(),
+        heartbeat_interval_ms: "1500".into(),
+        heartbeat_timeout_ms: "500".into(),
+        connect_timeout_ms: "1000".into(),
+        reconnect_schedule_s: "0.1,0.5,1".into(),
+        max_attempts: if jitter { "4".into() } else { String::new() },
+        jitter,
+        queue_capacity: "5".into(),
+        log_capacity: "100".into(),
+        auth_mode: if first_message {
+            AuthMode::FirstMessage
+        } else {
+            AuthMode::Query
+        },
+        token: "tok".into(),
+        log_noise: jitter,
+        log_sent: !jitter,
+        ..Default::default()
+    };
+    let mut cfg = RunConfig::from_raw(&raw, "http://127.0.0.1:8080").unwrap();
+    cfg.limits.pending = 12;
+    cfg.limits.dedup = 8;
+    cfg.limits.lost_memory = 8;
+    cfg.limits.timeline = 6;
+    cfg.limits.heap_samples = 6;
+    cfg.limits.history = 6;
+    cfg
+}
+
+/// What the test knows from the commands it has seen.
+#[derive(Default)]
+struct Model {
+    latest: HashMap<u32, u64>,
+    live: HashMap<u32, u64>,
+    sent: Vec<(u32, String)>,
+    pings: Vec<String>,
+    user_stopped: bool,
+}
+
+impl Model {
+    fn absorb(&mut self, commands: Vec<Command>) -> Result<(), TestCaseError> {
+        for c in commands {
+            match c {
+                Command::Open {
+                    session,
+                    generation,
+                    ..
+                } => {
+                    prop_assert!(!self.user_stopped, "Open after Stop without Start");
+                    self.latest.insert(session.0, generation.0);
+                    self.live.insert(session.0, generation.0);
+                }
+                Command::Close {
+                    session,
+                    generation,
+                    ..
+                } => {
+                    if self.live.get(&session.0) == Some(&generation.0) {
+                        self.live.remove(&session.0);
+                    }
+                }
+                Command::Send {
+                    session,
+                    frame: Frame::Text(t),
+                    ..
+                } => {
+                    if t.contains(r#""type":"ping""#) {
+                        self.pings.push(t);
+                    } else if !t.contains(r#""type":"auth""#) {
+                        self.sent.push((session.0, t));
+                    }
+                }
+                Command::Send { .. } | Command::RequestToken => {}
+            }
+        }
+        if self.sent.len() > 64 {
+            self.sent.drain(..32);
+        }
+        if self.pings.len() > 8 {
+            self.pings.drain(..4);
+        }
+        Ok(())
+    }
+
+    fn generation(&self, s: u32, offset: i64) -> Generation {
+        Generation(
+            self.latest
+                .get(&s)
+                .copied()
+                .unwrap_or(0)
+                .saturating_add_signed(offset),
+        )
+    }
+
+    fn is_live(&self, s: u32, g: Generation) -> bool {
+        self.live.get(&s) == Some(&g.0)
+    }
+
+    fn text(&self, r: &Reply) -> String {
+        match r {
+            Reply::Echo(n) => self
+                .sent
+                .iter()
+                .rev()
+                .nth(*n)
+                .map_or_else(|| r#"{"type":"message","id":"1"}"#.into(), |x| x.1.clone()),
+            Reply::Stranger(id) => {
+                format!(r#"{{"type":"chat_response","id":"{}"}}"#, 1_000_000 + id)
+            }
+            Reply::Pong => r#"{"type":"pong"}"#.into(),
+            Reply::EchoPing => self
+                .pings
+                .last()
+                .cloned()
+                .unwrap_or_else(|| r#"{"type":"ping","id":"5"}"#.into()),
+            Reply::Connected => r#"{"type":"connected","authenticated":true}"#.into(),
+            Reply::Garbage => "not json {".into(),
+            Reply::AuthSuccess => r#"{"type":"auth_success"}"#.into(),
+            Reply::AuthError => r#"{"type":"auth_error"}"#.into(),
+            Reply::ServerError => r#"{"type":"error","code":"malformed_json"}"#.into(),
+        }
+    }
+}
+
+/// Everything an event could change about one session, plus the log.
+fn snapshot(r: &Run, s: u32, now: Millis) -> (Option<crate::session::SessionView>, u64, Counters) {
+    (
+        r.session(SessionId(s), now),
+        r.log().next_seq(),
+        r.counters(),
+    )
+}
+
+fn check_invariants(r: &Run) -> Result<(), TestCaseError> {
+    prop_assert!(
+        r.invariant_holds(),
+        "sent = matched + lost + pending broken: {:?}",
+        r.counters()
+    );
+    for (what, len, cap) in r.bounded_sizes() {
+        prop_assert!(len <= cap, "{what}: {len} > {cap}");
+    }
+    Ok(())
+}
+
+fn drive(cfg: RunConfig, seed: u64, ops: Vec<Op>) -> Result<(), TestCaseError> {
+    let mut r = Run::new(cfg, seed);
+    let mut m = Model::default();
+    let mut now = 0.0;
+    for op in ops {
+        // Events aimed at a socket that is not live must change nothing at all.
+        let event_target = match &op {
+            Op::Open(s, g)
+            | Op::Error(s, g)
+            | Op::SendFailed(s, g)
+            | Op::Text(s, g, _)
+            | Op::Binary(s, g, _) => Some((*s, m.generation(*s, *g))),
+            Op::Close(s, g, _) => Some((*s, m.generation(*s, *g))),
+            Op::EchoBack(n, g) => m
+                .sent
+                .iter()
+                .rev()
+                .nth(*n)
+                .map(|(s, _)| (*s, m.generation(*s, *g))),
+            _ => None,
+        };
+        let stale = event_target.filter(|(s, g)| !m.is_live(*s, *g));
+        let before = stale.map(|(s, _)| snapshot(&r, s, now));
+        match op {
+            Op::Start => {
+                m.user_stopped = false;
+                r.start(now);
+            }
+            Op::Stop => {
+                r.stop(now);
+                m.absorb(r.drain_commands().collect())?;
+                m.user_stopped = true;
+            }
+            Op::Tick(dt) => {
+                now += dt;
+                r.tick(now);
+            }
+            Op::Open(s, g) => r.on_open(SessionId(s), m.generation(s, g), now),
+            Op::Close(s, g, code) => {
+                let g = m.generation(s, g);
+                r.on_close(SessionId(s), g, code, "bye", now);
+                if m.is_live(s, g) {
+                    m.live.remove(&s);
+                }
+            }
+            Op::Error(s, g) => r.on_error(SessionId(s), m.generation(s, g), now),
+            Op::Text(s, g, reply) => {
+                let text = m.text(&reply);
+                r.on_text(SessionId(s), m.generation(s, g), &text, now);
+            }
+            Op::EchoBack(n, g) => {
+                if let Some((s, text)) = m.sent.iter().rev().nth(n).cloned() {
+                    r.on_text(SessionId(s), m.generation(s, g), &text, now);
+                }
+            }
+            Op::Binary(s, g, n) => r.on_binary(SessionId(s), m.generation(s, g), n, now),
+            Op::SendFailed(s, g) => r.on_send_failed(SessionId(s), m.generation(s, g), now),
+            Op::SendOne(s) => r.send_one(SessionId(s), now),
+            Op::Broadcast => r.broadcast(now),
+            Op::Burst(s, k) => r.burst(s.map(SessionId), k, now),
+            Op::SetToken => r.set_token(format!("tok{now}"), now),
+            Op::DropSession(s) => r.drop_session(SessionId(s), now),
+            Op::StopSession(s) => r.stop_session(SessionId(s), now),
+            Op::Heap(used) => r.record_heap(now, used, used * 2, 1 << 33),
+            Op::Hidden(h) => r.set_hidden(h, now),
+        }
+        let commands: Vec<Command> = r.drain_commands().collect();
+        if let (Some((s, _)), Some(before)) = (stale, before) {
+            prop_assert!(
+                commands.is_empty(),
+                "a retired socket's event produced {commands:?}"
+            );
+            prop_assert_eq!(
+                snapshot(&r, s, now),
+                before,
+                "a retired socket's event changed state"
+            );
+        }
+        m.absorb(commands)?;
+        check_invariants(&r)?;
+        let _ = (
+            r.totals(now),
+            r.verdicts(now),
+            r.sessions(now),
+            r.next_deadline(),
+        );
+    }
+    // Letting time run out resolves every pending message.
+    r.stop(now);
+    m.absorb(r.drain_commands().collect())?;
+    r.tick(now + 1e6);
+    r.tick(now + 2e6);
+    m.absorb(r.drain_commands().collect())?;
+    check_invariants(&r)?;
+    prop_assert_eq!(r.counters().pending, 0);
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, max_shrink_iters: 2000, ..ProptestConfig::default() })]
+
+    #[test]
+    fn random_event_sequences_keep_every_invariant(
+        first_message in any::<bool>(),
+        jitter in any::<bool>(),
+        seed in any::<u64>(),
+        ops in prop::collection::vec(op(), 1..200),
+    ) {
+        drive(small_config(first_message, jitter), seed, ops)?;
+    }
+}

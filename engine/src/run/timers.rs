@@ -1,0 +1,166 @@
+//! Time passing: scheduled sends, heartbeats, timeouts, reconnect timers, token refresh,
+//! clean-up and the metrics history. Each check compares a stored deadline with `now`, so a
+//! late tick (a throttled, hidden tab) catches up without bursting.
+
+use super::{HISTORY_EVERY_MS, Run};
+use crate::log::{LogCategory, LogLevel};
+use crate::series::SeriesPoint;
+use crate::session::Phase;
+use crate::template::Values;
+use crate::{Millis, SessionId};
+
+impl Run {
+    /// Advances time to `now`. Call it often (every 10–50 ms) and whenever
+    /// [`Run::next_deadline`] passes.
+    pub fn tick(&mut self, now: Millis) {
+        for i in 0..self.sessions.len() {
+            self.tick_session(SessionId(i as u32), now);
+        }
+        let timeout = self.cfg.reply_timeout_ms;
+        let mut lost = Vec::new();
+        self.correlator.expire(now, timeout, |_, p| lost.push(p));
+        for p in lost {
+            self.resolve_lost(
+                p.session,
+                p.seq,
+                now,
+                &format!("no reply within {timeout} ms"),
+            );
+        }
+        self.correlator.clean(now, self.cfg.duplicate_window_ms);
+        if self.running && self.token_refresh_due(now) {
+            self.request_token(now, "the token expires soon");
+        }
+        if let Some(at) = self.next_history_at
+            && now >= at
+        {
+            self.sample_history(now);
+            let next = at + HISTORY_EVERY_MS;
+            self.next_history_at = Some(if next <= now {
+                now + HISTORY_EVERY_MS
+            } else {
+                next
+            });
+        }
+    }
+
+    fn tick_session(&mut self, s: SessionId, now: Millis) {
+        let sess = &self.sessions[s.index()];
+        match sess.phase {
+            Phase::Connecting { deadline, .. } if sess.live && now >= deadline => {
+                let ms = self.cfg.reconnect.connect_timeout_ms;
+                self.declare_dead(s, &format!("connect timeout: not open after {ms} ms"), now);
+            }
+            Phase::Authenticating { deadline, .. } if sess.live && now >= deadline => {
+                let ms = self.cfg.reconnect.connect_timeout_ms;
+                self.declare_dead(
+                    s,
+                    &format!("auth timeout: no auth_success after {ms} ms"),
+                    now,
+                );
+            }
+            Phase::Connected { .. } if sess.live => self.tick_heartbeat(s, now),
+            Phase::Backoff { at, .. } if now >= at && !sess.stopped => self.open(s, now),
+            _ => {}
+        }
+        let sess = &mut self.sessions[s.index()];
+        if let (Some(at), Some(iv), false) =
+            (sess.next_send_at, self.cfg.send_interval_ms, sess.stopped)
+            && self.running
+            && now >= at
+        {
+            let next = at + iv;
+            sess.next_send_at = Some(if next <= now { now + iv } else { next });
+            self.send_or_queue(s, now);
+        }
+    }
+
+    fn tick_heartbeat(&mut self, s: SessionId, now: Millis) {
+        let Some(hb) = &self.cfg.heartbeat else {
+            return;
+        };
+        let sess = &mut self.sessions[s.index()];
+        if sess.heartbeat.timed_out(now, hb) {
+            sess.counters.ping_timeouts += 1;
+            let ms = hb.timeout_ms;
+            self.declare_dead(
+                s,
+                &format!("no pong within {ms} ms: socket treated as dead"),
+                now,
+            );
+        } else if sess.heartbeat.ping_due(now) {
+            let id = self.next_id;
+            self.next_id += 1;
+            let ts = (self.cfg.time_origin_ms + now).round() as i64;
+            let ping = hb.ping.render(&Values {
+                id,
+                seq: 0,
+                session: s.0,
+                ts,
+            });
+            sess.heartbeat.ping_sent(id, now, hb);
+            sess.counters.pings_sent += 1;
+            if self.cfg.log_noise {
+                self.push_log(now, LogLevel::Debug, LogCategory::Heartbeat, Some(s), &ping);
+            }
+            self.send_control(s, ping);
+        }
+    }
+
+    fn sample_history(&mut self, now: Millis) {
+        let (sum, n) = std::mem::take(&mut self.history_rtt);
+        let active = self.sessions.iter().filter(|s| s.is_connected()).count() as u32;
+        self.history.push(SeriesPoint {
+            t: now,
+            sent_per_s: self.sent_rate.per_second(now),
+            received_per_s: self.received_rate.per_second(now),
+            rtt_mean_ms: (n > 0).then(|| sum / n as f64),
+            active,
+        });
+    }
+
+    /// Whether the current token is a JWT due for refresh (5 minutes before `exp`).
+    pub fn token_refresh_due(&self, now: Millis) -> bool {
+        self.token_exp_ms
+            .is_some_and(|exp| self.unix_now(now) >= exp - self.cfg.refresh_before_ms)
+    }
+
+    /// The earliest moment something is scheduled to happen, for the adapter's timer.
+    /// `None` when nothing is.
+    pub fn next_deadline(&self) -> Option<Millis> {
+        let mut next: Option<Millis> = None;
+        let mut consider = |t: Option<Millis>| {
+            if let Some(t) = t {
+                next = Some(next.map_or(t, |n| n.min(t)));
+            }
+        };
+        for sess in &self.sessions {
+            consider(match sess.phase {
+                Phase::Connecting { deadline, .. } | Phase::Authenticating { deadline, .. } => {
+                    Some(deadline)
+                }
+                Phase::Backoff { at, .. } if !sess.stopped => Some(at),
+                Phase::Connected { .. } => self
+                    .cfg
+                    .heartbeat
+                    .as_ref()
+                    .and_then(|hb| sess.heartbeat.deadline(hb)),
+                _ => None,
+            });
+            if self.running && !sess.stopped && self.cfg.send_interval_ms.is_some() {
+                consider(sess.next_send_at);
+            }
+        }
+        consider(self.correlator.next_timeout(self.cfg.reply_timeout_ms));
+        if self.running && !self.token_requested {
+            consider(
+                self.token_exp_ms
+                    .map(|exp| exp - self.cfg.refresh_before_ms - self.cfg.time_origin_ms),
+            );
+        }
+        if self.running {
+            consider(self.next_history_at);
+        }
+        next
+    }
+}

@@ -1,0 +1,194 @@
+//! The read side: what the view, the exports and the scenario reports see.
+
+use super::Run;
+use crate::config::RunConfig;
+use crate::heap::HeapSample;
+use crate::log::Log;
+use crate::metrics::{Counters, Totals};
+use crate::series::SeriesPoint;
+use crate::session::{Phase, SessionState, SessionView, TimelineEvent};
+use crate::thresholds::{Measure, ReconnectFacts, Verdict};
+use crate::{Millis, SessionId};
+
+impl Run {
+    /// The validated configuration.
+    pub fn config(&self) -> &RunConfig {
+        &self.cfg
+    }
+
+    /// Whether the run is started (between Start and Stop).
+    pub fn is_running(&self) -> bool {
+        self.running
+    }
+
+    /// When Start was first pressed.
+    pub fn started_at(&self) -> Option<Millis> {
+        self.started_at
+    }
+
+    /// Number of sessions.
+    pub fn session_count(&self) -> usize {
+        self.sessions.len()
+    }
+
+    /// Every session, for the per-session table.
+    pub fn sessions(&self, now: Millis) -> Vec<SessionView> {
+        self.sessions.iter().map(|s| s.view(now)).collect()
+    }
+
+    /// One session.
+    pub fn session(&self, s: SessionId, now: Millis) -> Option<SessionView> {
+        self.sessions.get(s.index()).map(|x| x.view(now))
+    }
+
+    /// One session's state (cheaper than a whole view).
+    pub fn session_state(&self, s: SessionId, now: Millis) -> Option<SessionState> {
+        self.sessions.get(s.index()).map(|x| x.state(now))
+    }
+
+    /// One session's timeline lane, oldest first (bounded).
+    pub fn timeline(&self, s: SessionId) -> impl Iterator<Item = &TimelineEvent> {
+        self.sessions
+            .get(s.index())
+            .into_iter()
+            .flat_map(|x| x.timeline.iter())
+    }
+
+    /// The filled-in URL of session `s` with every token redacted (environment panel).
+    pub fn display_url(&self, s: SessionId) -> String {
+        let url = self
+            .cfg
+            .endpoint
+            .fill(&self.cfg.user_id, &self.token, s.0, self.cfg.auth_mode);
+        self.redactor.redact(&url)
+    }
+
+    /// `text` with every token this run has used redacted: for any display or export path.
+    pub fn redact(&self, text: &str) -> String {
+        self.redactor.redact(text)
+    }
+
+    /// Counters summed over every session.
+    pub fn counters(&self) -> Counters {
+        self.total_counters()
+    }
+
+    /// Whole-run figures for the metric cards.
+    pub fn totals(&self, now: Millis) -> Totals {
+        let counters = self.total_counters();
+        let mut t = Totals {
+            sessions: self.sessions.len() as u32,
+            success_rate: counters.success_rate(),
+            rtt: self.rtt.summary(),
+            ping_rtt: self.ping_rtt.summary(),
+            foreign_latency: self.foreign_latency.summary(),
+            connect_time: self.connect_time.summary(),
+            recovery: self.recovery.summary(),
+            sent_per_s: self.sent_rate.per_second(now),
+            received_per_s: self.received_rate.per_second(now),
+            queued_now: self.sessions.iter().map(|s| s.queue.len() as u64).sum(),
+            heap: self.heap.latest().copied(),
+            heap_trend: self.heap.trend(),
+            hidden: self.hidden,
+            counters,
+            ..Totals::default()
+        };
+        for s in &self.sessions {
+            match s.phase {
+                Phase::Idle => t.disconnected += 1,
+                Phase::Connecting { .. } | Phase::Authenticating { .. } => t.connecting += 1,
+                Phase::Connected { .. } => t.active += 1,
+                Phase::Backoff { .. } => t.reconnecting += 1,
+                Phase::NeedsAuth => t.needs_auth += 1,
+                Phase::Failed { .. } => t.errored += 1,
+            }
+        }
+        t
+    }
+
+    /// Every measure judged against the thresholds (F10).
+    pub fn verdicts(&self, _now: Millis) -> Vec<Verdict> {
+        let th = &self.cfg.thresholds;
+        let c = self.total_counters();
+        let facts = ReconnectFacts {
+            drops: c.drops,
+            gave_up: self
+                .sessions
+                .iter()
+                .filter(|s| matches!(s.phase, Phase::Failed { .. }))
+                .count() as u32,
+            max_attempts_in_row: self
+                .sessions
+                .iter()
+                .map(|s| s.max_attempts_in_row)
+                .max()
+                .unwrap_or(0),
+        };
+        vec![
+            th.success_verdict(Measure::MessageSuccess, c.matched, c.lost),
+            th.success_verdict(Measure::ConnectionSuccess, c.connects, c.connect_failures),
+            th.rtt_verdict(self.rtt.mean()),
+            th.heap_verdict(self.heap.trend().as_ref()),
+            th.reconnect_verdict(facts),
+        ]
+    }
+
+    /// The log (bounded); filter with [`crate::LogFilter`] through `Log::filtered`.
+    pub fn log(&self) -> &Log {
+        &self.log
+    }
+
+    /// Metrics history for the charts (bounded, decimated over long runs).
+    pub fn history(&self) -> &[SeriesPoint] {
+        self.history.points()
+    }
+
+    /// Heap samples (bounded); empty when the browser has no `performance.memory`.
+    pub fn heap_samples(&self) -> &[HeapSample] {
+        self.heap.samples()
+    }
+
+    /// Whether heap figures are available (any sample recorded).
+    pub fn heap_available(&self) -> bool {
+        self.heap.latest().is_some()
+    }
+
+    /// Whether `sent = matched + lost + pending` holds for every session and the pending
+    /// map agrees with the counters. Always true; exports show it.
+    pub fn invariant_holds(&self) -> bool {
+        let total = self.total_counters();
+        self.sessions.iter().all(|s| s.counters.invariant_holds())
+            && total.invariant_holds()
+            && total.pending == self.correlator.pending_len() as u64
+    }
+
+    /// Whether a token request is outstanding.
+    pub fn token_requested(&self) -> bool {
+        self.token_requested
+    }
+
+    /// Sizes of the bounded structures, for the boundedness tests.
+    #[cfg(test)]
+    pub(crate) fn bounded_sizes(&self) -> Vec<(&'static str, usize, usize)> {
+        let cfg = &self.cfg;
+        let mut v = vec![
+            ("log", self.log.len(), self.log.capacity()),
+            ("heap", self.heap.samples().len(), cfg.limits.heap_samples),
+            ("history", self.history.points().len(), cfg.limits.history),
+            ("pending", self.correlator.pending_len(), cfg.limits.pending),
+        ];
+        for s in &self.sessions {
+            v.push(("queue", s.queue.len(), cfg.queue_capacity));
+            v.push(("timeline", s.timeline.len(), cfg.limits.timeline));
+            v.push(("rtt buckets", s.rtt.buckets(), 2561));
+        }
+        let [p, o, r, ro, l, lo] = self.correlator.sizes();
+        v.push(("pending", p, cfg.limits.pending));
+        v.push(("pending order", o, 2 * cfg.limits.pending + 65));
+        v.push(("recent", r, cfg.limits.dedup));
+        v.push(("recent order", ro, cfg.limits.dedup));
+        v.push(("lost", l, cfg.limits.lost_memory));
+        v.push(("lost order", lo, 2 * cfg.limits.lost_memory + 1));
+        v
+    }
+}
