@@ -9,11 +9,20 @@ thread_local! {
     static PERFORMANCE: OnceCell<Option<web_sys::Performance>> = const { OnceCell::new() };
 }
 
-/// Milliseconds since the page started (monotonic, coarsened by the browser to 5–100 µs).
-pub fn now() -> f64 {
+fn read(f: fn(&web_sys::Performance) -> f64) -> f64 {
     PERFORMANCE.with(|p| {
         p.get_or_init(|| web_sys::window().and_then(|w| w.performance()))
             .as_ref()
-            .map_or(0.0, web_sys::Performance::now)
+            .map_or(0.0, f)
     })
+}
+
+/// Milliseconds since the page started (monotonic, coarsened by the browser to 5–100 µs).
+pub fn now() -> f64 {
+    read(web_sys::Performance::now)
+}
+
+/// `performance.timeOrigin`: the Unix time in ms at which [`now`] was 0.
+pub fn time_origin() -> f64 {
+    read(web_sys::Performance::time_origin)
 }

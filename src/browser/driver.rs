@@ -37,7 +37,11 @@ impl Driver {
     /// A driver that shows `on_change` the run (once per animation frame at most) when it changed.
     pub fn new(on_change: impl Fn(&Run) + 'static) -> Driver {
         Driver {
-            inner: Rc::new(RefCell::new(Inner { run: None, conns: Vec::new(), ticker: None })),
+            inner: Rc::new(RefCell::new(Inner {
+                run: None,
+                conns: Vec::new(),
+                ticker: None,
+            })),
             frame_pending: Rc::new(Cell::new(false)),
             on_change: Rc::new(on_change),
         }
@@ -46,11 +50,15 @@ impl Driver {
     /// Starts a new run with `config` (any previous run is stopped first).
     pub fn start(&self, config: RunConfig) {
         self.stop();
+        if let Some(t) = self.inner.borrow_mut().ticker.take() {
+            t.clear();
+        }
         let seed = (now() * 1000.0) as u64 ^ (js_sys::Math::random() * u64::MAX as f64) as u64;
         let sessions = config.sessions as usize;
         {
             let mut inner = self.inner.borrow_mut();
             let mut run = Run::new(config, seed);
+            run.set_time_origin(super::clock::time_origin());
             run.start(now());
             inner.run = Some(run);
             inner.conns = (0..sessions).map(|_| None).collect();
@@ -61,13 +69,11 @@ impl Driver {
         self.execute();
     }
 
-    /// The user's Stop: every socket closes and no reconnect follows.
+    /// The user's Stop: every socket closes and no reconnect follows. The timer keeps ticking
+    /// so that replies still pending resolve as lost at their timeout.
     pub fn stop(&self) {
         let had_run = {
             let mut inner = self.inner.borrow_mut();
-            if let Some(t) = inner.ticker.take() {
-                t.clear();
-            }
             match inner.run.as_mut() {
                 Some(run) => {
                     run.stop(now());
@@ -80,7 +86,11 @@ impl Driver {
             self.execute();
         }
         // Whatever the engine did not close explicitly is retired now.
-        self.inner.borrow_mut().conns.iter_mut().for_each(|c| *c = None);
+        self.inner
+            .borrow_mut()
+            .conns
+            .iter_mut()
+            .for_each(|c| *c = None);
         self.changed();
     }
 
@@ -119,8 +129,10 @@ impl Driver {
         self.act(|run, t| match event {
             SocketEvent::Open => run.on_open(session, generation, t),
             SocketEvent::Text(text) => run.on_text(session, generation, &text, t),
-            SocketEvent::Binary(bytes) => run.on_binary(session, generation, bytes.len(), t),
-            SocketEvent::Close { code, reason, .. } => run.on_close(session, generation, code, &reason, t),
+            SocketEvent::Binary(bytes) => run.on_binary_data(session, generation, &bytes, t),
+            SocketEvent::Close { code, reason, .. } => {
+                run.on_close(session, generation, code, &reason, t)
+            }
             SocketEvent::Error => run.on_error(session, generation, t),
             SocketEvent::SendFailed { .. } => run.on_send_failed(session, generation, t),
         });
@@ -135,14 +147,23 @@ impl Driver {
             let Some(run) = run.as_mut() else { return };
             for command in run.drain_commands() {
                 match command {
-                    Command::Open { session, generation, url, protocols } => {
+                    Command::Open {
+                        session,
+                        generation,
+                        url,
+                        protocols,
+                    } => {
                         let listener = self.listener(session, generation);
                         match Connection::open(&url, &protocols, listener) {
                             Ok(c) => set_slot(conns, session, Some((generation, c))),
                             Err(reason) => failures.push((session, generation, reason)),
                         }
                     }
-                    Command::Send { session, generation, frame } => {
+                    Command::Send {
+                        session,
+                        generation,
+                        frame,
+                    } => {
                         let slot = conns.get_mut(session.0 as usize).and_then(Option::as_mut);
                         let sent = match slot {
                             Some((g, c)) if *g == generation => c.send(frame),
@@ -152,13 +173,17 @@ impl Driver {
                             failures.push((session, generation, reason));
                         }
                     }
-                    Command::Close { session, generation, code, reason } => {
-                        if let Some(slot) = conns.get_mut(session.0 as usize) {
-                            if slot.as_ref().is_some_and(|(g, _)| *g == generation) {
-                                if let Some((_, c)) = slot.take() {
-                                    c.close(code, &reason);
-                                }
-                            }
+                    Command::Close {
+                        session,
+                        generation,
+                        code,
+                        reason,
+                    } => {
+                        if let Some(slot) = conns.get_mut(session.0 as usize)
+                            && slot.as_ref().is_some_and(|(g, _)| *g == generation)
+                            && let Some((_, c)) = slot.take()
+                        {
+                            c.close(code, &reason);
                         }
                     }
                     Command::RequestToken => {}
@@ -192,7 +217,11 @@ impl Driver {
     }
 
     fn clone_weak(&self, inner: Weak<RefCell<Inner>>) -> WeakDriver {
-        WeakDriver { inner, frame_pending: self.frame_pending.clone(), on_change: self.on_change.clone() }
+        WeakDriver {
+            inner,
+            frame_pending: self.frame_pending.clone(),
+            on_change: self.on_change.clone(),
+        }
     }
 }
 
@@ -206,7 +235,11 @@ struct WeakDriver {
 impl WeakDriver {
     fn with(&self, f: impl FnOnce(&Driver)) {
         if let Some(inner) = self.inner.upgrade() {
-            f(&Driver { inner, frame_pending: self.frame_pending.clone(), on_change: self.on_change.clone() });
+            f(&Driver {
+                inner,
+                frame_pending: self.frame_pending.clone(),
+                on_change: self.on_change.clone(),
+            });
         }
     }
 }
@@ -219,7 +252,11 @@ impl Drop for Inner {
     }
 }
 
-fn set_slot(conns: &mut Vec<Option<(Generation, Connection)>>, session: SessionId, value: Option<(Generation, Connection)>) {
+fn set_slot(
+    conns: &mut Vec<Option<(Generation, Connection)>>,
+    session: SessionId,
+    value: Option<(Generation, Connection)>,
+) {
     let i = session.0 as usize;
     if i >= conns.len() {
         conns.resize_with(i + 1, || None);

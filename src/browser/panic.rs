@@ -21,7 +21,9 @@ fn show(text: &str) {
         return;
     };
     let Some(body) = doc.body() else { return };
-    let Ok(el) = doc.create_element("div") else { return };
+    let Ok(el) = doc.create_element("div") else {
+        return;
+    };
     el.set_attribute("data-testid", "panic").ok();
     el.set_attribute("role", "alert").ok();
     el.set_attribute(

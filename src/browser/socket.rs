@@ -27,7 +27,11 @@ pub enum SocketEvent {
     /// A binary frame arrived.
     Binary(Vec<u8>),
     /// The socket closed (server close, network drop, or failed handshake as 1006).
-    Close { code: u16, reason: String, was_clean: bool },
+    Close {
+        code: u16,
+        reason: String,
+        was_clean: bool,
+    },
     /// The browser's `error` event (it carries no detail).
     Error,
     /// A frame could not be handed to the browser.
@@ -99,7 +103,12 @@ enum Exit {
     Ended,
 }
 
-async fn drive(mut ws: WebSocket, mut inbox: mpsc::Receiver<Order>, listener: Listener, alive: Rc<Cell<bool>>) {
+async fn drive(
+    mut ws: WebSocket,
+    mut inbox: mpsc::Receiver<Order>,
+    listener: Listener,
+    alive: Rc<Cell<bool>>,
+) {
     let mut opened = false;
     let emit = |ws: &WebSocket, event: SocketEvent| {
         if alive.get() {
@@ -107,7 +116,10 @@ async fn drive(mut ws: WebSocket, mut inbox: mpsc::Receiver<Order>, listener: Li
         }
     };
     let exit = futures::future::poll_fn(|cx| {
-        if !opened && Pin::new(&mut ws).poll_ready(cx).is_ready() && matches!(ws.state(), State::Open) {
+        if !opened
+            && Pin::new(&mut ws).poll_ready(cx).is_ready()
+            && matches!(ws.state(), State::Open)
+        {
             opened = true;
             emit(&ws, SocketEvent::Open);
         }
@@ -118,7 +130,9 @@ async fn drive(mut ws: WebSocket, mut inbox: mpsc::Receiver<Order>, listener: Li
                         emit(&ws, SocketEvent::SendFailed { reason });
                     }
                 }
-                Poll::Ready(Some(Order::Close(code, reason))) => return Poll::Ready(Exit::Close(code, reason)),
+                Poll::Ready(Some(Order::Close(code, reason))) => {
+                    return Poll::Ready(Exit::Close(code, reason));
+                }
                 Poll::Ready(None) => return Poll::Ready(Exit::Retired),
                 Poll::Pending => break,
             }
@@ -126,7 +140,13 @@ async fn drive(mut ws: WebSocket, mut inbox: mpsc::Receiver<Order>, listener: Li
         loop {
             match Pin::new(&mut ws).poll_next(cx) {
                 Poll::Ready(Some(item)) => {
-                    if !opened && !matches!(item, Err(WebSocketError::ConnectionClose(_) | WebSocketError::ConnectionError)) {
+                    if !opened
+                        && !matches!(
+                            item,
+                            Err(WebSocketError::ConnectionClose(_)
+                                | WebSocketError::ConnectionError)
+                        )
+                    {
                         // A frame can be seen before the open wake-up is polled: open comes first.
                         opened = true;
                         emit(&ws, SocketEvent::Open);
@@ -141,7 +161,11 @@ async fn drive(mut ws: WebSocket, mut inbox: mpsc::Receiver<Order>, listener: Li
     .await;
     if let Exit::Close(code, reason) = exit {
         // The browser only accepts 1000 and 3000–4999 from a page.
-        let code = if code == 1000 || (3000..=4999).contains(&code) { code } else { 1000 };
+        let code = if code == 1000 || (3000..=4999).contains(&code) {
+            code
+        } else {
+            1000
+        };
         let _ = ws.close(Some(code), Some(&reason));
     }
 }
@@ -168,7 +192,11 @@ fn translate(item: Result<Message, WebSocketError>) -> SocketEvent {
             was_clean: e.was_clean,
         },
         Err(WebSocketError::ConnectionError) => SocketEvent::Error,
-        Err(WebSocketError::MessageSendError(e)) => SocketEvent::SendFailed { reason: e.to_string() },
-        Err(e) => SocketEvent::SendFailed { reason: e.to_string() },
+        Err(WebSocketError::MessageSendError(e)) => SocketEvent::SendFailed {
+            reason: e.to_string(),
+        },
+        Err(e) => SocketEvent::SendFailed {
+            reason: e.to_string(),
+        },
     }
 }

@@ -61,7 +61,10 @@ fn TextField(
 }
 
 fn message_for(messages: &[FieldError], field: Field) -> Option<String> {
-    messages.iter().find(|m| m.field == field).map(|m| m.message.clone())
+    messages
+        .iter()
+        .find(|m| m.field == field)
+        .map(|m| m.message.clone())
 }
 
 /// The configuration form and the Start / Stop / Broadcast actions.

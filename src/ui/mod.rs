@@ -38,7 +38,10 @@ impl ConsoleCtx {
     /// Validates the configuration; starts a run when it is valid, else shows the messages.
     pub fn start(&self) {
         let origin = window().location().origin().unwrap_or_default();
-        match self.config.with_untracked(|raw| RunConfig::from_raw(raw, &origin)) {
+        match self
+            .config
+            .with_untracked(|raw| RunConfig::from_raw(raw, &origin))
+        {
             Ok(config) => {
                 self.messages.set(Vec::new());
                 self.driver.with_value(|d| d.start(config));
@@ -61,7 +64,9 @@ pub fn Console(
     config: Option<RawConfig>,
 ) -> impl IntoView {
     let snapshot = RwSignal::new(Snapshot::default());
-    let driver = StoredValue::new_local(Driver::new(move |run| snapshot.set(Snapshot::from_run(run, now()))));
+    let driver = StoredValue::new_local(Driver::new(move |run| {
+        snapshot.set(Snapshot::from_run(run, now()))
+    }));
     let ctx = ConsoleCtx {
         config: RwSignal::new(config.unwrap_or_default()),
         messages: RwSignal::new(Vec::new()),

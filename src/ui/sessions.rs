@@ -11,7 +11,10 @@ pub fn Sessions() -> impl IntoView {
     let ctx = ConsoleCtx::expect();
     let count = move || ctx.snapshot.with(|s| s.sessions.len());
     let cell = move |i: usize, f: fn(&super::snapshot::Row) -> String| {
-        move || ctx.snapshot.with(|s| s.sessions.get(i).map(f).unwrap_or_default())
+        move || {
+            ctx.snapshot
+                .with(|s| s.sessions.get(i).map(f).unwrap_or_default())
+        }
     };
     view! {
         <section class="wsc-panel" aria-label="Sessions">

@@ -81,7 +81,10 @@ impl Snapshot {
 pub fn state_label(state: &SessionState) -> String {
     match state {
         SessionState::Reconnecting { attempt, next_in } => {
-            format!("reconnecting (attempt {attempt}, in {:.1} s)", next_in / 1000.0)
+            format!(
+                "reconnecting (attempt {attempt}, in {:.1} s)",
+                next_in / 1000.0
+            )
         }
         SessionState::Error { reason } => format!("error: {reason}"),
         other => other.as_str().replace('-', " "),

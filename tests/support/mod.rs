@@ -2,8 +2,6 @@
 
 #![allow(dead_code)]
 
-
-
 /// `host:port` of the test backend that `cargo xtask test` started for this layer.
 pub const TESTBED: &str = match option_env!("WSC_TESTBED") {
     Some(addr) => addr,
@@ -37,4 +35,3 @@ pub async fn wait_until<F: FnMut() -> bool>(what: &str, timeout_ms: f64, mut che
         yield_for(10).await;
     }
 }
-

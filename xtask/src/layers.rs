@@ -6,12 +6,21 @@
 //! end-to-end tests driving Chromium through WebDriver against the test backend serving the
 //! release build.
 
-use crate::proc::{Guard, Result, TestCount, cmd, free_port, root, run, run_counting, wait_for_port};
+use crate::proc::{
+    Guard, Result, TestCount, cmd, free_port, root, run, run_counting, wait_for_port,
+};
 use crate::serve::{build_console, build_testbed};
 use crate::tools::{Browser, ensure_all};
 
 /// Crates the engine must never depend on: it is pure, the browser is the adapter's business.
-const FORBIDDEN_IN_ENGINE: [&str; 6] = ["web-sys", "js-sys", "wasm-bindgen", "gloo", "leptos", "getrandom"];
+const FORBIDDEN_IN_ENGINE: [&str; 6] = [
+    "web-sys",
+    "js-sys",
+    "wasm-bindgen",
+    "gloo",
+    "leptos",
+    "getrandom",
+];
 
 struct Report {
     lines: Vec<String>,
@@ -44,54 +53,95 @@ impl Report {
 
 pub fn run_all() -> Result<()> {
     let browser = ensure_all()?;
-    let mut report = Report { lines: Vec::new(), total: TestCount::default() };
+    let mut report = Report {
+        lines: Vec::new(),
+        total: TestCount::default(),
+    };
     let result = layers(&mut report, &browser);
     println!("\n== cargo xtask test summary");
     for l in &report.lines {
         println!("{l}");
     }
-    println!("{} passed, {} failed", report.total.passed, report.total.failed);
+    println!(
+        "{} passed, {} failed",
+        report.total.passed, report.total.failed
+    );
     result
 }
 
 fn layers(r: &mut Report, browser: &Browser) -> Result<()> {
-    r.layer("fmt", run(cmd("cargo").args(["fmt", "--all", "--", "--check"])).map(|()| None))?;
+    r.layer(
+        "fmt",
+        run(cmd("cargo").args(["fmt", "--all", "--", "--check"])).map(|()| None),
+    )?;
     r.layer("clippy (host)", clippy_host().map(|()| None))?;
     r.layer("clippy (wasm32)", clippy_wasm().map(|()| None))?;
     r.layer("engine purity", engine_is_pure().map(|()| None))?;
     r.layer("host tests", host_tests().map(Some))?;
     r.layer("wasm tests (Chromium)", wasm_tests(browser).map(Some))?;
-    r.layer("end-to-end (WebDriver, Chromium)", e2e_tests(browser).map(Some))?;
+    r.layer(
+        "end-to-end (WebDriver, Chromium)",
+        e2e_tests(browser).map(Some),
+    )?;
     Ok(())
 }
 
 fn clippy_host() -> Result<()> {
     run(cmd("cargo").args([
-        "clippy", "--workspace", "--exclude", "ws-console", "--all-targets", "--", "-D", "warnings",
+        "clippy",
+        "--workspace",
+        "--exclude",
+        "ws-console",
+        "--all-targets",
+        "--",
+        "-D",
+        "warnings",
     ]))
 }
 
 fn clippy_wasm() -> Result<()> {
     run(cmd("cargo").args([
-        "clippy", "-p", "ws-console", "-p", "ws-console-engine", "--target",
-        "wasm32-unknown-unknown", "--all-targets", "--", "-D", "warnings",
+        "clippy",
+        "-p",
+        "ws-console",
+        "-p",
+        "ws-console-engine",
+        "--target",
+        "wasm32-unknown-unknown",
+        "--all-targets",
+        "--",
+        "-D",
+        "warnings",
     ]))
 }
 
 fn engine_is_pure() -> Result<()> {
     let out = cmd("cargo")
-        .args(["tree", "-p", "ws-console-engine", "-e", "normal", "--prefix", "none"])
+        .args([
+            "tree",
+            "-p",
+            "ws-console-engine",
+            "-e",
+            "normal",
+            "--prefix",
+            "none",
+        ])
         .output()
         .map_err(|e| e.to_string())?;
     let tree = String::from_utf8_lossy(&out.stdout);
     if let Some(bad) = forbidden_dependency(&tree) {
-        return Err(format!("the engine depends on {bad}; it must stay free of the browser"));
+        return Err(format!(
+            "the engine depends on {bad}; it must stay free of the browser"
+        ));
     }
     for file in walk(&root().join("engine/src"))? {
         let text = std::fs::read_to_string(&file).map_err(|e| e.to_string())?;
         for clock in ["Instant::now", "SystemTime"] {
             if text.contains(clock) {
-                return Err(format!("{} reads the clock ({clock}); time is passed in", file.display()));
+                return Err(format!(
+                    "{} reads the clock ({clock}); time is passed in",
+                    file.display()
+                ));
             }
         }
     }
@@ -101,7 +151,11 @@ fn engine_is_pure() -> Result<()> {
 fn forbidden_dependency(tree: &str) -> Option<&'static str> {
     tree.lines()
         .filter_map(|l| l.split_whitespace().next())
-        .find_map(|name| FORBIDDEN_IN_ENGINE.into_iter().find(|f| name == *f || name.starts_with(&format!("{f}-"))))
+        .find_map(|name| {
+            FORBIDDEN_IN_ENGINE
+                .into_iter()
+                .find(|f| name == *f || name.starts_with(&format!("{f}-")))
+        })
 }
 
 fn walk(dir: &std::path::Path) -> Result<Vec<std::path::PathBuf>> {
@@ -119,7 +173,12 @@ fn walk(dir: &std::path::Path) -> Result<Vec<std::path::PathBuf>> {
 
 fn host_tests() -> Result<TestCount> {
     run_counting(cmd("cargo").args([
-        "test", "--workspace", "--exclude", "ws-console", "--exclude", "ws-console-e2e",
+        "test",
+        "--workspace",
+        "--exclude",
+        "ws-console",
+        "--exclude",
+        "ws-console-e2e",
     ]))
 }
 
@@ -141,7 +200,13 @@ fn wasm_tests(browser: &Browser) -> Result<TestCount> {
     let (_server, port) = start_testbed(None)?;
     run_counting(
         cmd("cargo")
-            .args(["test", "-p", "ws-console", "--target", "wasm32-unknown-unknown"])
+            .args([
+                "test",
+                "-p",
+                "ws-console",
+                "--target",
+                "wasm32-unknown-unknown",
+            ])
             .env("WSC_TESTBED", format!("127.0.0.1:{port}"))
             .env("CHROMEDRIVER", &browser.chromedriver)
             .env("WASM_BINDGEN_TEST_TIMEOUT", "60"),
@@ -171,9 +236,18 @@ mod tests {
 
     #[test]
     fn spots_a_browser_crate_in_the_engine_tree() {
-        assert_eq!(forbidden_dependency("ws-console-engine v0.1.0\nserde v1.0.0\n"), None);
-        assert_eq!(forbidden_dependency("ws-console-engine v0.1.0\nweb-sys v0.3.0\n"), Some("web-sys"));
+        assert_eq!(
+            forbidden_dependency("ws-console-engine v0.1.0\nserde v1.0.0\n"),
+            None
+        );
+        assert_eq!(
+            forbidden_dependency("ws-console-engine v0.1.0\nweb-sys v0.3.0\n"),
+            Some("web-sys")
+        );
         assert_eq!(forbidden_dependency("gloo-net v0.6.0\n"), Some("gloo"));
-        assert_eq!(forbidden_dependency("wasm-bindgen-shared v0.2\n"), Some("wasm-bindgen"));
+        assert_eq!(
+            forbidden_dependency("wasm-bindgen-shared v0.2\n"),
+            Some("wasm-bindgen")
+        );
     }
 }

@@ -21,13 +21,16 @@ pub fn root() -> &'static Path {
 /// A `Command` in the workspace root with the project's tool folders first on `PATH`.
 pub fn cmd(program: &str) -> Command {
     let mut c = Command::new(program);
-    c.current_dir(root()).env("PATH", crate::tools::path_with_tools());
+    c.current_dir(root())
+        .env("PATH", crate::tools::path_with_tools());
     c
 }
 
 /// Runs a command to completion, inheriting output; an error names the command.
 pub fn run(c: &mut Command) -> Result<()> {
-    let status = c.status().map_err(|e| format!("could not start {c:?}: {e}"))?;
+    let status = c
+        .status()
+        .map_err(|e| format!("could not start {c:?}: {e}"))?;
     if status.success() {
         Ok(())
     } else {
@@ -39,7 +42,9 @@ pub fn run(c: &mut Command) -> Result<()> {
 /// (`test result: ok. N passed` lines from cargo test and wasm-bindgen-test-runner).
 pub fn run_counting(c: &mut Command) -> Result<TestCount> {
     c.stdout(Stdio::piped()).stderr(Stdio::inherit());
-    let mut child = c.spawn().map_err(|e| format!("could not start {c:?}: {e}"))?;
+    let mut child = c
+        .spawn()
+        .map_err(|e| format!("could not start {c:?}: {e}"))?;
     let mut count = TestCount::default();
     if let Some(out) = child.stdout.take() {
         for line in BufReader::new(out).lines() {
@@ -167,8 +172,16 @@ mod tests {
         c.add_line("test result: ok. 12 passed; 0 failed; 1 ignored; 0 measured; 0 filtered out; finished in 0.01s");
         c.add_line("test result: FAILED. 3 passed; 2 failed; 0 ignored");
         c.add_line("running 5 tests");
-        c.add_line("   test result: ok. 1 passed; 0 failed; 0 ignored; 0 filtered out; finished in 2.01s");
-        assert_eq!(c, TestCount { passed: 16, failed: 2 });
+        c.add_line(
+            "   test result: ok. 1 passed; 0 failed; 0 ignored; 0 filtered out; finished in 2.01s",
+        );
+        assert_eq!(
+            c,
+            TestCount {
+                passed: 16,
+                failed: 2
+            }
+        );
     }
 
     #[test]

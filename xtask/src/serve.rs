@@ -15,7 +15,8 @@ pub fn build_console() -> Result<PathBuf> {
 /// Builds the test backend and returns the path of its binary.
 pub fn build_testbed() -> Result<PathBuf> {
     run(cmd("cargo").args(["build", "--quiet", "-p", "testbed"]))?;
-    let target = std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root().join("target"), PathBuf::from);
+    let target =
+        std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root().join("target"), PathBuf::from);
     Ok(target.join("debug/testbed"))
 }
 
@@ -34,5 +35,8 @@ pub fn serve(extra: &[String]) -> Result<()> {
     };
     println!("serve: the console is at http://{addr}/ws-testing (Ctrl-C stops)");
     // In the foreground process group, so that Ctrl-C reaches the server too.
-    run(cmd(bin.to_str().unwrap_or("testbed")).arg("--static-dir").arg(dist).args(&args))
+    run(cmd(bin.to_str().unwrap_or("testbed"))
+        .arg("--static-dir")
+        .arg(dist)
+        .args(&args))
 }

@@ -31,7 +31,10 @@ fn cargo_bin() -> PathBuf {
 /// `PATH` with npm's wasm-opt and cargo's binaries first.
 pub fn path_with_tools() -> String {
     let mut parts = vec![
-        binaryen_dir().join("node_modules/.bin").display().to_string(),
+        binaryen_dir()
+            .join("node_modules/.bin")
+            .display()
+            .to_string(),
         cargo_bin().display().to_string(),
     ];
     if let Ok(p) = std::env::var("PATH") {
@@ -48,9 +51,13 @@ fn version_of(program: &str) -> Option<String> {
         .stderr(Stdio::null())
         .output()
         .ok()?;
-    out.status
-        .success()
-        .then(|| String::from_utf8_lossy(&out.stdout).lines().next().unwrap_or("").to_string())
+    out.status.success().then(|| {
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .next()
+            .unwrap_or("")
+            .to_string()
+    })
 }
 
 /// The wasm-bindgen version Cargo.lock resolved, which the CLI must match exactly.
@@ -117,21 +124,24 @@ fn ensure_wasm_bindgen() -> Result<()> {
     if have.is_some_and(|v| v.ends_with(&want)) && runner.is_some() {
         return Ok(());
     }
-    step(&format!("installing wasm-bindgen-cli {want} (about 3 minutes, once)"));
+    step(&format!(
+        "installing wasm-bindgen-cli {want} (about 3 minutes, once)"
+    ));
     // Not --locked: its lock file pins a webpki-roots that no longer resolves.
     run(Command::new("cargo").args(["install", "wasm-bindgen-cli", "--version", &want, "--force"]))
 }
 
 fn ensure_wasm_opt() -> Result<()> {
     let bin = binaryen_dir().join("node_modules/.bin/wasm-opt");
-    let ok = Command::new(&bin)
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).contains(&format!("version {BINARYEN_VERSION}")));
+    let ok = Command::new(&bin).arg("--version").output().is_ok_and(|o| {
+        String::from_utf8_lossy(&o.stdout).contains(&format!("version {BINARYEN_VERSION}"))
+    });
     if ok {
         return Ok(());
     }
-    step(&format!("installing wasm-opt from npm binaryen@{BINARYEN_VERSION}"));
+    step(&format!(
+        "installing wasm-opt from npm binaryen@{BINARYEN_VERSION}"
+    ));
     std::fs::create_dir_all(binaryen_dir()).map_err(|e| e.to_string())?;
     run(Command::new("npm")
         .args(["install", "--no-audit", "--no-fund", "--prefix"])
@@ -172,7 +182,10 @@ mod tests {
     #[test]
     fn reads_a_package_version_from_a_lock_file() {
         let lock = "[[package]]\nname = \"wasm-bindgen-macro\"\nversion = \"0.2.1\"\n\n[[package]]\nname = \"wasm-bindgen\"\nversion = \"0.2.130\"\n";
-        assert_eq!(locked_version(lock, "wasm-bindgen").as_deref(), Some("0.2.130"));
+        assert_eq!(
+            locked_version(lock, "wasm-bindgen").as_deref(),
+            Some("0.2.130")
+        );
         assert_eq!(locked_version(lock, "trunk"), None);
     }
 }

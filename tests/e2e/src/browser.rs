@@ -45,7 +45,9 @@ impl Page {
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .process_group(0);
-        let driver = driver.spawn().expect("chromedriver starts (apt-get install chromium-driver)");
+        let driver = driver
+            .spawn()
+            .expect("chromedriver starts (apt-get install chromium-driver)");
         let profile = std::env::temp_dir().join(format!("wsc-e2e-{}-{port}", std::process::id()));
         let page = Page {
             client: connect(port, &profile).await.unwrap_or_else(|e| {
@@ -56,7 +58,10 @@ impl Page {
             profile,
         };
         page.client.goto(url).await.expect("console page loads");
-        page.client.set_window_size(1280, 800).await.expect("window resizes");
+        page.client
+            .set_window_size(1280, 800)
+            .await
+            .expect("window resizes");
         page
     }
 
@@ -73,13 +78,21 @@ impl Page {
     /// The text of the first element with `data-testid`.
     pub async fn text(&self, id: &str) -> String {
         let el = self.client.find(Locator::Css(&testid(id))).await;
-        el.unwrap_or_else(|e| panic!("no [data-testid={id}]: {e}")).text().await.unwrap_or_default()
+        el.unwrap_or_else(|e| panic!("no [data-testid={id}]: {e}"))
+            .text()
+            .await
+            .unwrap_or_default()
     }
 
     /// The texts of every element with `data-testid`.
     pub async fn texts(&self, id: &str) -> Vec<String> {
         let mut out = Vec::new();
-        for el in self.client.find_all(Locator::Css(&testid(id))).await.unwrap_or_default() {
+        for el in self
+            .client
+            .find_all(Locator::Css(&testid(id)))
+            .await
+            .unwrap_or_default()
+        {
             out.push(el.text().await.unwrap_or_default());
         }
         out
@@ -103,8 +116,12 @@ impl Page {
             .find(Locator::Css(&testid(id)))
             .await
             .unwrap_or_else(|e| panic!("no [data-testid={id}]: {e}"));
-        el.clear().await.unwrap_or_else(|e| panic!("clear [data-testid={id}]: {e}"));
-        el.send_keys(value).await.unwrap_or_else(|e| panic!("type into [data-testid={id}]: {e}"));
+        el.clear()
+            .await
+            .unwrap_or_else(|e| panic!("clear [data-testid={id}]: {e}"));
+        el.send_keys(value)
+            .await
+            .unwrap_or_else(|e| panic!("type into [data-testid={id}]: {e}"));
     }
 
     /// Runs `script` in the page and returns its result.

@@ -71,7 +71,12 @@ where
     let page = Page::launch(&format!("{origin}/ws-testing")).await;
     let outcome = AssertUnwindSafe(async {
         page.wait_for_testid("start", Duration::from_secs(30)).await;
-        body(Ctx { page, origin, server }).await
+        body(Ctx {
+            page,
+            origin,
+            server,
+        })
+        .await
     })
     .catch_unwind()
     .await;

@@ -6,16 +6,23 @@ use ws_console_e2e::{Ctx, run, wait_for};
 const LONG: Duration = Duration::from_secs(30);
 
 fn number(text: &str) -> u64 {
-    text.trim().parse().unwrap_or_else(|_| panic!("not a number: {text:?}"))
+    text.trim()
+        .parse()
+        .unwrap_or_else(|_| panic!("not a number: {text:?}"))
 }
 
 fn total(stats: &serde_json::Value, path: &str) -> u64 {
-    stats.pointer(path).and_then(serde_json::Value::as_u64).unwrap_or(0)
+    stats
+        .pointer(path)
+        .and_then(serde_json::Value::as_u64)
+        .unwrap_or(0)
 }
 
 async fn start_sessions(ctx: &Ctx, sessions: u32, interval_ms: u32) {
     ctx.page.fill("session-count", &sessions.to_string()).await;
-    ctx.page.fill("send-interval", &interval_ms.to_string()).await;
+    ctx.page
+        .fill("send-interval", &interval_ms.to_string())
+        .await;
     ctx.page.click("start").await;
     let want = format!("{sessions} / {sessions}");
     wait_for("every session connected", LONG, || async {
@@ -85,7 +92,11 @@ async fn sessions_send_every_interval_and_stop_closes_every_socket() {
         })
         .await;
         let sent = number(&ctx.page.text("metric-sent").await);
-        assert_eq!(sent, total(&stats, "/totals/received_by_type/message"), "{stats}");
+        assert_eq!(
+            sent,
+            total(&stats, "/totals/received_by_type/message"),
+            "{stats}"
+        );
         let shot = ctx.page.screenshot("walking-skeleton").await;
         assert!(std::fs::metadata(shot).expect("screenshot saved").len() > 1000);
         ctx
