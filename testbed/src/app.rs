@@ -16,6 +16,7 @@ use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
 use crate::auth::Authenticator;
+use crate::faults::{self, GlobalFaults};
 use crate::hub::Hub;
 use crate::stats::Stats;
 use crate::{Options, static_files, upgrade};
@@ -27,7 +28,8 @@ pub(crate) struct Shared {
     pub stats: Stats,
     pub hub: Hub,
     pub reject_with_401: bool,
-    pub faults: bool,
+    /// Server-wide faults, and whether fault injection is on at all.
+    pub faults: GlobalFaults,
     started: Instant,
     /// Cancelled when the server shuts down; every session watches it.
     pub shutdown: CancellationToken,
@@ -44,7 +46,7 @@ impl Shared {
             stats: Stats::default(),
             hub: Hub::default(),
             reject_with_401: opts.reject_with_401,
-            faults: opts.faults,
+            faults: GlobalFaults::new(opts.faults),
             started: Instant::now(),
             shutdown,
             sessions,
@@ -58,7 +60,8 @@ pub(crate) fn router(state: AppState, opts: &Options) -> Router {
         .route("/health", get(health))
         .route("/api/ws/stats", get(stats))
         .route("/ws", get(upgrade::open))
-        .route("/api/v1/pam/ws/{user_id}", get(upgrade::authenticated));
+        .route("/api/v1/pam/ws/{user_id}", get(upgrade::authenticated))
+        .merge(faults::routes());
     let router = match &opts.static_dir {
         Some(dir) => static_files::mount(router, dir),
         None => router,

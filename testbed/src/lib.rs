@@ -7,8 +7,9 @@
 //!
 //! The modules follow the life of a connection: [`Options`] say what to do; `app` routes HTTP;
 //! `upgrade` checks the token during the handshake (`auth`); `session` runs the protocol
-//! (`protocol`), fans broadcasts out (`hub`) and counts (`stats`); `faults` is where fault
-//! injection will go.
+//! (`protocol`), fans broadcasts out (`hub`) and counts (`stats`); `faults` makes it misbehave
+//! on request (started with [`Options::faults`]: per-connection query parameters and the
+//! `/api/faults` control endpoint).
 
 mod app;
 mod auth;

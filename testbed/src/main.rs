@@ -29,7 +29,13 @@ struct Cli {
     /// Directory holding the built console (Trunk dist), served at / and /ws-testing.
     #[arg(long, value_name = "DIR")]
     static_dir: Option<PathBuf>,
-    /// Enable fault injection (reserved; no effect yet).
+    /// Enable fault injection (without it fault parameters are ignored and /api/faults is 404).
+    ///
+    /// Per connection, query parameters on the WebSocket URL: drop_rate, loss_rate, dup_rate
+    /// (0-1), delay_ms, jitter_ms, stop_after, close_code, close_after_ms, seed.
+    ///
+    /// Server-wide, through /api/faults: POST drop-all, refuse?seconds=T, silent?seconds=T,
+    /// rate-limit?per_second=N, reset; GET for the current state.
     #[arg(long)]
     faults: bool,
 }
@@ -56,6 +62,7 @@ impl From<Cli> for Options {
 async fn main() -> ExitCode {
     let opts = Options::from(Cli::parse());
     let serves_console = opts.static_dir.is_some();
+    let faults = opts.faults;
     let server = match testbed::start(opts).await {
         Ok(server) => server,
         Err(e) => {
@@ -67,6 +74,9 @@ async fn main() -> ExitCode {
     println!(
         "testbed listening on ws://{addr}/ws (auth: ws://{addr}/api/v1/pam/ws/{{user_id}}?token=…)"
     );
+    if faults {
+        println!("faults: enabled (control: http://{addr}/api/faults)");
+    }
     if serves_console {
         println!("console: http://{addr}/ws-testing");
     } else {

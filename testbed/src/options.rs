@@ -22,7 +22,9 @@ pub struct Options {
     pub reject_with_401: bool,
     /// Directory holding the built console (Trunk `dist`), served at `/` and `/ws-testing`.
     pub static_dir: Option<PathBuf>,
-    /// Enables fault injection. Reserved for fault injection (see the `faults` module); no effect yet.
+    /// Enables fault injection: per-connection faults from query parameters on the WebSocket
+    /// URL and server-wide ones through `/api/faults`. Off, fault parameters are ignored and
+    /// `/api/faults` answers 404, so an ordinary backend never misbehaves by accident.
     pub faults: bool,
 }
 

@@ -1,7 +1,7 @@
 //! The default protocol, as pure functions: text in, request out; facts in, reply out.
 //!
 //! Nothing here touches a socket or a clock, so every rule of the protocol the console relies on
-//! is pinned by plain unit tests, and the session loop in [`crate::ws`] only moves frames.
+//! is pinned by plain unit tests, and the session loop in [`crate::session`] only moves frames.
 
 use serde_json::{Value, json};
 

@@ -6,15 +6,21 @@
 //! shutdown token is watched in the same `select!`, so shutting down closes every session with
 //! 1001 instead of cutting the TCP connection; only a session stuck writing to a client that
 //! stopped reading is cut, after a grace period, so shutdown always ends.
+//!
+//! Injected faults (see [`crate::faults`]) are decided by the session's [`ConnFaults`] and
+//! carried out here: every received data frame passes [`Session::admit`], every answer to one
+//! goes through [`Session::reply`], and the fault timers (a planned close, delayed replies,
+//! drop-all) are branches of the same `select!`. Without `--faults` none of them ever fires.
 
 use std::time::Duration;
 
 use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket};
 use serde_json::Value;
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, watch};
+use tokio::time::{Instant, sleep_until};
 
 use crate::app::{AppState, unix_ms};
-use crate::faults::{Delivery, FaultPlan};
+use crate::faults::{ConnFaults, Fate, Fault, FaultPlan, Verdict};
 use crate::protocol::{self, Request};
 use crate::stats::{ConnId, Inbound};
 
@@ -26,6 +32,8 @@ const GOING_AWAY: u16 = 1001;
 const NO_STATUS: u16 = 1005;
 const ABNORMAL: u16 = 1006;
 const POLICY_VIOLATION: u16 = 1008;
+/// The close code for "try again later, slower", used by the rate limit.
+const RATE_LIMITED: u16 = 4029;
 
 /// Who is on the other end, as decided during the handshake.
 #[derive(Debug)]
@@ -43,18 +51,20 @@ pub(crate) async fn run(socket: WebSocket, state: AppState, info: SessionInfo) {
         .stats
         .open(&info.path, &info.user_id, info.authenticated, unix_ms());
     let mut queue = state.hub.join(id);
+    // Subscribed before the welcome goes out, so drop-all reaches every client that has one.
+    let mut drops = state.faults.subscribe();
     let mut session = Session {
         id,
         socket,
         state: state.clone(),
         user_id: info.user_id,
         authenticated: info.authenticated,
-        faults: info.faults,
+        faults: ConnFaults::new(info.faults, id, Instant::now()),
         close_code: None,
     };
     let shutdown = state.shutdown.clone();
     let code = tokio::select! {
-        code = session.serve(&mut queue) => code,
+        code = session.serve(&mut queue, &mut drops) => code,
         // A client that stops reading can leave `serve` stuck in a send where it never sees
         // the shutdown; give it the normal close time, then drop the socket regardless.
         () = async {
@@ -64,12 +74,25 @@ pub(crate) async fn run(socket: WebSocket, state: AppState, info: SessionInfo) {
     };
     state.hub.leave(id);
     state.stats.close(id, Some(code), unix_ms());
+    // Dropping `session` drops the socket: for a fault drop that is the abrupt end, no close
+    // frame.
 }
 
 /// Completes the handshake only to close with 1008 "invalid token" — what a browser can see,
 /// unlike an HTTP 401.
 pub(crate) async fn refuse(mut socket: WebSocket) {
     close(&mut socket, POLICY_VIOLATION, "invalid token").await;
+}
+
+/// Resolves with `value` at the deadline; never, without one.
+async fn at<T>(deadline: Option<(Instant, T)>) -> T {
+    match deadline {
+        Some((when, value)) => {
+            sleep_until(when).await;
+            value
+        }
+        None => std::future::pending().await,
+    }
 }
 
 /// Sends a close frame, then waits (briefly) for the client to answer it.
@@ -90,52 +113,83 @@ struct Session {
     state: AppState,
     user_id: String,
     authenticated: bool,
-    faults: FaultPlan,
+    faults: ConnFaults<Message>,
     /// The code of the client's close frame, once one arrived.
     close_code: Option<u16>,
 }
 
-/// The socket failed; the session ends.
-struct Broken;
+/// Why a session ends before the client closes.
+enum End {
+    /// The socket failed.
+    Broken,
+    /// The server ended it, recording this code (1006 for a fault drop).
+    Code(u16),
+}
 
 impl Session {
     /// Runs the session; returns the close code to record.
-    async fn serve(&mut self, queue: &mut mpsc::Receiver<Utf8Bytes>) -> u16 {
+    async fn serve(
+        &mut self,
+        queue: &mut mpsc::Receiver<Utf8Bytes>,
+        drops: &mut watch::Receiver<u64>,
+    ) -> u16 {
         let welcome = protocol::connected(self.authenticated, &self.user_id, unix_ms());
-        if self.send_json(welcome).await.is_err() {
-            return ABNORMAL;
+        let text = welcome.to_string();
+        let sent = self.send(Message::Text(text.into()), protocol::type_of(&welcome));
+        if let Err(end) = sent.await {
+            return self.code(end);
         }
         let shutdown = self.state.shutdown.clone();
+        let planned_close = self.faults.close_at();
         loop {
-            tokio::select! {
+            let due = self.faults.next_due();
+            // Once the client has sent its close, only its answer is still to come.
+            let closing = self.close_code.is_some();
+            let step = tokio::select! {
                 () = shutdown.cancelled() => {
                     close(&mut self.socket, GOING_AWAY, "server shutting down").await;
                     return GOING_AWAY;
                 }
-                // Once the client has sent its close, only its answer is still to come.
-                Some(text) = queue.recv(), if self.close_code.is_none() => {
-                    if self.send(Message::Text(text), "broadcast").await.is_err() {
-                        return ABNORMAL;
-                    }
+                Ok(()) = drops.changed() => {
+                    self.state.stats.fault(Fault::Dropped);
+                    Err(End::Code(ABNORMAL))
                 }
-                frame = self.socket.recv() => {
-                    let Some(Ok(frame)) = frame else {
-                        return self.close_code.unwrap_or(ABNORMAL);
-                    };
-                    if self.handle(frame).await.is_err() {
-                        return self.close_code.unwrap_or(ABNORMAL);
-                    }
+                code = at(planned_close), if !closing => {
+                    self.state.stats.fault(Fault::PlannedClose);
+                    close(&mut self.socket, code, "fault injection").await;
+                    Err(End::Code(code))
                 }
+                () = at(due.map(|due| (due, ()))), if !closing => self.send_due().await,
+                Some(text) = queue.recv(), if !closing => self.deliver(text).await,
+                // Too many delayed replies waiting: read no more until some have left.
+                frame = self.socket.recv(), if closing || !self.faults.is_backlogged() => match frame {
+                    Some(Ok(frame)) => self.handle(frame).await,
+                    _ => Err(End::Broken),
+                },
+            };
+            if let Err(end) = step {
+                return self.code(end);
             }
         }
     }
 
-    async fn handle(&mut self, frame: Message) -> Result<(), Broken> {
+    /// The close code to record for a session that ended with `end`.
+    fn code(&self, end: End) -> u16 {
+        match end {
+            End::Broken => self.close_code.unwrap_or(ABNORMAL),
+            End::Code(code) => code,
+        }
+    }
+
+    async fn handle(&mut self, frame: Message) -> Result<(), End> {
         match frame {
             Message::Text(text) => self.handle_text(text.as_str()).await,
             Message::Binary(bytes) => {
                 self.state.stats.received(self.id, Inbound::Binary);
-                self.send(Message::Binary(bytes), "(binary)").await
+                if !self.admit().await? {
+                    return Ok(());
+                }
+                self.reply(Message::Binary(bytes), "(binary)").await
             }
             // The socket answers pings itself; keep reading until the client's close
             // handshake completes and `recv` ends.
@@ -147,13 +201,16 @@ impl Session {
         }
     }
 
-    async fn handle_text(&mut self, text: &str) -> Result<(), Broken> {
+    async fn handle_text(&mut self, text: &str) -> Result<(), End> {
         let request = Request::parse(text);
         let counted = match &request {
             Request::Malformed { .. } => Inbound::Malformed(request.stats_key()),
             _ => Inbound::Text(request.stats_key()),
         };
         self.state.stats.received(self.id, counted);
+        if !self.admit().await? {
+            return Ok(());
+        }
         let now = unix_ms();
         let reply = match request {
             Request::Ping { id } => protocol::pong(id, now),
@@ -168,7 +225,9 @@ impl Session {
             Request::Unknown { received_type } => protocol::unknown_type(received_type),
             Request::Malformed { message } => protocol::malformed_json(&message),
         };
-        self.send_json(reply).await
+        let text = reply.to_string();
+        self.reply(Message::Text(text.into()), protocol::type_of(&reply))
+            .await
     }
 
     /// First-message auth: a good token authenticates the session, a bad one only gets an
@@ -186,20 +245,80 @@ impl Session {
         protocol::auth_success(&self.user_id)
     }
 
-    async fn send_json(&mut self, reply: Value) -> Result<(), Broken> {
-        let text = reply.to_string();
-        self.send(Message::Text(text.into()), protocol::type_of(&reply))
-            .await
+    /// Applies the per-frame faults to a data frame just received (and counted): true when it
+    /// is to be handled, false when it is to be ignored; the session ends on a drop or a
+    /// rate-limit close.
+    async fn admit(&mut self) -> Result<bool, End> {
+        let ignored = match self.faults.on_frame(&self.state.faults, Instant::now()) {
+            Verdict::Answer => return Ok(true),
+            Verdict::Silenced => Fault::Silenced,
+            Verdict::Stopped => Fault::Stopped,
+            Verdict::Drop => {
+                self.state.stats.fault(Fault::Dropped);
+                return Err(End::Code(ABNORMAL));
+            }
+            Verdict::RateLimited => {
+                self.state.stats.fault(Fault::RateLimited);
+                close(&mut self.socket, RATE_LIMITED, "rate limited").await;
+                return Err(End::Code(RATE_LIMITED));
+            }
+        };
+        self.state.stats.fault(ignored);
+        Ok(false)
+    }
+
+    /// Sends the answer to one of the client's frames, through the per-reply faults: lost,
+    /// duplicated, or queued until its delay is over.
+    async fn reply(&mut self, frame: Message, key: &str) -> Result<(), End> {
+        let Fate::Send { copies, due } = self.faults.reply_fate(Instant::now()) else {
+            self.state.stats.fault(Fault::Lost);
+            return Ok(());
+        };
+        if copies > 1 {
+            self.state.stats.fault(Fault::Duplicated);
+        }
+        match due {
+            Some(due) => {
+                self.state.stats.fault(Fault::Delayed);
+                self.faults.delay(due, (frame, key.to_owned(), copies));
+                Ok(())
+            }
+            None => self.send_copies(frame, key, copies).await,
+        }
+    }
+
+    /// Sends every delayed reply that is due.
+    async fn send_due(&mut self) -> Result<(), End> {
+        while let Some((frame, key, copies)) = self.faults.pop_due(Instant::now()) {
+            self.send_copies(frame, &key, copies).await?;
+        }
+        Ok(())
+    }
+
+    async fn send_copies(&mut self, frame: Message, key: &str, copies: u8) -> Result<(), End> {
+        for _ in 1..copies {
+            self.send(frame.clone(), key).await?;
+        }
+        self.send(frame, key).await
+    }
+
+    /// Delivers a broadcast from the hub, unless this session has stopped answering.
+    async fn deliver(&mut self, text: Utf8Bytes) -> Result<(), End> {
+        if self.faults.is_stopped() {
+            self.state.stats.fault(Fault::Stopped);
+            return Ok(());
+        }
+        self.send(Message::Text(text), "broadcast").await
     }
 
     /// Sends one data frame, counting it first so a client that has just read the reply
-    /// never sees a `sent` total that misses it.
-    async fn send(&mut self, frame: Message, key: &str) -> Result<(), Broken> {
-        match self.faults.delivery() {
-            Delivery::Send => {
-                self.state.stats.sent(self.id, key);
-                self.socket.send(frame).await.map_err(|_| Broken)
-            }
+    /// never sees a `sent` total that misses it. While the server is silent nothing goes out.
+    async fn send(&mut self, frame: Message, key: &str) -> Result<(), End> {
+        if self.state.faults.is_silent() {
+            self.state.stats.fault(Fault::Silenced);
+            return Ok(());
         }
+        self.state.stats.sent(self.id, key);
+        self.socket.send(frame).await.map_err(|_| End::Broken)
     }
 }

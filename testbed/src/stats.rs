@@ -12,6 +12,8 @@ use std::sync::{Mutex, MutexGuard, PoisonError};
 use serde::Serialize;
 use serde_json::Value;
 
+use crate::faults::{Fault, FaultCounts};
+
 /// How many closed connections `/api/ws/stats` remembers.
 pub const CLOSED_HISTORY: usize = 1000;
 /// How many distinct message types one counter map tracks before lumping the rest together.
@@ -78,6 +80,8 @@ struct Totals {
     malformed: u64,
     /// Broadcast deliveries skipped because the receiving session's queue was full.
     broadcast_dropped: u64,
+    /// Injected faults carried out (see the `faults` module).
+    faults: FaultCounts,
 }
 
 /// One session as reported by `/api/ws/stats`.
@@ -230,6 +234,11 @@ impl Stats {
         if n > 0 {
             self.lock().totals.broadcast_dropped += n;
         }
+    }
+
+    /// Counts one injected fault carried out.
+    pub fn fault(&self, fault: Fault) {
+        self.lock().totals.faults.add(fault);
     }
 
     /// Number of sessions open right now.

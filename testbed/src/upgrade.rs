@@ -11,12 +11,12 @@ use std::collections::HashMap;
 use axum::extract::ws::{WebSocket, WebSocketUpgrade};
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, Uri, header};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
 use crate::app::{AppState, json_response, unix_ms};
 use crate::auth::Identity;
-use crate::faults::FaultPlan;
+use crate::faults::{Fault, FaultPlan, ParamError};
 use crate::session::{self, SessionInfo};
 
 /// Largest message (and frame) accepted: the protocol promises 1 MB+ messages work.
@@ -67,6 +67,10 @@ pub(crate) async fn open(
     headers: HeaderMap,
     State(state): State<AppState>,
 ) -> Response {
+    let faults = match fault_gate(&state, &query) {
+        Ok(plan) => plan,
+        Err(refusal) => return refusal.into_response(),
+    };
     let creds = Credentials::read(&state, &query, &headers);
     let user_id = creds
         .identity
@@ -77,7 +81,7 @@ pub(crate) async fn open(
         path: uri.path().to_owned(),
         user_id,
         authenticated: creds.identity.is_some(),
-        faults: FaultPlan::for_connection(state.faults, &query),
+        faults,
     };
     accept(ws, creds.protocol, state, info)
 }
@@ -91,6 +95,10 @@ pub(crate) async fn authenticated(
     headers: HeaderMap,
     State(state): State<AppState>,
 ) -> Response {
+    let faults = match fault_gate(&state, &query) {
+        Ok(plan) => plan,
+        Err(refusal) => return refusal.into_response(),
+    };
     let creds = Credentials::read(&state, &query, &headers);
     if creds.identity.is_none() {
         state.stats.rejected_auth();
@@ -110,9 +118,44 @@ pub(crate) async fn authenticated(
         path: uri.path().to_owned(),
         user_id,
         authenticated: true,
-        faults: FaultPlan::for_connection(state.faults, &query),
+        faults,
     };
     accept(ws, creds.protocol, state, info)
+}
+
+/// Why fault injection turns a handshake away.
+enum FaultRefusal {
+    /// A fault parameter is bad: HTTP 400.
+    BadParameter(ParamError),
+    /// The server is refusing new connections: HTTP 503.
+    Refusing,
+}
+
+impl IntoResponse for FaultRefusal {
+    fn into_response(self) -> Response {
+        match self {
+            Self::BadParameter(e) => e.into_response(),
+            Self::Refusing => json_response(
+                StatusCode::SERVICE_UNAVAILABLE,
+                json!({ "error": "refusing new connections (fault injection)" }),
+            ),
+        }
+    }
+}
+
+/// The fault checks made before anything else: the connection's own faults and the
+/// server-wide refusal. Both are no-ops without `--faults`.
+fn fault_gate(
+    state: &AppState,
+    query: &HashMap<String, String>,
+) -> Result<FaultPlan, FaultRefusal> {
+    let plan = FaultPlan::for_connection(state.faults.enabled(), query)
+        .map_err(FaultRefusal::BadParameter)?;
+    if state.faults.is_refusing() {
+        state.stats.fault(Fault::Refused);
+        return Err(FaultRefusal::Refusing);
+    }
+    Ok(plan)
 }
 
 fn accept(

@@ -1,5 +1,5 @@
 //! Helpers shared by the integration tests: start a server, connect, read with a deadline,
-//! and a minimal HTTP GET (HTTP/1.0, read to EOF) so the tests need no HTTP client crate.
+//! and a minimal HTTP client (HTTP/1.0, read to EOF) so the tests need no HTTP client crate.
 
 use std::net::{Ipv4Addr, SocketAddr};
 use std::time::Duration;
@@ -9,11 +9,11 @@ use serde_json::Value;
 use testbed::{Options, Server};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
-use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::http::HeaderValue;
 use tokio_tungstenite::tungstenite::protocol::CloseFrame;
 use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
+use tokio_tungstenite::tungstenite::{self, Message};
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream, connect_async};
 
 /// The longest any single wait in a test may take before the test fails.
@@ -42,11 +42,23 @@ pub async fn within<T>(what: &str, fut: impl Future<Output = T>) -> T {
 
 /// Opens a WebSocket to `path` (which may carry a query string).
 pub async fn connect(addr: SocketAddr, path: &str) -> Ws {
+    try_connect(addr, path).await.expect("handshake succeeds")
+}
+
+/// Attempts a handshake; a refusal gives the HTTP status and body instead of a socket.
+pub async fn try_connect(addr: SocketAddr, path: &str) -> Result<Ws, (u16, String)> {
     let url = format!("ws://{addr}{path}");
-    let (ws, _) = within("handshake", connect_async(url.as_str()))
-        .await
-        .expect("handshake succeeds");
-    ws
+    match within("handshake", connect_async(url.as_str())).await {
+        Ok((ws, _)) => Ok(ws),
+        Err(tungstenite::Error::Http(response)) => {
+            let body = response.body().as_deref().unwrap_or_default();
+            Err((
+                response.status().as_u16(),
+                String::from_utf8_lossy(body).into_owned(),
+            ))
+        }
+        Err(e) => panic!("handshake failed: {e}"),
+    }
 }
 
 /// Opens a WebSocket offering `protocols`; returns it with the protocol the server chose.
@@ -133,6 +145,20 @@ pub async fn expect_close(ws: &mut Ws) -> (u16, String) {
     }
 }
 
+/// Waits for the connection to end without a close frame: what a browser reports as 1006.
+pub async fn expect_dropped(ws: &mut Ws) {
+    within("the connection to drop", async {
+        loop {
+            match ws.next().await {
+                Some(Ok(Message::Ping(_) | Message::Pong(_))) => continue,
+                Some(Ok(frame)) => panic!("expected a drop, got {frame:?}"),
+                Some(Err(_)) | None => return,
+            }
+        }
+    })
+    .await;
+}
+
 /// A parsed HTTP response.
 #[derive(Debug)]
 pub struct Response {
@@ -155,11 +181,32 @@ impl Response {
     }
 }
 
-/// `GET path` over a fresh connection. HTTP/1.0 so the body runs to EOF (no chunking).
+/// `GET path` over a fresh connection.
 pub async fn get(addr: SocketAddr, path: &str) -> Response {
+    http(addr, "GET", path, &[]).await
+}
+
+/// `POST path` with an empty body over a fresh connection.
+pub async fn post(addr: SocketAddr, path: &str) -> Response {
+    http(addr, "POST", path, &[]).await
+}
+
+/// `method path` with extra `headers` and an empty body, over a fresh connection.
+/// HTTP/1.0 so the body of the answer runs to EOF (no chunking).
+pub async fn http(
+    addr: SocketAddr,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+) -> Response {
     within("an HTTP response", async {
         let mut stream = TcpStream::connect(addr).await.expect("connect");
-        let request = format!("GET {path} HTTP/1.0\r\nHost: {addr}\r\n\r\n");
+        let extra: String = headers
+            .iter()
+            .map(|(n, v)| format!("{n}: {v}\r\n"))
+            .collect();
+        let request =
+            format!("{method} {path} HTTP/1.0\r\nHost: {addr}\r\nContent-Length: 0\r\n{extra}\r\n");
         stream.write_all(request.as_bytes()).await.expect("write");
         let mut raw = Vec::new();
         stream.read_to_end(&mut raw).await.expect("read");

@@ -6,6 +6,7 @@
 
 mod auth;
 mod common;
+mod faults;
 mod http;
 mod lifecycle;
 mod load;
