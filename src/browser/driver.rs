@@ -2,14 +2,15 @@
 //!
 //! Data flows one way: a socket event or a timer tick goes into the engine as a pure state
 //! change, the engine leaves [`Command`]s behind, and the driver executes them (open, send,
-//! close) without deciding anything itself. The view is told at most once per animation frame
-//! that something changed, however fast messages arrive.
+//! close) without deciding anything itself. The view is shown the run at most once per
+//! animation frame, however fast messages arrive.
 //!
-//! The driver owns every socket ([`Connection`]) and its one interval timer; [`Driver::stop`]
-//! and dropping the driver end them all, so an unmounted console leaves nothing running.
+//! The driver owns every socket ([`Connection`]) and its one interval timer. Timers and sockets
+//! hold only a weak reference back, so dropping the last [`Driver`] (unmounting the console)
+//! clears the timer and retires every socket.
 
 use super::clock::now;
-use super::socket::{Connection, SocketEvent};
+use super::socket::{Connection, Listener, SocketEvent};
 use leptos::prelude::{IntervalHandle, request_animation_frame, set_interval_with_handle};
 use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
@@ -18,80 +19,89 @@ use ws_console_engine::{Command, Generation, Run, RunConfig, SessionId};
 
 /// How often the engine's timers (sends, heartbeats, timeouts, backoff) are checked.
 pub const TICK: Duration = Duration::from_millis(10);
+/// How often heap figures are sampled.
+pub const HEAP_EVERY_MS: f64 = 1000.0;
+/// How often a tick that changed nothing visible still repaints (countdowns, rates).
+pub const QUIET_REPAINT_MS: f64 = 250.0;
 
-struct Inner {
+type Slot = Option<(Generation, Connection)>;
+
+struct State {
     run: Option<Run>,
-    conns: Vec<Option<(Generation, Connection)>>,
+    conns: Vec<Slot>,
     ticker: Option<IntervalHandle>,
+    next_heap_at: f64,
+}
+
+struct Shared {
+    state: RefCell<State>,
+    frame_pending: Cell<bool>,
+    last_paint: Cell<f64>,
+    on_change: Box<dyn Fn(&Run)>,
+}
+
+impl Drop for Shared {
+    fn drop(&mut self) {
+        if let Some(t) = self.state.get_mut().ticker.take() {
+            t.clear();
+        }
+    }
 }
 
 /// Owns a run, its sockets and its timer. Cheap to clone (shared).
 #[derive(Clone)]
-pub struct Driver {
-    inner: Rc<RefCell<Inner>>,
-    frame_pending: Rc<Cell<bool>>,
-    on_change: Rc<dyn Fn(&Run)>,
-}
+pub struct Driver(Rc<Shared>);
 
 impl Driver {
     /// A driver that shows `on_change` the run (once per animation frame at most) when it changed.
     pub fn new(on_change: impl Fn(&Run) + 'static) -> Driver {
-        Driver {
-            inner: Rc::new(RefCell::new(Inner {
+        Driver(Rc::new(Shared {
+            state: RefCell::new(State {
                 run: None,
                 conns: Vec::new(),
                 ticker: None,
-            })),
-            frame_pending: Rc::new(Cell::new(false)),
-            on_change: Rc::new(on_change),
-        }
+                next_heap_at: 0.0,
+            }),
+            frame_pending: Cell::new(false),
+            last_paint: Cell::new(0.0),
+            on_change: Box::new(on_change),
+        }))
     }
 
-    /// Starts a new run with `config` (any previous run is stopped first).
+    /// Starts a new run with `config` (any previous run is stopped and its timer cleared).
     pub fn start(&self, config: RunConfig) {
         self.stop();
-        if let Some(t) = self.inner.borrow_mut().ticker.take() {
-            t.clear();
-        }
         let seed = (now() * 1000.0) as u64 ^ (js_sys::Math::random() * u64::MAX as f64) as u64;
         let sessions = config.sessions as usize;
         {
-            let mut inner = self.inner.borrow_mut();
+            let mut st = self.0.state.borrow_mut();
+            if let Some(t) = st.ticker.take() {
+                t.clear();
+            }
             let mut run = Run::new(config, seed);
             run.set_time_origin(super::clock::time_origin());
+            run.set_hidden(super::visibility::is_hidden(), now());
             run.start(now());
-            inner.run = Some(run);
-            inner.conns = (0..sessions).map(|_| None).collect();
-            let weak = Rc::downgrade(&self.inner);
-            let me = self.clone_weak(weak);
-            inner.ticker = set_interval_with_handle(move || me.with(|d| d.tick()), TICK).ok();
+            st.run = Some(run);
+            st.conns = (0..sessions).map(|_| None).collect();
+            let weak = Rc::downgrade(&self.0);
+            st.ticker = set_interval_with_handle(move || with(&weak, Driver::tick), TICK).ok();
         }
         self.execute();
+        self.changed();
     }
 
     /// The user's Stop: every socket closes and no reconnect follows. The timer keeps ticking
     /// so that replies still pending resolve as lost at their timeout.
     pub fn stop(&self) {
-        let had_run = {
-            let mut inner = self.inner.borrow_mut();
-            match inner.run.as_mut() {
-                Some(run) => {
-                    run.stop(now());
-                    true
-                }
-                None => false,
-            }
-        };
-        if had_run {
-            self.execute();
-        }
+        self.act(|run, t| run.stop(t));
         // Whatever the engine did not close explicitly is retired now.
-        self.inner
+        self.0
+            .state
             .borrow_mut()
             .conns
             .iter_mut()
             .for_each(|c| *c = None);
-        self.changed();
     }
 
     /// Sends one message on every session.
@@ -109,20 +119,68 @@ impl Driver {
         self.act(|run, t| run.burst(session, k, t));
     }
 
+    /// Tells the engine whether the tab is hidden (samples taken then are marked).
+    pub fn set_hidden(&self, hidden: bool) {
+        self.act(|run, t| run.set_hidden(hidden, t));
+    }
+
+    /// Hands a fresh token to the run (reconnects use it).
+    pub fn set_token(&self, token: String) {
+        self.act(|run, t| run.set_token(token, t));
+    }
+
+    /// Repaints even though the run did not change (e.g. the log filter did).
+    pub fn refresh(&self) {
+        self.changed();
+    }
+
     /// Reads the run, if there is one.
     pub fn with_run<R>(&self, f: impl FnOnce(&Run) -> R) -> Option<R> {
-        self.inner.borrow().run.as_ref().map(f)
+        self.0.state.borrow().run.as_ref().map(f)
+    }
+
+    /// How many sockets the driver holds open or opening (for tests of retirement).
+    pub fn live_sockets(&self) -> usize {
+        self.0
+            .state
+            .borrow()
+            .conns
+            .iter()
+            .filter(|c| c.is_some())
+            .count()
+    }
+
+    /// Whether the interval timer is running.
+    pub fn is_ticking(&self) -> bool {
+        self.0.state.borrow().ticker.is_some()
     }
 
     fn act(&self, f: impl FnOnce(&mut Run, f64)) {
-        if let Some(run) = self.inner.borrow_mut().run.as_mut() {
+        if let Some(run) = self.0.state.borrow_mut().run.as_mut() {
             f(run, now());
         }
         self.execute();
+        self.changed();
     }
 
     fn tick(&self) {
-        self.act(|run, t| run.tick(t));
+        let t = now();
+        {
+            let mut st = self.0.state.borrow_mut();
+            let heap_due = t >= st.next_heap_at;
+            if heap_due {
+                st.next_heap_at = t + HEAP_EVERY_MS;
+            }
+            if let Some(run) = st.run.as_mut() {
+                if heap_due && let Some(h) = super::heap::js_heap() {
+                    run.record_heap(t, h.used, h.total, h.limit);
+                }
+                run.tick(t);
+            }
+        }
+        if self.execute() || t - self.0.last_paint.get() >= QUIET_REPAINT_MS {
+            self.changed();
+        }
     }
 
     fn on_socket(&self, session: SessionId, generation: Generation, event: SocketEvent) {
@@ -138,14 +196,18 @@ impl Driver {
         });
     }
 
-    /// Executes what the engine asked for, then schedules a repaint.
-    fn execute(&self) {
+    /// Executes what the engine asked for; says whether there was anything.
+    fn execute(&self) -> bool {
         let mut failures = Vec::new();
+        let mut any = false;
         {
-            let mut inner = self.inner.borrow_mut();
-            let Inner { run, conns, .. } = &mut *inner;
-            let Some(run) = run.as_mut() else { return };
+            let mut st = self.0.state.borrow_mut();
+            let State { run, conns, .. } = &mut *st;
+            let Some(run) = run.as_mut() else {
+                return false;
+            };
             for command in run.drain_commands() {
+                any = true;
                 match command {
                     Command::Open {
                         session,
@@ -153,9 +215,9 @@ impl Driver {
                         url,
                         protocols,
                     } => {
-                        let listener = self.listener(session, generation);
-                        match Connection::open(&url, &protocols, listener) {
-                            Ok(c) => set_slot(conns, session, Some((generation, c))),
+                        match Connection::open(&url, &protocols, self.listener(session, generation))
+                        {
+                            Ok(c) => *slot(conns, session) = Some((generation, c)),
                             Err(reason) => failures.push((session, generation, reason)),
                         }
                     }
@@ -164,8 +226,7 @@ impl Driver {
                         generation,
                         frame,
                     } => {
-                        let slot = conns.get_mut(session.0 as usize).and_then(Option::as_mut);
-                        let sent = match slot {
+                        let sent = match slot(conns, session) {
                             Some((g, c)) if *g == generation => c.send(frame),
                             _ => Err("no open socket for this session".to_string()),
                         };
@@ -179,13 +240,15 @@ impl Driver {
                         code,
                         reason,
                     } => {
-                        if let Some(slot) = conns.get_mut(session.0 as usize)
-                            && slot.as_ref().is_some_and(|(g, _)| *g == generation)
-                            && let Some((_, c)) = slot.take()
+                        let s = slot(conns, session);
+                        if s.as_ref().is_some_and(|(g, _)| *g == generation)
+                            && let Some((_, c)) = s.take()
                         {
                             c.close(code, &reason);
                         }
                     }
+                    // The standalone page has no token provider; an embedding host answers
+                    // through `set_token`.
                     Command::RequestToken => {}
                 }
             }
@@ -193,73 +256,42 @@ impl Driver {
         for (session, generation, reason) in failures {
             self.on_socket(session, generation, SocketEvent::SendFailed { reason });
         }
-        self.changed();
+        any
     }
 
-    fn listener(&self, session: SessionId, generation: Generation) -> super::socket::Listener {
-        let me = self.clone_weak(Rc::downgrade(&self.inner));
-        Rc::new(move |event, _buffered| me.with(|d| d.on_socket(session, generation, event)))
+    fn listener(&self, session: SessionId, generation: Generation) -> Listener {
+        let weak = Rc::downgrade(&self.0);
+        Rc::new(move |event, _buffered| with(&weak, |d| d.on_socket(session, generation, event)))
     }
 
     fn changed(&self) {
-        if self.frame_pending.replace(true) {
+        if self.0.frame_pending.replace(true) {
             return;
         }
-        let me = self.clone_weak(Rc::downgrade(&self.inner));
+        let weak = Rc::downgrade(&self.0);
         request_animation_frame(move || {
-            me.frame_pending.set(false);
-            me.with(|d| {
-                if let Some(run) = d.inner.borrow().run.as_ref() {
-                    (d.on_change)(run);
+            with(&weak, |d| {
+                d.0.frame_pending.set(false);
+                d.0.last_paint.set(now());
+                if let Some(run) = d.0.state.borrow().run.as_ref() {
+                    (d.0.on_change)(run);
                 }
-            });
+            })
         });
     }
+}
 
-    fn clone_weak(&self, inner: Weak<RefCell<Inner>>) -> WeakDriver {
-        WeakDriver {
-            inner,
-            frame_pending: self.frame_pending.clone(),
-            on_change: self.on_change.clone(),
-        }
+/// Runs `f` on the driver if it still exists (timers and sockets never keep it alive).
+fn with(weak: &Weak<Shared>, f: impl FnOnce(&Driver)) {
+    if let Some(shared) = weak.upgrade() {
+        f(&Driver(shared));
     }
 }
 
-/// A driver handle held by timers and sockets, so they never keep a dropped console alive.
-struct WeakDriver {
-    inner: Weak<RefCell<Inner>>,
-    frame_pending: Rc<Cell<bool>>,
-    on_change: Rc<dyn Fn(&Run)>,
-}
-
-impl WeakDriver {
-    fn with(&self, f: impl FnOnce(&Driver)) {
-        if let Some(inner) = self.inner.upgrade() {
-            f(&Driver {
-                inner,
-                frame_pending: self.frame_pending.clone(),
-                on_change: self.on_change.clone(),
-            });
-        }
-    }
-}
-
-impl Drop for Inner {
-    fn drop(&mut self) {
-        if let Some(t) = self.ticker.take() {
-            t.clear();
-        }
-    }
-}
-
-fn set_slot(
-    conns: &mut Vec<Option<(Generation, Connection)>>,
-    session: SessionId,
-    value: Option<(Generation, Connection)>,
-) {
+fn slot(conns: &mut Vec<Slot>, session: SessionId) -> &mut Slot {
     let i = session.0 as usize;
     if i >= conns.len() {
         conns.resize_with(i + 1, || None);
     }
-    conns[i] = value;
+    &mut conns[i]
 }

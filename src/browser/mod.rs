@@ -5,5 +5,9 @@
 
 pub mod clock;
 pub mod driver;
+pub mod handle;
+pub mod heap;
 pub mod panic;
 pub mod socket;
+pub mod storage;
+pub mod visibility;

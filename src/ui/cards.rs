@@ -1,25 +1,47 @@
-//! The metric cards (F9): a value each, named by the automation interface's `data-testid`.
+//! The metric cards (F9), each coloured by its F10 verdict and showing the band it is judged
+//! against. Values carry the automation interface's `data-testid`s.
 
 use super::ConsoleCtx;
 use super::snapshot::Snapshot;
 use leptos::prelude::*;
+use ws_console_engine::{Level, Measure};
 
-/// One card: label, live value, and the band it is judged against.
+/// One card: label, live value, verdict colour and band.
 #[component]
 fn Card(
     /// What the card measures.
     label: &'static str,
-    /// The card's `data-testid`.
+    /// The value's `data-testid`.
     testid: &'static str,
     /// Reads the value from the snapshot.
     value: fn(&Snapshot) -> String,
+    /// The verdict that colours the card, if any.
+    #[prop(optional)]
+    measure: Option<Measure>,
+    /// A second line under the value.
+    #[prop(optional)]
+    detail: Option<fn(&Snapshot) -> String>,
 ) -> impl IntoView {
     let ctx = ConsoleCtx::expect();
+    let verdict = move || {
+        measure.and_then(|m| {
+            ctx.snapshot
+                .with(|s| s.verdicts.iter().find(|v| v.measure == m).cloned())
+        })
+    };
+    let class = move || {
+        let level = verdict().map_or(Level::NoData, |v| v.level);
+        format!("wsc-card wsc-card--{}", level.as_str())
+    };
     view! {
-        <div class="wsc-card">
+        <div class=class data-testid=format!("{testid}-card")>
             <div class="wsc-card__label">{label}</div>
             <div class="wsc-card__value" data-testid=testid>
                 {move || ctx.snapshot.with(value)}
+            </div>
+            {detail.map(|d| view! { <div class="wsc-card__detail">{move || ctx.snapshot.with(d)}</div> })}
+            <div class="wsc-card__band">
+                {move || verdict().map(|v| format!("{} · target {}", v.level.as_str().replace('-', " "), v.target))}
             </div>
         </div>
     }
@@ -30,9 +52,51 @@ pub fn ms(v: Option<f64>) -> String {
     v.map_or_else(|| "–".to_string(), |v| format!("{v:.1} ms"))
 }
 
-/// A percentage with one decimal, or an en dash.
+/// A percentage (given in %) with one decimal, or an en dash.
 pub fn percent(v: Option<f64>) -> String {
-    v.map_or_else(|| "–".to_string(), |v| format!("{:.1} %", v * 100.0))
+    v.map_or_else(|| "–".to_string(), |v| format!("{v:.1} %"))
+}
+
+/// Bytes as MB with one decimal.
+pub fn mb(bytes: u64) -> String {
+    format!("{:.1} MB", bytes as f64 / 1_048_576.0)
+}
+
+fn errors_detail(s: &Snapshot) -> String {
+    let e = &s.totals.counters.errors;
+    let mut parts: Vec<String> = e
+        .close_codes
+        .iter()
+        .map(|(code, n)| format!("close {code}: {n}"))
+        .collect();
+    for (name, n) in [
+        ("send", e.send),
+        ("parse", e.parse),
+        ("timeout", e.timeout),
+        ("socket", e.socket),
+        ("server", e.server),
+        ("auth", e.auth),
+    ] {
+        if n > 0 {
+            parts.push(format!("{name}: {n}"));
+        }
+    }
+    parts.join(" · ")
+}
+
+fn memory(s: &Snapshot) -> String {
+    match (&s.totals.heap, s.heap_available) {
+        (Some(h), true) => mb(h.used),
+        _ => "not available".to_string(),
+    }
+}
+
+fn memory_detail(s: &Snapshot) -> String {
+    let wasm = mb(crate::browser::heap::wasm_memory_bytes());
+    match &s.totals.heap_trend {
+        Some(t) => format!("trend {:+.2} MB/min · wasm {wasm}", t.mb_per_min),
+        None => format!("wasm {wasm}"),
+    }
 }
 
 /// The card grid.
@@ -40,14 +104,25 @@ pub fn percent(v: Option<f64>) -> String {
 pub fn Cards() -> impl IntoView {
     view! {
         <section class="wsc-cards" aria-label="Metrics">
-            <Card label="Active / total" testid="metric-active" value=|s| format!("{} / {}", s.active, s.total) />
-            <Card label="Sent" testid="metric-sent" value=|s| s.sent.to_string() />
-            <Card label="Received" testid="metric-received" value=|s| s.received.to_string() />
-            <Card label="Success rate" testid="metric-success-rate" value=|s| percent(s.success_rate) />
-            <Card label="RTT average" testid="metric-rtt-avg" value=|s| ms(s.rtt_avg) />
-            <Card label="RTT p95" testid="metric-rtt-p95" value=|s| ms(s.rtt_p95) />
-            <Card label="Reconnections" testid="metric-reconnects" value=|s| s.reconnects.to_string() />
-            <Card label="Errors" testid="metric-errors" value=|s| s.errors.to_string() />
+            <Card label="Active / total" testid="metric-active" measure=Measure::ConnectionSuccess
+                value=|s| format!("{} / {}", s.totals.active, s.totals.sessions)
+                detail=|s| format!("{} connecting · {} reconnecting · {} need auth", s.totals.connecting, s.totals.reconnecting, s.totals.needs_auth) />
+            <Card label="Sent" testid="metric-sent" value=|s| s.totals.counters.sent.to_string()
+                detail=|s| format!("{:.1} msg/s · {} pending · {} queued", s.totals.sent_per_s, s.totals.counters.pending, s.totals.queued_now) />
+            <Card label="Received" testid="metric-received" value=|s| s.totals.counters.received.to_string()
+                detail=|s| format!("{:.1} msg/s · {} matched", s.totals.received_per_s, s.totals.counters.matched) />
+            <Card label="Success rate" testid="metric-success-rate" measure=Measure::MessageSuccess
+                value=|s| percent(s.totals.success_rate)
+                detail=|s| { let c = &s.totals.counters; format!("{} lost · {} dup · {} out of order", c.lost, c.duplicate, c.out_of_order) } />
+            <Card label="RTT average" testid="metric-rtt-avg" measure=Measure::AvgRtt value=|s| ms(s.totals.rtt.mean)
+                detail=|s| format!("p50 {} · max {}", ms(s.totals.rtt.p50), ms(s.totals.rtt.max)) />
+            <Card label="RTT p95 / p99" testid="metric-rtt-p95" value=|s| ms(s.totals.rtt.p95)
+                detail=|s| format!("p99 {}", ms(s.totals.rtt.p99)) />
+            <Card label="Reconnections" testid="metric-reconnects" measure=Measure::Reconnection
+                value=|s| s.totals.counters.reconnects.to_string()
+                detail=|s| format!("recovery avg {}", ms(s.totals.recovery.mean)) />
+            <Card label="Errors" testid="metric-errors" value=|s| s.totals.counters.errors.total().to_string() detail=errors_detail />
+            <Card label="JS heap used" testid="metric-memory" measure=Measure::Heap value=memory detail=memory_detail />
         </section>
     }
 }
@@ -60,6 +135,7 @@ mod tests {
     fn formats_missing_values_as_a_dash() {
         assert_eq!(ms(None), "–");
         assert_eq!(ms(Some(1.25)), "1.2 ms");
-        assert_eq!(percent(Some(0.9876)), "98.8 %");
+        assert_eq!(percent(Some(98.76)), "98.8 %");
+        assert_eq!(mb(3 * 1_048_576), "3.0 MB");
     }
 }

@@ -1,76 +1,52 @@
-//! The controls: the run's configuration as the user types it, and the actions.
-//!
-//! Fields edit a [`RawConfig`] of plain strings; nothing is interpreted here. On Start the
-//! engine validates it, and each [`FieldError`] is shown beside its own field.
+//! The controls: the run's configuration as typed, and the actions.
 
 use super::ConsoleCtx;
+use super::fields::{Check, TextArea, TextField};
 use leptos::prelude::*;
-use ws_console_engine::{Field, FieldError, RawConfig};
+use ws_console_engine::{AuthMode, Field, SessionId};
 
-/// One text input bound to a field of the configuration, with its message underneath.
+/// Why there is no header auth mode: said where the user chooses.
+pub const NO_HEADERS: &str = "Browsers cannot set headers (such as Authorization) on a WebSocket, so the token travels in the URL, a subprotocol, a first message or a cookie.";
+
 #[component]
-fn TextField(
-    /// Label shown above the input.
-    label: &'static str,
-    /// The engine's field; its `as_str()` is the `data-testid`.
-    field: Field,
-    /// Reads the field from the configuration.
-    get: fn(&RawConfig) -> &String,
-    /// Writes the field.
-    set: fn(&mut RawConfig, String),
-    /// `text`, `password`, `number`.
-    #[prop(default = "text")]
-    kind: &'static str,
-    /// Spans the whole row.
-    #[prop(default = false)]
-    wide: bool,
-    /// A hint under the field.
-    #[prop(optional)]
-    note: Option<&'static str>,
-) -> impl IntoView {
+fn AuthSelect() -> impl IntoView {
     let ctx = ConsoleCtx::expect();
-    let message = move || ctx.messages.with(|m| message_for(m, field));
-    let class = move || {
-        let mut c = String::from("wsc-field");
-        if wide {
-            c.push_str(" wsc-field--wide");
-        }
-        if message().is_some() {
-            c.push_str(" wsc-field--invalid");
-        }
-        c
-    };
-    let id = format!("wsc-{}", field.as_str());
     view! {
-        <div class=class>
-            <label for=id.clone()>{label}</label>
-            <input
-                id=id
-                type=kind
-                autocomplete="off"
-                data-testid=field.as_str()
-                prop:value=move || ctx.config.with(|c| get(c).clone())
-                on:input=move |ev| ctx.config.update(|c| set(c, event_target_value(&ev)))
-            />
-            {note.map(|n| view! { <span class="wsc-note">{n}</span> })}
-            <span class="wsc-error" data-testid=format!("{}-error", field.as_str())>
-                {message}
-            </span>
+        <div class="wsc-field">
+            <label for="wsc-auth-mode">"Auth mode"</label>
+            <select
+                id="wsc-auth-mode"
+                data-testid="auth-mode"
+                on:change=move |ev| {
+                    if let Some(m) = AuthMode::parse(&event_target_value(&ev)) {
+                        ctx.config.update(|c| c.auth_mode = m);
+                    }
+                }
+            >
+                {AuthMode::ALL
+                    .into_iter()
+                    .map(|m| {
+                        view! {
+                            <option value=m.as_str() selected=move || ctx.config.with(|c| c.auth_mode == m)>
+                                {m.label()}
+                            </option>
+                        }
+                    })
+                    .collect_view()}
+            </select>
+            <span class="wsc-note" data-testid="auth-note">{NO_HEADERS}</span>
         </div>
     }
 }
 
-fn message_for(messages: &[FieldError], field: Field) -> Option<String> {
-    messages
-        .iter()
-        .find(|m| m.field == field)
-        .map(|m| m.message.clone())
-}
-
-/// The configuration form and the Start / Stop / Broadcast actions.
+/// The configuration form and the actions.
 #[component]
 pub fn Controls() -> impl IntoView {
     let ctx = ConsoleCtx::expect();
+    let running = move || ctx.snapshot.with(|s| s.running);
+    let target = RwSignal::new(String::from("0"));
+    let burst = RwSignal::new(String::from("100"));
+    let chosen_session = move || target.with(|t| t.trim().parse::<u32>().ok()).map(SessionId);
     view! {
         <section class="wsc-panel" aria-label="Controls">
             <h2>"Connection"</h2>
@@ -92,22 +68,80 @@ pub fn Controls() -> impl IntoView {
                     set=|c, v| c.token = v
                     note="Never stored; redacted everywhere"
                 />
+                <AuthSelect />
                 <TextField
                     label="Sessions (1–200)"
                     field=Field::Sessions
                     kind="number"
                     get=|c| &c.sessions
                     set=|c, v| c.sessions = v
-                    note="3–15 is the standard preset; Chromium allows about 255 sockets per profile"
+                    note="3–15 is the standard preset; Chromium allows about 255 sockets per profile, shared by every tab"
                 />
+            </div>
+            <h2>"Traffic"</h2>
+            <div class="wsc-form">
                 <TextField
-                    label="Send interval (ms)"
+                    label="Send interval (ms, 10–60000)"
                     field=Field::SendInterval
                     kind="number"
                     get=|c| &c.send_interval_ms
                     set=|c, v| c.send_interval_ms = v
                 />
+                <TextField
+                    label="Correlation pointer"
+                    field=Field::CorrelationPointer
+                    get=|c| &c.correlation_pointer
+                    set=|c, v| c.correlation_pointer = v
+                    note="JSON pointer to the reply's id, e.g. /id or /request_id"
+                />
+                <TextField
+                    label="Reply timeout (ms)"
+                    field=Field::ReplyTimeout
+                    kind="number"
+                    get=|c| &c.reply_timeout_ms
+                    set=|c, v| c.reply_timeout_ms = v
+                />
+                <div class="wsc-field wsc-checks">
+                    <Check label="Send automatically" testid="auto-send" get=|c| c.auto_send set=|c, v| c.auto_send = v />
+                    <Check label="Binary frames" testid="binary" get=|c| c.binary set=|c, v| c.binary = v />
+                    <Check label="Log ping/pong/connected" testid="log-noise" get=|c| c.log_noise set=|c, v| c.log_noise = v />
+                    <Check label="Log sent messages" testid="log-sent" get=|c| c.log_sent set=|c, v| c.log_sent = v />
+                </div>
+                <TextArea
+                    label="Message template"
+                    field=Field::MessageTemplate
+                    get=|c| &c.message_template
+                    set=|c, v| c.message_template = v
+                    note="JSON or raw text; {{id}} unique per message, {{seq}} per session, {{session}}, {{ts}} (ms)"
+                />
             </div>
+            <details class="wsc-more">
+                <summary>"Heartbeat and reconnect"</summary>
+                <div class="wsc-form">
+                    <div class="wsc-field wsc-checks">
+                        <Check label="Heartbeat" testid="heartbeat-enabled" get=|c| c.heartbeat_enabled set=|c, v| c.heartbeat_enabled = v />
+                        <Check label="Reconnect" testid="reconnect-enabled" get=|c| c.reconnect_enabled set=|c, v| c.reconnect_enabled = v />
+                        <Check label="Jitter" testid="jitter" get=|c| c.jitter set=|c, v| c.jitter = v />
+                    </div>
+                    <TextField label="Ping every (ms)" field=Field::HeartbeatInterval kind="number" get=|c| &c.heartbeat_interval_ms set=|c, v| c.heartbeat_interval_ms = v />
+                    <TextField label="Pong timeout (ms)" field=Field::HeartbeatTimeout kind="number" get=|c| &c.heartbeat_timeout_ms set=|c, v| c.heartbeat_timeout_ms = v />
+                    <TextField label="Pong type" field=Field::PongType get=|c| &c.pong_type set=|c, v| c.pong_type = v />
+                    <TextField label="Connect timeout (ms)" field=Field::ConnectTimeout kind="number" get=|c| &c.connect_timeout_ms set=|c, v| c.connect_timeout_ms = v />
+                    <TextField
+                        label="Backoff schedule (s)"
+                        field=Field::ReconnectSchedule
+                        get=|c| &c.reconnect_schedule_s
+                        set=|c, v| c.reconnect_schedule_s = v
+                        note="Comma-separated; the last step repeats"
+                    />
+                    <TextField label="Max attempts (empty: no limit)" field=Field::MaxAttempts kind="number" get=|c| &c.max_attempts set=|c, v| c.max_attempts = v />
+                    <TextField label="Close codes not retried" field=Field::NoRetryCodes get=|c| &c.no_retry_codes set=|c, v| c.no_retry_codes = v />
+                    <TextField label="Try-later close codes" field=Field::TryLaterCodes get=|c| &c.try_later_codes set=|c, v| c.try_later_codes = v />
+                    <TextField label="Offline queue per session" field=Field::QueueCapacity kind="number" get=|c| &c.queue_capacity set=|c, v| c.queue_capacity = v />
+                    <TextField label="Log capacity" field=Field::LogCapacity kind="number" get=|c| &c.log_capacity set=|c, v| c.log_capacity = v />
+                    <TextArea label="Ping template" field=Field::PingTemplate get=|c| &c.ping_template set=|c, v| c.ping_template = v />
+                </div>
+            </details>
             <div class="wsc-actions">
                 <button class="wsc-button wsc-button--primary" data-testid="start" on:click=move |_| ctx.start()>
                     "Start"
@@ -115,15 +149,46 @@ pub fn Controls() -> impl IntoView {
                 <button class="wsc-button" data-testid="stop" on:click=move |_| ctx.stop()>
                     "Stop"
                 </button>
-                <button
-                    class="wsc-button"
-                    data-testid="broadcast"
-                    disabled=move || !ctx.snapshot.with(|s| s.running)
-                    on:click=move |_| ctx.driver.with_value(|d| d.broadcast())
-                >
-                    "Broadcast"
+                <button class="wsc-button" data-testid="broadcast" disabled=move || !running() on:click=move |_| ctx.driver.with_value(|d| d.broadcast())>
+                    "Send to all"
+                </button>
+                <span class="wsc-inline">
+                    <label for="wsc-target">"Session"</label>
+                    <input id="wsc-target" class="wsc-small" type="number" min="0" data-testid="send-target" prop:value=target on:input=move |ev| target.set(event_target_value(&ev)) />
+                    <button
+                        class="wsc-button"
+                        data-testid="send-one"
+                        disabled=move || !running() || chosen_session().is_none()
+                        on:click=move |_| {
+                            if let Some(s) = chosen_session() {
+                                ctx.driver.with_value(|d| d.send_one(s));
+                            }
+                        }
+                    >
+                        "Send to one"
+                    </button>
+                </span>
+                <span class="wsc-inline">
+                    <label for="wsc-burst">"Burst"</label>
+                    <input id="wsc-burst" class="wsc-small" type="number" min="1" data-testid="burst-count" prop:value=burst on:input=move |ev| burst.set(event_target_value(&ev)) />
+                    <button
+                        class="wsc-button"
+                        data-testid="burst"
+                        disabled=move || !running() || burst.with(|b| b.trim().parse::<u32>().map_or(true, |k| k == 0 || k > 10_000))
+                        on:click=move |_| {
+                            if let Ok(k) = burst.with_untracked(|b| b.trim().parse::<u32>()) {
+                                ctx.driver.with_value(|d| d.burst(None, k));
+                            }
+                        }
+                    >
+                        "Burst to all"
+                    </button>
+                </span>
+                <button class="wsc-button" data-testid="share" on:click=move |_| ctx.share()>
+                    "Copy share URL"
                 </button>
             </div>
+            <div class="wsc-note" data-testid="share-url">{move || ctx.share_url.get()}</div>
         </section>
     }
 }

@@ -6,24 +6,40 @@
 
 mod cards;
 mod controls;
+mod environment;
+mod fields;
+mod guidelines;
+mod log;
 mod sessions;
 pub mod snapshot;
 
 use crate::browser::clock::now;
 use crate::browser::driver::Driver;
+use crate::browser::storage;
+use crate::browser::visibility::{VisibilityListener, is_hidden};
 use leptos::prelude::*;
 use snapshot::Snapshot;
-use ws_console_engine::{FieldError, RawConfig, RunConfig};
+use ws_console_engine::{Endpoint, FieldError, LogFilter, RawConfig, RunConfig, redact};
 
 /// What every panel of the console shares.
 #[derive(Clone, Copy)]
 pub struct ConsoleCtx {
     /// The configuration as typed.
     pub config: RwSignal<RawConfig>,
-    /// Messages from the last validation, by field.
+    /// Errors from the last validation, by field (nothing starts while there are any).
     pub messages: RwSignal<Vec<FieldError>>,
+    /// Notices from the last validation (the run started anyway).
+    pub notices: RwSignal<Vec<FieldError>>,
     /// What the view shows, refreshed at most once per animation frame.
     pub snapshot: RwSignal<Snapshot>,
+    /// Which log entries the log panel shows.
+    pub log_filter: RwSignal<LogFilter>,
+    /// Whether the log keeps its scroll position.
+    pub log_paused: RwSignal<bool>,
+    /// The last share URL made (without the token).
+    pub share_url: RwSignal<String>,
+    /// Whether the tab is hidden (timers are throttled then).
+    pub hidden: RwSignal<bool>,
     /// The run's owner (single-threaded: lives in the local arena).
     pub driver: StoredValue<Driver, LocalStorage>,
 }
@@ -35,15 +51,19 @@ impl ConsoleCtx {
         expect_context::<ConsoleCtx>()
     }
 
+    fn origin() -> String {
+        window().location().origin().unwrap_or_default()
+    }
+
     /// Validates the configuration; starts a run when it is valid, else shows the messages.
     pub fn start(&self) {
-        let origin = window().location().origin().unwrap_or_default();
         match self
             .config
-            .with_untracked(|raw| RunConfig::from_raw(raw, &origin))
+            .with_untracked(|raw| RunConfig::from_raw(raw, &Self::origin()))
         {
             Ok(config) => {
                 self.messages.set(Vec::new());
+                self.notices.set(config.notices.clone());
                 self.driver.with_value(|d| d.start(config));
             }
             Err(messages) => self.messages.set(messages),
@@ -54,36 +74,110 @@ impl ConsoleCtx {
     pub fn stop(&self) {
         self.driver.with_value(Driver::stop);
     }
+
+    /// Makes a share URL (never with the token) and copies it to the clipboard where allowed.
+    pub fn share(&self) {
+        let url = self.config.with_untracked(storage::share_url);
+        let _ = window().navigator().clipboard().write_text(&url);
+        self.share_url.set(url);
+    }
+
+    /// The report as JSON: what the export writes and `wsConsole.report()` returns.
+    pub fn report_json(&self) -> String {
+        self.driver
+            .with_value(|d| {
+                d.with_run(|run| {
+                    let t = now();
+                    serde_json::json!({
+                        "schema": "ws-console/report",
+                        "totals": run.totals(t),
+                        "sessions": run.sessions(t),
+                        "verdicts": run.verdicts(t),
+                    })
+                    .to_string()
+                })
+            })
+            .unwrap_or_else(|| "null".to_string())
+    }
+
+    /// Session 0's URL as configured, token redacted; or why it cannot be built.
+    pub fn preview_url(&self) -> String {
+        self.config
+            .with(|c| match Endpoint::parse(&c.endpoint, &Self::origin()) {
+                Ok(e) => redact(&e.fill(&c.user_id, &c.token, 0, c.auth_mode), &c.token),
+                Err(reason) => reason,
+            })
+    }
 }
+
+/// Where a mounted console leaves its context for the code that mounted it (the JS handle).
+pub type CtxSlot = std::rc::Rc<std::cell::Cell<Option<ConsoleCtx>>>;
 
 /// The whole console.
 #[component]
 pub fn Console(
-    /// The starting configuration (defaults point at the backend that served the page).
+    /// The starting configuration; by default the stored or shared one, else the defaults
+    /// (which point at the backend that served the page).
     #[prop(optional)]
     config: Option<RawConfig>,
+    /// Receives the console's context once it exists.
+    #[prop(optional)]
+    ctx_slot: Option<CtxSlot>,
 ) -> impl IntoView {
     let snapshot = RwSignal::new(Snapshot::default());
+    let log_filter = RwSignal::new(LogFilter::default());
     let driver = StoredValue::new_local(Driver::new(move |run| {
-        snapshot.set(Snapshot::from_run(run, now()))
+        let next = log_filter.with_untracked(|f| Snapshot::from_run(run, now(), f));
+        snapshot.set(next);
     }));
     let ctx = ConsoleCtx {
-        config: RwSignal::new(config.unwrap_or_default()),
+        config: RwSignal::new(config.unwrap_or_else(storage::load)),
         messages: RwSignal::new(Vec::new()),
+        notices: RwSignal::new(Vec::new()),
         snapshot,
+        log_filter,
+        log_paused: RwSignal::new(false),
+        share_url: RwSignal::new(String::new()),
+        hidden: RwSignal::new(is_hidden()),
         driver,
     };
     provide_context(ctx);
-    on_cleanup(move || driver.with_value(Driver::stop));
+    if let Some(slot) = ctx_slot {
+        slot.set(Some(ctx));
+    }
+    Effect::new(move |_| ctx.config.with(storage::save));
+    Effect::new(move |_| {
+        log_filter.track();
+        driver.with_value(Driver::refresh);
+    });
+    let listener = StoredValue::new_local(VisibilityListener::new(move |hidden| {
+        ctx.hidden.set(hidden);
+        driver.with_value(|d| d.set_hidden(hidden));
+    }));
+    on_cleanup(move || {
+        driver.with_value(Driver::stop);
+        listener.set_value(None);
+    });
     view! {
         <div class="wsc-root">
             <header class="wsc-header">
                 <h1>"ws-console"</h1>
                 <span class="wsc-sub">"WebSocket test console"</span>
+                <span class="wsc-status" data-testid="run-status">
+                    {move || if snapshot.with(|s| s.running) { "running" } else { "idle" }}
+                </span>
             </header>
+            <Show when=move || ctx.hidden.get()>
+                <div class="wsc-banner" role="status" data-testid="hidden-warning">
+                    "This tab is hidden: the browser throttles its timers (to once a minute after 5 minutes), so samples taken now are marked."
+                </div>
+            </Show>
+            <environment::Environment />
             <controls::Controls />
             <cards::Cards />
+            <guidelines::Guidelines />
             <sessions::Sessions />
+            <log::Log />
         </div>
     }
 }

@@ -3,76 +3,55 @@
 //! Copying a few hundred numbers per frame is cheap and keeps the engine's borrow out of the
 //! view: components read plain data from one signal, fine-grained.
 
-use ws_console_engine::{Millis, Run, SessionState};
+use ws_console_engine::{
+    LogEntry, LogFilter, Millis, Run, SessionState, SessionView, Totals, Verdict,
+};
 
-/// One session's row in the table.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct Row {
-    /// CSS-friendly state name (`connected`, `needs-auth`, …).
-    pub state_class: &'static str,
-    /// The state as shown, with its detail (attempt, next retry, reason).
-    pub state: String,
-    pub sent: u64,
-    pub received: u64,
-    pub rtt_avg: Option<Millis>,
-    pub errors: u64,
-    pub reconnects: u64,
-    /// Last close code and reason, or empty.
-    pub last_close: String,
-}
+/// How many log entries the page renders (the log itself keeps more; exports have them all).
+pub const LOG_VIEW: usize = 300;
 
-/// Totals and rows for the whole run.
-#[derive(Clone, Debug, Default, PartialEq)]
+/// Totals, rows, verdicts and the visible part of the log.
+#[derive(Clone, Debug, Default)]
 pub struct Snapshot {
     /// Whether a run is going (Stop not pressed).
     pub running: bool,
-    pub active: u32,
-    pub total: u32,
-    pub sent: u64,
-    pub received: u64,
-    /// Matched / (matched + lost), as a fraction.
-    pub success_rate: Option<f64>,
-    pub rtt_avg: Option<Millis>,
-    pub rtt_p95: Option<Millis>,
-    pub reconnects: u64,
-    pub errors: u64,
-    pub sessions: Vec<Row>,
+    pub totals: Totals,
+    pub sessions: Vec<SessionView>,
+    pub verdicts: Vec<Verdict>,
+    /// The newest entries matching the filter, oldest first.
+    pub log: Vec<LogEntry>,
+    /// How many entries match the filter in all.
+    pub log_matching: usize,
+    /// How many entries the log holds, and how many it has let go (it is bounded).
+    pub log_len: usize,
+    pub log_evicted: u64,
+    /// Session 0's URL with the token redacted.
+    pub display_url: String,
+    /// Whether the browser reports heap figures.
+    pub heap_available: bool,
 }
 
 impl Snapshot {
-    /// Reads what the view needs from `run` at `now`.
-    pub fn from_run(run: &Run, now: Millis) -> Snapshot {
-        let totals = run.totals(now);
-        let c = &totals.counters;
+    /// Reads what the view needs from `run` at `now`, with the log seen through `filter`.
+    pub fn from_run(run: &Run, now: Millis, filter: &LogFilter) -> Snapshot {
+        let log = run.log();
+        let matching: Vec<&LogEntry> = log.filtered(filter).collect();
+        let skip = matching.len().saturating_sub(LOG_VIEW);
         Snapshot {
             running: run.is_running(),
-            active: totals.active,
-            total: totals.sessions,
-            sent: c.sent,
-            received: c.received,
-            success_rate: totals.success_rate.map(|p| p / 100.0),
-            rtt_avg: totals.rtt.mean,
-            rtt_p95: totals.rtt.p95,
-            reconnects: c.reconnects,
-            errors: c.errors.total(),
-            sessions: run
-                .sessions(now)
-                .iter()
-                .map(|s| Row {
-                    state_class: s.state.as_str(),
-                    state: state_label(&s.state),
-                    sent: s.counters.sent,
-                    received: s.counters.received,
-                    rtt_avg: s.rtt.mean,
-                    errors: s.counters.errors.total(),
-                    reconnects: s.counters.reconnects,
-                    last_close: s
-                        .last_close
-                        .as_ref()
-                        .map(|c| format!("{} {}", c.code, c.reason))
-                        .unwrap_or_default(),
-                })
-                .collect(),
+            totals: run.totals(now),
+            sessions: run.sessions(now),
+            verdicts: run.verdicts(now),
+            log_matching: matching.len(),
+            log: matching.into_iter().skip(skip).cloned().collect(),
+            log_len: log.len(),
+            log_evicted: log.evicted(),
+            display_url: if run.session_count() > 0 {
+                run.display_url(ws_console_engine::SessionId(0))
+            } else {
+                String::new()
+            },
+            heap_available: run.heap_available(),
         }
     }
 }

@@ -119,7 +119,10 @@ impl Page {
         el.clear()
             .await
             .unwrap_or_else(|e| panic!("clear [data-testid={id}]: {e}"));
-        el.send_keys(value)
+        // WebDriver's clear fires no `input` event; typing and deleting a character does, as a
+        // person emptying the field would.
+        let keys = if value.is_empty() { "x\u{E003}" } else { value };
+        el.send_keys(keys)
             .await
             .unwrap_or_else(|e| panic!("type into [data-testid={id}]: {e}"));
     }

@@ -7,9 +7,11 @@
 //! sleep standing in for synchronisation.
 
 mod browser;
+pub mod console;
 mod http;
 
 pub use browser::Page;
+pub use console::{LONG, number, stat};
 pub use http::get_json;
 
 use futures::FutureExt;
@@ -54,6 +56,29 @@ impl Ctx {
     /// The backend's `/api/ws/stats`.
     pub async fn stats(&self) -> serde_json::Value {
         get_json(&format!("{}/api/ws/stats", self.origin)).await
+    }
+
+    /// Stops the backend (every socket closed, the port freed).
+    pub async fn stop_server(self) -> (Page, String) {
+        self.server.shutdown().await;
+        (self.page, self.origin)
+    }
+
+    /// Starts a fresh backend with `options` on the address the page already uses.
+    pub async fn restart_server(page: Page, origin: String, mut options: testbed::Options) -> Ctx {
+        options.addr = origin
+            .trim_start_matches("http://")
+            .parse()
+            .expect("origin is an address");
+        options.static_dir = Some(dist_dir());
+        let server = testbed::start(options)
+            .await
+            .expect("test backend restarts on its port");
+        Ctx {
+            page,
+            origin,
+            server,
+        }
     }
 }
 

@@ -1,0 +1,55 @@
+//! The JavaScript handle of a mounted console: `start()`, `stop()`, `report()`, `unmount()`.
+//!
+//! Host pages and end-to-end tests read the console the same way a person does, through this
+//! handle and the `data-testid`s. Its closures are handed to JavaScript (they live as long as
+//! the handle object, once per mount, never per connection).
+
+use wasm_bindgen::JsValue;
+use wasm_bindgen::closure::Closure;
+
+/// What the handle can do, supplied by the mounted console.
+pub struct Actions {
+    pub start: Box<dyn Fn()>,
+    pub stop: Box<dyn Fn()>,
+    /// The report as JSON text (the same as the export).
+    pub report: Box<dyn Fn() -> String>,
+    pub unmount: Box<dyn FnMut()>,
+}
+
+fn set(obj: &js_sys::Object, name: &str, f: JsValue) {
+    let _ = js_sys::Reflect::set(obj, &name.into(), &f);
+}
+
+/// Builds the handle object. `report()` returns a parsed object (the export's JSON).
+pub fn build(actions: Actions) -> js_sys::Object {
+    let Actions {
+        start,
+        stop,
+        report,
+        mut unmount,
+    } = actions;
+    let obj = js_sys::Object::new();
+    set(
+        &obj,
+        "start",
+        Closure::<dyn Fn()>::new(start).into_js_value(),
+    );
+    set(&obj, "stop", Closure::<dyn Fn()>::new(stop).into_js_value());
+    let report = Closure::<dyn Fn() -> JsValue>::new(move || {
+        js_sys::JSON::parse(&report()).unwrap_or(JsValue::NULL)
+    });
+    set(&obj, "report", report.into_js_value());
+    set(
+        &obj,
+        "unmount",
+        Closure::<dyn FnMut()>::new(move || unmount()).into_js_value(),
+    );
+    obj
+}
+
+/// Publishes the standalone page's handle as `window.wsConsole` (the one global).
+pub fn publish(obj: &js_sys::Object) {
+    if let Some(w) = web_sys::window() {
+        let _ = js_sys::Reflect::set(&w, &"wsConsole".into(), obj);
+    }
+}

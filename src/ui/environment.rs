@@ -1,0 +1,50 @@
+//! The environment panel: what this run talks to and what the browser can tell.
+
+use super::ConsoleCtx;
+use leptos::prelude::*;
+
+fn browser_name() -> String {
+    let ua = window().navigator().user_agent().unwrap_or_default();
+    ["Edg/", "Chrome/", "Firefox/", "Safari/"]
+        .iter()
+        .find_map(|k| {
+            let start = ua.find(k)?;
+            let version = ua[start + k.len()..].split(['.', ' ']).next().unwrap_or("");
+            Some(format!(
+                "{} {version}",
+                k.trim_end_matches('/').replace("Edg", "Edge")
+            ))
+        })
+        .unwrap_or(ua)
+}
+
+/// User id, backend, endpoint (token redacted), auth mode, browser, heap availability.
+#[component]
+pub fn Environment() -> impl IntoView {
+    let ctx = ConsoleCtx::expect();
+    let origin = window().location().origin().unwrap_or_default();
+    let heap = if crate::browser::heap::js_heap().is_some() {
+        "available (performance.memory; includes the host page)"
+    } else {
+        "not available in this browser"
+    };
+    view! {
+        <section class="wsc-panel wsc-env" aria-label="Environment" data-testid="environment">
+            <h2>"Environment"</h2>
+            <dl>
+                <dt>"User id"</dt>
+                <dd>{move || ctx.config.with(|c| if c.user_id.is_empty() { "–".to_string() } else { c.user_id.clone() })}</dd>
+                <dt>"Page origin"</dt>
+                <dd>{origin}</dd>
+                <dt>"Endpoint"</dt>
+                <dd data-testid="display-url">{move || ctx.preview_url()}</dd>
+                <dt>"Auth mode"</dt>
+                <dd>{move || ctx.config.with(|c| c.auth_mode.label())}</dd>
+                <dt>"Browser"</dt>
+                <dd>{browser_name()}</dd>
+                <dt>"Heap figures"</dt>
+                <dd>{heap}</dd>
+            </dl>
+        </section>
+    }
+}

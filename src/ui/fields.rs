@@ -1,0 +1,147 @@
+//! Form fields bound to one field of the configuration, each with its message underneath.
+//!
+//! Nothing is interpreted here: fields edit the [`RawConfig`]'s strings, and the engine's
+//! validation ([`ws_console_engine::RunConfig::from_raw`]) says what is wrong, field by field.
+
+use super::ConsoleCtx;
+use leptos::prelude::*;
+use ws_console_engine::{Field, FieldError, RawConfig};
+
+fn message_for(messages: &[FieldError], field: Field) -> Option<String> {
+    messages
+        .iter()
+        .find(|m| m.field == field)
+        .map(|m| m.message.clone())
+}
+
+/// The wrapper: label, control, hint, and the field's message.
+#[component]
+fn Wrap(
+    field: Field,
+    label: &'static str,
+    wide: bool,
+    note: Option<&'static str>,
+    children: Children,
+) -> impl IntoView {
+    let ctx = ConsoleCtx::expect();
+    let error = move || ctx.messages.with(|m| message_for(m, field));
+    let notice = move || ctx.notices.with(|m| message_for(m, field));
+    let class = move || {
+        let mut c = String::from("wsc-field");
+        if wide {
+            c.push_str(" wsc-field--wide");
+        }
+        if error().is_some() {
+            c.push_str(" wsc-field--invalid");
+        }
+        c
+    };
+    view! {
+        <div class=class>
+            <label for=format!("wsc-{}", field.as_str())>{label}</label>
+            {children()}
+            {note.map(|n| view! { <span class="wsc-note">{n}</span> })}
+            <span class="wsc-error" role="alert" data-testid=format!("{}-error", field.as_str())>
+                {error}
+            </span>
+            <span class="wsc-note" data-testid=format!("{}-notice", field.as_str())>
+                {notice}
+            </span>
+        </div>
+    }
+}
+
+/// A text input (`kind`: text, password, number).
+#[component]
+pub fn TextField(
+    /// Label shown above the input.
+    label: &'static str,
+    /// The engine's field; its `as_str()` is the `data-testid`.
+    field: Field,
+    /// Reads the field from the configuration.
+    get: fn(&RawConfig) -> &String,
+    /// Writes the field.
+    set: fn(&mut RawConfig, String),
+    /// `text`, `password`, or `number` (a text input with a numeric keyboard).
+    #[prop(default = "text")]
+    kind: &'static str,
+    /// Spans the whole row.
+    #[prop(default = false)]
+    wide: bool,
+    /// A hint under the field.
+    #[prop(optional)]
+    note: Option<&'static str>,
+) -> impl IntoView {
+    let ctx = ConsoleCtx::expect();
+    view! {
+        <Wrap field label wide note>
+            <input
+                id=format!("wsc-{}", field.as_str())
+                // Numbers are typed as text so that whatever the user types ("-1", "abc") reaches
+                // validation and gets its message, instead of being silently dropped by the browser.
+                type=if kind == "number" { "text" } else { kind }
+                inputmode=if kind == "number" { "numeric" } else { "text" }
+                autocomplete="off"
+                spellcheck="false"
+                data-testid=field.as_str()
+                prop:value=move || ctx.config.with(|c| get(c).clone())
+                on:input=move |ev| ctx.config.update(|c| set(c, event_target_value(&ev)))
+            />
+        </Wrap>
+    }
+}
+
+/// A multi-line input (templates).
+#[component]
+pub fn TextArea(
+    /// Label shown above the input.
+    label: &'static str,
+    /// The engine's field.
+    field: Field,
+    /// Reads the field.
+    get: fn(&RawConfig) -> &String,
+    /// Writes the field.
+    set: fn(&mut RawConfig, String),
+    /// A hint under the field.
+    #[prop(optional)]
+    note: Option<&'static str>,
+) -> impl IntoView {
+    let ctx = ConsoleCtx::expect();
+    view! {
+        <Wrap field label wide=true note>
+            <textarea
+                id=format!("wsc-{}", field.as_str())
+                spellcheck="false"
+                data-testid=field.as_str()
+                prop:value=move || ctx.config.with(|c| get(c).clone())
+                on:input=move |ev| ctx.config.update(|c| set(c, event_target_value(&ev)))
+            ></textarea>
+        </Wrap>
+    }
+}
+
+/// A checkbox for a boolean setting.
+#[component]
+pub fn Check(
+    /// Label beside the box.
+    label: &'static str,
+    /// `data-testid`.
+    testid: &'static str,
+    /// Reads the setting.
+    get: fn(&RawConfig) -> bool,
+    /// Writes it.
+    set: fn(&mut RawConfig, bool),
+) -> impl IntoView {
+    let ctx = ConsoleCtx::expect();
+    view! {
+        <label class="wsc-check">
+            <input
+                type="checkbox"
+                data-testid=testid
+                prop:checked=move || ctx.config.with(get)
+                on:change=move |ev| ctx.config.update(|c| set(c, event_target_checked(&ev)))
+            />
+            {label}
+        </label>
+    }
+}

@@ -1,0 +1,286 @@
+//! The console against the real test backend: bad input, auth, security, persistence and
+//! recovery from a backend that goes away.
+
+use std::time::Duration;
+use ws_console_e2e::{Ctx, LONG, run, stat, wait_for};
+
+/// A token distinctive enough that finding it anywhere is a leak.
+const TOKEN: &str = "Tk-e2e-5ecr3t-91f0";
+
+fn with_token() -> testbed::Options {
+    testbed::Options {
+        tokens: vec![TOKEN.to_string()],
+        ..testbed::Options::default()
+    }
+}
+
+async fn auth_endpoint(ctx: &Ctx, token: &str) {
+    ctx.page
+        .fill("endpoint-url", "/api/v1/pam/ws/{user_id}?token={token}")
+        .await;
+    ctx.page.fill("user-id", "qa-7").await;
+    ctx.page.fill("token", token).await;
+}
+
+#[tokio::test]
+async fn every_bad_input_gets_its_message_and_nothing_starts() {
+    run(testbed::Options::default(), |ctx| async move {
+        let cases: [(&str, &str); 12] = [
+            ("endpoint-url", ""),
+            ("endpoint-url", "ftp://127.0.0.1/ws"),
+            ("endpoint-url", "ws://"),
+            ("endpoint-url", "/api/v1/pam/ws/{user_id}"),
+            ("session-count", "0"),
+            ("session-count", "201"),
+            ("session-count", "-1"),
+            ("session-count", "abc"),
+            ("send-interval", "0"),
+            ("send-interval", "-5"),
+            ("send-interval", "abc"),
+            ("correlation-pointer", "id"),
+        ];
+        for (field, value) in cases {
+            ctx.page.fill("user-id", "").await;
+            ctx.page.fill(field, value).await;
+            ctx.page.click("start").await;
+            let error_id = format!("{field}-error");
+            let message = if field == "endpoint-url" && value.contains("{user_id}") {
+                ctx.page.text("user-id-error").await
+            } else {
+                ctx.page.text(&error_id).await
+            };
+            assert!(
+                !message.trim().is_empty(),
+                "{field} = {value:?} got no message"
+            );
+            assert_eq!(
+                ctx.page.text("run-status").await,
+                "idle",
+                "{field} = {value:?} started a run"
+            );
+            if field == "session-count" && value == "201" {
+                assert!(
+                    message.contains("255"),
+                    "the socket cap is explained: {message}"
+                );
+            }
+            // Put the default back for the next case.
+            let default = match field {
+                "endpoint-url" => "/ws",
+                "session-count" => "5",
+                "send-interval" => "8000",
+                _ => "/id",
+            };
+            ctx.page.fill(field, default).await;
+        }
+        assert_eq!(
+            stat(&ctx.stats().await, "/totals/accepted"),
+            0,
+            "no socket was opened"
+        );
+        // A template that is not JSON is allowed as raw text, with a notice.
+        ctx.page.fill("message-template", "plain text {{id}}").await;
+        ctx.page.fill("session-count", "1").await;
+        ctx.page.click("start").await;
+        wait_for("the run to start", LONG, || async {
+            (ctx.page.text("run-status").await == "running").then_some(())
+        })
+        .await;
+        assert!(
+            !ctx.page
+                .text("message-template-notice")
+                .await
+                .trim()
+                .is_empty()
+        );
+        ctx
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn an_invalid_token_needs_auth_and_is_not_retried() {
+    run(with_token(), |ctx| async move {
+        auth_endpoint(&ctx, "wrong-token").await;
+        ctx.page.fill("session-count", "3").await;
+        ctx.page.click("start").await;
+        wait_for("every session to need auth", LONG, || async {
+            let states = ctx.page.texts("session-state").await;
+            (states.len() == 3 && states.iter().all(|s| s == "needs auth")).then_some(())
+        })
+        .await;
+        // Observe a window longer than the first backoff step (1 s): no retry reaches the server.
+        tokio::time::sleep(Duration::from_millis(2500)).await;
+        let stats = ctx.stats().await;
+        assert_eq!(
+            stat(&stats, "/totals/rejected_auth"),
+            3,
+            "one attempt per session: {stats}"
+        );
+        let closes = ctx.page.texts("session-close").await;
+        assert!(closes.iter().all(|c| c.starts_with("1008")), "{closes:?}");
+        ctx
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_token_never_shows_in_the_page_the_log_storage_or_the_share_url() {
+    run(with_token(), |ctx| async move {
+        auth_endpoint(&ctx, TOKEN).await;
+        ctx.page.click("log-sent").await;
+        ctx.start_sessions(2, 200).await;
+        wait_for("some traffic", LONG, || async {
+            (ctx.metric("metric-received").await >= 6).then_some(())
+        })
+        .await;
+        ctx.page.click("share").await;
+        let display = ctx.page.text("display-url").await;
+        assert!(display.contains("[redacted]"), "{display}");
+        let share = ctx.page.text("share-url").await;
+        assert!(share.contains("wsc="), "{share}");
+        let page_text = ctx.page.eval("return document.body.innerText").await;
+        let storage = ctx
+            .page
+            .eval("return JSON.stringify(Object.assign({}, localStorage))")
+            .await;
+        let log = ctx.page.texts("log-entry").await.join("\n");
+        for (what, text) in [
+            ("page", page_text.to_string()),
+            ("storage", storage.to_string()),
+            ("share URL", share),
+            ("log", log),
+        ] {
+            assert!(
+                !text.contains(TOKEN),
+                "the token leaked into the {what}: {text}"
+            );
+        }
+        ctx
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn server_text_is_rendered_as_text() {
+    run(testbed::Options::default(), |ctx| async move {
+        let payload = r#"<img src=x onerror=\"window.__wscXss=1\">"#;
+        let template = format!(r#"{{"type":"message","id":"{{{{id}}}}","text":"{payload}"}}"#);
+        ctx.page.fill("message-template", &template).await;
+        ctx.start_sessions(1, 60_000).await;
+        ctx.page.click("broadcast").await;
+        wait_for("the echoed payload in the log", LONG, || async {
+            let log = ctx.page.texts("log-entry").await;
+            log.iter().any(|e| e.contains("<img src=x")).then_some(())
+        })
+        .await;
+        let images = ctx
+            .page
+            .eval("return document.querySelectorAll('.wsc-root img').length")
+            .await;
+        assert_eq!(
+            images,
+            serde_json::json!(0),
+            "no element was made from server text"
+        );
+        let fired = ctx.page.eval("return window.__wscXss === undefined").await;
+        assert_eq!(
+            fired,
+            serde_json::json!(true),
+            "the onerror handler never ran"
+        );
+        ctx
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_reload_keeps_the_configuration_but_not_the_token() {
+    run(testbed::Options::default(), |ctx| async move {
+        ctx.page.fill("session-count", "7").await;
+        ctx.page.fill("endpoint-url", "/ws?suite=reload").await;
+        ctx.page.fill("token", TOKEN).await;
+        ctx.page.client.refresh().await.expect("reload");
+        ctx.page.wait_for_testid("start", LONG).await;
+        let value = |id: &'static str| {
+            let page = &ctx.page;
+            async move {
+                page.eval(&format!(
+                    "return document.querySelector('[data-testid=\"{id}\"]').value"
+                ))
+                .await
+            }
+        };
+        assert_eq!(value("session-count").await, serde_json::json!("7"));
+        assert_eq!(
+            value("endpoint-url").await,
+            serde_json::json!("/ws?suite=reload")
+        );
+        assert_eq!(value("token").await, serde_json::json!(""));
+        ctx
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn sessions_recover_when_the_backend_restarts_and_queued_messages_arrive() {
+    run(testbed::Options::default(), |ctx| async move {
+        ctx.start_sessions(5, 200).await;
+        wait_for("traffic", LONG, || async {
+            (ctx.metric("metric-received").await >= 20).then_some(())
+        })
+        .await;
+        let (page, origin) = ctx.stop_server().await;
+        // Backoff 1, 2, 4 s: a second attempt shows the schedule advancing while refused.
+        wait_for(
+            "a session on its second reconnect attempt",
+            LONG,
+            || async {
+                let states = page.texts("session-state").await;
+                states
+                    .iter()
+                    .any(|s| s.starts_with("reconnecting (attempt 2"))
+                    .then_some(())
+            },
+        )
+        .await;
+        let queued_while_down = wait_for(
+            "messages queued while the backend is down",
+            LONG,
+            || async {
+                let mut total = 0;
+                for t in page.texts("session-queued").await {
+                    total += ws_console_e2e::number(&t);
+                }
+                (total >= 10).then_some(total)
+            },
+        )
+        .await;
+        let ctx = Ctx::restart_server(page, origin, testbed::Options::default()).await;
+        wait_for("every session back", LONG, || async {
+            (ctx.page.text("metric-active").await == "5 / 5").then_some(())
+        })
+        .await;
+        wait_for("the offline queues flushed", LONG, || async {
+            ctx.numbers("session-queued")
+                .await
+                .iter()
+                .all(|q| *q == 0)
+                .then_some(())
+        })
+        .await;
+        let stats = ctx.stats().await;
+        assert!(
+            stat(&stats, "/totals/received_by_type/message") >= queued_while_down,
+            "the {queued_while_down} queued messages reached the new backend: {stats}"
+        );
+        assert_eq!(
+            ctx.numbers("session-reconnects").await,
+            vec![1; 5],
+            "each session reconnected once"
+        );
+        assert_eq!(ctx.metric("metric-reconnects").await, 5);
+        ctx
+    })
+    .await;
+}
