@@ -69,4 +69,65 @@ pub enum Command {
     /// Ask the host's token provider for a fresh token, then call [`crate::Run::set_token`].
     /// Emitted when a session needs auth or the current token is about to expire.
     RequestToken,
+    /// Ask the backend's fault control to inject a fault (network-recovery scenario): `POST`
+    /// to `url` with an empty body, then report the outcome with
+    /// [`crate::Run::on_fault_result`]. Execute fault commands in order, one after the other.
+    Fault {
+        /// What to inject.
+        request: FaultRequest,
+        /// The control endpoint: the endpoint's HTTP origin plus [`FaultRequest::path`]. It
+        /// never carries the token.
+        url: String,
+    },
+}
+
+/// A fault the test backend's control endpoint can inject (F17, R1).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(tag = "fault", rename_all = "kebab-case")]
+pub enum FaultRequest {
+    /// Close every open connection now.
+    DropAll,
+    /// Refuse new connections for `seconds`.
+    Refuse {
+        /// How long, in seconds.
+        seconds: u32,
+    },
+    /// Stop answering (half-open server) for `seconds`.
+    Silent {
+        /// How long, in seconds.
+        seconds: u32,
+    },
+    /// Close connections that send more than `per_second` messages a second with 4029.
+    RateLimit {
+        /// Messages per second allowed per connection.
+        per_second: u32,
+    },
+    /// Clear every global fault.
+    Reset,
+}
+
+impl FaultRequest {
+    /// The control endpoint's path and query, e.g. `/api/faults/refuse?seconds=5`.
+    pub fn path(&self) -> String {
+        match self {
+            FaultRequest::DropAll => "/api/faults/drop-all".into(),
+            FaultRequest::Refuse { seconds } => format!("/api/faults/refuse?seconds={seconds}"),
+            FaultRequest::Silent { seconds } => format!("/api/faults/silent?seconds={seconds}"),
+            FaultRequest::RateLimit { per_second } => {
+                format!("/api/faults/rate-limit?per_second={per_second}")
+            }
+            FaultRequest::Reset => "/api/faults/reset".into(),
+        }
+    }
+
+    /// Stable name, for the log.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            FaultRequest::DropAll => "drop-all",
+            FaultRequest::Refuse { .. } => "refuse",
+            FaultRequest::Silent { .. } => "silent",
+            FaultRequest::RateLimit { .. } => "rate-limit",
+            FaultRequest::Reset => "reset",
+        }
+    }
 }

@@ -271,6 +271,13 @@ pub struct Limits {
     pub history: usize,
     /// Characters of a message kept in a log entry.
     pub log_text: usize,
+    /// Frames kept for the HAR export (sent and received, all sessions); 0 turns the
+    /// capture off.
+    pub frames: usize,
+    /// Bytes of one frame's payload kept (longer frames are clipped).
+    pub frame_bytes: usize,
+    /// Bytes of payload kept over all captured frames; the oldest go first.
+    pub frames_total_bytes: usize,
 }
 
 impl Default for Limits {
@@ -283,6 +290,9 @@ impl Default for Limits {
             heap_samples: 720,
             history: 600,
             log_text: 1000,
+            frames: 2000,
+            frame_bytes: 64 * 1024,
+            frames_total_bytes: 2 * 1024 * 1024,
         }
     }
 }
@@ -553,7 +563,7 @@ impl RunConfig {
 }
 
 /// Quotes user input for a message, shortened so a pasted essay does not become one.
-fn quoted(s: &str) -> String {
+pub(crate) fn quoted(s: &str) -> String {
     let short: String = s.chars().take(40).collect();
     if short.len() < s.len() {
         format!("\"{short}…\"")
@@ -587,7 +597,7 @@ fn ms(s: &str, what: &str, min: f64, max: f64) -> Result<Millis, String> {
     }
 }
 
-fn count(s: &str, what: &str, min: u32, max: u32) -> Result<u32, String> {
+pub(crate) fn count(s: &str, what: &str, min: u32, max: u32) -> Result<u32, String> {
     let t = s.trim();
     match t.parse::<u32>() {
         Ok(v) if (min..=max).contains(&v) => Ok(v),

@@ -41,13 +41,15 @@ pub(crate) struct Pending {
     pub session: SessionId,
     pub seq: u64,
     pub sent_at: Millis,
+    /// Whether it waited in the offline queue before it was sent.
+    pub queued: bool,
 }
 
 /// What a reply turned out to be.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub(crate) enum Outcome {
     /// Answers a pending request of the receiving session.
-    Matched { seq: u64, rtt: Millis },
+    Matched { seq: u64, rtt: Millis, queued: bool },
     /// Answers a request of another session (broadcast fan-out); nothing resolved.
     Foreign { latency: Millis },
     /// Answers a request already declared lost (first time only); `owner` sent it.
@@ -148,6 +150,7 @@ impl Correlator {
             return Outcome::Matched {
                 seq: p.seq,
                 rtt: (now - p.sent_at).max(0.0),
+                queued: p.queued,
             };
         }
         if let Some(a) = self.recent.get(&key) {
@@ -285,6 +288,7 @@ mod tests {
             session,
             seq,
             sent_at,
+            queued: false,
         }
     }
 
@@ -302,7 +306,8 @@ mod tests {
             c.reply(1, S0, 100.4),
             Outcome::Matched {
                 seq: 1,
-                rtt: 0.4000000000000057
+                rtt: 0.4000000000000057,
+                queued: false
             }
         );
         assert_eq!(c.reply(1, S0, 101.0), Outcome::Duplicate);
@@ -363,7 +368,14 @@ mod tests {
         let mut c = Correlator::new(10, 10, 10);
         c.sent(9, p(S0, 1, 0.0));
         assert_eq!(c.reply(9, S1, 3.0), Outcome::Foreign { latency: 3.0 });
-        assert_eq!(c.reply(9, S0, 4.0), Outcome::Matched { seq: 1, rtt: 4.0 });
+        assert_eq!(
+            c.reply(9, S0, 4.0),
+            Outcome::Matched {
+                seq: 1,
+                rtt: 4.0,
+                queued: false
+            }
+        );
         assert_eq!(c.reply(9, S1, 5.0), Outcome::Foreign { latency: 5.0 });
     }
 

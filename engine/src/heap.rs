@@ -5,7 +5,7 @@
 //! throttled then) and left out of the trend.
 
 use crate::Millis;
-use crate::series::Series;
+use crate::series::{Merge, Series, weighted};
 
 const MB: f64 = 1024.0 * 1024.0;
 
@@ -22,6 +22,19 @@ pub struct HeapSample {
     pub limit: u64,
     /// Taken while the tab was hidden.
     pub hidden: bool,
+}
+
+impl Merge for HeapSample {
+    fn merge(&mut self, later: &Self, weight: u32, later_weight: u32) {
+        let mean =
+            |a: u64, b: u64| weighted(a as f64, weight, b as f64, later_weight).round() as u64;
+        self.t = weighted(self.t, weight, later.t, later_weight);
+        self.used = mean(self.used, later.used);
+        self.total = mean(self.total, later.total);
+        self.limit = later.limit;
+        // A throttled sample taints the merged one: it stays out of the trend.
+        self.hidden |= later.hidden;
+    }
 }
 
 /// Least-squares fit of used heap over time.

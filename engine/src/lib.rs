@@ -3,7 +3,8 @@
 //! Everything the console *decides* lives here: session lifecycle (F1), endpoint and
 //! configuration validation (F2, R2), message templates (F3), reply correlation (F4),
 //! heartbeat (F5), reconnect policy (F6), the offline queue (F7), token refresh (F8),
-//! metrics (F9), thresholds (F10) and the log (F11).
+//! metrics (F9), thresholds (F10), the log and chart series (F11), scenarios and their
+//! verdicts (F12), and reports and exports (F13).
 //!
 //! The crate never touches the browser, never reads a clock and never draws random numbers
 //! of its own. Each entry point of [`Run`] is a function of (state, event, `now`): the browser
@@ -28,14 +29,24 @@
 //! - A [`Command::Close`] retires the socket at once: whatever it reports afterwards
 //!   (including gloo's synthetic 1000 "client dropped") is ignored, so it is never counted
 //!   as a server drop.
+//! - A [`Command::Fault`] asks the test backend's fault control for a fault (`POST` to its
+//!   `url`); report the outcome with [`Run::on_fault_result`].
 //! - Display and export text only through the read side ([`Run::log`], [`Run::redact`],
-//!   [`Run::display_url`]): the token is redacted there, never in the commands.
+//!   [`Run::display_url`], [`Run::report`], [`Run::export_log`], [`Run::har`]): the token is
+//!   redacted there, never in the commands.
+//!
+//! Scenarios (F12) are pure controllers on top of a run: the [`scenario`] module says how
+//! the adapter wires one. Reports and exports (F13) are in the [`report`] module, whose
+//! documentation is the JSON schema.
 
 #![warn(missing_docs)]
 
 mod command;
 mod config;
 mod correlation;
+mod datetime;
+mod frames;
+mod har;
 mod heap;
 mod heartbeat;
 mod histogram;
@@ -45,8 +56,10 @@ mod metrics;
 mod queue;
 mod rate;
 mod reconnect;
+pub mod report;
 mod rng;
 mod run;
+pub mod scenario;
 mod series;
 mod session;
 mod template;
@@ -54,11 +67,12 @@ mod thresholds;
 mod token;
 mod url;
 
-pub use command::{Command, Frame};
+pub use command::{Command, FaultRequest, Frame};
 pub use config::{
     AuthMode, DEFAULT_PING, DEFAULT_TEMPLATE, Field, FieldError, Limits, MAX_SESSIONS, RawConfig,
     RunConfig,
 };
+pub use frames::{CapturedFrame, Direction};
 pub use heap::{HeapSample, HeapTrend};
 pub use heartbeat::HeartbeatConfig;
 pub use histogram::{Histogram, RttSummary};
@@ -67,9 +81,18 @@ pub use message::MessageKind;
 pub use metrics::{Counters, ErrorCounts, Totals};
 pub use rate::RateWindow;
 pub use reconnect::ReconnectPolicy;
+pub use report::{
+    REPORT_SCHEMA, REPORT_VERSION, Report, ReportConfig, ReportHeap, ReportHeartbeat,
+    ReportInvariant, ReportPhase, ReportRun, ReportScenario, ReportTotals, SessionRow, log_export,
+};
 pub use rng::SplitMix64;
 pub use run::{ENGINE_CLOSE_CODE, Run};
-pub use series::{Series, SeriesPoint};
+pub use scenario::{
+    AuthParams, BroadcastParams, Criterion, Grade, LoadParams, MemoryLeakParams, ParamError,
+    ParamField, Progress, RampUpParams, RawScenarioParams, RecoveryParams, ReliabilityParams,
+    Scenario, ScenarioKind, ScenarioParams, ScenarioPhase, ScenarioStatus, SoakParams,
+};
+pub use series::{Merge, Series, SeriesPoint};
 pub use session::{CloseInfo, SessionState, SessionView, TimelineEvent, TimelineKind};
 pub use template::{Template, Values};
 pub use thresholds::{Level, Measure, Thresholds, Verdict};

@@ -56,6 +56,8 @@ pub enum LogCategory {
     Auth,
     /// Page visibility, heap.
     Browser,
+    /// Scenario phases and fault injection.
+    Scenario,
 }
 
 impl LogCategory {
@@ -71,6 +73,7 @@ impl LogCategory {
             LogCategory::Queue => "queue",
             LogCategory::Auth => "auth",
             LogCategory::Browser => "browser",
+            LogCategory::Scenario => "scenario",
         }
     }
 }

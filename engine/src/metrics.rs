@@ -93,6 +93,12 @@ pub struct Counters {
     pub queued: u64,
     /// Messages refused because the queue was full.
     pub queue_overflow: u64,
+    /// Queued messages sent once the session (re)connected.
+    pub queue_flushed: u64,
+    /// Flushed messages whose reply came back (matched).
+    pub queue_delivered: u64,
+    /// Flushed messages that resolved as lost.
+    pub queue_lost: u64,
     /// Payload bytes sent (test messages, pings, auth).
     pub bytes_out: u64,
     /// Payload bytes received.
@@ -136,6 +142,9 @@ impl Counters {
         self.foreign += o.foreign;
         self.queued += o.queued;
         self.queue_overflow += o.queue_overflow;
+        self.queue_flushed += o.queue_flushed;
+        self.queue_delivered += o.queue_delivered;
+        self.queue_lost += o.queue_lost;
         self.bytes_out += o.bytes_out;
         self.bytes_in += o.bytes_in;
         self.binary_in += o.binary_in;

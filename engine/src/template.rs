@@ -105,6 +105,21 @@ impl Template {
         serde_json::from_str::<serde::de::IgnoredAny>(&sample).is_ok()
     }
 
+    /// The template as text (placeholders written `{{name}}`), for reports.
+    pub fn source(&self) -> String {
+        let mut out = String::with_capacity(self.size_hint);
+        for piece in &self.pieces {
+            out.push_str(match piece {
+                Piece::Text(t) => t,
+                Piece::Id => "{{id}}",
+                Piece::Seq => "{{seq}}",
+                Piece::Session => "{{session}}",
+                Piece::Ts => "{{ts}}",
+            });
+        }
+        out
+    }
+
     /// Whether the template contains `{{id}}` (without it replies cannot be correlated).
     pub fn has_id(&self) -> bool {
         self.pieces.contains(&Piece::Id)
@@ -132,6 +147,8 @@ mod tests {
         );
         assert!(t.renders_json());
         assert!(t.has_id());
+        let again = Template::parse(&t.source()).unwrap();
+        assert_eq!(again, t);
     }
 
     #[test]

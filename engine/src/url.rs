@@ -56,6 +56,15 @@ impl Endpoint {
         &self.template
     }
 
+    /// The HTTP origin of the server behind the endpoint (`ws://h:1/x` → `http://h:1`),
+    /// where the test backend's control endpoints live.
+    pub fn http_origin(&self) -> String {
+        let (scheme, rest) = self.template.split_once("://").unwrap_or(("ws", ""));
+        let authority = rest.split(['/', '?']).next().unwrap_or("");
+        let http = if scheme == "wss" { "https" } else { "http" };
+        format!("{http}://{authority}")
+    }
+
     /// Whether the template contains `{user_id}`.
     pub fn uses_user_id(&self) -> bool {
         self.template.contains("{user_id}")
@@ -265,6 +274,17 @@ mod tests {
         assert!(parse("ws://u:p@h/ws").unwrap_err().contains("credentials"));
         assert!(parse("ws://h/{who}").unwrap_err().contains("{who}"));
         assert!(Endpoint::parse("/ws", "").unwrap_err().contains("origin"));
+    }
+
+    #[test]
+    fn http_origin_of_the_endpoint() {
+        let e = Endpoint::parse(
+            "wss://api.example.com:8443/ws/{user_id}?token={token}",
+            ORIGIN,
+        );
+        assert_eq!(e.unwrap().http_origin(), "https://api.example.com:8443");
+        let e = Endpoint::parse("/ws", ORIGIN).unwrap();
+        assert_eq!(e.http_origin(), "http://127.0.0.1:8080");
     }
 
     #[test]

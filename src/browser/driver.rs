@@ -15,7 +15,7 @@ use leptos::prelude::{IntervalHandle, request_animation_frame, set_interval_with
 use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
 use std::time::Duration;
-use ws_console_engine::{Command, Generation, Run, RunConfig, SessionId};
+use ws_console_engine::{Command, Generation, Run, RunConfig, Scenario, SessionId};
 
 /// How often the engine's timers (sends, heartbeats, timeouts, backoff) are checked.
 pub const TICK: Duration = Duration::from_millis(10);
@@ -25,9 +25,13 @@ pub const HEAP_EVERY_MS: f64 = 1000.0;
 pub const QUIET_REPAINT_MS: f64 = 250.0;
 
 type Slot = Option<(Generation, Connection)>;
+/// Shows the view the run (and its scenario) after a change.
+type OnChange = dyn Fn(&Run, Option<&Scenario>);
 
 struct State {
     run: Option<Run>,
+    /// The scenario driving the run, if the run is a scenario's.
+    scenario: Option<Scenario>,
     conns: Vec<Slot>,
     ticker: Option<IntervalHandle>,
     next_heap_at: f64,
@@ -37,7 +41,7 @@ struct Shared {
     state: RefCell<State>,
     frame_pending: Cell<bool>,
     last_paint: Cell<f64>,
-    on_change: Box<dyn Fn(&Run)>,
+    on_change: Box<OnChange>,
 }
 
 impl Drop for Shared {
@@ -54,10 +58,11 @@ pub struct Driver(Rc<Shared>);
 
 impl Driver {
     /// A driver that shows `on_change` the run (once per animation frame at most) when it changed.
-    pub fn new(on_change: impl Fn(&Run) + 'static) -> Driver {
+    pub fn new(on_change: impl Fn(&Run, Option<&Scenario>) + 'static) -> Driver {
         Driver(Rc::new(Shared {
             state: RefCell::new(State {
                 run: None,
+                scenario: None,
                 conns: Vec::new(),
                 ticker: None,
                 next_heap_at: 0.0,
@@ -70,20 +75,31 @@ impl Driver {
 
     /// Starts a new run with `config` (any previous run is stopped and its timer cleared).
     pub fn start(&self, config: RunConfig) {
+        self.launch(Run::new(config, seed()), None);
+    }
+
+    /// Starts `scenario` on a run of its own.
+    pub fn start_scenario(&self, scenario: Scenario) {
+        self.launch(scenario.new_run(seed()), Some(scenario));
+    }
+
+    fn launch(&self, mut run: Run, mut scenario: Option<Scenario>) {
         self.stop();
-        let seed = (now() * 1000.0) as u64 ^ (js_sys::Math::random() * u64::MAX as f64) as u64;
-        let sessions = config.sessions as usize;
         {
             let mut st = self.0.state.borrow_mut();
             if let Some(t) = st.ticker.take() {
                 t.clear();
             }
-            let mut run = Run::new(config, seed);
+            let t = now();
             run.set_time_origin(super::clock::time_origin());
-            run.set_hidden(super::visibility::is_hidden(), now());
-            run.start(now());
+            run.set_hidden(super::visibility::is_hidden(), t);
+            match scenario.as_mut() {
+                Some(sc) => sc.start(&mut run, t),
+                None => run.start(t),
+            }
+            st.conns = (0..run.session_count()).map(|_| None).collect();
             st.run = Some(run);
-            st.conns = (0..sessions).map(|_| None).collect();
+            st.scenario = scenario;
             let weak = Rc::downgrade(&self.0);
             st.ticker = set_interval_with_handle(move || with(&weak, Driver::tick), TICK).ok();
         }
@@ -94,7 +110,18 @@ impl Driver {
     /// The user's Stop: every socket closes and no reconnect follows. The timer keeps ticking
     /// so that replies still pending resolve as lost at their timeout.
     pub fn stop(&self) {
-        self.act(|run, t| run.stop(t));
+        {
+            let mut st = self.0.state.borrow_mut();
+            let State { run, scenario, .. } = &mut *st;
+            if let Some(run) = run.as_mut() {
+                match scenario.as_mut().filter(|sc| !sc.is_finished()) {
+                    Some(sc) => sc.cancel(run, now()),
+                    None => run.stop(now()),
+                }
+            }
+        }
+        self.execute();
+        self.changed();
         // Whatever the engine did not close explicitly is retired now.
         self.0
             .state
@@ -139,6 +166,12 @@ impl Driver {
         self.0.state.borrow().run.as_ref().map(f)
     }
 
+    /// Reads the run and its scenario, if there is a run.
+    pub fn with_scenario<R>(&self, f: impl FnOnce(&Run, Option<&Scenario>) -> R) -> Option<R> {
+        let st = self.0.state.borrow();
+        st.run.as_ref().map(|run| f(run, st.scenario.as_ref()))
+    }
+
     /// How many sockets the driver holds open or opening (for tests of retirement).
     pub fn live_sockets(&self) -> usize {
         self.0
@@ -153,6 +186,12 @@ impl Driver {
     /// Whether the interval timer is running.
     pub fn is_ticking(&self) -> bool {
         self.0.state.borrow().ticker.is_some()
+    }
+
+    /// A probe that tells, later, whether this driver is gone — which proves that no timer or
+    /// socket listener kept it alive after its owner let go.
+    pub fn probe(&self) -> DriverProbe {
+        DriverProbe(Rc::downgrade(&self.0))
     }
 
     fn act(&self, f: impl FnOnce(&mut Run, f64)) {
@@ -171,11 +210,15 @@ impl Driver {
             if heap_due {
                 st.next_heap_at = t + HEAP_EVERY_MS;
             }
-            if let Some(run) = st.run.as_mut() {
+            let State { run, scenario, .. } = &mut *st;
+            if let Some(run) = run.as_mut() {
                 if heap_due && let Some(h) = super::heap::js_heap() {
                     run.record_heap(t, h.used, h.total, h.limit);
                 }
                 run.tick(t);
+                if let Some(sc) = scenario.as_mut() {
+                    sc.tick(run, t);
+                }
             }
         }
         if self.execute() || t - self.0.last_paint.get() >= QUIET_REPAINT_MS {
@@ -199,6 +242,7 @@ impl Driver {
     /// Executes what the engine asked for; says whether there was anything.
     fn execute(&self) -> bool {
         let mut failures = Vec::new();
+        let mut faults = Vec::new();
         let mut any = false;
         {
             let mut st = self.0.state.borrow_mut();
@@ -250,11 +294,24 @@ impl Driver {
                     // The standalone page has no token provider; an embedding host answers
                     // through `set_token`.
                     Command::RequestToken => {}
+                    Command::Fault { request, url } => faults.push((request, url)),
                 }
             }
         }
         for (session, generation, reason) in failures {
             self.on_socket(session, generation, SocketEvent::SendFailed { reason });
+        }
+        if !faults.is_empty() {
+            let weak = Rc::downgrade(&self.0);
+            // In order, one after the other, as the engine asks.
+            wasm_bindgen_futures::spawn_local(async move {
+                for (request, url) in faults {
+                    let outcome = super::fault::post(&url).await;
+                    with(&weak, |d| {
+                        d.act(|run, t| run.on_fault_result(request, outcome, t))
+                    });
+                }
+            });
         }
         any
     }
@@ -273,11 +330,27 @@ impl Driver {
             with(&weak, |d| {
                 d.0.frame_pending.set(false);
                 d.0.last_paint.set(now());
-                if let Some(run) = d.0.state.borrow().run.as_ref() {
-                    (d.0.on_change)(run);
+                let st = d.0.state.borrow();
+                if let Some(run) = st.run.as_ref() {
+                    (d.0.on_change)(run, st.scenario.as_ref());
                 }
             })
         });
+    }
+}
+
+/// A seed for the run's jitter: different every run, reproducible within it.
+fn seed() -> u64 {
+    (now() * 1000.0) as u64 ^ (js_sys::Math::random() * u64::MAX as f64) as u64
+}
+
+/// See [`Driver::probe`].
+pub struct DriverProbe(Weak<Shared>);
+
+impl DriverProbe {
+    /// Whether the driver, its timer and its sockets are gone.
+    pub fn is_dropped(&self) -> bool {
+        self.0.strong_count() == 0
     }
 }
 

@@ -26,7 +26,7 @@ pub fn build(actions: Actions) -> js_sys::Object {
         start,
         stop,
         report,
-        mut unmount,
+        unmount,
     } = actions;
     let obj = js_sys::Object::new();
     set(
@@ -42,7 +42,7 @@ pub fn build(actions: Actions) -> js_sys::Object {
     set(
         &obj,
         "unmount",
-        Closure::<dyn FnMut()>::new(move || unmount()).into_js_value(),
+        Closure::<dyn FnMut()>::new(unmount).into_js_value(),
     );
     obj
 }

@@ -5,6 +5,8 @@
 
 pub mod clock;
 pub mod driver;
+pub mod export;
+pub mod fault;
 pub mod handle;
 pub mod heap;
 pub mod panic;

@@ -5,11 +5,14 @@
 //! [`ConsoleCtx`] — signals to read, methods to act — and never the engine itself.
 
 mod cards;
+mod charts;
 mod controls;
 mod environment;
 mod fields;
 mod guidelines;
 mod log;
+mod report;
+mod scenarios;
 mod sessions;
 pub mod snapshot;
 
@@ -18,8 +21,15 @@ use crate::browser::driver::Driver;
 use crate::browser::storage;
 use crate::browser::visibility::{VisibilityListener, is_hidden};
 use leptos::prelude::*;
+use report::Export;
 use snapshot::Snapshot;
-use ws_console_engine::{Endpoint, FieldError, LogFilter, RawConfig, RunConfig, redact};
+use ws_console_engine::{
+    Endpoint, FieldError, LogFilter, ParamError, RawConfig, RawScenarioParams, RunConfig, Scenario,
+    log_export, redact,
+};
+
+/// How often the charts are redrawn.
+pub const CHARTS_EVERY_MS: f64 = 1000.0;
 
 /// What every panel of the console shares.
 #[derive(Clone, Copy)]
@@ -40,6 +50,12 @@ pub struct ConsoleCtx {
     pub share_url: RwSignal<String>,
     /// Whether the tab is hidden (timers are throttled then).
     pub hidden: RwSignal<bool>,
+    /// The scenario form as typed.
+    pub scenario: RwSignal<RawScenarioParams>,
+    /// Messages from the last scenario validation.
+    pub scenario_errors: RwSignal<Vec<ParamError>>,
+    /// What the last export did.
+    pub export_note: RwSignal<String>,
     /// The run's owner (single-threaded: lives in the local arena).
     pub driver: StoredValue<Driver, LocalStorage>,
 }
@@ -70,6 +86,52 @@ impl ConsoleCtx {
         }
     }
 
+    /// Validates the configuration and the scenario's parameters; runs the scenario when both
+    /// are valid, else shows the messages beside their fields.
+    pub fn run_scenario(&self) {
+        let base = match self
+            .config
+            .with_untracked(|raw| RunConfig::from_raw(raw, &Self::origin()))
+        {
+            Ok(base) => base,
+            Err(messages) => {
+                self.messages.set(messages);
+                return;
+            }
+        };
+        self.messages.set(Vec::new());
+        self.notices.set(base.notices.clone());
+        match self
+            .scenario
+            .with_untracked(|raw| Scenario::from_raw(raw, &base))
+        {
+            Ok(scenario) => {
+                self.scenario_errors.set(Vec::new());
+                self.driver.with_value(|d| d.start_scenario(scenario));
+            }
+            Err(errors) => self.scenario_errors.set(errors),
+        }
+    }
+
+    /// The text of an export, or `None` before the first run.
+    pub fn export_text(&self, what: Export) -> Option<String> {
+        if what == Export::Json {
+            return Some(self.report_json()).filter(|j| j != "null");
+        }
+        self.driver.with_value(|d| {
+            d.with_scenario(|run, sc| {
+                let t = now();
+                match what {
+                    Export::Csv => sc
+                        .map_or_else(|| run.report(t), |sc| sc.report(run, t))
+                        .to_csv(),
+                    Export::Log => log_export(run.log(), run.config().time_origin_ms),
+                    Export::Har | Export::Json => run.har(),
+                }
+            })
+        })
+    }
+
     /// The user's Stop.
     pub fn stop(&self) {
         self.driver.with_value(Driver::stop);
@@ -86,15 +148,9 @@ impl ConsoleCtx {
     pub fn report_json(&self) -> String {
         self.driver
             .with_value(|d| {
-                d.with_run(|run| {
-                    let t = now();
-                    serde_json::json!({
-                        "schema": "ws-console/report",
-                        "totals": run.totals(t),
-                        "sessions": run.sessions(t),
-                        "verdicts": run.verdicts(t),
-                    })
-                    .to_string()
+                d.with_scenario(|run, sc| match sc {
+                    Some(sc) => sc.report(run, now()).to_json(),
+                    None => run.report(now()).to_json(),
                 })
             })
             .unwrap_or_else(|| "null".to_string())
@@ -126,8 +182,16 @@ pub fn Console(
 ) -> impl IntoView {
     let snapshot = RwSignal::new(Snapshot::default());
     let log_filter = RwSignal::new(LogFilter::default());
-    let driver = StoredValue::new_local(Driver::new(move |run| {
-        let next = log_filter.with_untracked(|f| Snapshot::from_run(run, now(), f));
+    let charts_at = std::cell::Cell::new(f64::NEG_INFINITY);
+    let driver = StoredValue::new_local(Driver::new(move |run, scenario| {
+        let t = now();
+        let charts = if t - charts_at.get() >= CHARTS_EVERY_MS {
+            charts_at.set(t);
+            charts::ChartData::from_run(run, t)
+        } else {
+            snapshot.with_untracked(|s| s.charts.clone())
+        };
+        let next = log_filter.with_untracked(|f| Snapshot::from_run(run, scenario, t, f, charts));
         snapshot.set(next);
     }));
     let ctx = ConsoleCtx {
@@ -139,6 +203,9 @@ pub fn Console(
         log_paused: RwSignal::new(false),
         share_url: RwSignal::new(String::new()),
         hidden: RwSignal::new(is_hidden()),
+        scenario: RwSignal::new(RawScenarioParams::default()),
+        scenario_errors: RwSignal::new(Vec::new()),
+        export_note: RwSignal::new(String::new()),
         driver,
     };
     provide_context(ctx);
@@ -174,7 +241,10 @@ pub fn Console(
             </Show>
             <environment::Environment />
             <controls::Controls />
+            <scenarios::Scenarios />
             <cards::Cards />
+            <report::Report />
+            <charts::Charts />
             <guidelines::Guidelines />
             <sessions::Sessions />
             <log::Log />

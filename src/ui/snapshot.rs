@@ -4,7 +4,8 @@
 //! view: components read plain data from one signal, fine-grained.
 
 use ws_console_engine::{
-    LogEntry, LogFilter, Millis, Run, SessionState, SessionView, Totals, Verdict,
+    Criterion, Grade, LogEntry, LogFilter, Millis, Progress, Run, Scenario, ScenarioKind,
+    ScenarioPhase, SessionState, SessionView, Totals, Verdict,
 };
 
 /// How many log entries the page renders (the log itself keeps more; exports have them all).
@@ -29,11 +30,31 @@ pub struct Snapshot {
     pub display_url: String,
     /// Whether the browser reports heap figures.
     pub heap_available: bool,
+    /// The scenario driving the run, if any.
+    pub scenario: Option<ScenarioView>,
+    /// What the charts draw (refreshed at most once a second).
+    pub charts: std::sync::Arc<super::charts::ChartData>,
+}
+
+/// A scenario's progress and verdicts.
+#[derive(Clone, Debug)]
+pub struct ScenarioView {
+    pub kind: ScenarioKind,
+    pub progress: Progress,
+    pub phases: Vec<ScenarioPhase>,
+    pub criteria: Vec<Criterion>,
+    pub verdict: Grade,
 }
 
 impl Snapshot {
     /// Reads what the view needs from `run` at `now`, with the log seen through `filter`.
-    pub fn from_run(run: &Run, now: Millis, filter: &LogFilter) -> Snapshot {
+    pub fn from_run(
+        run: &Run,
+        scenario: Option<&Scenario>,
+        now: Millis,
+        filter: &LogFilter,
+        charts: std::sync::Arc<super::charts::ChartData>,
+    ) -> Snapshot {
         let log = run.log();
         let matching: Vec<&LogEntry> = log.filtered(filter).collect();
         let skip = matching.len().saturating_sub(LOG_VIEW);
@@ -52,7 +73,22 @@ impl Snapshot {
                 String::new()
             },
             heap_available: run.heap_available(),
+            charts,
+            scenario: scenario.map(|sc| ScenarioView {
+                kind: sc.kind(),
+                progress: sc.progress(now),
+                phases: sc.phases().to_vec(),
+                criteria: sc.criteria(run, now),
+                verdict: sc.verdict(run, now),
+            }),
         }
+    }
+}
+
+impl Snapshot {
+    /// How many sessions the run has (0 before the first Start).
+    pub fn total_sessions(&self) -> u32 {
+        self.totals.sessions
     }
 }
 

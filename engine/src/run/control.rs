@@ -1,6 +1,7 @@
 //! User intent: start, stop, manual sends, tokens, and what the page reports about itself.
 
 use super::Run;
+use crate::command::{Command, FaultRequest};
 use crate::heap::HeapSample;
 use crate::log::{LogCategory, LogLevel};
 use crate::session::{Phase, TimelineKind};
@@ -11,20 +12,9 @@ impl Run {
     /// Automatic sending starts, staggered across the interval so sessions do not send in
     /// lockstep.
     pub fn start(&mut self, now: Millis) {
-        self.running = true;
-        self.started_at.get_or_insert(now);
-        self.next_history_at.get_or_insert(now);
+        self.begin(now, "");
         let n = self.sessions.len().max(1) as f64;
         let interval = self.cfg.send_interval_ms;
-        let shown = self.display_url(SessionId(0));
-        let count = self.sessions.len();
-        self.push_log(
-            now,
-            LogLevel::Info,
-            LogCategory::Run,
-            None,
-            &format!("run started: {count} session(s) → {shown}"),
-        );
         for i in 0..self.sessions.len() {
             let s = SessionId(i as u32);
             let sess = &mut self.sessions[i];
@@ -43,20 +33,108 @@ impl Run {
         }
     }
 
-    /// The user's Stop: closes every socket. Nothing reopens them — no reconnect timer, no
-    /// late event from a retired socket — until the next [`Run::start`].
-    pub fn stop(&mut self, now: Millis) {
-        self.running = false;
-        for i in 0..self.sessions.len() {
-            self.stop_session(SessionId(i as u32), now);
+    /// Starts the run without opening any session: automatic sending and the metrics
+    /// history are on, and sessions open one by one through [`Run::open_session`] (the
+    /// ramp-up and memory-leak scenarios).
+    pub fn start_idle(&mut self, now: Millis) {
+        self.begin(now, " (opened on demand)");
+        if self.token_refresh_due(now) {
+            self.request_token(now, "the token expires soon");
         }
+    }
+
+    fn begin(&mut self, now: Millis, how: &str) {
+        self.running = true;
+        self.auto_send = true;
+        self.started_at.get_or_insert(now);
+        self.next_history_at.get_or_insert(now);
+        let shown = self.display_url(SessionId(0));
+        let count = self.sessions.len();
         self.push_log(
             now,
             LogLevel::Info,
             LogCategory::Run,
             None,
-            "run stopped by the user",
+            &format!("run started: {count} session(s){how} → {shown}"),
         );
+    }
+
+    /// Pauses or resumes automatic sending without touching the sockets (a scenario pauses
+    /// it so the last replies can arrive before it judges). [`Run::start`] resumes it.
+    pub fn set_auto_send(&mut self, on: bool, now: Millis) {
+        if self.auto_send == on {
+            return;
+        }
+        self.auto_send = on;
+        let text = if on {
+            "automatic sending resumed"
+        } else {
+            "automatic sending paused"
+        };
+        self.push_log(now, LogLevel::Info, LogCategory::Run, None, text);
+    }
+
+    /// Asks the adapter to have the backend's fault control inject `fault`
+    /// ([`Command::Fault`]); the adapter reports back with [`Run::on_fault_result`].
+    pub fn request_fault(&mut self, fault: FaultRequest, now: Millis) {
+        let url = format!("{}{}", self.cfg.endpoint.http_origin(), fault.path());
+        let shown = self.redactor.redact(&url);
+        self.commands.push(Command::Fault {
+            request: fault,
+            url,
+        });
+        self.push_log(
+            now,
+            LogLevel::Info,
+            LogCategory::Scenario,
+            None,
+            &format!("asking the backend to inject a fault: POST {shown}"),
+        );
+    }
+
+    /// The outcome of a [`Command::Fault`]: `Err` with a reason when the backend has no
+    /// fault control (404, 403, network error …). Failures are counted
+    /// ([`Run::fault_failures`]) so a scenario can fall back to client-side faults.
+    pub fn on_fault_result(
+        &mut self,
+        fault: FaultRequest,
+        result: Result<(), String>,
+        now: Millis,
+    ) {
+        let (level, text) = match result {
+            Ok(()) => (
+                LogLevel::Info,
+                format!("backend fault {} injected", fault.as_str()),
+            ),
+            Err(why) => {
+                self.fault_failures += 1;
+                (
+                    LogLevel::Warn,
+                    format!("backend fault {} failed: {why}", fault.as_str()),
+                )
+            }
+        };
+        self.push_log(now, level, LogCategory::Scenario, None, &text);
+    }
+
+    /// Adds a scenario line to the log (token redacted like every entry).
+    pub fn note(&mut self, now: Millis, level: LogLevel, text: &str) {
+        self.push_log(now, level, LogCategory::Scenario, None, text);
+    }
+
+    /// The user's Stop: closes every socket. Nothing reopens them — no reconnect timer, no
+    /// late event from a retired socket — until the next [`Run::start`].
+    pub fn stop(&mut self, now: Millis) {
+        self.halt(now, "run stopped by the user");
+    }
+
+    /// Stops as [`Run::stop`] does, logging `why`.
+    pub(crate) fn halt(&mut self, now: Millis, why: &str) {
+        self.running = false;
+        for i in 0..self.sessions.len() {
+            self.stop_session(SessionId(i as u32), now);
+        }
+        self.push_log(now, LogLevel::Info, LogCategory::Run, None, why);
     }
 
     /// Opens one session (the user's per-session connect, or a ramp-up scenario step).
@@ -153,6 +231,8 @@ impl Run {
         self.token_exp_ms = crate::token::jwt_exp_ms(&token);
         self.token = token;
         self.token_requested = false;
+        self.token_updates += 1;
+        self.token_updated_at = Some(now);
         let expiry = match self.token_exp_ms {
             Some(exp) => format!("; expires in {:.0} s", (exp - self.unix_now(now)) / 1000.0),
             None => String::new(),
@@ -191,6 +271,7 @@ impl Run {
             return;
         }
         self.hidden = hidden;
+        self.was_hidden |= hidden;
         let (level, text) = if hidden {
             (
                 LogLevel::Warn,

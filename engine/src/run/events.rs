@@ -4,6 +4,7 @@
 use super::{ENGINE_CLOSE_CODE, Run};
 use crate::config::AuthMode;
 use crate::correlation::Outcome;
+use crate::frames::Direction;
 use crate::log::{LogCategory, LogLevel};
 use crate::message::{Incoming, MessageKind, classify};
 use crate::session::{CloseInfo, Phase, TimelineKind};
@@ -49,7 +50,7 @@ impl Run {
                 deadline: now + connect_timeout,
             };
             let auth = serde_json::json!({ "type": "auth", "token": self.token }).to_string();
-            self.send_control(s, auth);
+            self.send_control(s, auth, now);
         } else {
             self.become_connected(s, now);
         }
@@ -60,6 +61,7 @@ impl Run {
         if !self.accepts(s, g) {
             return;
         }
+        self.capture_text(now, s, Direction::Receive, text);
         self.receive(s, text, text.len(), now);
     }
 
@@ -69,6 +71,7 @@ impl Run {
         if !self.accepts(s, g) {
             return;
         }
+        self.capture_bytes(now, s, Direction::Receive, &[], len);
         self.count_received(s, len, true, now);
     }
 
@@ -78,6 +81,7 @@ impl Run {
         if !self.accepts(s, g) {
             return;
         }
+        self.capture_bytes(now, s, Direction::Receive, data, data.len());
         match std::str::from_utf8(data) {
             Ok(text) => {
                 self.sessions[s.index()].counters.binary_in += 1;
@@ -208,9 +212,12 @@ impl Run {
 
     fn correlate(&mut self, s: SessionId, key: u64, now: Millis) {
         match self.correlator.reply(key, s, now) {
-            Outcome::Matched { seq, rtt } => {
+            Outcome::Matched { seq, rtt, queued } => {
                 let sess = &mut self.sessions[s.index()];
                 sess.counters.matched += 1;
+                if queued {
+                    sess.counters.queue_delivered += 1;
+                }
                 sess.counters.pending = sess.counters.pending.saturating_sub(1);
                 if seq < sess.last_matched_seq {
                     sess.counters.out_of_order += 1;
@@ -219,8 +226,7 @@ impl Run {
                 }
                 sess.rtt.record(rtt);
                 self.rtt.record(rtt);
-                self.history_rtt.0 += rtt;
-                self.history_rtt.1 += 1;
+                self.history_rtt.record(rtt);
             }
             Outcome::Foreign { latency } => {
                 self.sessions[s.index()].counters.foreign += 1;

@@ -21,6 +21,7 @@ mod tests;
 use crate::command::{Command, Frame};
 use crate::config::{AuthMode, RunConfig};
 use crate::correlation::Correlator;
+use crate::frames::{CapturedFrame, Direction, FrameLog, clip_text};
 use crate::heap::HeapTracker;
 use crate::histogram::Histogram;
 use crate::log::{Log, LogCategory, LogLevel, clip};
@@ -68,10 +69,18 @@ pub struct Run {
     recovery: Histogram,
     history: Series<SeriesPoint>,
     next_history_at: Option<Millis>,
-    /// Sum and count of RTTs since the last history point.
-    history_rtt: (f64, u64),
+    /// RTTs matched since the last history point.
+    history_rtt: Histogram,
     heap: HeapTracker,
     hidden: bool,
+    /// Whether the tab was hidden at any moment of the run.
+    was_hidden: bool,
+    /// Automatic sending on (a scenario pauses it to let replies drain).
+    auto_send: bool,
+    frames: FrameLog,
+    token_updates: u64,
+    token_updated_at: Option<Millis>,
+    fault_failures: u64,
 }
 
 impl Run {
@@ -108,9 +117,15 @@ impl Run {
             recovery: Histogram::new(),
             history: Series::new(limits.history),
             next_history_at: None,
-            history_rtt: (0.0, 0),
+            history_rtt: Histogram::new(),
             heap: HeapTracker::new(limits.heap_samples),
             hidden: false,
+            was_hidden: false,
+            auto_send: true,
+            frames: FrameLog::new(limits.frames, limits.frame_bytes, limits.frames_total_bytes),
+            token_updates: 0,
+            token_updated_at: None,
+            fault_failures: 0,
             cfg: config,
         }
     }
@@ -335,7 +350,7 @@ impl Run {
             return;
         };
         if sess.is_connected() {
-            self.transmit(s, msg, now);
+            self.transmit(s, msg, now, false);
             return;
         }
         match sess.queue.push(msg) {
@@ -360,8 +375,9 @@ impl Run {
         }
     }
 
-    /// Hands a test message to the live socket and starts waiting for its reply.
-    fn transmit(&mut self, s: SessionId, msg: Outgoing, now: Millis) {
+    /// Hands a test message to the live socket and starts waiting for its reply. `queued`
+    /// says it comes out of the offline queue.
+    fn transmit(&mut self, s: SessionId, msg: Outgoing, now: Millis, queued: bool) {
         let Some(sess) = self.sessions.get_mut(s.index()) else {
             return;
         };
@@ -369,6 +385,9 @@ impl Run {
         sess.counters.sent += 1;
         sess.counters.pending += 1;
         sess.counters.bytes_out += len;
+        if queued {
+            sess.counters.queue_flushed += 1;
+        }
         let generation = sess.generation;
         let logged = self.cfg.log_sent.then(|| match &msg.frame {
             Frame::Text(t) => t.clone(),
@@ -379,14 +398,14 @@ impl Run {
             session: s,
             seq: msg.seq,
             sent_at: now,
+            queued,
         };
         if let Some(evicted) = self.correlator.sent(msg.key, pending) {
-            self.resolve_lost(
-                evicted.session,
-                evicted.seq,
-                now,
-                "pushed out of the full pending map",
-            );
+            self.resolve_lost(evicted, now, "pushed out of the full pending map");
+        }
+        match &msg.frame {
+            Frame::Text(t) => self.capture_text(now, s, Direction::Send, t),
+            Frame::Binary(b) => self.capture_bytes(now, s, Direction::Send, b, b.len()),
         }
         self.commands.push(Command::Send {
             session: s,
@@ -398,11 +417,15 @@ impl Run {
         }
     }
 
-    /// Counts one request of session `owner` as lost.
-    fn resolve_lost(&mut self, owner: SessionId, seq: u64, now: Millis, why: &str) {
+    /// Counts one request as lost.
+    fn resolve_lost(&mut self, p: crate::correlation::Pending, now: Millis, why: &str) {
+        let (owner, seq) = (p.session, p.seq);
         if let Some(sess) = self.session_mut(owner) {
             sess.counters.pending = sess.counters.pending.saturating_sub(1);
             sess.counters.lost += 1;
+            if p.queued {
+                sess.counters.queue_lost += 1;
+            }
         }
         self.push_log(
             now,
@@ -414,7 +437,7 @@ impl Run {
     }
 
     /// Sends a frame that is not a test message (ping, auth) on the live socket.
-    fn send_control(&mut self, s: SessionId, text: String) {
+    fn send_control(&mut self, s: SessionId, text: String, now: Millis) {
         let Some(sess) = self.sessions.get_mut(s.index()) else {
             return;
         };
@@ -422,10 +445,56 @@ impl Run {
             return;
         }
         sess.counters.bytes_out += text.len() as u64;
+        let generation = sess.generation;
+        self.capture_text(now, s, Direction::Send, &text);
         self.commands.push(Command::Send {
             session: s,
-            generation: sess.generation,
+            generation,
             frame: Frame::Text(text),
+        });
+    }
+
+    /// Keeps a copy of a text frame for the HAR export: clipped, token redacted.
+    fn capture_text(&mut self, now: Millis, s: SessionId, direction: Direction, text: &str) {
+        if !self.frames.enabled() {
+            return;
+        }
+        let kept = self
+            .redactor
+            .redact(clip_text(text, self.frames.frame_limit()));
+        self.frames.push(CapturedFrame {
+            t: now,
+            session: s,
+            direction,
+            payload: Frame::Text(kept),
+            len: text.len(),
+        });
+    }
+
+    /// Keeps a copy of a binary frame (`len` bytes on the wire, `data` as far as known).
+    fn capture_bytes(
+        &mut self,
+        now: Millis,
+        s: SessionId,
+        direction: Direction,
+        data: &[u8],
+        len: usize,
+    ) {
+        if !self.frames.enabled() {
+            return;
+        }
+        let data = &data[..data.len().min(self.frames.frame_limit())];
+        // Bytes that are text may carry the token too.
+        let kept = match std::str::from_utf8(data) {
+            Ok(t) => self.redactor.redact(t).into_bytes(),
+            Err(_) => data.to_vec(),
+        };
+        self.frames.push(CapturedFrame {
+            t: now,
+            session: s,
+            direction,
+            payload: Frame::Binary(kept),
+            len,
         });
     }
 
@@ -444,7 +513,7 @@ impl Run {
         let queued: Vec<Outgoing> = sess.queue.drain().collect();
         let flushed = queued.len();
         for msg in queued {
-            self.transmit(s, msg, now);
+            self.transmit(s, msg, now, true);
         }
         if flushed > 0 {
             self.push_log(

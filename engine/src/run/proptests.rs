@@ -166,7 +166,7 @@ impl Model {
                         self.sent.push((session.0, t));
                     }
                 }
-                Command::Send { .. } | Command::RequestToken => {}
+                Command::Send { .. } | Command::RequestToken | Command::Fault { .. } => {}
             }
         }
         if self.sent.len() > 64 {

@@ -20,12 +20,7 @@ impl Run {
         let mut lost = Vec::new();
         self.correlator.expire(now, timeout, |_, p| lost.push(p));
         for p in lost {
-            self.resolve_lost(
-                p.session,
-                p.seq,
-                now,
-                &format!("no reply within {timeout} ms"),
-            );
+            self.resolve_lost(p, now, &format!("no reply within {timeout} ms"));
         }
         self.correlator.clean(now, self.cfg.duplicate_window_ms);
         if self.running && self.token_refresh_due(now) {
@@ -67,6 +62,7 @@ impl Run {
         if let (Some(at), Some(iv), false) =
             (sess.next_send_at, self.cfg.send_interval_ms, sess.stopped)
             && self.running
+            && self.auto_send
             && now >= at
         {
             let next = at + iv;
@@ -103,18 +99,22 @@ impl Run {
             if self.cfg.log_noise {
                 self.push_log(now, LogLevel::Debug, LogCategory::Heartbeat, Some(s), &ping);
             }
-            self.send_control(s, ping);
+            self.send_control(s, ping, now);
         }
     }
 
     fn sample_history(&mut self, now: Millis) {
-        let (sum, n) = std::mem::take(&mut self.history_rtt);
+        let rtt = std::mem::take(&mut self.history_rtt).summary();
         let active = self.sessions.iter().filter(|s| s.is_connected()).count() as u32;
         self.history.push(SeriesPoint {
             t: now,
             sent_per_s: self.sent_rate.per_second(now),
             received_per_s: self.received_rate.per_second(now),
-            rtt_mean_ms: (n > 0).then(|| sum / n as f64),
+            rtt_count: rtt.count,
+            rtt_mean_ms: rtt.mean,
+            rtt_p50_ms: rtt.p50,
+            rtt_p95_ms: rtt.p95,
+            rtt_max_ms: rtt.max,
             active,
         });
     }
@@ -147,7 +147,11 @@ impl Run {
                     .and_then(|hb| sess.heartbeat.deadline(hb)),
                 _ => None,
             });
-            if self.running && !sess.stopped && self.cfg.send_interval_ms.is_some() {
+            if self.running
+                && self.auto_send
+                && !sess.stopped
+                && self.cfg.send_interval_ms.is_some()
+            {
                 consider(sess.next_send_at);
             }
         }

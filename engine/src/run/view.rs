@@ -2,6 +2,7 @@
 
 use super::Run;
 use crate::config::RunConfig;
+use crate::frames::CapturedFrame;
 use crate::heap::HeapSample;
 use crate::log::Log;
 use crate::metrics::{Counters, Totals};
@@ -138,12 +139,16 @@ impl Run {
         &self.log
     }
 
-    /// Metrics history for the charts (bounded, decimated over long runs).
+    /// Metrics history for the charts, about one point a second: sent and received per
+    /// second, RTT mean, p50, p95 and max, active sessions. Bounded by `Limits::history`:
+    /// over long runs neighbouring points are merged, so the series spans the whole run at
+    /// a coarser step (see [`crate::Series`]).
     pub fn history(&self) -> &[SeriesPoint] {
         self.history.points()
     }
 
-    /// Heap samples (bounded); empty when the browser has no `performance.memory`.
+    /// Heap samples for the heap chart (bounded and merged like [`Run::history`]); empty
+    /// when the browser has no `performance.memory`.
     pub fn heap_samples(&self) -> &[HeapSample] {
         self.heap.samples()
     }
@@ -167,6 +172,77 @@ impl Run {
         self.token_requested
     }
 
+    /// How many times [`Run::set_token`] was called, and when last: lets a scenario tell
+    /// a reconnect caused by a fresh token from a retry.
+    pub fn token_updates(&self) -> (u64, Option<Millis>) {
+        (self.token_updates, self.token_updated_at)
+    }
+
+    /// How many [`crate::Command::Fault`]s the adapter reported as failed.
+    pub fn fault_failures(&self) -> u64 {
+        self.fault_failures
+    }
+
+    /// Whether the tab was hidden at any moment of the run (timers throttled; results
+    /// marked).
+    pub fn was_hidden(&self) -> bool {
+        self.was_hidden
+    }
+
+    /// The captured frames, oldest first (bounded; token redacted), for the frames view
+    /// and the HAR export.
+    pub fn frames(&self) -> impl DoubleEndedIterator<Item = &CapturedFrame> + ExactSizeIterator {
+        self.frames.iter()
+    }
+
+    /// Frames dropped from the capture to stay within its bounds.
+    pub fn frames_evicted(&self) -> u64 {
+        self.frames.evicted()
+    }
+
+    // ---- cheap per-session facts for the scenarios (no view is built) ----
+
+    pub(crate) fn is_connected(&self, s: SessionId) -> bool {
+        self.sessions
+            .get(s.index())
+            .is_some_and(|x| x.is_connected())
+    }
+
+    pub(crate) fn connected_count(&self) -> usize {
+        self.sessions.iter().filter(|x| x.is_connected()).count()
+    }
+
+    pub(crate) fn generation_of(&self, s: SessionId) -> crate::Generation {
+        self.sessions
+            .get(s.index())
+            .map_or(crate::Generation(0), |x| x.generation)
+    }
+
+    pub(crate) fn needs_auth(&self, s: SessionId) -> bool {
+        self.sessions
+            .get(s.index())
+            .is_some_and(|x| x.phase == Phase::NeedsAuth)
+    }
+
+    pub(crate) fn last_recovery(&self, s: SessionId) -> Option<Millis> {
+        self.sessions.get(s.index()).and_then(|x| x.last_recovery)
+    }
+
+    pub(crate) fn connected_since(&self, s: SessionId) -> Option<Millis> {
+        match self.sessions.get(s.index())?.phase {
+            Phase::Connected { since } => Some(since),
+            _ => None,
+        }
+    }
+
+    pub(crate) fn queued_now(&self) -> u64 {
+        self.sessions.iter().map(|x| x.queue.len() as u64).sum()
+    }
+
+    pub(crate) fn foreign_latency_summary(&self) -> crate::RttSummary {
+        self.foreign_latency.summary()
+    }
+
     /// Sizes of the bounded structures, for the boundedness tests.
     #[cfg(test)]
     pub(crate) fn bounded_sizes(&self) -> Vec<(&'static str, usize, usize)> {
@@ -176,6 +252,12 @@ impl Run {
             ("heap", self.heap.samples().len(), cfg.limits.heap_samples),
             ("history", self.history.points().len(), cfg.limits.history),
             ("pending", self.correlator.pending_len(), cfg.limits.pending),
+            ("frames", self.frames.iter().len(), cfg.limits.frames),
+            (
+                "frame bytes",
+                self.frames.bytes(),
+                cfg.limits.frames_total_bytes,
+            ),
         ];
         for s in &self.sessions {
             v.push(("queue", s.queue.len(), cfg.queue_capacity));

@@ -1,0 +1,620 @@
+//! Reports (F12, F13): one versioned JSON document per run or scenario, a CSV with a row
+//! per session, and the log as text.
+//!
+//! [`Report`] is what the JSON export, the CSV export and `window.wsConsole.report()` are
+//! made from ([`Report::to_json`], [`Report::to_csv`]). It is built from the run's read
+//! side only, and every free-text field goes through the run's redaction: no token, valid
+//! or invalid, ever reaches an export.
+//!
+//! # JSON schema, version 1
+//!
+//! Units are in the field names: `_ms` milliseconds, `_at` Unix time in milliseconds
+//! (UTC, `performance.timeOrigin + now`), `_pct` percent (0–100), `_per_s` per second,
+//! `_bytes` bytes. Absent values are `null`, never a made-up number.
+//!
+//! | field | type | meaning |
+//! | --- | --- | --- |
+//! | `schema` | string | always `"ws-console/report"` |
+//! | `version` | integer | always `1`; bumped on any incompatible change |
+//! | `generated_at` | number | when the report was made |
+//! | `status` | string | scenario: `ready`, `running`, `finished`, `cancelled`; manual run: `running` or `stopped` |
+//! | `scenario.kind` | string | `load`, `soak`, `reliability`, `recovery`, `memory-leak`, `ramp-up`, `broadcast`, `auth`, or `manual` |
+//! | `scenario.label` | string | human name |
+//! | `scenario.params` | object / null | the scenario's parameters (below); `null` for a manual run |
+//! | `scenario.progress` | number | 0–1 |
+//! | `configuration.endpoint` | string | URL template, token redacted |
+//! | `configuration.url` | string | session 0's filled-in URL, token redacted |
+//! | `configuration.user_id` | string | |
+//! | `configuration.token` | string | `"[redacted]"` when a token is set, else `""` |
+//! | `configuration.auth_mode` | string | `query`, `subprotocol`, `first-message`, `cookie` |
+//! | `configuration.sessions` | integer | |
+//! | `configuration.send_interval_ms` | number / null | `null`: no automatic sending |
+//! | `configuration.message_template` | string | token redacted |
+//! | `configuration.binary` | bool | messages sent as binary frames |
+//! | `configuration.correlation_pointer` | string | JSON pointer of the reply id |
+//! | `configuration.reply_timeout_ms`, `duplicate_window_ms` | number | |
+//! | `configuration.heartbeat` | object / null | `interval_ms`, `timeout_ms`, `ping_template`, `pong_type`; `null` when off |
+//! | `configuration.reconnect` | object | `enabled`, `schedule_ms` (array), `max_attempts` (null = never give up), `jitter`, `no_retry_codes`, `try_later_codes`, `connect_timeout_ms` |
+//! | `configuration.queue_capacity`, `log_capacity` | integer | |
+//! | `configuration.thresholds` | object | F10 bands: `success_good_pct`, `success_warning_pct`, `success_critical_pct`, `rtt_good_ms`, `rtt_warning_ms`, `rtt_critical_ms`, `heap_increasing_mb_per_min`, `heap_leak_r2`, `heap_leak_min_span_min`, `reconnect_warning_attempts` |
+//! | `run.started_at` | number / null | first Start |
+//! | `run.duration_ms` | number | Start → end of the scenario (or `generated_at`) |
+//! | `run.tab_hidden` | bool | the tab was hidden at some moment (timers throttled) |
+//! | `run.frames_captured` | integer | frames held for the HAR export |
+//! | `phases[]` | array | `name`, `started_at`, `ended_at` (null while running), `duration_ms` (null while running) |
+//! | `totals.sessions` … `totals.disconnected` | integer | sessions in all / `active` / `connecting` / `reconnecting` / `needs_auth` / `errored` / `disconnected` |
+//! | `totals.counters` | object | sums over sessions, see *counters* below |
+//! | `totals.success_rate_pct` | number / null | matched / (matched + lost) |
+//! | `totals.rtt_ms`, `ping_rtt_ms`, `delivery_latency_ms`, `connect_time_ms`, `recovery_ms` | object | summaries, see *summary* below: message RTT, heartbeat RTT, broadcast delivery to other sessions, connect time, drop → open |
+//! | `totals.sent_per_s`, `received_per_s` | number | sliding 5 s window at `generated_at` |
+//! | `totals.mean_sent_per_s`, `mean_received_per_s` | number | over `run.duration_ms` |
+//! | `totals.queued_now` | integer | messages in offline queues |
+//! | `totals.errors` | integer | all errors |
+//! | `totals.heap` | object | `available` (bool), `used_bytes`, `total_bytes`, `limit_bytes` (latest reading or null), `samples`, `trend` (`mb_per_min`, `r2`, `span_min`, `samples`, or null), `assessment` (`stable`, `increasing`, `leak`, `no data`) |
+//! | `sessions[]` | array | one row per session, see *session row* below |
+//! | `invariant` | object | `holds` (bool), `sent`, `matched`, `lost`, `pending`: `sent = matched + lost + pending`, in total and for every session |
+//! | `criteria[]` | array | `id`, `label`, `target` (text), `measured` (text), `value` (number or null), `grade` (`PASS`, `WARN`, `FAIL`, `SKIP`) |
+//! | `verdict` | string | the worst graded criterion (`SKIP` when none was graded) |
+//!
+//! *summary*: `count`, `mean`, `p50`, `p95`, `p99`, `min`, `max`, `last` — ms, null when
+//! `count` is 0; percentiles within 1 %.
+//!
+//! *counters*: `sent`, `received`, `matched`, `lost`, `pending`, `duplicate`,
+//! `unsolicited`, `out_of_order`, `late` (replies after their timeout, counted once),
+//! `foreign` (replies meant for another session: broadcast fan-out), `queued` (went into
+//! the offline queue), `queue_overflow` (refused by a full queue), `queue_flushed`,
+//! `queue_delivered`, `queue_lost` (queued messages sent after a reconnect, then answered
+//! or lost), `bytes_out`, `bytes_in`, `binary_in`, `noise` (heartbeat and greeting
+//! chatter), `pings_sent`, `pongs`, `ping_timeouts`, `connect_attempts`, `connects`,
+//! `connect_failures`, `drops`, `reconnects`, and `errors`: `close_codes` (object, code →
+//! count), `send`, `parse`, `timeout`, `socket`, `server`, `auth`.
+//!
+//! *session row*: `session` (index), `state` (`disconnected`, `connecting`, `connected`,
+//! `reconnecting`, `error`, `needs-auth`), `state_detail`, `generation`, `sent`, `matched`,
+//! `lost`, `pending`, `received`, `duplicates`, `out_of_order`, `unsolicited`, `late`,
+//! `foreign`, `queued`, `queue_overflow`, `queued_now`, `connects`, `connect_failures`,
+//! `drops`, `reconnects`, `errors`, `last_close_code`, `last_close_reason`,
+//! `last_close_at`, `connect_time_ms`, `last_recovery_ms`, `bytes_out`, `bytes_in`,
+//! `rtt_ms` (summary). The CSV export has the same columns, with `rtt_ms` spread into
+//! `rtt_count`, `rtt_mean_ms`, `rtt_p50_ms`, `rtt_p95_ms`, `rtt_p99_ms`, `rtt_max_ms`.
+//!
+//! *scenario params* (durations in ms): load and soak `sessions`, `interval_ms`,
+//! `duration_ms`; reliability `sessions`, `messages`, `interval_ms`; recovery `sessions`,
+//! `interval_ms`, `warmup_ms`, `duration_ms`, `drop_every_ms` (0 = once), `outage_ms`,
+//! `recovery_target_ms`, `recovery_timeout_ms`, `use_backend_faults`; memory leak
+//! `sessions`, `cycles`, `open_ms`, `closed_ms`, `interval_ms`; ramp-up `sessions`,
+//! `batch_size`, `batch_every_ms`, `hold_ms`, `interval_ms`; broadcast `sessions`,
+//! `rate_per_s`, `duration_ms`; auth `sessions`, `hold_ms`, `observe_ms`,
+//! `invalid_token` (always `"[redacted]"`).
+
+mod csv;
+mod log_text;
+
+pub use log_text::log_export;
+
+use crate::config::{AuthMode, RunConfig};
+use crate::heap::HeapTrend;
+use crate::histogram::RttSummary;
+use crate::metrics::Counters;
+use crate::reconnect::ReconnectPolicy;
+use crate::run::Run;
+use crate::scenario::{Criterion, Grade, Scenario, ScenarioParams};
+use crate::session::SessionState;
+use crate::thresholds::Thresholds;
+use crate::url::REDACTED;
+use crate::{Millis, SessionId};
+
+/// The report's `schema` field.
+pub const REPORT_SCHEMA: &str = "ws-console/report";
+/// The report's `version` field.
+pub const REPORT_VERSION: u32 = 1;
+
+/// A run's or a scenario's report. See the module documentation for the schema.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct Report {
+    /// Always [`REPORT_SCHEMA`].
+    pub schema: &'static str,
+    /// Always [`REPORT_VERSION`].
+    pub version: u32,
+    /// When the report was made (Unix ms).
+    pub generated_at: f64,
+    /// `ready`, `running`, `finished`, `cancelled` (scenario) or `running`, `stopped` (manual run).
+    pub status: &'static str,
+    /// Which scenario, with its parameters.
+    pub scenario: ReportScenario,
+    /// The configuration, token redacted.
+    pub configuration: ReportConfig,
+    /// Facts about the run as a whole.
+    pub run: ReportRun,
+    /// The scenario's phases (empty for a manual run).
+    pub phases: Vec<ReportPhase>,
+    /// Whole-run figures.
+    pub totals: ReportTotals,
+    /// One row per session.
+    pub sessions: Vec<SessionRow>,
+    /// `sent = matched + lost + pending`, in total.
+    pub invariant: ReportInvariant,
+    /// The verdict per criterion.
+    pub criteria: Vec<Criterion>,
+    /// The worst graded criterion.
+    pub verdict: Grade,
+}
+
+/// Which scenario (or `manual`) and with what parameters.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct ReportScenario {
+    /// [`crate::ScenarioKind::as_str`], or `manual`.
+    pub kind: &'static str,
+    /// Human name.
+    pub label: &'static str,
+    /// The parameters; `None` for a manual run.
+    pub params: Option<ScenarioParams>,
+    /// 0 to 1.
+    pub progress: f64,
+}
+
+/// The configuration, token redacted.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct ReportConfig {
+    /// The URL template, token redacted.
+    pub endpoint: String,
+    /// Session 0's filled-in URL, token redacted.
+    pub url: String,
+    /// Fills `{user_id}`.
+    pub user_id: String,
+    /// `[redacted]` when a token is set, else empty.
+    pub token: String,
+    /// How the token is sent.
+    pub auth_mode: AuthMode,
+    /// Number of sessions.
+    pub sessions: u32,
+    /// Automatic send interval; `None` when off.
+    pub send_interval_ms: Option<Millis>,
+    /// The message template, token redacted.
+    pub message_template: String,
+    /// Messages sent as binary frames.
+    pub binary: bool,
+    /// JSON pointer of the reply id.
+    pub correlation_pointer: String,
+    /// Reply timeout.
+    pub reply_timeout_ms: Millis,
+    /// Duplicate window.
+    pub duplicate_window_ms: Millis,
+    /// Heartbeat settings; `None` when off.
+    pub heartbeat: Option<ReportHeartbeat>,
+    /// Reconnect policy.
+    pub reconnect: ReconnectPolicy,
+    /// Offline queue bound per session.
+    pub queue_capacity: usize,
+    /// Log bound.
+    pub log_capacity: usize,
+    /// F10 thresholds.
+    pub thresholds: Thresholds,
+}
+
+/// Heartbeat settings.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct ReportHeartbeat {
+    /// Time between pings.
+    pub interval_ms: Millis,
+    /// Pong timeout.
+    pub timeout_ms: Millis,
+    /// The ping, token redacted.
+    pub ping_template: String,
+    /// The `type` of a pong.
+    pub pong_type: String,
+}
+
+/// Facts about the run as a whole.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct ReportRun {
+    /// First Start (Unix ms).
+    pub started_at: Option<f64>,
+    /// Start → end of the scenario (or now).
+    pub duration_ms: Millis,
+    /// The tab was hidden at some moment (timers throttled).
+    pub tab_hidden: bool,
+    /// Frames held for the HAR export.
+    pub frames_captured: usize,
+}
+
+/// A phase with Unix times.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct ReportPhase {
+    /// Its name.
+    pub name: String,
+    /// Unix ms.
+    pub started_at: f64,
+    /// Unix ms; `None` while it runs.
+    pub ended_at: Option<f64>,
+    /// `None` while it runs.
+    pub duration_ms: Option<Millis>,
+}
+
+/// Whole-run figures.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct ReportTotals {
+    /// Sessions configured.
+    pub sessions: u32,
+    /// Sessions connected.
+    pub active: u32,
+    /// Sessions connecting.
+    pub connecting: u32,
+    /// Sessions waiting to reconnect.
+    pub reconnecting: u32,
+    /// Sessions waiting for a token.
+    pub needs_auth: u32,
+    /// Sessions that gave up.
+    pub errored: u32,
+    /// Sessions disconnected.
+    pub disconnected: u32,
+    /// Counters summed over sessions.
+    pub counters: Counters,
+    /// matched / (matched + lost), percent.
+    pub success_rate_pct: Option<f64>,
+    /// Message RTT.
+    pub rtt_ms: RttSummary,
+    /// Heartbeat RTT.
+    pub ping_rtt_ms: RttSummary,
+    /// Send → receipt by another session (broadcast fan-out).
+    pub delivery_latency_ms: RttSummary,
+    /// Time to open.
+    pub connect_time_ms: RttSummary,
+    /// Drop → next open.
+    pub recovery_ms: RttSummary,
+    /// Sliding 5 s window.
+    pub sent_per_s: f64,
+    /// Sliding 5 s window.
+    pub received_per_s: f64,
+    /// Over the run's duration.
+    pub mean_sent_per_s: f64,
+    /// Over the run's duration.
+    pub mean_received_per_s: f64,
+    /// Messages in offline queues.
+    pub queued_now: u64,
+    /// All errors.
+    pub errors: u64,
+    /// Heap figures.
+    pub heap: ReportHeap,
+}
+
+/// Heap figures; all `None` when the browser has no `performance.memory`.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct ReportHeap {
+    /// Whether the browser gives heap figures.
+    pub available: bool,
+    /// Latest `usedJSHeapSize`.
+    pub used_bytes: Option<u64>,
+    /// Latest `totalJSHeapSize`.
+    pub total_bytes: Option<u64>,
+    /// Latest `jsHeapSizeLimit`.
+    pub limit_bytes: Option<u64>,
+    /// Samples held.
+    pub samples: usize,
+    /// Least-squares trend of the visible samples.
+    pub trend: Option<HeapTrend>,
+    /// `stable`, `increasing`, `leak` or `no data`.
+    pub assessment: &'static str,
+}
+
+/// One session: its counters (`sent = matched + lost + pending`), state and last close.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct SessionRow {
+    /// Index.
+    pub session: u32,
+    /// [`SessionState::as_str`].
+    pub state: &'static str,
+    /// Attempt and delay, or the reason it gave up.
+    pub state_detail: String,
+    /// Its latest socket.
+    pub generation: u64,
+    /// Test messages sent.
+    pub sent: u64,
+    /// Replies matched.
+    pub matched: u64,
+    /// Requests lost.
+    pub lost: u64,
+    /// Requests awaiting a reply.
+    pub pending: u64,
+    /// Frames received.
+    pub received: u64,
+    /// Duplicate replies.
+    pub duplicates: u64,
+    /// Replies out of `seq` order.
+    pub out_of_order: u64,
+    /// Replies to unknown ids.
+    pub unsolicited: u64,
+    /// Replies after the timeout.
+    pub late: u64,
+    /// Replies meant for another session.
+    pub foreign: u64,
+    /// Messages that went into the offline queue.
+    pub queued: u64,
+    /// Refused by a full queue.
+    pub queue_overflow: u64,
+    /// In the queue now.
+    pub queued_now: usize,
+    /// Sockets opened.
+    pub connects: u64,
+    /// Sockets that failed to open.
+    pub connect_failures: u64,
+    /// Open sockets lost.
+    pub drops: u64,
+    /// Back after a drop.
+    pub reconnects: u64,
+    /// All errors.
+    pub errors: u64,
+    /// Last close code.
+    pub last_close_code: Option<u16>,
+    /// Last close reason, token redacted.
+    pub last_close_reason: Option<String>,
+    /// Unix ms.
+    pub last_close_at: Option<f64>,
+    /// Last open took.
+    pub connect_time_ms: Option<Millis>,
+    /// Last drop → open.
+    pub last_recovery_ms: Option<Millis>,
+    /// Payload bytes sent.
+    pub bytes_out: u64,
+    /// Payload bytes received.
+    pub bytes_in: u64,
+    /// Message RTT.
+    pub rtt_ms: RttSummary,
+}
+
+/// `sent = matched + lost + pending`, in total.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct ReportInvariant {
+    /// Whether it holds for every session and in total.
+    pub holds: bool,
+    /// Sent.
+    pub sent: u64,
+    /// Matched.
+    pub matched: u64,
+    /// Lost.
+    pub lost: u64,
+    /// Pending.
+    pub pending: u64,
+}
+
+/// What differs between a manual run's report and a scenario's.
+struct Frame<'a> {
+    status: &'static str,
+    scenario: ReportScenario,
+    phases: Vec<ReportPhase>,
+    criteria: Vec<Criterion>,
+    ended_at: Option<Millis>,
+    run: &'a Run,
+}
+
+impl Report {
+    /// The report of a manual run (no scenario): the F10 verdicts as criteria, none of
+    /// them required.
+    pub fn manual(run: &Run, now: Millis) -> Report {
+        let criteria = run
+            .verdicts(now)
+            .iter()
+            .map(|v| Criterion::from_verdict(v, false))
+            .collect();
+        Report::build(
+            Frame {
+                status: if run.is_running() {
+                    "running"
+                } else {
+                    "stopped"
+                },
+                scenario: ReportScenario {
+                    kind: "manual",
+                    label: "Manual run",
+                    params: None,
+                    progress: 0.0,
+                },
+                phases: Vec::new(),
+                criteria,
+                ended_at: None,
+                run,
+            },
+            now,
+        )
+    }
+
+    /// The report of `scenario` on `run`.
+    pub(crate) fn for_scenario(sc: &Scenario, run: &Run, now: Millis) -> Report {
+        let origin = run.config().time_origin_ms;
+        let phases = sc
+            .phases()
+            .iter()
+            .map(|p| ReportPhase {
+                name: p.name.clone(),
+                started_at: origin + p.started_at,
+                ended_at: p.ended_at.map(|t| origin + t),
+                duration_ms: p.ended_at.map(|t| t - p.started_at),
+            })
+            .collect();
+        Report::build(
+            Frame {
+                status: sc.status().as_str(),
+                scenario: ReportScenario {
+                    kind: sc.kind().as_str(),
+                    label: sc.kind().label(),
+                    params: Some(sc.params().clone()),
+                    progress: sc.progress(now).fraction,
+                },
+                phases,
+                criteria: sc.criteria(run, now),
+                ended_at: sc.span().1,
+                run,
+            },
+            now,
+        )
+    }
+
+    fn build(f: Frame<'_>, now: Millis) -> Report {
+        let run = f.run;
+        let origin = run.config().time_origin_ms;
+        let totals = run.totals(now);
+        let c = &totals.counters;
+        let end = f.ended_at.unwrap_or(now);
+        let duration_ms = run.started_at().map_or(0.0, |s| (end - s).max(0.0));
+        let per_s = |n: u64| {
+            if duration_ms > 0.0 {
+                n as f64 * 1000.0 / duration_ms
+            } else {
+                0.0
+            }
+        };
+        let th = &run.config().thresholds;
+        let verdict = Grade::overall(f.criteria.iter().map(|c| c.grade));
+        let sessions = (0..run.session_count() as u32)
+            .filter_map(|i| run.session(SessionId(i), now))
+            .map(|v| SessionRow {
+                session: v.id.0,
+                state: v.state.as_str(),
+                state_detail: run.redact(&state_detail(&v.state)),
+                generation: v.generation.0,
+                sent: v.counters.sent,
+                matched: v.counters.matched,
+                lost: v.counters.lost,
+                pending: v.counters.pending,
+                received: v.counters.received,
+                duplicates: v.counters.duplicate,
+                out_of_order: v.counters.out_of_order,
+                unsolicited: v.counters.unsolicited,
+                late: v.counters.late,
+                foreign: v.counters.foreign,
+                queued: v.counters.queued,
+                queue_overflow: v.counters.queue_overflow,
+                queued_now: v.queue_len,
+                connects: v.counters.connects,
+                connect_failures: v.counters.connect_failures,
+                drops: v.counters.drops,
+                reconnects: v.counters.reconnects,
+                errors: v.counters.errors.total(),
+                last_close_code: v.last_close.as_ref().map(|x| x.code),
+                last_close_reason: v.last_close.as_ref().map(|x| run.redact(&x.reason)),
+                last_close_at: v.last_close.as_ref().map(|x| origin + x.at),
+                connect_time_ms: v.connect_time_ms,
+                last_recovery_ms: v.last_recovery_ms,
+                bytes_out: v.counters.bytes_out,
+                bytes_in: v.counters.bytes_in,
+                rtt_ms: v.rtt,
+            })
+            .collect();
+        Report {
+            schema: REPORT_SCHEMA,
+            version: REPORT_VERSION,
+            generated_at: origin + now,
+            status: f.status,
+            scenario: f.scenario,
+            configuration: ReportConfig::of(run),
+            run: ReportRun {
+                started_at: run.started_at().map(|t| origin + t),
+                duration_ms,
+                tab_hidden: run.was_hidden(),
+                frames_captured: run.frames().len(),
+            },
+            phases: f.phases,
+            invariant: ReportInvariant {
+                holds: run.invariant_holds(),
+                sent: c.sent,
+                matched: c.matched,
+                lost: c.lost,
+                pending: c.pending,
+            },
+            totals: ReportTotals {
+                sessions: totals.sessions,
+                active: totals.active,
+                connecting: totals.connecting,
+                reconnecting: totals.reconnecting,
+                needs_auth: totals.needs_auth,
+                errored: totals.errored,
+                disconnected: totals.disconnected,
+                success_rate_pct: totals.success_rate,
+                rtt_ms: totals.rtt,
+                ping_rtt_ms: totals.ping_rtt,
+                delivery_latency_ms: totals.foreign_latency,
+                connect_time_ms: totals.connect_time,
+                recovery_ms: totals.recovery,
+                sent_per_s: totals.sent_per_s,
+                received_per_s: totals.received_per_s,
+                mean_sent_per_s: per_s(c.sent),
+                mean_received_per_s: per_s(c.received),
+                queued_now: totals.queued_now,
+                errors: c.errors.total(),
+                heap: ReportHeap {
+                    available: totals.heap.is_some(),
+                    used_bytes: totals.heap.map(|h| h.used),
+                    total_bytes: totals.heap.map(|h| h.total),
+                    limit_bytes: totals.heap.map(|h| h.limit),
+                    samples: run.heap_samples().len(),
+                    trend: totals.heap_trend,
+                    assessment: th.heap_level(totals.heap_trend.as_ref()).1,
+                },
+                counters: totals.counters.clone(),
+            },
+            sessions,
+            criteria: f.criteria,
+            verdict,
+        }
+    }
+
+    /// The report as pretty-printed JSON (the export, and `window.wsConsole.report()`).
+    pub fn to_json(&self) -> String {
+        // Plain data with string (or integer) map keys: serialisation cannot fail.
+        serde_json::to_string_pretty(self).expect("a report always serialises")
+    }
+}
+
+impl ReportConfig {
+    fn of(run: &Run) -> ReportConfig {
+        let cfg: &RunConfig = run.config();
+        ReportConfig {
+            endpoint: run.redact(cfg.endpoint.template()),
+            url: run.display_url(SessionId(0)),
+            user_id: run.redact(&cfg.user_id),
+            token: if cfg.token.is_empty() {
+                String::new()
+            } else {
+                REDACTED.into()
+            },
+            auth_mode: cfg.auth_mode,
+            sessions: cfg.sessions,
+            send_interval_ms: cfg.send_interval_ms,
+            message_template: run.redact(&cfg.template.source()),
+            binary: cfg.binary,
+            correlation_pointer: cfg.correlation_pointer.clone(),
+            reply_timeout_ms: cfg.reply_timeout_ms,
+            duplicate_window_ms: cfg.duplicate_window_ms,
+            heartbeat: cfg.heartbeat.as_ref().map(|h| ReportHeartbeat {
+                interval_ms: h.interval_ms,
+                timeout_ms: h.timeout_ms,
+                ping_template: run.redact(&h.ping.source()),
+                pong_type: run.redact(&h.pong_type),
+            }),
+            reconnect: cfg.reconnect.clone(),
+            queue_capacity: cfg.queue_capacity,
+            log_capacity: cfg.log_capacity,
+            thresholds: cfg.thresholds.clone(),
+        }
+    }
+}
+
+fn state_detail(state: &SessionState) -> String {
+    match state {
+        SessionState::Reconnecting { attempt, next_in } => {
+            format!("attempt {attempt} in {:.1} s", next_in / 1000.0)
+        }
+        SessionState::Error { reason } => reason.clone(),
+        _ => String::new(),
+    }
+}
+
+impl Run {
+    /// The report of this run as a manual run (no scenario); see [`Report`].
+    pub fn report(&self, now: Millis) -> Report {
+        Report::manual(self, now)
+    }
+}
+
+#[cfg(test)]
+mod tests;

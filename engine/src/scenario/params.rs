@@ -1,0 +1,923 @@
+//! Scenario parameters (F12): what the form holds, their defaults, and their validation.
+//!
+//! As with the run configuration, [`RawScenarioParams`] holds the form's strings (durations
+//! in seconds, intervals in milliseconds, as typed) and [`ScenarioParams::from_raw`] turns
+//! them into typed values or one specific message per bad field. The defaults live in one
+//! place, the `Default` of each kind's typed parameters; the form's defaults are printed
+//! from them.
+
+use crate::config::{Field, MAX_SESSIONS, count, quoted};
+use crate::url::REDACTED;
+use crate::{Millis, ScenarioKind};
+
+/// A scenario form field, or a run configuration field a scenario depends on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ParamField {
+    /// Number of sessions.
+    Sessions,
+    /// Automatic send interval, ms.
+    IntervalMs,
+    /// Duration, s.
+    DurationS,
+    /// Messages per session.
+    Messages,
+    /// Sessions per ramp-up batch.
+    BatchSize,
+    /// Time between batches, s.
+    BatchEveryS,
+    /// Hold time, s.
+    HoldS,
+    /// Open/close cycles.
+    Cycles,
+    /// Open time per cycle, s.
+    OpenS,
+    /// Closed time per cycle, s.
+    ClosedS,
+    /// Broadcasts per second.
+    RatePerS,
+    /// Warm-up before the first drop, s.
+    WarmupS,
+    /// Time between drops, s (0 = once).
+    DropEveryS,
+    /// Refused-connections time after a backend drop, s.
+    OutageS,
+    /// Recovery time that passes, s.
+    RecoveryTargetS,
+    /// Give up waiting for recovery after, s.
+    RecoveryTimeoutS,
+    /// Time watched for retries after the refusal, s.
+    ObserveS,
+    /// Use the backend's fault control.
+    UseBackendFaults,
+    /// The token the server must refuse.
+    InvalidToken,
+    /// A field of the run configuration (the scenario needs something of it).
+    Config(Field),
+}
+
+impl ParamField {
+    /// Stable name, usable as a `data-testid` (`scenario-…`), or the configuration field's
+    /// own name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ParamField::Sessions => "scenario-sessions",
+            ParamField::IntervalMs => "scenario-interval",
+            ParamField::DurationS => "scenario-duration",
+            ParamField::Messages => "scenario-messages",
+            ParamField::BatchSize => "scenario-batch-size",
+            ParamField::BatchEveryS => "scenario-batch-every",
+            ParamField::HoldS => "scenario-hold",
+            ParamField::Cycles => "scenario-cycles",
+            ParamField::OpenS => "scenario-open",
+            ParamField::ClosedS => "scenario-closed",
+            ParamField::RatePerS => "scenario-rate",
+            ParamField::WarmupS => "scenario-warmup",
+            ParamField::DropEveryS => "scenario-drop-every",
+            ParamField::OutageS => "scenario-outage",
+            ParamField::RecoveryTargetS => "scenario-recovery-target",
+            ParamField::RecoveryTimeoutS => "scenario-recovery-timeout",
+            ParamField::ObserveS => "scenario-observe",
+            ParamField::UseBackendFaults => "scenario-backend-faults",
+            ParamField::InvalidToken => "scenario-invalid-token",
+            ParamField::Config(f) => f.as_str(),
+        }
+    }
+
+    /// Human label with its unit, for the form.
+    pub fn label(self) -> &'static str {
+        match self {
+            ParamField::Sessions => "Sessions",
+            ParamField::IntervalMs => "Send interval (ms)",
+            ParamField::DurationS => "Duration (s)",
+            ParamField::Messages => "Messages per session",
+            ParamField::BatchSize => "Sessions per batch",
+            ParamField::BatchEveryS => "Batch every (s)",
+            ParamField::HoldS => "Hold (s)",
+            ParamField::Cycles => "Cycles",
+            ParamField::OpenS => "Open for (s)",
+            ParamField::ClosedS => "Closed for (s)",
+            ParamField::RatePerS => "Broadcasts per second",
+            ParamField::WarmupS => "Warm-up (s)",
+            ParamField::DropEveryS => "Drop every (s, 0 = once)",
+            ParamField::OutageS => "Outage (s, backend faults only)",
+            ParamField::RecoveryTargetS => "Recovery target (s)",
+            ParamField::RecoveryTimeoutS => "Give up after (s)",
+            ParamField::ObserveS => "Watch for retries (s)",
+            ParamField::UseBackendFaults => "Use the backend's fault control",
+            ParamField::InvalidToken => "Invalid token",
+            ParamField::Config(_) => "Configuration",
+        }
+    }
+}
+
+impl serde::Serialize for ParamField {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+/// A message about one field; nothing starts while there is one.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct ParamError {
+    /// The field.
+    pub field: ParamField,
+    /// A sentence for the user; never contains a token.
+    pub message: String,
+}
+
+impl ParamError {
+    pub(crate) fn new(field: ParamField, message: impl Into<String>) -> Self {
+        Self {
+            field,
+            message: message.into(),
+        }
+    }
+}
+
+impl ScenarioKind {
+    /// The form fields this scenario uses, in display order.
+    pub fn fields(self) -> &'static [ParamField] {
+        use ParamField::*;
+        match self {
+            ScenarioKind::Load | ScenarioKind::Soak => &[Sessions, IntervalMs, DurationS],
+            ScenarioKind::Reliability => &[Sessions, Messages, IntervalMs],
+            ScenarioKind::Recovery => &[
+                Sessions,
+                IntervalMs,
+                WarmupS,
+                DurationS,
+                DropEveryS,
+                OutageS,
+                RecoveryTargetS,
+                RecoveryTimeoutS,
+                UseBackendFaults,
+            ],
+            ScenarioKind::MemoryLeak => &[Sessions, Cycles, OpenS, ClosedS, IntervalMs],
+            ScenarioKind::RampUp => &[Sessions, BatchSize, BatchEveryS, HoldS, IntervalMs],
+            ScenarioKind::Broadcast => &[Sessions, RatePerS, DurationS],
+            ScenarioKind::Auth => &[Sessions, HoldS, ObserveS, InvalidToken],
+        }
+    }
+}
+
+/// Load: N sessions sending automatically for a duration.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct LoadParams {
+    /// Sessions (default 15).
+    pub sessions: u32,
+    /// Automatic send interval per session, ms (default 1000).
+    pub interval_ms: Millis,
+    /// How long, ms (default 60 000).
+    pub duration_ms: Millis,
+}
+
+impl Default for LoadParams {
+    fn default() -> Self {
+        Self {
+            sessions: 15,
+            interval_ms: 1000.0,
+            duration_ms: 60_000.0,
+        }
+    }
+}
+
+/// Persistence / soak: sessions held with heartbeats (always on in this scenario).
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct SoakParams {
+    /// Sessions (default 15).
+    pub sessions: u32,
+    /// Automatic send interval per session, ms (default 1000).
+    pub interval_ms: Millis,
+    /// How long, ms (default 30 min).
+    pub duration_ms: Millis,
+}
+
+impl Default for SoakParams {
+    fn default() -> Self {
+        Self {
+            sessions: 15,
+            interval_ms: 1000.0,
+            duration_ms: 30.0 * 60_000.0,
+        }
+    }
+}
+
+/// Message reliability: K messages per session, paced.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct ReliabilityParams {
+    /// Sessions (default 5).
+    pub sessions: u32,
+    /// Messages per session, K (default 100).
+    pub messages: u32,
+    /// Time between two messages of a session, ms (default 50).
+    pub interval_ms: Millis,
+}
+
+impl Default for ReliabilityParams {
+    fn default() -> Self {
+        Self {
+            sessions: 5,
+            messages: 100,
+            interval_ms: 50.0,
+        }
+    }
+}
+
+/// Network recovery: drops, then recovery time and queued-message delivery.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct RecoveryParams {
+    /// Sessions (default 5).
+    pub sessions: u32,
+    /// Automatic send interval per session, ms (default 1000).
+    pub interval_ms: Millis,
+    /// Traffic before the first drop, ms (default 5000).
+    pub warmup_ms: Millis,
+    /// How long the scenario runs, warm-up included, ms (default 60 000); it runs on until
+    /// the last recovery ends or times out.
+    pub duration_ms: Millis,
+    /// Time between drops, ms; 0 drops once (default 0).
+    pub drop_every_ms: Millis,
+    /// With backend faults: how long new connections are refused after a drop, ms
+    /// (default 0).
+    pub outage_ms: Millis,
+    /// Recovery time (drop → open, slowest session) that passes, ms (default 5000); up to
+    /// twice that is a warning.
+    pub recovery_target_ms: Millis,
+    /// How long to wait for every session to come back before failing, ms (default 30 000).
+    pub recovery_timeout_ms: Millis,
+    /// Drop through the backend's fault control (`POST /api/faults/drop-all`), falling
+    /// back to an abnormal client-side close when it is not there (default true).
+    pub use_backend_faults: bool,
+}
+
+impl Default for RecoveryParams {
+    fn default() -> Self {
+        Self {
+            sessions: 5,
+            interval_ms: 1000.0,
+            warmup_ms: 5000.0,
+            duration_ms: 60_000.0,
+            drop_every_ms: 0.0,
+            outage_ms: 0.0,
+            recovery_target_ms: 5000.0,
+            recovery_timeout_ms: 30_000.0,
+            use_backend_faults: true,
+        }
+    }
+}
+
+/// Memory leak detection: cycles of opening and closing every session.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct MemoryLeakParams {
+    /// Sessions opened each cycle (default 10).
+    pub sessions: u32,
+    /// Cycles, C (default 20).
+    pub cycles: u32,
+    /// How long the sessions stay open each cycle, ms (default 10 000).
+    pub open_ms: Millis,
+    /// How long they stay closed, ms (default 5000).
+    pub closed_ms: Millis,
+    /// Automatic send interval while open, ms (default 1000).
+    pub interval_ms: Millis,
+}
+
+impl Default for MemoryLeakParams {
+    fn default() -> Self {
+        Self {
+            sessions: 10,
+            cycles: 20,
+            open_ms: 10_000.0,
+            closed_ms: 5000.0,
+            interval_ms: 1000.0,
+        }
+    }
+}
+
+/// Ramp-up: batches of B sessions every T until N, then a hold.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct RampUpParams {
+    /// Sessions at the top, N (default 50).
+    pub sessions: u32,
+    /// Sessions per batch, B (default 5).
+    pub batch_size: u32,
+    /// Time between batches, ms (default 2000).
+    pub batch_every_ms: Millis,
+    /// Hold at N, ms (default 10 000).
+    pub hold_ms: Millis,
+    /// Automatic send interval per session, ms (default 1000).
+    pub interval_ms: Millis,
+}
+
+impl Default for RampUpParams {
+    fn default() -> Self {
+        Self {
+            sessions: 50,
+            batch_size: 5,
+            batch_every_ms: 2000.0,
+            hold_ms: 10_000.0,
+            interval_ms: 1000.0,
+        }
+    }
+}
+
+/// Broadcast: `{"type":"broadcast","id":…}` at a rate, fanned out by the server.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct BroadcastParams {
+    /// Sessions (default 10; at least 2).
+    pub sessions: u32,
+    /// Broadcasts per second over all sessions, R (default 5).
+    pub rate_per_s: f64,
+    /// How long, ms (default 30 000).
+    pub duration_ms: Millis,
+}
+
+impl Default for BroadcastParams {
+    fn default() -> Self {
+        Self {
+            sessions: 10,
+            rate_per_s: 5.0,
+            duration_ms: 30_000.0,
+        }
+    }
+}
+
+/// Auth: the configured token must connect; an invalid one must be refused, not retried.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct AuthParams {
+    /// Sessions (default 3).
+    pub sessions: u32,
+    /// How long the valid token's sessions must stay open, ms (default 2000).
+    pub hold_ms: Millis,
+    /// How long to watch for retries after the invalid token was refused, ms (default 5000).
+    pub observe_ms: Millis,
+    /// A token the server must refuse (default `invalid-token`). Redacted in reports.
+    #[serde(serialize_with = "redacted")]
+    pub invalid_token: String,
+}
+
+fn redacted<S: serde::Serializer>(v: &str, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(if v.is_empty() { "" } else { REDACTED })
+}
+
+impl Default for AuthParams {
+    fn default() -> Self {
+        Self {
+            sessions: 3,
+            hold_ms: 2000.0,
+            observe_ms: 5000.0,
+            invalid_token: "invalid-token".into(),
+        }
+    }
+}
+
+/// Validated parameters of one scenario.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+pub enum ScenarioParams {
+    /// Load.
+    Load(LoadParams),
+    /// Persistence / soak.
+    Soak(SoakParams),
+    /// Message reliability.
+    Reliability(ReliabilityParams),
+    /// Network recovery.
+    Recovery(RecoveryParams),
+    /// Memory leak detection.
+    MemoryLeak(MemoryLeakParams),
+    /// Ramp-up.
+    RampUp(RampUpParams),
+    /// Broadcast.
+    Broadcast(BroadcastParams),
+    /// Auth.
+    Auth(AuthParams),
+}
+
+impl ScenarioParams {
+    /// The defaults of `kind`.
+    pub fn defaults(kind: ScenarioKind) -> ScenarioParams {
+        match kind {
+            ScenarioKind::Load => ScenarioParams::Load(LoadParams::default()),
+            ScenarioKind::Soak => ScenarioParams::Soak(SoakParams::default()),
+            ScenarioKind::Reliability => ScenarioParams::Reliability(ReliabilityParams::default()),
+            ScenarioKind::Recovery => ScenarioParams::Recovery(RecoveryParams::default()),
+            ScenarioKind::MemoryLeak => ScenarioParams::MemoryLeak(MemoryLeakParams::default()),
+            ScenarioKind::RampUp => ScenarioParams::RampUp(RampUpParams::default()),
+            ScenarioKind::Broadcast => ScenarioParams::Broadcast(BroadcastParams::default()),
+            ScenarioKind::Auth => ScenarioParams::Auth(AuthParams::default()),
+        }
+    }
+
+    /// Which scenario these are for.
+    pub fn kind(&self) -> ScenarioKind {
+        match self {
+            ScenarioParams::Load(_) => ScenarioKind::Load,
+            ScenarioParams::Soak(_) => ScenarioKind::Soak,
+            ScenarioParams::Reliability(_) => ScenarioKind::Reliability,
+            ScenarioParams::Recovery(_) => ScenarioKind::Recovery,
+            ScenarioParams::MemoryLeak(_) => ScenarioKind::MemoryLeak,
+            ScenarioParams::RampUp(_) => ScenarioKind::RampUp,
+            ScenarioParams::Broadcast(_) => ScenarioKind::Broadcast,
+            ScenarioParams::Auth(_) => ScenarioKind::Auth,
+        }
+    }
+
+    /// Number of sessions the run needs.
+    pub fn sessions(&self) -> u32 {
+        match self {
+            ScenarioParams::Load(p) => p.sessions,
+            ScenarioParams::Soak(p) => p.sessions,
+            ScenarioParams::Reliability(p) => p.sessions,
+            ScenarioParams::Recovery(p) => p.sessions,
+            ScenarioParams::MemoryLeak(p) => p.sessions,
+            ScenarioParams::RampUp(p) => p.sessions,
+            ScenarioParams::Broadcast(p) => p.sessions,
+            ScenarioParams::Auth(p) => p.sessions,
+        }
+    }
+
+    /// Validates the fields of `raw.kind`; every problem at once, one per field.
+    pub fn from_raw(raw: &RawScenarioParams) -> Result<ScenarioParams, Vec<ParamError>> {
+        let mut v = Validator {
+            raw,
+            errors: Vec::new(),
+        };
+        let params = match raw.kind {
+            ScenarioKind::Load => ScenarioParams::Load(LoadParams {
+                sessions: v.sessions(1),
+                interval_ms: v.interval(),
+                duration_ms: v.duration(),
+            }),
+            ScenarioKind::Soak => ScenarioParams::Soak(SoakParams {
+                sessions: v.sessions(1),
+                interval_ms: v.interval(),
+                duration_ms: v.duration(),
+            }),
+            ScenarioKind::Reliability => ScenarioParams::Reliability(ReliabilityParams {
+                sessions: v.sessions(1),
+                messages: v.count(
+                    ParamField::Messages,
+                    &raw.messages,
+                    "Messages per session",
+                    1,
+                    100_000,
+                ),
+                interval_ms: v.interval(),
+            }),
+            ScenarioKind::Recovery => ScenarioParams::Recovery(RecoveryParams {
+                sessions: v.sessions(1),
+                interval_ms: v.interval(),
+                warmup_ms: v.secs(ParamField::WarmupS, &raw.warmup_s, "Warm-up", 0.0, 3600.0),
+                duration_ms: v.duration(),
+                drop_every_ms: v.drop_every(),
+                outage_ms: v.secs(ParamField::OutageS, &raw.outage_s, "Outage", 0.0, 3600.0),
+                recovery_target_ms: v.secs(
+                    ParamField::RecoveryTargetS,
+                    &raw.recovery_target_s,
+                    "Recovery target",
+                    0.1,
+                    3600.0,
+                ),
+                recovery_timeout_ms: v.secs(
+                    ParamField::RecoveryTimeoutS,
+                    &raw.recovery_timeout_s,
+                    "Give-up time",
+                    1.0,
+                    3600.0,
+                ),
+                use_backend_faults: raw.use_backend_faults,
+            }),
+            ScenarioKind::MemoryLeak => ScenarioParams::MemoryLeak(MemoryLeakParams {
+                sessions: v.sessions(1),
+                cycles: v.count(ParamField::Cycles, &raw.cycles, "Cycles", 1, 1000),
+                open_ms: v.secs(ParamField::OpenS, &raw.open_s, "Open time", 0.1, 3600.0),
+                closed_ms: v.secs(
+                    ParamField::ClosedS,
+                    &raw.closed_s,
+                    "Closed time",
+                    0.0,
+                    3600.0,
+                ),
+                interval_ms: v.interval(),
+            }),
+            ScenarioKind::RampUp => ScenarioParams::RampUp(RampUpParams {
+                sessions: v.sessions(1),
+                batch_size: v.count(
+                    ParamField::BatchSize,
+                    &raw.batch_size,
+                    "Sessions per batch",
+                    1,
+                    MAX_SESSIONS,
+                ),
+                batch_every_ms: v.secs(
+                    ParamField::BatchEveryS,
+                    &raw.batch_every_s,
+                    "Batch interval",
+                    0.1,
+                    3600.0,
+                ),
+                hold_ms: v.secs(ParamField::HoldS, &raw.hold_s, "Hold", 0.0, 86_400.0),
+                interval_ms: v.interval(),
+            }),
+            ScenarioKind::Broadcast => ScenarioParams::Broadcast(BroadcastParams {
+                sessions: v.sessions(2),
+                rate_per_s: v.number(
+                    ParamField::RatePerS,
+                    &raw.rate_per_s,
+                    "Broadcast rate",
+                    "broadcasts per second",
+                    0.1,
+                    1000.0,
+                ),
+                duration_ms: v.duration(),
+            }),
+            ScenarioKind::Auth => ScenarioParams::Auth(AuthParams {
+                sessions: v.sessions(1),
+                hold_ms: v.secs(ParamField::HoldS, &raw.hold_s, "Hold", 0.0, 600.0),
+                observe_ms: v.secs(
+                    ParamField::ObserveS,
+                    &raw.observe_s,
+                    "Retry watch",
+                    1.0,
+                    600.0,
+                ),
+                invalid_token: v.invalid_token(),
+            }),
+        };
+        if v.errors.is_empty() {
+            Ok(params)
+        } else {
+            Err(v.errors)
+        }
+    }
+}
+
+struct Validator<'a> {
+    raw: &'a RawScenarioParams,
+    errors: Vec<ParamError>,
+}
+
+impl Validator<'_> {
+    fn fail(&mut self, field: ParamField, message: String) {
+        self.errors.push(ParamError::new(field, message));
+    }
+
+    fn sessions(&mut self, min: u32) -> u32 {
+        let t = self.raw.sessions.trim();
+        match t.parse::<i64>() {
+            Ok(n) if n > i64::from(MAX_SESSIONS) => {
+                self.fail(
+                    ParamField::Sessions,
+                    format!(
+                        "At most {MAX_SESSIONS} sessions: Chromium allows about 255 sockets per profile, shared with every tab; got {n}"
+                    ),
+                );
+                0
+            }
+            Ok(n) if n >= i64::from(min) => n as u32,
+            _ => {
+                let why = if min > 1 {
+                    format!(" (this scenario needs at least {min})")
+                } else {
+                    String::new()
+                };
+                self.fail(
+                    ParamField::Sessions,
+                    format!(
+                        "Sessions must be a whole number from {min} to {MAX_SESSIONS}{why}; got {}",
+                        quoted(t)
+                    ),
+                );
+                0
+            }
+        }
+    }
+
+    fn count(&mut self, field: ParamField, s: &str, what: &str, min: u32, max: u32) -> u32 {
+        count(s, what, min, max).unwrap_or_else(|m| {
+            self.fail(field, m);
+            0
+        })
+    }
+
+    fn number(
+        &mut self,
+        field: ParamField,
+        s: &str,
+        what: &str,
+        unit: &str,
+        min: f64,
+        max: f64,
+    ) -> f64 {
+        let t = s.trim();
+        match t.parse::<f64>() {
+            Ok(v) if v.is_finite() && (min..=max).contains(&v) => v,
+            _ => {
+                self.fail(
+                    field,
+                    format!(
+                        "{what} must be a number of {unit} from {min} to {max}; got {}",
+                        quoted(t)
+                    ),
+                );
+                0.0
+            }
+        }
+    }
+
+    /// Seconds as typed, returned in ms.
+    fn secs(&mut self, field: ParamField, s: &str, what: &str, min: f64, max: f64) -> Millis {
+        self.number(field, s, what, "seconds", min, max) * 1000.0
+    }
+
+    fn interval(&mut self) -> Millis {
+        let raw = self.raw.interval_ms.clone();
+        self.number(
+            ParamField::IntervalMs,
+            &raw,
+            "Send interval",
+            "milliseconds",
+            10.0,
+            60_000.0,
+        )
+    }
+
+    fn duration(&mut self) -> Millis {
+        let raw = self.raw.duration_s.clone();
+        self.secs(ParamField::DurationS, &raw, "Duration", 1.0, 86_400.0)
+    }
+
+    fn drop_every(&mut self) -> Millis {
+        let raw = self.raw.drop_every_s.clone();
+        let t = raw.trim();
+        match t.parse::<f64>() {
+            Ok(v) if v == 0.0 || (v.is_finite() && (1.0..=3600.0).contains(&v)) => v * 1000.0,
+            _ => {
+                self.fail(
+                    ParamField::DropEveryS,
+                    format!(
+                        "Drop interval must be 0 (drop once) or a number of seconds from 1 to 3600; got {}",
+                        quoted(t)
+                    ),
+                );
+                0.0
+            }
+        }
+    }
+
+    fn invalid_token(&mut self) -> String {
+        let t = self.raw.invalid_token.trim();
+        if t.is_empty() {
+            self.fail(
+                ParamField::InvalidToken,
+                "Enter a token the server must refuse, e.g. invalid-token".into(),
+            );
+        }
+        t.to_owned()
+    }
+}
+
+/// The scenario form, as typed. Start from [`RawScenarioParams::defaults`]; only the
+/// fields of [`ScenarioKind::fields`] are read. Serialisable (F15) without the invalid
+/// token, which is a token like any other.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+pub struct RawScenarioParams {
+    /// Which scenario.
+    pub kind: ScenarioKind,
+    /// Sessions, 1–200.
+    pub sessions: String,
+    /// Automatic send interval, ms (10–60000).
+    pub interval_ms: String,
+    /// Duration, s.
+    pub duration_s: String,
+    /// Messages per session (reliability).
+    pub messages: String,
+    /// Sessions per batch (ramp-up).
+    pub batch_size: String,
+    /// Time between batches, s (ramp-up).
+    pub batch_every_s: String,
+    /// Hold, s (ramp-up, auth).
+    pub hold_s: String,
+    /// Cycles (memory leak).
+    pub cycles: String,
+    /// Open time per cycle, s (memory leak).
+    pub open_s: String,
+    /// Closed time per cycle, s (memory leak).
+    pub closed_s: String,
+    /// Broadcasts per second (broadcast).
+    pub rate_per_s: String,
+    /// Warm-up, s (recovery).
+    pub warmup_s: String,
+    /// Time between drops, s; 0 = once (recovery).
+    pub drop_every_s: String,
+    /// Refused-connections time, s (recovery, backend faults).
+    pub outage_s: String,
+    /// Recovery time that passes, s (recovery).
+    pub recovery_target_s: String,
+    /// Give up after, s (recovery).
+    pub recovery_timeout_s: String,
+    /// Retry watch, s (auth).
+    pub observe_s: String,
+    /// Use the backend's fault control (recovery).
+    pub use_backend_faults: bool,
+    /// The token the server must refuse (auth). Never serialised.
+    #[serde(skip)]
+    pub invalid_token: String,
+}
+
+impl Default for RawScenarioParams {
+    fn default() -> Self {
+        Self::defaults(ScenarioKind::Load)
+    }
+}
+
+/// A number as a user would type it: no trailing `.0`.
+fn num(v: f64) -> String {
+    if v.fract() == 0.0 && v.abs() < 1e15 {
+        format!("{}", v as i64)
+    } else {
+        format!("{v}")
+    }
+}
+
+impl RawScenarioParams {
+    /// The form filled with `kind`'s defaults; fields `kind` does not use hold the other
+    /// scenarios' defaults.
+    pub fn defaults(kind: ScenarioKind) -> Self {
+        let load = LoadParams::default();
+        let rel = ReliabilityParams::default();
+        let rec = RecoveryParams::default();
+        let mem = MemoryLeakParams::default();
+        let ramp = RampUpParams::default();
+        let bc = BroadcastParams::default();
+        let auth = AuthParams::default();
+        let secs = |ms: Millis| num(ms / 1000.0);
+        let mut raw = Self {
+            kind,
+            sessions: load.sessions.to_string(),
+            interval_ms: num(load.interval_ms),
+            duration_s: secs(load.duration_ms),
+            messages: rel.messages.to_string(),
+            batch_size: ramp.batch_size.to_string(),
+            batch_every_s: secs(ramp.batch_every_ms),
+            hold_s: secs(ramp.hold_ms),
+            cycles: mem.cycles.to_string(),
+            open_s: secs(mem.open_ms),
+            closed_s: secs(mem.closed_ms),
+            rate_per_s: num(bc.rate_per_s),
+            warmup_s: secs(rec.warmup_ms),
+            drop_every_s: secs(rec.drop_every_ms),
+            outage_s: secs(rec.outage_ms),
+            recovery_target_s: secs(rec.recovery_target_ms),
+            recovery_timeout_s: secs(rec.recovery_timeout_ms),
+            observe_s: secs(auth.observe_ms),
+            use_backend_faults: rec.use_backend_faults,
+            invalid_token: auth.invalid_token.clone(),
+        };
+        match ScenarioParams::defaults(kind) {
+            ScenarioParams::Load(_) => {}
+            ScenarioParams::Soak(p) => {
+                raw.sessions = p.sessions.to_string();
+                raw.interval_ms = num(p.interval_ms);
+                raw.duration_s = secs(p.duration_ms);
+            }
+            ScenarioParams::Reliability(p) => {
+                raw.sessions = p.sessions.to_string();
+                raw.interval_ms = num(p.interval_ms);
+            }
+            ScenarioParams::Recovery(p) => {
+                raw.sessions = p.sessions.to_string();
+                raw.interval_ms = num(p.interval_ms);
+                raw.duration_s = secs(p.duration_ms);
+            }
+            ScenarioParams::MemoryLeak(p) => {
+                raw.sessions = p.sessions.to_string();
+                raw.interval_ms = num(p.interval_ms);
+            }
+            ScenarioParams::RampUp(p) => {
+                raw.sessions = p.sessions.to_string();
+                raw.interval_ms = num(p.interval_ms);
+            }
+            ScenarioParams::Broadcast(p) => {
+                raw.sessions = p.sessions.to_string();
+                raw.duration_s = secs(p.duration_ms);
+            }
+            ScenarioParams::Auth(p) => {
+                raw.sessions = p.sessions.to_string();
+                raw.hold_s = secs(p.hold_ms);
+            }
+        }
+        raw
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn form_defaults_validate_to_the_typed_defaults() {
+        for kind in ScenarioKind::ALL {
+            let raw = RawScenarioParams::defaults(kind);
+            let parsed = ScenarioParams::from_raw(&raw).unwrap();
+            assert_eq!(parsed, ScenarioParams::defaults(kind), "{kind:?}");
+            assert_eq!(parsed.kind(), kind);
+        }
+        let ScenarioParams::Load(load) = ScenarioParams::defaults(ScenarioKind::Load) else {
+            unreachable!()
+        };
+        assert_eq!(
+            (load.sessions, load.interval_ms, load.duration_ms),
+            (15, 1000.0, 60_000.0)
+        );
+    }
+
+    fn errors(kind: ScenarioKind, f: impl FnOnce(&mut RawScenarioParams)) -> Vec<ParamError> {
+        let mut raw = RawScenarioParams::defaults(kind);
+        f(&mut raw);
+        ScenarioParams::from_raw(&raw).unwrap_err()
+    }
+
+    #[test]
+    fn bad_values_get_one_message_per_field() {
+        let e = errors(ScenarioKind::Load, |r| {
+            r.sessions = "abc".into();
+            r.interval_ms = "5".into();
+            r.duration_s = "-1".into();
+        });
+        let fields: Vec<ParamField> = e.iter().map(|e| e.field).collect();
+        assert_eq!(
+            fields,
+            vec![
+                ParamField::Sessions,
+                ParamField::IntervalMs,
+                ParamField::DurationS
+            ]
+        );
+        assert_eq!(
+            e[0].message,
+            "Sessions must be a whole number from 1 to 200; got \"abc\""
+        );
+        assert_eq!(
+            e[1].message,
+            "Send interval must be a number of milliseconds from 10 to 60000; got \"5\""
+        );
+        assert_eq!(
+            e[2].message,
+            "Duration must be a number of seconds from 1 to 86400; got \"-1\""
+        );
+        let e = errors(ScenarioKind::Load, |r| r.sessions = "201".into());
+        assert!(e[0].message.contains("Chromium allows about 255 sockets"));
+    }
+
+    #[test]
+    fn fields_a_scenario_does_not_use_are_not_checked() {
+        let mut raw = RawScenarioParams::defaults(ScenarioKind::Load);
+        raw.cycles = "nope".into();
+        raw.invalid_token = String::new();
+        assert!(ScenarioParams::from_raw(&raw).is_ok());
+    }
+
+    #[test]
+    fn scenario_specific_rules() {
+        let e = errors(ScenarioKind::Broadcast, |r| r.sessions = "1".into());
+        assert!(
+            e[0].message.contains("needs at least 2"),
+            "{}",
+            e[0].message
+        );
+        let e = errors(ScenarioKind::Recovery, |r| r.drop_every_s = "0.5".into());
+        assert_eq!(e[0].field, ParamField::DropEveryS);
+        let e = errors(ScenarioKind::Auth, |r| r.invalid_token = " ".into());
+        assert_eq!(e[0].field, ParamField::InvalidToken);
+        let e = errors(ScenarioKind::Reliability, |r| r.messages = "0".into());
+        assert_eq!(e[0].field, ParamField::Messages);
+        let e = errors(ScenarioKind::RampUp, |r| r.batch_every_s = "x".into());
+        assert_eq!(e[0].field, ParamField::BatchEveryS);
+    }
+
+    #[test]
+    fn seconds_become_milliseconds() {
+        let mut raw = RawScenarioParams::defaults(ScenarioKind::Recovery);
+        raw.drop_every_s = "10".into();
+        raw.outage_s = "2.5".into();
+        let ScenarioParams::Recovery(p) = ScenarioParams::from_raw(&raw).unwrap() else {
+            unreachable!()
+        };
+        assert_eq!((p.drop_every_ms, p.outage_ms), (10_000.0, 2_500.0));
+    }
+
+    #[test]
+    fn the_invalid_token_is_never_serialised() {
+        let mut raw = RawScenarioParams::defaults(ScenarioKind::Auth);
+        raw.invalid_token = "zz-secret-zz".into();
+        let json = serde_json::to_string(&raw).unwrap();
+        assert!(!json.contains("zz-secret-zz"));
+        let p = ScenarioParams::from_raw(&raw).unwrap();
+        let json = serde_json::to_string(&p).unwrap();
+        assert!(!json.contains("zz-secret-zz"), "{json}");
+        assert!(json.contains("[redacted]"));
+        let back: RawScenarioParams = serde_json::from_str(r#"{"kind":"ramp-up"}"#).unwrap();
+        assert_eq!(back.kind, ScenarioKind::RampUp);
+    }
+}

@@ -1,0 +1,152 @@
+//! The scenario panel (F12): pick a scenario, set its parameters, Run, watch the progress and
+//! the remaining time, cancel; at the end, a verdict per criterion.
+
+use super::ConsoleCtx;
+use leptos::prelude::*;
+use ws_console_engine::{ParamError, ParamField, RawScenarioParams, ScenarioKind};
+
+/// The text field of a scenario parameter, or `None` for the non-text ones.
+fn text_of(raw: &mut RawScenarioParams, field: ParamField) -> Option<&mut String> {
+    Some(match field {
+        ParamField::Sessions => &mut raw.sessions,
+        ParamField::IntervalMs => &mut raw.interval_ms,
+        ParamField::DurationS => &mut raw.duration_s,
+        ParamField::Messages => &mut raw.messages,
+        ParamField::BatchSize => &mut raw.batch_size,
+        ParamField::BatchEveryS => &mut raw.batch_every_s,
+        ParamField::HoldS => &mut raw.hold_s,
+        ParamField::Cycles => &mut raw.cycles,
+        ParamField::OpenS => &mut raw.open_s,
+        ParamField::ClosedS => &mut raw.closed_s,
+        ParamField::RatePerS => &mut raw.rate_per_s,
+        ParamField::WarmupS => &mut raw.warmup_s,
+        ParamField::DropEveryS => &mut raw.drop_every_s,
+        ParamField::OutageS => &mut raw.outage_s,
+        ParamField::RecoveryTargetS => &mut raw.recovery_target_s,
+        ParamField::RecoveryTimeoutS => &mut raw.recovery_timeout_s,
+        ParamField::ObserveS => &mut raw.observe_s,
+        ParamField::InvalidToken => &mut raw.invalid_token,
+        ParamField::UseBackendFaults | ParamField::Config(_) => return None,
+    })
+}
+
+fn error_for(errors: &[ParamError], field: ParamField) -> Option<String> {
+    errors
+        .iter()
+        .find(|e| e.field == field)
+        .map(|e| e.message.clone())
+}
+
+#[component]
+fn Param(field: ParamField) -> impl IntoView {
+    let ctx = ConsoleCtx::expect();
+    let error = move || ctx.scenario_errors.with(|e| error_for(e, field));
+    if field == ParamField::UseBackendFaults {
+        return view! {
+            <label class="wsc-check">
+                <input
+                    type="checkbox"
+                    data-testid=field.as_str()
+                    prop:checked=move || ctx.scenario.with(|r| r.use_backend_faults)
+                    on:change=move |ev| ctx.scenario.update(|r| r.use_backend_faults = event_target_checked(&ev))
+                />
+                {field.label()}
+            </label>
+        }
+        .into_any();
+    }
+    let kind = if field == ParamField::InvalidToken {
+        "password"
+    } else {
+        "text"
+    };
+    view! {
+        <div class="wsc-field">
+            <label>{field.label()}</label>
+            <input
+                type=kind
+                autocomplete="off"
+                data-testid=field.as_str()
+                prop:value=move || ctx.scenario.with(|r| text_of(&mut r.clone(), field).cloned().unwrap_or_default())
+                on:input=move |ev| {
+                    let v = event_target_value(&ev);
+                    ctx.scenario.update(|r| {
+                        if let Some(slot) = text_of(r, field) {
+                            *slot = v;
+                        }
+                    });
+                }
+            />
+            <span class="wsc-error" data-testid=format!("{}-error", field.as_str())>{error}</span>
+        </div>
+    }
+    .into_any()
+}
+
+fn clock_s(ms: f64) -> String {
+    let s = (ms.max(0.0) / 1000.0).ceil() as u64;
+    format!("{}:{:02}", s / 60, s % 60)
+}
+
+/// The scenario picker, its parameters, the Run / Cancel actions and the progress bar.
+#[component]
+pub fn Scenarios() -> impl IntoView {
+    let ctx = ConsoleCtx::expect();
+    let kind = move || ctx.scenario.with(|r| r.kind);
+    let progress = move || {
+        ctx.snapshot
+            .with(|s| s.scenario.as_ref().map(|v| v.progress.clone()))
+    };
+    let running = move || progress().is_some_and(|p| p.status.as_str() == "running");
+    view! {
+        <section class="wsc-panel" aria-label="Scenarios">
+            <h2>"Scenario"</h2>
+            <div class="wsc-form">
+                <div class="wsc-field">
+                    <label for="wsc-scenario">"Scenario"</label>
+                    <select
+                        id="wsc-scenario"
+                        data-testid="scenario-select"
+                        on:change=move |ev| {
+                            if let Some(k) = ScenarioKind::parse(&event_target_value(&ev)) {
+                                ctx.scenario.set(RawScenarioParams::defaults(k));
+                                ctx.scenario_errors.set(Vec::new());
+                            }
+                        }
+                    >
+                        {ScenarioKind::ALL
+                            .into_iter()
+                            .map(|k| view! { <option value=k.as_str() selected=move || kind() == k>{k.label()}</option> })
+                            .collect_view()}
+                    </select>
+                    <span class="wsc-note" data-testid="scenario-description">{move || kind().description()}</span>
+                </div>
+                {move || kind().fields().iter().map(|f| view! { <Param field=*f /> }).collect_view()}
+            </div>
+            <div class="wsc-error" data-testid="scenario-error">
+                {move || ctx.scenario_errors.with(|e| {
+                    e.iter().filter(|x| matches!(x.field, ParamField::Config(_))).map(|x| x.message.clone()).collect::<Vec<_>>().join(" ")
+                })}
+            </div>
+            <div class="wsc-actions">
+                <button class="wsc-button wsc-button--primary" data-testid="scenario-run" disabled=running on:click=move |_| ctx.run_scenario()>
+                    "Run scenario"
+                </button>
+                <button class="wsc-button" data-testid="scenario-cancel" disabled=move || !running() on:click=move |_| ctx.stop()>
+                    "Cancel"
+                </button>
+            </div>
+            {move || progress().map(|p| view! {
+                <div class="wsc-progress" data-testid="scenario-progress" data-status=p.status.as_str() data-fraction=format!("{:.3}", p.fraction)>
+                    <div class="wsc-progress__bar" style=format!("width: {:.1}%", p.fraction * 100.0)></div>
+                </div>
+                <div class="wsc-note">
+                    <span data-testid="scenario-status">{p.status.as_str()}</span>
+                    " · phase "<span data-testid="scenario-phase">{p.phase.clone()}</span>
+                    " · elapsed "{clock_s(p.elapsed_ms)}
+                    " · remaining "<span data-testid="scenario-remaining">{clock_s(p.remaining_ms)}</span>
+                </div>
+            })}
+        </section>
+    }
+}

@@ -1,0 +1,140 @@
+//! The mounted console in headless Chromium against the real test backend: the view shows what
+//! the engine counts, and unmounting leaves nothing running.
+
+#![cfg(target_arch = "wasm32")]
+
+mod support;
+
+use leptos::prelude::*;
+use std::cell::Cell;
+use std::rc::Rc;
+use support::{TESTBED, wait_until};
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use ws_console::ui::CtxSlot;
+use ws_console::{Console, ConsoleCtx};
+use ws_console_engine::RawConfig;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn config(sessions: u32, interval_ms: u32) -> RawConfig {
+    RawConfig {
+        endpoint: format!("ws://{TESTBED}/ws"),
+        sessions: sessions.to_string(),
+        send_interval_ms: interval_ms.to_string(),
+        ..RawConfig::default()
+    }
+}
+
+fn mount(
+    raw: RawConfig,
+) -> (
+    ConsoleCtx,
+    leptos::mount::UnmountHandle<impl Mountable>,
+    web_sys::HtmlElement,
+) {
+    let doc = document();
+    let host: web_sys::HtmlElement = doc.create_element("div").unwrap().dyn_into().unwrap();
+    doc.body().unwrap().append_child(&host).unwrap();
+    let slot: CtxSlot = Rc::new(Cell::new(None));
+    let for_view = slot.clone();
+    let handle = leptos::mount::mount_to(
+        host.clone(),
+        move || view! { <Console config=raw ctx_slot=for_view /> },
+    );
+    (
+        slot.get().expect("the console provides its context"),
+        handle,
+        host,
+    )
+}
+
+fn text(host: &web_sys::HtmlElement, testid: &str) -> String {
+    host.query_selector(&format!("[data-testid=\"{testid}\"]"))
+        .ok()
+        .flatten()
+        .and_then(|e| e.text_content())
+        .unwrap_or_default()
+}
+
+async fn open_connections() -> u64 {
+    let window = web_sys::window().unwrap();
+    let url = format!("http://{TESTBED}/api/ws/stats");
+    let resp: web_sys::Response = wasm_bindgen_futures::JsFuture::from(window.fetch_with_str(&url))
+        .await
+        .expect("stats reachable")
+        .dyn_into()
+        .unwrap();
+    let json = wasm_bindgen_futures::JsFuture::from(resp.json().unwrap())
+        .await
+        .unwrap();
+    let totals = js_sys::Reflect::get(&json, &"totals".into()).unwrap();
+    js_sys::Reflect::get(&totals, &"open".into())
+        .unwrap()
+        .as_f64()
+        .unwrap() as u64
+}
+
+#[wasm_bindgen_test]
+async fn the_cards_show_what_the_engine_counts() {
+    let (ctx, _handle, host) = mount(config(3, 50));
+    ctx.start();
+    wait_until("3 sessions connected on the card", 10_000.0, || {
+        text(&host, "metric-active") == "3 / 3"
+    })
+    .await;
+    wait_until("replies counted", 10_000.0, || {
+        text(&host, "metric-received").parse::<u64>().unwrap_or(0) >= 10
+    })
+    .await;
+    let engine_sent = ctx
+        .driver
+        .with_value(|d| d.with_run(|r| r.counters().sent))
+        .unwrap();
+    let shown: u64 = text(&host, "metric-sent").parse().unwrap();
+    assert!(
+        shown <= engine_sent,
+        "the view never runs ahead of the engine"
+    );
+    ctx.stop();
+    wait_until("the stopped run to settle on the card", 10_000.0, || {
+        let engine = ctx
+            .driver
+            .with_value(|d| d.with_run(|r| r.counters().sent))
+            .unwrap();
+        text(&host, "metric-sent") == engine.to_string()
+    })
+    .await;
+    assert_eq!(
+        host.query_selector_all("[data-testid=\"session-row\"]")
+            .unwrap()
+            .length(),
+        3
+    );
+}
+
+#[wasm_bindgen_test]
+async fn unmounting_closes_every_socket_clears_the_timer_and_drops_the_driver() {
+    let before = open_connections().await;
+    let (ctx, handle, _host) = mount(config(4, 100));
+    ctx.start();
+    wait_until("4 sockets open on the server", 10_000.0, || {
+        ctx.driver.with_value(|d| d.live_sockets()) == 4
+    })
+    .await;
+    let probe = ctx.driver.with_value(|d| d.probe());
+    assert!(ctx.driver.with_value(|d| d.is_ticking()));
+    drop(handle);
+    // Leptos disposes the owner's values as it unmounts; nothing else may hold the driver.
+    wait_until("the driver to be dropped", 5_000.0, || probe.is_dropped()).await;
+    let mut open = u64::MAX;
+    let start = ws_console::browser::clock::now();
+    while open > before {
+        open = open_connections().await;
+        assert!(
+            ws_console::browser::clock::now() - start < 10_000.0,
+            "sockets still open: {open} > {before}"
+        );
+        support::yield_for(20).await;
+    }
+}
