@@ -239,15 +239,21 @@ pub fn Console(
                     "This tab is hidden: the browser throttles its timers (to once a minute after 5 minutes), so samples taken now are marked."
                 </div>
             </Show>
-            <environment::Environment />
-            <controls::Controls />
-            <scenarios::Scenarios />
-            <cards::Cards />
-            <report::Report />
-            <charts::Charts />
-            <guidelines::Guidelines />
-            <sessions::Sessions />
-            <log::Log />
+            <div class="wsc-layout">
+                <div class="wsc-side">
+                    <controls::Controls />
+                    <scenarios::Scenarios />
+                    <environment::Environment />
+                    <guidelines::Guidelines />
+                </div>
+                <div class="wsc-main">
+                    <cards::Cards />
+                    <report::Report />
+                    <sessions::Sessions />
+                    <charts::Charts />
+                    <log::Log />
+                </div>
+            </div>
         </div>
     }
 }

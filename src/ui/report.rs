@@ -50,7 +50,7 @@ pub fn Report() -> impl IntoView {
     };
     view! {
         <section class="wsc-panel" aria-label="Report">
-            <h2>"Verdict"</h2>
+            <h2>"Report"</h2>
             {move || ctx.snapshot.with(|s| s.scenario.as_ref().map(|sc| {
                 let overall = sc.verdict.as_str();
                 view! {

@@ -137,6 +137,7 @@ impl Page {
 
     /// Saves a PNG screenshot under the artifacts folder and returns its path.
     pub async fn screenshot(&self, name: &str) -> PathBuf {
+        let _ = self.client.execute("window.scrollTo(0, 0)", vec![]).await;
         let png = self.client.screenshot().await.expect("screenshot");
         let path = crate::artifacts_dir().join(format!("{name}.png"));
         std::fs::write(&path, png).expect("artifact written");
