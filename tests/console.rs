@@ -111,6 +111,17 @@ async fn the_cards_show_what_the_engine_counts() {
             .length(),
         3
     );
+    wait_until(
+        "the timer to clear itself once nothing is pending",
+        15_000.0,
+        || !ctx.driver.with_value(|d| d.is_ticking()),
+    )
+    .await;
+    let pending = ctx
+        .driver
+        .with_value(|d| d.with_run(|r| r.counters().pending))
+        .unwrap();
+    assert_eq!(pending, 0, "every reply resolved before the timer stopped");
 }
 
 #[wasm_bindgen_test]

@@ -108,7 +108,7 @@ impl Driver {
     }
 
     /// The user's Stop: every socket closes and no reconnect follows. The timer keeps ticking
-    /// so that replies still pending resolve as lost at their timeout.
+    /// until replies still pending have resolved as lost at their timeout, then clears itself.
     pub fn stop(&self) {
         {
             let mut st = self.0.state.borrow_mut();
@@ -221,7 +221,20 @@ impl Driver {
                 }
             }
         }
-        if self.execute() || t - self.0.last_paint.get() >= QUIET_REPAINT_MS {
+        let executed = self.execute();
+        let mut st = self.0.state.borrow_mut();
+        // After Stop (or a scenario's end) the timer runs only until the last pending reply has
+        // resolved; then nothing is scheduled and it is cleared.
+        let settled = st
+            .run
+            .as_ref()
+            .is_some_and(|r| !r.is_running() && r.next_deadline().is_none())
+            && st.scenario.as_ref().is_none_or(Scenario::is_finished);
+        if settled && let Some(ticker) = st.ticker.take() {
+            ticker.clear();
+        }
+        drop(st);
+        if executed || settled || t - self.0.last_paint.get() >= QUIET_REPAINT_MS {
             self.changed();
         }
     }
