@@ -184,6 +184,18 @@ pub fn Controls() -> impl IntoView {
                         "Burst to all"
                     </button>
                 </span>
+                <button
+                    class="wsc-button"
+                    data-testid="apply-token"
+                    title="Sessions waiting for auth reconnect with the token now in the Token field"
+                    disabled=move || !running()
+                    on:click=move |_| {
+                        let token = ctx.config.with_untracked(|c| c.token.clone());
+                        ctx.driver.with_value(|d| d.set_token(token));
+                    }
+                >
+                    "Apply token"
+                </button>
                 <button class="wsc-button" data-testid="share" on:click=move |_| ctx.share()>
                     "Copy share URL"
                 </button>
