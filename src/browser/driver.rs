@@ -26,12 +26,15 @@ pub const QUIET_REPAINT_MS: f64 = 250.0;
 
 type Slot = Option<(Generation, Connection)>;
 /// Shows the view the run (and its scenario) after a change.
-type OnChange = dyn Fn(&Run, Option<&Scenario>);
+type OnChange = dyn Fn(&Run, Option<&Scenario>, &[u32]);
 
 struct State {
     run: Option<Run>,
     /// The scenario driving the run, if the run is a scenario's.
     scenario: Option<Scenario>,
+    /// Bytes each session's browser socket still had to send at its last event
+    /// (`bufferedAmount`, which gloo-net's stream hides).
+    buffered: Vec<u32>,
     conns: Vec<Slot>,
     ticker: Option<IntervalHandle>,
     next_heap_at: f64,
@@ -58,11 +61,12 @@ pub struct Driver(Rc<Shared>);
 
 impl Driver {
     /// A driver that shows `on_change` the run (once per animation frame at most) when it changed.
-    pub fn new(on_change: impl Fn(&Run, Option<&Scenario>) + 'static) -> Driver {
+    pub fn new(on_change: impl Fn(&Run, Option<&Scenario>, &[u32]) + 'static) -> Driver {
         Driver(Rc::new(Shared {
             state: RefCell::new(State {
                 run: None,
                 scenario: None,
+                buffered: Vec::new(),
                 conns: Vec::new(),
                 ticker: None,
                 next_heap_at: 0.0,
@@ -98,6 +102,7 @@ impl Driver {
                 None => run.start(t),
             }
             st.conns = (0..run.session_count()).map(|_| None).collect();
+            st.buffered = vec![0; run.session_count()];
             st.run = Some(run);
             st.scenario = scenario;
             let weak = Rc::downgrade(&self.0);
@@ -331,7 +336,14 @@ impl Driver {
 
     fn listener(&self, session: SessionId, generation: Generation) -> Listener {
         let weak = Rc::downgrade(&self.0);
-        Rc::new(move |event, _buffered| with(&weak, |d| d.on_socket(session, generation, event)))
+        Rc::new(move |event, buffered| {
+            with(&weak, |d| {
+                if let Some(b) = d.0.state.borrow_mut().buffered.get_mut(session.index()) {
+                    *b = buffered;
+                }
+                d.on_socket(session, generation, event);
+            })
+        })
     }
 
     fn changed(&self) {
@@ -345,7 +357,7 @@ impl Driver {
                 d.0.last_paint.set(now());
                 let st = d.0.state.borrow();
                 if let Some(run) = st.run.as_ref() {
-                    (d.0.on_change)(run, st.scenario.as_ref());
+                    (d.0.on_change)(run, st.scenario.as_ref(), &st.buffered);
                 }
             })
         });

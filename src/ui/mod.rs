@@ -183,7 +183,7 @@ pub fn Console(
     let snapshot = RwSignal::new(Snapshot::default());
     let log_filter = RwSignal::new(LogFilter::default());
     let charts_at = std::cell::Cell::new(f64::NEG_INFINITY);
-    let driver = StoredValue::new_local(Driver::new(move |run, scenario| {
+    let driver = StoredValue::new_local(Driver::new(move |run, scenario, buffered| {
         let t = now();
         let charts = if t - charts_at.get() >= CHARTS_EVERY_MS {
             charts_at.set(t);
@@ -191,7 +191,8 @@ pub fn Console(
         } else {
             snapshot.with_untracked(|s| s.charts.clone())
         };
-        let next = log_filter.with_untracked(|f| Snapshot::from_run(run, scenario, t, f, charts));
+        let next = log_filter
+            .with_untracked(|f| Snapshot::from_run(run, scenario, t, f, charts, buffered));
         snapshot.set(next);
     }));
     let ctx = ConsoleCtx {

@@ -34,6 +34,7 @@ pub fn Sessions() -> impl IntoView {
                             <th>"Errors"</th>
                             <th>"Reconnects"</th>
                             <th>"Queued"</th>
+                            <th title="bufferedAmount: bytes the browser had not yet sent">"Buffered"</th>
                             <th>"Last close"</th>
                         </tr>
                     </thead>
@@ -58,6 +59,9 @@ pub fn Sessions() -> impl IntoView {
                                 <td>{cell(i, |r| r.counters.errors.total().to_string())}</td>
                                 <td data-testid="session-reconnects">{cell(i, |r| r.counters.reconnects.to_string())}</td>
                                 <td data-testid="session-queued">{cell(i, |r| r.queue_len.to_string())}</td>
+                                <td data-testid="session-buffered">
+                                    {move || ctx.snapshot.with(|s| s.buffered.get(i).copied().unwrap_or(0).to_string())}
+                                </td>
                                 <td data-testid="session-close">
                                     {cell(i, |r| r.last_close.as_ref().map(|c| format!("{} {}", c.code, c.reason)).unwrap_or_default())}
                                 </td>

@@ -32,6 +32,8 @@ pub struct Snapshot {
     pub heap_available: bool,
     /// The scenario driving the run, if any.
     pub scenario: Option<ScenarioView>,
+    /// Bytes each session's socket still had buffered at its last event.
+    pub buffered: Vec<u32>,
     /// What the charts draw (refreshed at most once a second).
     pub charts: std::sync::Arc<super::charts::ChartData>,
 }
@@ -54,6 +56,7 @@ impl Snapshot {
         now: Millis,
         filter: &LogFilter,
         charts: std::sync::Arc<super::charts::ChartData>,
+        buffered: &[u32],
     ) -> Snapshot {
         let log = run.log();
         let matching: Vec<&LogEntry> = log.filtered(filter).collect();
@@ -74,6 +77,7 @@ impl Snapshot {
             },
             heap_available: run.heap_available(),
             charts,
+            buffered: buffered.to_vec(),
             scenario: scenario.map(|sc| ScenarioView {
                 kind: sc.kind(),
                 progress: sc.progress(now),
