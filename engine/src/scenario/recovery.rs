@@ -334,12 +334,24 @@ impl Drive for Recovery {
         let flushed_pending = c
             .queue_flushed
             .saturating_sub(c.queue_delivered + c.queue_lost);
-        let (grade, measured) = if c.queue_lost > 0 || c.queue_overflow > 0 {
+        // The console's part is to keep every queued message and send it, in order, once the
+        // session is back. A queue that refused one, or still holds one, is the console's
+        // failure; a flushed message the backend then left unanswered (it dropped the new
+        // socket too) is the backend's doing, reported, and worth a look.
+        let (grade, measured) = if c.queue_overflow > 0 {
             (
                 Grade::Fail,
                 format!(
-                    "{} of {} queued lost, {} refused by a full queue",
-                    c.queue_lost, c.queued, c.queue_overflow
+                    "{} of {} queued refused by a full queue",
+                    c.queue_overflow, c.queued
+                ),
+            )
+        } else if c.queue_lost > 0 && queued_now == 0 && flushed_pending == 0 {
+            (
+                Grade::Warn,
+                format!(
+                    "all {} queued sent after reconnecting; {} of them unanswered (the backend dropped the socket again)",
+                    c.queued, c.queue_lost
                 ),
             )
         } else if queued_now > 0 || flushed_pending > 0 {

@@ -144,6 +144,12 @@ impl Page {
         path
     }
 
+    /// Where the browser saves downloads (export buttons): a folder inside this page's own
+    /// profile, so it starts empty and goes away with the page.
+    pub fn downloads_dir(&self) -> PathBuf {
+        downloads_dir(&self.profile)
+    }
+
     /// Ends the WebDriver session, then the driver and its browser.
     pub async fn close(self) {
         let _ = self.client.clone().close().await;
@@ -157,6 +163,10 @@ impl Drop for Page {
         let _ = self.driver.wait();
         let _ = std::fs::remove_dir_all(&self.profile);
     }
+}
+
+fn downloads_dir(profile: &std::path::Path) -> PathBuf {
+    profile.join("downloads")
 }
 
 fn testid(id: &str) -> String {
@@ -177,7 +187,16 @@ async fn connect(port: u16, profile: &std::path::Path) -> Result<Client, String>
     let mut caps = serde_json::Map::new();
     caps.insert(
         "goog:chromeOptions".into(),
-        serde_json::json!({ "binary": tool("WSC_CHROMIUM", "/usr/bin/chromium"), "args": args }),
+        serde_json::json!({
+            "binary": tool("WSC_CHROMIUM", "/usr/bin/chromium"),
+            "args": args,
+            // Downloads are saved without asking, into the profile (see `Page::downloads_dir`).
+            "prefs": {
+                "download.default_directory": downloads_dir(profile).display().to_string(),
+                "download.prompt_for_download": false,
+                "download.directory_upgrade": true,
+            },
+        }),
     );
     let url = format!("http://127.0.0.1:{port}");
     let deadline = tokio::time::Instant::now() + Duration::from_secs(30);

@@ -51,3 +51,120 @@ impl Ctx {
         number(&self.page.text(id).await)
     }
 }
+
+/// A whole number from a report's JSON (WebDriver may hand integers over as `5.0`).
+pub fn count(value: &serde_json::Value, pointer: &str) -> u64 {
+    let v = value
+        .pointer(pointer)
+        .unwrap_or_else(|| panic!("no {pointer} in {value}"));
+    v.as_u64()
+        .or_else(|| {
+            v.as_f64()
+                .filter(|f| *f >= 0.0 && f.fract() == 0.0)
+                .map(|f| f as u64)
+        })
+        .unwrap_or_else(|| panic!("{pointer} is not a whole number: {v}"))
+}
+
+impl Ctx {
+    /// The report, parsed, from the page's handle: what the JSON export holds.
+    pub async fn report(&self) -> serde_json::Value {
+        self.page.eval("return window.wsConsole.report()").await
+    }
+
+    /// Opens the "Heartbeat and reconnect" details, so its fields can be typed into.
+    pub async fn open_more(&self) {
+        self.page
+            .eval("document.querySelector('.wsc-more').open = true; return null")
+            .await;
+    }
+
+    /// Ticks or unticks the checkbox with `data-testid` (a click, as a person would).
+    pub async fn set_checked(&self, id: &str, on: bool) {
+        let script = format!("return document.querySelector('[data-testid=\"{id}\"]').checked");
+        if self.page.eval(&script).await != serde_json::json!(on) {
+            self.page.click(id).await;
+        }
+        assert_eq!(self.page.eval(&script).await, serde_json::json!(on), "{id}");
+    }
+
+    /// Picks a scenario (its form resets to that scenario's defaults), then types `params`
+    /// (`data-testid`, value) into its fields.
+    pub async fn choose_scenario(&self, kind: &str, params: &[(&str, &str)]) {
+        self.page
+            .client
+            .find(fantoccini::Locator::Css(
+                "[data-testid=\"scenario-select\"]",
+            ))
+            .await
+            .expect("the scenario picker")
+            .select_by_value(kind)
+            .await
+            .unwrap_or_else(|e| panic!("choose scenario {kind}: {e}"));
+        for (id, value) in params {
+            self.page.fill(id, value).await;
+        }
+    }
+
+    /// The scenario's status from its progress bar (`ready`, `running`, `finished`,
+    /// `cancelled`), or `None` before any scenario ran.
+    pub async fn scenario_status(&self) -> Option<String> {
+        self.page
+            .eval("const p = document.querySelector('[data-testid=\"scenario-progress\"]'); return p ? p.dataset.status : null")
+            .await
+            .as_str()
+            .map(str::to_owned)
+    }
+
+    /// Presses Run scenario and waits until it runs; panics with the form's messages when
+    /// it does not start.
+    pub async fn start_scenario(&self) {
+        self.page.click("scenario-run").await;
+        wait_for("the scenario to start", LONG, || async {
+            if self.scenario_status().await.as_deref() == Some("running") {
+                return Some(());
+            }
+            let errors = self
+                .page
+                .eval("return [...document.querySelectorAll('.wsc-error')].map(e => e.textContent).filter(t => t.trim())")
+                .await;
+            let errors = errors.as_array().cloned().unwrap_or_default();
+            assert!(errors.is_empty(), "the scenario did not start: {errors:?}");
+            None
+        })
+        .await;
+    }
+
+    /// Runs the chosen scenario to its end (finished or cancelled, within `timeout`) and
+    /// returns its report.
+    pub async fn run_scenario(&self, timeout: Duration) -> serde_json::Value {
+        self.start_scenario().await;
+        self.scenario_end(timeout).await;
+        self.report().await
+    }
+
+    /// Waits until the running scenario has ended (finished or cancelled); returns how.
+    pub async fn scenario_end(&self, timeout: Duration) -> String {
+        wait_for("the scenario to end", timeout, || async {
+            self.scenario_status()
+                .await
+                .filter(|s| s == "finished" || s == "cancelled")
+        })
+        .await
+    }
+
+    /// Clicks the export button `id` and returns the file `name` the browser saved, once it
+    /// is complete.
+    pub async fn download(&self, id: &str, name: &str) -> String {
+        let path = self.page.downloads_dir().join(name);
+        let _ = std::fs::remove_file(&path);
+        self.page.click(id).await;
+        wait_for(&format!("{name} to be downloaded"), LONG, || async {
+            // Chromium writes `<name>.crdownload` and renames it when done.
+            std::fs::read_to_string(&path)
+                .ok()
+                .filter(|t| !t.is_empty())
+        })
+        .await
+    }
+}

@@ -1,7 +1,8 @@
-//! A minimal HTTP GET for reading the backend's JSON endpoints (no TLS, loopback only).
+//! A minimal HTTP client for the backend's JSON endpoints (no TLS, loopback only).
 
 use hyper_util::client::legacy::Client;
 use hyper_util::rt::TokioExecutor;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 /// GETs `url` and parses the body as JSON; panics with the URL on any failure.
 pub async fn get_json(url: &str) -> serde_json::Value {
@@ -15,4 +16,46 @@ pub async fn get_json(url: &str) -> serde_json::Value {
         .unwrap_or_else(|e| panic!("GET {url} body: {e}"))
         .to_bytes();
     serde_json::from_slice(&body).unwrap_or_else(|e| panic!("GET {url}: not JSON ({e})"))
+}
+
+/// POSTs an empty body to `url` (`http://host:port/path?query`, as the console's fault
+/// requests do) and parses the answer as JSON; panics on any failure or a status other than
+/// 2xx. Plain HTTP/1.1 over one connection, closed after the answer.
+pub async fn post_json(url: &str) -> serde_json::Value {
+    let rest = url
+        .strip_prefix("http://")
+        .unwrap_or_else(|| panic!("POST {url}: only http:// URLs"));
+    let (host, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+    let path = if path.is_empty() { "/" } else { path };
+    let mut stream = tokio::net::TcpStream::connect(host)
+        .await
+        .unwrap_or_else(|e| panic!("POST {url}: {e}"));
+    let request = format!(
+        "POST {path} HTTP/1.1\r\nHost: {host}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+    );
+    stream
+        .write_all(request.as_bytes())
+        .await
+        .unwrap_or_else(|e| panic!("POST {url}: {e}"));
+    let mut answer = Vec::new();
+    stream
+        .read_to_end(&mut answer)
+        .await
+        .unwrap_or_else(|e| panic!("POST {url}: {e}"));
+    let answer = String::from_utf8_lossy(&answer);
+    let (head, body) = answer
+        .split_once("\r\n\r\n")
+        .unwrap_or_else(|| panic!("POST {url}: not an HTTP answer: {answer}"));
+    let status = head.split(' ').nth(1).unwrap_or("");
+    assert!(
+        status.starts_with('2'),
+        "POST {url} answered {status}: {body}"
+    );
+    assert!(
+        !head
+            .to_ascii_lowercase()
+            .contains("transfer-encoding: chunked"),
+        "POST {url}: chunked answers are not supported here: {head}"
+    );
+    serde_json::from_str(body).unwrap_or_else(|e| panic!("POST {url}: not JSON ({e}): {body}"))
 }

@@ -12,7 +12,7 @@ mod http;
 
 pub use browser::Page;
 pub use console::{LONG, number, stat};
-pub use http::get_json;
+pub use http::{get_json, post_json};
 
 use futures::FutureExt;
 use std::future::Future;

@@ -122,9 +122,11 @@ async fn an_invalid_token_needs_auth_and_is_not_retried() {
         // A fresh token brings them back (what a host's token provider would do).
         ctx.page.fill("token", TOKEN).await;
         ctx.page.click("apply-token").await;
-        wait_for("every session connected with the fresh token", LONG, || async {
-            (ctx.page.text("metric-active").await == "3 / 3").then_some(())
-        })
+        wait_for(
+            "every session connected with the fresh token",
+            LONG,
+            || async { (ctx.page.text("metric-active").await == "3 / 3").then_some(()) },
+        )
         .await;
         assert_eq!(stat(&ctx.stats().await, "/totals/rejected_auth"), 3);
         ctx
