@@ -227,6 +227,48 @@ async fn a_reload_keeps_the_configuration_but_not_the_token() {
             serde_json::json!("/ws?suite=reload")
         );
         assert_eq!(value("token").await, serde_json::json!(""));
+        // A share URL opens the same configuration in a browser that has none stored.
+        ctx.page.fill("session-count", "9").await;
+        ctx.page.click("share").await;
+        let share = ctx.page.text("share-url").await;
+        ctx.page.eval("localStorage.clear(); return true").await;
+        ctx.page.client.goto(&share).await.expect("share URL opens");
+        ctx.page.wait_for_testid("start", LONG).await;
+        assert_eq!(value("session-count").await, serde_json::json!("9"));
+        assert_eq!(
+            value("endpoint-url").await,
+            serde_json::json!("/ws?suite=reload")
+        );
+        ctx
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_hidden_tab_is_warned_about_and_marked_in_the_report() {
+    run(testbed::Options::default(), |ctx| async move {
+        ctx.start_sessions(2, 200).await;
+        assert!(ctx.page.texts("hidden-warning").await.is_empty());
+        // Headless Chromium never hides its tab; the page sees exactly what a real hide shows it.
+        ctx.page
+            .eval(
+                "Object.defineProperty(document, 'hidden', { configurable: true, get: () => true });
+                 document.dispatchEvent(new Event('visibilitychange')); return true",
+            )
+            .await;
+        ctx.page.wait_for_testid("hidden-warning", LONG).await;
+        let report = ctx.page.eval("return window.wsConsole.report()").await;
+        assert_eq!(report["run"]["tab_hidden"], serde_json::json!(true), "{}", report["run"]);
+        ctx.page
+            .eval(
+                "Object.defineProperty(document, 'hidden', { configurable: true, get: () => false });
+                 document.dispatchEvent(new Event('visibilitychange')); return true",
+            )
+            .await;
+        wait_for("the warning to go", LONG, || async {
+            ctx.page.texts("hidden-warning").await.is_empty().then_some(())
+        })
+        .await;
         ctx
     })
     .await;
