@@ -93,13 +93,17 @@ fn memory(s: &Snapshot) -> String {
 
 fn memory_detail(s: &Snapshot) -> String {
     let wasm = mb(crate::browser::heap::wasm_memory_bytes());
+    // The engine says when a trend is long enough to judge; until then it is noise.
+    let judged = s
+        .verdicts
+        .iter()
+        .any(|v| v.measure == Measure::Heap && v.level != Level::NoData);
     match &s.totals.heap_trend {
-        // Under a minute of samples a trend is noise; the verdict waits for more.
-        Some(t) if t.span_min < 1.0 => format!(
+        Some(t) if judged => format!("trend {:+.2} MB/min · wasm {wasm}", t.mb_per_min),
+        Some(t) => format!(
             "trend after {:.0} s: too early to judge · wasm {wasm}",
             t.span_min * 60.0
         ),
-        Some(t) => format!("trend {:+.2} MB/min · wasm {wasm}", t.mb_per_min),
         None => format!("wasm {wasm}"),
     }
 }

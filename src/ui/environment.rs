@@ -37,7 +37,14 @@ pub fn Environment() -> impl IntoView {
                 <dt>"Page origin"</dt>
                 <dd>{origin}</dd>
                 <dt>"Endpoint"</dt>
-                <dd data-testid="display-url">{move || ctx.preview_url()}</dd>
+                <dd data-testid="display-url">
+                    // While a run goes, the URL it really uses; otherwise what Start would use.
+                    {move || {
+                        ctx.snapshot
+                            .with(|s| (s.running && !s.display_url.is_empty()).then(|| s.display_url.clone()))
+                            .unwrap_or_else(|| ctx.preview_url())
+                    }}
+                </dd>
                 <dt>"Auth mode"</dt>
                 <dd>{move || ctx.config.with(|c| c.auth_mode.label())}</dd>
                 <dt>"Browser"</dt>

@@ -5,31 +5,6 @@ use super::ConsoleCtx;
 use leptos::prelude::*;
 use ws_console_engine::{ParamError, ParamField, RawScenarioParams, ScenarioKind};
 
-/// The text field of a scenario parameter, or `None` for the non-text ones.
-fn text_of(raw: &mut RawScenarioParams, field: ParamField) -> Option<&mut String> {
-    Some(match field {
-        ParamField::Sessions => &mut raw.sessions,
-        ParamField::IntervalMs => &mut raw.interval_ms,
-        ParamField::DurationS => &mut raw.duration_s,
-        ParamField::Messages => &mut raw.messages,
-        ParamField::BatchSize => &mut raw.batch_size,
-        ParamField::BatchEveryS => &mut raw.batch_every_s,
-        ParamField::HoldS => &mut raw.hold_s,
-        ParamField::Cycles => &mut raw.cycles,
-        ParamField::OpenS => &mut raw.open_s,
-        ParamField::ClosedS => &mut raw.closed_s,
-        ParamField::RatePerS => &mut raw.rate_per_s,
-        ParamField::WarmupS => &mut raw.warmup_s,
-        ParamField::DropEveryS => &mut raw.drop_every_s,
-        ParamField::OutageS => &mut raw.outage_s,
-        ParamField::RecoveryTargetS => &mut raw.recovery_target_s,
-        ParamField::RecoveryTimeoutS => &mut raw.recovery_timeout_s,
-        ParamField::ObserveS => &mut raw.observe_s,
-        ParamField::InvalidToken => &mut raw.invalid_token,
-        ParamField::UseBackendFaults | ParamField::Config(_) => return None,
-    })
-}
-
 fn error_for(errors: &[ParamError], field: ParamField) -> Option<String> {
     errors
         .iter()
@@ -67,11 +42,11 @@ fn Param(field: ParamField) -> impl IntoView {
                 type=kind
                 autocomplete="off"
                 data-testid=field.as_str()
-                prop:value=move || ctx.scenario.with(|r| text_of(&mut r.clone(), field).cloned().unwrap_or_default())
+                prop:value=move || ctx.scenario.with(|r| r.text(field))
                 on:input=move |ev| {
                     let v = event_target_value(&ev);
                     ctx.scenario.update(|r| {
-                        if let Some(slot) = text_of(r, field) {
+                        if let Some(slot) = r.text_mut(field) {
                             *slot = v;
                         }
                     });

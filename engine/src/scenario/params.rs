@@ -741,6 +741,37 @@ fn num(v: f64) -> String {
 }
 
 impl RawScenarioParams {
+    /// The text a form field edits, or `None` for a field that is not text (the backend-faults
+    /// switch, configuration fields).
+    pub fn text_mut(&mut self, field: ParamField) -> Option<&mut String> {
+        Some(match field {
+            ParamField::Sessions => &mut self.sessions,
+            ParamField::IntervalMs => &mut self.interval_ms,
+            ParamField::DurationS => &mut self.duration_s,
+            ParamField::Messages => &mut self.messages,
+            ParamField::BatchSize => &mut self.batch_size,
+            ParamField::BatchEveryS => &mut self.batch_every_s,
+            ParamField::HoldS => &mut self.hold_s,
+            ParamField::Cycles => &mut self.cycles,
+            ParamField::OpenS => &mut self.open_s,
+            ParamField::ClosedS => &mut self.closed_s,
+            ParamField::RatePerS => &mut self.rate_per_s,
+            ParamField::WarmupS => &mut self.warmup_s,
+            ParamField::DropEveryS => &mut self.drop_every_s,
+            ParamField::OutageS => &mut self.outage_s,
+            ParamField::RecoveryTargetS => &mut self.recovery_target_s,
+            ParamField::RecoveryTimeoutS => &mut self.recovery_timeout_s,
+            ParamField::ObserveS => &mut self.observe_s,
+            ParamField::InvalidToken => &mut self.invalid_token,
+            ParamField::UseBackendFaults | ParamField::Config(_) => return None,
+        })
+    }
+
+    /// The text of a form field (empty for a field that is not text).
+    pub fn text(&self, field: ParamField) -> String {
+        self.clone().text_mut(field).cloned().unwrap_or_default()
+    }
+
     /// The form filled with `kind`'s defaults; fields `kind` does not use hold the other
     /// scenarios' defaults.
     pub fn defaults(kind: ScenarioKind) -> Self {
@@ -919,5 +950,30 @@ mod tests {
         assert!(json.contains("[redacted]"));
         let back: RawScenarioParams = serde_json::from_str(r#"{"kind":"ramp-up"}"#).unwrap();
         assert_eq!(back.kind, ScenarioKind::RampUp);
+    }
+
+    #[test]
+    fn every_form_field_of_every_scenario_edits_its_own_text() {
+        for kind in ScenarioKind::ALL {
+            for &field in kind.fields() {
+                let mut raw = RawScenarioParams::defaults(kind);
+                match raw.text_mut(field) {
+                    Some(slot) => *slot = "7".into(),
+                    None => {
+                        assert_eq!(field, ParamField::UseBackendFaults, "{kind:?} {field:?}");
+                        continue;
+                    }
+                }
+                assert_eq!(raw.text(field), "7", "{kind:?} {field:?}");
+                let others = kind.fields().iter().filter(|f| **f != field);
+                for &other in others {
+                    assert_eq!(
+                        raw.text(other),
+                        RawScenarioParams::defaults(kind).text(other),
+                        "{field:?} left {other:?} alone"
+                    );
+                }
+            }
+        }
     }
 }
