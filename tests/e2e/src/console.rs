@@ -13,6 +13,15 @@ pub fn number(text: &str) -> u64 {
         .unwrap_or_else(|_| panic!("not a number: {text:?}"))
 }
 
+/// One counter per connection the backend lists in its stats (`pointer` within each).
+pub fn per_connection(stats: &serde_json::Value, pointer: &str) -> Vec<u64> {
+    let connections = stats["connections"]
+        .as_array()
+        .map(Vec::as_slice)
+        .unwrap_or_default();
+    connections.iter().map(|c| stat(c, pointer)).collect()
+}
+
 /// A counter from the backend's stats JSON (0 when absent).
 pub fn stat(stats: &serde_json::Value, pointer: &str) -> u64 {
     stats

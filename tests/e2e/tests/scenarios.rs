@@ -8,7 +8,7 @@
 use serde_json::Value;
 use std::time::{Duration, Instant};
 use ws_console_e2e::console::count;
-use ws_console_e2e::{Ctx, LONG, post_json, run, stat, wait_for};
+use ws_console_e2e::{Ctx, LONG, per_connection, post_json, run, stat, wait_for};
 
 /// A valid token and an invalid one, distinctive enough that finding either in an export is
 /// a leak.
@@ -379,12 +379,7 @@ async fn ramp_up_opens_sessions_in_batches_and_passes() {
         // a second apart, and exactly 6 sockets in all.
         let stats = all_closed_server_side(&ctx).await;
         assert_eq!(stat(&stats, "/totals/accepted"), 6);
-        let mut opened: Vec<u64> = stats["connections"]
-            .as_array()
-            .expect("connections")
-            .iter()
-            .map(|c| stat(c, "/opened_at_ms"))
-            .collect();
+        let mut opened: Vec<u64> = per_connection(&stats, "/opened_at_ms");
         opened.sort_unstable();
         let spread = opened[5] - opened[0];
         assert!(
@@ -1357,12 +1352,7 @@ async fn a_cancelled_load_scenario_closes_every_socket() {
         assert_eq!(ctx.scenario_end(LONG).await, "cancelled");
         let stats = all_closed_server_side(&ctx).await;
         assert_eq!(stat(&stats, "/totals/closed"), 5, "{stats}");
-        let closes: Vec<u64> = stats["connections"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|c| stat(c, "/close_code"))
-            .collect();
+        let closes: Vec<u64> = per_connection(&stats, "/close_code");
         assert_eq!(closes, vec![1000; 5], "closed normally by the console");
         let report = ctx.report().await;
         check_report(&report, "load", "cancelled", 5);

@@ -1,6 +1,6 @@
 //! The whole chain: Rust → wasm → page in Chromium → real WebSockets → the real test backend.
 
-use ws_console_e2e::{LONG, run, stat, wait_for};
+use ws_console_e2e::{LONG, per_connection, run, stat, wait_for};
 
 #[tokio::test]
 async fn fifteen_sessions_count_exactly_what_the_server_counts() {
@@ -35,12 +35,7 @@ async fn fifteen_sessions_count_exactly_what_the_server_counts() {
         );
         // Per session: the rows' counts are the server's per-connection counts.
         let mut page_rows = ctx.numbers("session-sent").await;
-        let mut server_rows: Vec<u64> = stats["connections"]
-            .as_array()
-            .expect("connections")
-            .iter()
-            .map(|c| stat(c, "/received_by_type/message"))
-            .collect();
+        let mut server_rows: Vec<u64> = per_connection(&stats, "/received_by_type/message");
         page_rows.sort_unstable();
         server_rows.sort_unstable();
         assert_eq!(page_rows, server_rows);
@@ -79,12 +74,7 @@ async fn sessions_send_every_interval_and_stop_closes_every_socket() {
             stat(&stats, "/totals/received_by_type/message"),
             "{stats}"
         );
-        let closes: Vec<u64> = stats["connections"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|c| stat(c, "/close_code"))
-            .collect();
+        let closes: Vec<u64> = per_connection(&stats, "/close_code");
         assert_eq!(
             closes,
             vec![1000; 5],
