@@ -8,21 +8,28 @@ use std::cell::RefCell;
 use std::rc::Rc;
 use support::{wait_until, ws_url};
 use wasm_bindgen_test::*;
-use ws_console::browser::socket::{Connection, SocketEvent};
+use ws_console::browser::socket::{Connection, Listener, SocketError, SocketEvent};
 use ws_console_engine::Frame;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-fn recorder() -> (
-    Rc<RefCell<Vec<SocketEvent>>>,
-    ws_console::browser::socket::Listener,
-) {
+type Events = Rc<RefCell<Vec<SocketEvent>>>;
+type Stamps = Rc<RefCell<Vec<(SocketEvent, f64)>>>;
+
+fn recorder() -> (Events, Listener) {
+    stamped_recorder().0
+}
+
+/// Records each event, and also each with the stamp its handler took.
+fn stamped_recorder() -> ((Events, Listener), Stamps) {
     let events = Rc::new(RefCell::new(Vec::new()));
-    let sink = events.clone();
-    (
-        events,
-        Rc::new(move |e, _buffered| sink.borrow_mut().push(e)),
-    )
+    let stamps: Stamps = Rc::new(RefCell::new(Vec::new()));
+    let (sink, stamp_sink) = (events.clone(), stamps.clone());
+    let listener: Listener = Rc::new(move |e: SocketEvent, t| {
+        stamp_sink.borrow_mut().push((e.clone(), t));
+        sink.borrow_mut().push(e);
+    });
+    ((events, listener), stamps)
 }
 
 fn has(events: &RefCell<Vec<SocketEvent>>, pred: impl Fn(&SocketEvent) -> bool) -> bool {
@@ -32,7 +39,7 @@ fn has(events: &RefCell<Vec<SocketEvent>>, pred: impl Fn(&SocketEvent) -> bool) 
 #[wasm_bindgen_test]
 async fn a_browser_socket_reaches_the_test_backend_and_gets_replies() {
     let (events, listener) = recorder();
-    let mut conn = Connection::open(&ws_url(), &[], listener).expect("socket opens");
+    let conn = Connection::open(&ws_url(), &[], listener).expect("socket opens");
     wait_until("open", 10_000.0, || {
         has(&events, |e| *e == SocketEvent::Open)
     })
@@ -49,13 +56,13 @@ async fn a_browser_socket_reaches_the_test_backend_and_gets_replies() {
         )
     })
     .await;
-    conn.send(Frame::Text(r#"{"type":"message","id":"m-1"}"#.into()))
+    conn.send(&Frame::Text(r#"{"type":"message","id":"m-1"}"#.into()))
         .unwrap();
     wait_until("chat_response", 10_000.0, || {
         has(&events, |e| matches!(e, SocketEvent::Text(t) if t.contains("chat_response") && t.contains("m-1")))
     })
     .await;
-    conn.send(Frame::Binary(vec![1, 2, 3])).unwrap();
+    conn.send(&Frame::Binary(vec![1, 2, 3])).unwrap();
     wait_until("binary echo", 10_000.0, || {
         has(&events, |e| *e == SocketEvent::Binary(vec![1, 2, 3]))
     })
@@ -74,13 +81,13 @@ async fn a_retired_socket_reports_nothing_more_not_even_its_close() {
     conn.close(4000, "retired by test");
     // A second socket proves time passed and the backend answered meanwhile.
     let (other, other_listener) = recorder();
-    let mut probe = Connection::open(&ws_url(), &[], other_listener).expect("probe opens");
+    let probe = Connection::open(&ws_url(), &[], other_listener).expect("probe opens");
     wait_until("probe welcome", 10_000.0, || {
         has(&other, |e| matches!(e, SocketEvent::Text(_)))
     })
     .await;
     probe
-        .send(Frame::Text(r#"{"type":"ping","id":"p"}"#.into()))
+        .send(&Frame::Text(r#"{"type":"ping","id":"p"}"#.into()))
         .unwrap();
     wait_until("probe pong", 10_000.0, || {
         has(
@@ -122,5 +129,43 @@ fn a_url_the_browser_rejects_is_an_error_not_a_panic() {
     let err = Connection::open("ftp://127.0.0.1/ws", &[], listener)
         .err()
         .expect("rejected");
-    assert!(!err.is_empty(), "the error says why");
+    assert!(
+        matches!(&err, SocketError::Refused(why) if !why.is_empty()),
+        "the error says why: {err:?}"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_reply_is_stamped_after_its_send_and_a_connecting_socket_refuses_to_send() {
+    let ((events, listener), stamps) = stamped_recorder();
+    let conn = Connection::open(&ws_url(), &[], listener).expect("socket opens");
+    let early = conn.send(&Frame::Text("too early".into()));
+    assert_eq!(early, Err(SocketError::NotOpen("connecting")));
+    wait_until("welcome", 10_000.0, || {
+        has(&events, |e| matches!(e, SocketEvent::Text(_)))
+    })
+    .await;
+    let sent_at = conn
+        .send(&Frame::Text(r#"{"type":"message","id":"stamp-1"}"#.into()))
+        .expect("an open socket takes the frame");
+    wait_until("reply", 10_000.0, || {
+        has(
+            &events,
+            |e| matches!(e, SocketEvent::Text(t) if t.contains("stamp-1")),
+        )
+    })
+    .await;
+    let stamps = stamps.borrow();
+    let (_, replied_at) = stamps
+        .iter()
+        .find(|(e, _)| matches!(e, SocketEvent::Text(t) if t.contains("stamp-1")))
+        .expect("the reply was recorded");
+    assert!(
+        *replied_at >= sent_at,
+        "reply stamped at {replied_at}, send at {sent_at}"
+    );
+    assert!(
+        stamps.windows(2).all(|w| w[0].1 <= w[1].1),
+        "stamps never go backwards"
+    );
 }

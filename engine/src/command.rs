@@ -53,6 +53,9 @@ pub enum Command {
         generation: Generation,
         /// The frame.
         frame: Frame,
+        /// The correlation key of a test message, whose send time the adapter reports with
+        /// [`crate::Run::on_sent`] (control frames such as pings carry `None`).
+        key: Option<u64>,
     },
     /// Close the socket of `generation`. The engine has already retired it: whatever that
     /// socket reports afterwards is ignored, so the adapter may also simply drop it.

@@ -130,6 +130,14 @@ impl Correlator {
         None
     }
 
+    /// Moves the send time of a pending request to when the browser really took it (the
+    /// adapter stamps each frame immediately before `send()`).
+    pub(crate) fn restamp(&mut self, key: u64, sent_at: Millis) {
+        if let Some(p) = self.pending.get_mut(&key) {
+            p.sent_at = sent_at;
+        }
+    }
+
     /// Classifies a reply with `key` received by `session` at `now`.
     pub(crate) fn reply(&mut self, key: u64, session: SessionId, now: Millis) -> Outcome {
         if let Some(p) = self.pending.get(&key).copied() {

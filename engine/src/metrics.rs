@@ -123,6 +123,9 @@ pub struct Counters {
     pub drops: u64,
     /// Sessions back after a drop.
     pub reconnects: u64,
+    /// Scheduled sends skipped because the page's timer came too late to catch up with them
+    /// (a throttled, hidden tab): the console's limit, never the server's.
+    pub schedule_skipped: u64,
     /// Errors by category.
     pub errors: ErrorCounts,
 }
@@ -157,6 +160,7 @@ impl Counters {
         self.connect_failures += o.connect_failures;
         self.drops += o.drops;
         self.reconnects += o.reconnects;
+        self.schedule_skipped += o.schedule_skipped;
         self.errors.add(&o.errors);
     }
 

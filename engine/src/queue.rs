@@ -41,9 +41,9 @@ impl OutQueue {
         Ok(())
     }
 
-    /// Takes everything, oldest first.
-    pub(crate) fn drain(&mut self) -> std::collections::vec_deque::Drain<'_, Outgoing> {
-        self.items.drain(..)
+    /// Takes the oldest message.
+    pub(crate) fn pop(&mut self) -> Option<Outgoing> {
+        self.items.pop_front()
     }
 
     pub(crate) fn len(&self) -> usize {
@@ -75,7 +75,7 @@ mod tests {
         }
         assert_eq!(q.push(msg(3)).unwrap_err().seq, 3);
         assert_eq!(q.len(), 3);
-        let order: Vec<u64> = q.drain().map(|m| m.seq).collect();
+        let order: Vec<u64> = std::iter::from_fn(|| q.pop()).map(|m| m.seq).collect();
         assert_eq!(order, vec![0, 1, 2]);
         assert_eq!(q.len(), 0);
         assert_eq!(q.capacity(), 3);

@@ -181,6 +181,14 @@ pub(crate) struct Session {
     pub next_seq: u64,
     pub last_matched_seq: u64,
     pub next_send_at: Option<Millis>,
+    /// Test messages asked for (a burst, or scheduled sends behind one) that the console holds
+    /// back until the socket has room: not rendered, not sent, not pending, never lost.
+    pub held: u64,
+    /// Queued messages being flushed since the last (re)connect, for the log line at the end.
+    pub flushing: usize,
+    /// Bytes the browser still holds for the live socket: its last `bufferedAmount`, plus what
+    /// was handed to it since.
+    pub buffered: u64,
     pub attempts_in_row: u32,
     pub max_attempts_in_row: u32,
     /// When the current outage began (a drop of an open socket).
@@ -208,6 +216,9 @@ impl Session {
             next_seq: 1,
             last_matched_seq: 0,
             next_send_at: None,
+            held: 0,
+            flushing: 0,
+            buffered: 0,
             attempts_in_row: 0,
             max_attempts_in_row: 0,
             down_since: None,

@@ -1,28 +1,38 @@
 //! The driver: the one place where browser events meet the engine.
 //!
-//! Data flows one way: a socket event or a timer tick goes into the engine as a pure state
-//! change, the engine leaves [`Command`]s behind, and the driver executes them (open, send,
-//! close) without deciding anything itself. The view is shown the run at most once per
-//! animation frame, however fast messages arrive.
+//! Data flows one way: a socket event or a timer goes into the engine as a pure state change,
+//! the engine leaves [`Command`]s behind, and the driver executes them (open, send, close)
+//! without deciding anything itself.
 //!
-//! The driver owns every socket ([`Connection`]) and its one interval timer. Timers and sockets
-//! hold only a weak reference back, so dropping the last [`Driver`] (unmounting the console)
-//! clears the timer and retires every socket.
+//! The driver is on the measurement path, so it keeps off it: a socket event goes into the
+//! engine synchronously with the stamp its handler took; each frame is stamped right before
+//! the browser's `send()` ([`Run::on_sent`]); the one timer sleeps until the engine's next
+//! deadline (a drift-free send grid, not a fixed tick); and the view is repainted at most
+//! [`PAINT_EVERY_MS`] apart, preferably at a quiet moment when no reply is in flight, so that
+//! painting rarely delays a reply's handler and never its stamp.
+//!
+//! The driver owns every socket ([`Connection`]) and its timers (gloo-timers handles, which
+//! clear themselves on drop). They hold only a weak reference back, so dropping the last
+//! [`Driver`] (unmounting the console) clears the timers and retires every socket.
 
 use super::clock::now;
-use super::socket::{Connection, Listener, SocketEvent};
-use leptos::prelude::{IntervalHandle, request_animation_frame, set_interval_with_handle};
+use super::socket::{Connection, Listener, SocketError, SocketEvent};
+use gloo_timers::callback::Timeout;
 use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
-use std::time::Duration;
 use ws_console_engine::{Command, Generation, Run, RunConfig, Scenario, SessionId};
 
-/// How often the engine's timers (sends, heartbeats, timeouts, backoff) are checked.
-pub const TICK: Duration = Duration::from_millis(10);
+/// The longest the timer sleeps while a run or scenario is live (scenario phases, rates and
+/// heap samples have no deadline of their own).
+pub const MAX_SLEEP_MS: f64 = 50.0;
 /// How often heap figures are sampled.
 pub const HEAP_EVERY_MS: f64 = 1000.0;
-/// How often a tick that changed nothing visible still repaints (countdowns, rates).
-pub const QUIET_REPAINT_MS: f64 = 250.0;
+/// The shortest time between two repaints (5 Hz).
+pub const PAINT_EVERY_MS: f64 = 200.0;
+/// How long a due repaint may wait for a moment with no reply in flight.
+pub const PAINT_DEFER_MS: f64 = 300.0;
+/// How often a live run repaints when nothing changed (countdowns, rates).
+pub const QUIET_REPAINT_MS: f64 = 500.0;
 
 type Slot = Option<(Generation, Connection)>;
 /// Shows the view the run (and its scenario) after a change.
@@ -32,47 +42,48 @@ struct State {
     run: Option<Run>,
     /// The scenario driving the run, if the run is a scenario's.
     scenario: Option<Scenario>,
-    /// Bytes each session's browser socket still had to send at its last event
-    /// (`bufferedAmount`, which gloo-net's stream hides).
-    buffered: Vec<u32>,
     conns: Vec<Slot>,
-    ticker: Option<IntervalHandle>,
+    ticker: Option<Timeout>,
+    /// When the ticker fires (`f64::INFINITY` when it is not set).
+    wake_at: f64,
     next_heap_at: f64,
+}
+
+/// When and whether the view is repainted.
+#[derive(Default)]
+struct Paint {
+    /// The run changed since the last repaint.
+    dirty: Cell<bool>,
+    /// A repaint is due and waits for a quiet moment (no reply in flight).
+    wanted_since: Cell<Option<f64>>,
+    last: Cell<f64>,
+    timer: RefCell<Option<Timeout>>,
 }
 
 struct Shared {
     state: RefCell<State>,
-    frame_pending: Cell<bool>,
-    last_paint: Cell<f64>,
+    paint: Paint,
     on_change: Box<OnChange>,
 }
 
-impl Drop for Shared {
-    fn drop(&mut self) {
-        if let Some(t) = self.state.get_mut().ticker.take() {
-            t.clear();
-        }
-    }
-}
-
-/// Owns a run, its sockets and its timer. Cheap to clone (shared).
+/// Owns a run, its sockets and its timers. Cheap to clone (shared).
 #[derive(Clone)]
 pub struct Driver(Rc<Shared>);
 
 impl Driver {
-    /// A driver that shows `on_change` the run (once per animation frame at most) when it changed.
+    /// A driver that shows `on_change` the run (at most every [`PAINT_EVERY_MS`]) when it
+    /// changed.
     pub fn new(on_change: impl Fn(&Run, Option<&Scenario>, &[u32]) + 'static) -> Driver {
         Driver(Rc::new(Shared {
             state: RefCell::new(State {
                 run: None,
                 scenario: None,
-                buffered: Vec::new(),
                 conns: Vec::new(),
                 ticker: None,
+                wake_at: f64::INFINITY,
                 next_heap_at: 0.0,
             }),
-            frame_pending: Cell::new(false),
-            last_paint: Cell::new(0.0),
+            paint: Paint::default(),
             on_change: Box::new(on_change),
         }))
     }
@@ -91,9 +102,8 @@ impl Driver {
         self.stop();
         {
             let mut st = self.0.state.borrow_mut();
-            if let Some(t) = st.ticker.take() {
-                t.clear();
-            }
+            st.ticker = None;
+            st.wake_at = f64::INFINITY;
             let t = now();
             run.set_time_origin(super::clock::time_origin());
             run.set_hidden(super::visibility::is_hidden(), t);
@@ -102,18 +112,16 @@ impl Driver {
                 None => run.start(t),
             }
             st.conns = (0..run.session_count()).map(|_| None).collect();
-            st.buffered = vec![0; run.session_count()];
             st.run = Some(run);
             st.scenario = scenario;
-            let weak = Rc::downgrade(&self.0);
-            st.ticker = set_interval_with_handle(move || with(&weak, Driver::tick), TICK).ok();
+            st.next_heap_at = t;
         }
         self.execute();
-        self.changed();
+        self.after_change(true);
     }
 
-    /// The user's Stop: every socket closes and no reconnect follows. The timer keeps ticking
-    /// until replies still pending have resolved as lost at their timeout, then clears itself.
+    /// The user's Stop: every socket closes and no reconnect follows. The timer keeps running
+    /// until replies still pending have resolved as lost at their timeout, then stops.
     pub fn stop(&self) {
         {
             let mut st = self.0.state.borrow_mut();
@@ -126,7 +134,7 @@ impl Driver {
             }
         }
         self.execute();
-        self.changed();
+        self.after_change(true);
         // Whatever the engine did not close explicitly is retired now.
         self.0
             .state
@@ -161,9 +169,9 @@ impl Driver {
         self.act(|run, t| run.set_token(token, t));
     }
 
-    /// Repaints even though the run did not change (e.g. the log filter did).
+    /// Repaints soon even though the run did not change (e.g. the log filter did).
     pub fn refresh(&self) {
-        self.changed();
+        self.after_change(true);
     }
 
     /// Reads the run, if there is one.
@@ -188,7 +196,12 @@ impl Driver {
             .count()
     }
 
-    /// Whether the interval timer is running.
+    /// Bytes each session's browser socket has not yet put on the wire (`bufferedAmount`).
+    pub fn buffered(&self) -> Vec<u32> {
+        buffered(&self.0.state.borrow().conns)
+    }
+
+    /// Whether the timer is set.
     pub fn is_ticking(&self) -> bool {
         self.0.state.borrow().ticker.is_some()
     }
@@ -200,17 +213,23 @@ impl Driver {
     }
 
     fn act(&self, f: impl FnOnce(&mut Run, f64)) {
+        self.act_at(now(), f);
+    }
+
+    fn act_at(&self, t: f64, f: impl FnOnce(&mut Run, f64)) {
         if let Some(run) = self.0.state.borrow_mut().run.as_mut() {
-            f(run, now());
+            f(run, t);
         }
         self.execute();
-        self.changed();
+        self.after_change(true);
     }
 
     fn tick(&self) {
         let t = now();
         {
             let mut st = self.0.state.borrow_mut();
+            st.ticker = None;
+            st.wake_at = f64::INFINITY;
             let heap_due = t >= st.next_heap_at;
             if heap_due {
                 st.next_heap_at = t + HEAP_EVERY_MS;
@@ -227,25 +246,12 @@ impl Driver {
             }
         }
         let executed = self.execute();
-        let mut st = self.0.state.borrow_mut();
-        // After Stop (or a scenario's end) the timer runs only until the last pending reply has
-        // resolved; then nothing is scheduled and it is cleared.
-        let settled = st
-            .run
-            .as_ref()
-            .is_some_and(|r| !r.is_running() && r.next_deadline().is_none())
-            && st.scenario.as_ref().is_none_or(Scenario::is_finished);
-        if settled && let Some(ticker) = st.ticker.take() {
-            ticker.clear();
-        }
-        drop(st);
-        if executed || settled || t - self.0.last_paint.get() >= QUIET_REPAINT_MS {
-            self.changed();
-        }
+        let quiet_due = t - self.0.paint.last.get() >= QUIET_REPAINT_MS;
+        self.after_change(executed || quiet_due);
     }
 
-    fn on_socket(&self, session: SessionId, generation: Generation, event: SocketEvent) {
-        self.act(|run, t| match event {
+    fn on_socket(&self, session: SessionId, generation: Generation, event: SocketEvent, t: f64) {
+        self.act_at(t, |run, t| match event {
             SocketEvent::Open => run.on_open(session, generation, t),
             SocketEvent::Text(text) => run.on_text(session, generation, &text, t),
             SocketEvent::Binary(bytes) => run.on_binary_data(session, generation, &bytes, t),
@@ -253,23 +259,31 @@ impl Driver {
                 run.on_close(session, generation, code, &reason, t)
             }
             SocketEvent::Error => run.on_error(session, generation, t),
-            SocketEvent::SendFailed { .. } => run.on_send_failed(session, generation, t),
         });
     }
 
     /// Executes what the engine asked for; says whether there was anything.
     fn execute(&self) -> bool {
-        let mut failures = Vec::new();
+        let mut failures: Vec<(SessionId, Generation, SocketError)> = Vec::new();
         let mut faults = Vec::new();
-        let mut any = false;
+        let mut sent_on: Vec<SessionId> = Vec::new();
+        let commands: Vec<Command> = {
+            let mut st = self.0.state.borrow_mut();
+            match st.run.as_mut() {
+                Some(run) => run.drain_commands().collect(),
+                None => return false,
+            }
+        };
+        if commands.is_empty() {
+            return false;
+        }
         {
             let mut st = self.0.state.borrow_mut();
             let State { run, conns, .. } = &mut *st;
             let Some(run) = run.as_mut() else {
                 return false;
             };
-            for command in run.drain_commands() {
-                any = true;
+            for command in commands {
                 match command {
                     Command::Open {
                         session,
@@ -280,20 +294,29 @@ impl Driver {
                         match Connection::open(&url, &protocols, self.listener(session, generation))
                         {
                             Ok(c) => *slot(conns, session) = Some((generation, c)),
-                            Err(reason) => failures.push((session, generation, reason)),
+                            Err(e) => failures.push((session, generation, e)),
                         }
                     }
                     Command::Send {
                         session,
                         generation,
                         frame,
+                        key,
                     } => {
                         let sent = match slot(conns, session) {
-                            Some((g, c)) if *g == generation => c.send(frame),
-                            _ => Err("no open socket for this session".to_string()),
+                            Some((g, c)) if *g == generation => c.send(&frame),
+                            _ => Err(SocketError::NotOpen("retired")),
                         };
-                        if let Err(reason) = sent {
-                            failures.push((session, generation, reason));
+                        match sent {
+                            Ok(at) => {
+                                if let Some(key) = key {
+                                    run.on_sent(key, at);
+                                }
+                                if sent_on.last() != Some(&session) {
+                                    sent_on.push(session);
+                                }
+                            }
+                            Err(e) => failures.push((session, generation, e)),
                         }
                     }
                     Command::Close {
@@ -315,9 +338,15 @@ impl Driver {
                     Command::Fault { request, url } => faults.push((request, url)),
                 }
             }
-        }
-        for (session, generation, reason) in failures {
-            self.on_socket(session, generation, SocketEvent::SendFailed { reason });
+            // What the browser still holds decides how much more the engine releases.
+            for s in sent_on {
+                if let Some((_, c)) = slot(conns, s).as_ref() {
+                    run.set_buffered(s, c.buffered_amount());
+                }
+            }
+            for (session, generation, _) in &failures {
+                run.on_send_failed(*session, *generation, now());
+            }
         }
         if !faults.is_empty() {
             let weak = Rc::downgrade(&self.0);
@@ -331,37 +360,105 @@ impl Driver {
                 }
             });
         }
-        any
+        true
     }
 
     fn listener(&self, session: SessionId, generation: Generation) -> Listener {
         let weak = Rc::downgrade(&self.0);
-        Rc::new(move |event, buffered| {
-            with(&weak, |d| {
-                if let Some(b) = d.0.state.borrow_mut().buffered.get_mut(session.index()) {
-                    *b = buffered;
-                }
-                d.on_socket(session, generation, event);
-            })
-        })
+        Rc::new(move |event, t| with(&weak, |d| d.on_socket(session, generation, event, t)))
     }
 
-    fn changed(&self) {
-        if self.0.frame_pending.replace(true) {
+    /// Re-arms the timer for the engine's next deadline, and the repaint when `changed`.
+    fn after_change(&self, changed: bool) {
+        self.arm_ticker();
+        if changed {
+            self.0.paint.dirty.set(true);
+        }
+        let paint = &self.0.paint;
+        if let Some(since) = paint.wanted_since.get() {
+            let t = now();
+            if self.awaiting_replies() == 0 || t - since >= PAINT_DEFER_MS {
+                self.paint_now(t);
+                return;
+            }
+        }
+        if paint.dirty.get() && paint.timer.borrow().is_none() && paint.wanted_since.get().is_none()
+        {
+            let wait = (paint.last.get() + PAINT_EVERY_MS - now()).max(0.0);
+            let weak = Rc::downgrade(&self.0);
+            let timer = Timeout::new(wait as u32, move || {
+                with(&weak, |d| {
+                    d.0.paint.timer.borrow_mut().take();
+                    d.0.paint.wanted_since.set(Some(now()));
+                    d.after_change(false);
+                    // Still in flight: a fallback fires when the deferral runs out.
+                    if d.0.paint.wanted_since.get().is_some() {
+                        let weak = Rc::downgrade(&d.0);
+                        let fallback = Timeout::new(PAINT_DEFER_MS as u32, move || {
+                            with(&weak, |d| {
+                                d.0.paint.timer.borrow_mut().take();
+                                d.paint_now(now());
+                            })
+                        });
+                        *d.0.paint.timer.borrow_mut() = Some(fallback);
+                    }
+                })
+            });
+            *paint.timer.borrow_mut() = Some(timer);
+        }
+    }
+
+    fn paint_now(&self, t: f64) {
+        let paint = &self.0.paint;
+        paint.wanted_since.set(None);
+        paint.dirty.set(false);
+        paint.last.set(t);
+        paint.timer.borrow_mut().take();
+        let st = self.0.state.borrow();
+        if let Some(run) = st.run.as_ref() {
+            (self.0.on_change)(run, st.scenario.as_ref(), &buffered(&st.conns));
+        }
+    }
+
+    fn awaiting_replies(&self) -> usize {
+        self.with_run(Run::awaiting_replies).unwrap_or(0)
+    }
+
+    /// Sets the timer for the engine's next deadline (at most [`MAX_SLEEP_MS`] away while
+    /// anything is live); clears it once a stopped run has nothing left to wait for.
+    fn arm_ticker(&self) {
+        let mut st = self.0.state.borrow_mut();
+        let Some(run) = st.run.as_ref() else {
+            return;
+        };
+        let settled = !run.is_running()
+            && run.next_deadline().is_none()
+            && st.scenario.as_ref().is_none_or(Scenario::is_finished);
+        if settled {
+            st.ticker = None;
+            st.wake_at = f64::INFINITY;
+            return;
+        }
+        let t = now();
+        let mut at = t + MAX_SLEEP_MS;
+        if let Some(d) = run.next_deadline() {
+            at = at.min(d);
+        }
+        if st.ticker.is_some() && st.wake_at <= at {
             return;
         }
         let weak = Rc::downgrade(&self.0);
-        request_animation_frame(move || {
-            with(&weak, |d| {
-                d.0.frame_pending.set(false);
-                d.0.last_paint.set(now());
-                let st = d.0.state.borrow();
-                if let Some(run) = st.run.as_ref() {
-                    (d.0.on_change)(run, st.scenario.as_ref(), &st.buffered);
-                }
-            })
-        });
+        let wait = (at - t).max(0.0).ceil() as u32;
+        st.wake_at = at;
+        st.ticker = Some(Timeout::new(wait, move || with(&weak, Driver::tick)));
     }
+}
+
+fn buffered(conns: &[Slot]) -> Vec<u32> {
+    conns
+        .iter()
+        .map(|c| c.as_ref().map_or(0, |(_, c)| c.buffered_amount()))
+        .collect()
 }
 
 /// A seed for the run's jitter: different every run, reproducible within it.

@@ -1,20 +1,21 @@
 //! One owner per socket: the only place that touches a browser WebSocket.
 //!
-//! gloo-net's `WebSocket` is driven by a single task that owns it whole (no split halves), so
-//! that the task can close it with the engine's code and reason, see the `open` event (gloo
-//! only exposes it through the sink's readiness), read `bufferedAmount`, and stop forwarding the
-//! moment its owner retires it. Every event carries the session and generation it was opened
-//! for; once the [`Connection`] is dropped its task forwards nothing more — in particular not
-//! gloo-net's synthetic close 1000 "client dropped", which is not the server's doing.
+//! The adapter holds the browser's `WebSocket` and its four handlers directly (web-sys), with
+//! no channel or task in between, because a test console is an instrument: every event is
+//! stamped with [`now`] as the first thing its handler does, and a send is stamped right
+//! before the browser's `send()`, so a round trip measures the network and the backend, not
+//! the console's own queueing. (gloo-net's stream wrapper would put an unbounded channel and a
+//! task wake-up between the frame and its stamp, and hides `bufferedAmount`.)
+//!
+//! Each [`Connection`] owns its closures. Retiring it (drop or [`Connection::close`]) detaches
+//! the handlers *before* closing, so a retired socket can never report anything again — in
+//! particular not the close that retiring it causes.
 
-use futures::channel::mpsc;
-use futures::{Sink, Stream, StreamExt};
-use gloo_net::websocket::futures::WebSocket;
-use gloo_net::websocket::{Message, State, WebSocketError};
-use std::cell::Cell;
-use std::pin::Pin;
+use super::clock::now;
 use std::rc::Rc;
-use std::task::Poll;
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::Closure;
+use web_sys::{BinaryType, CloseEvent, Event, MessageEvent, WebSocket};
 use ws_console_engine::Frame;
 
 /// What a socket reports to its owner.
@@ -34,169 +35,177 @@ pub enum SocketEvent {
     },
     /// The browser's `error` event (it carries no detail).
     Error,
-    /// A frame could not be handed to the browser.
-    SendFailed { reason: String },
 }
 
-enum Order {
-    Send(Frame),
-    Close(u16, String),
+/// Why the browser would not do what was asked of a socket. These are the console's side of
+/// the wire, never the server's.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SocketError {
+    /// The browser refused to create the socket (a URL or subprotocol it rejects).
+    Refused(String),
+    /// The socket is not open (still connecting, closing or closed).
+    NotOpen(&'static str),
+    /// `send()` threw.
+    Send(String),
 }
 
-/// Receives a socket's events: `(event, bytes still buffered by the browser)`.
-pub type Listener = Rc<dyn Fn(SocketEvent, u32)>;
+impl std::fmt::Display for SocketError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SocketError::Refused(why) => write!(f, "the browser refused the socket: {why}"),
+            SocketError::NotOpen(state) => write!(f, "socket is {state}, not open"),
+            SocketError::Send(why) => write!(f, "the browser refused the frame: {why}"),
+        }
+    }
+}
 
-/// How many frames may wait between the engine and the socket task before sends fail loudly.
-pub const ORDER_CAPACITY: usize = 4096;
+/// Receives a socket's events, each with the `performance.now()` at which its handler began.
+pub type Listener = Rc<dyn Fn(SocketEvent, f64)>;
 
-/// The owner of one browser WebSocket. Dropping it retires the socket: its events stop at once
-/// and the browser socket is closed.
+/// The owner of one browser WebSocket. Dropping it retires the socket: its handlers are
+/// detached at once and the browser socket is closed.
 pub struct Connection {
-    orders: mpsc::Sender<Order>,
-    alive: Rc<Cell<bool>>,
+    ws: WebSocket,
+    _on_open: Closure<dyn FnMut(Event)>,
+    _on_message: Closure<dyn FnMut(MessageEvent)>,
+    _on_close: Closure<dyn FnMut(CloseEvent)>,
+    _on_error: Closure<dyn FnMut(Event)>,
 }
 
 impl Connection {
-    /// Opens `url` offering `protocols`; events go to `listener` until this owner is dropped.
+    /// Opens `url` offering `protocols`; events go to `listener` until this owner is retired.
     /// A URL the browser rejects outright comes back as an error, not an event.
-    pub fn open(url: &str, protocols: &[String], listener: Listener) -> Result<Connection, String> {
+    pub fn open(
+        url: &str,
+        protocols: &[String],
+        listener: Listener,
+    ) -> Result<Connection, SocketError> {
         let ws = if protocols.is_empty() {
-            WebSocket::open(url)
+            WebSocket::new(url)
         } else {
-            WebSocket::open_with_protocols(url, protocols)
+            let list: js_sys::Array = protocols
+                .iter()
+                .map(|p| js_sys::JsString::from(&**p))
+                .collect();
+            WebSocket::new_with_str_sequence(url, &list)
         }
-        .map_err(|e| e.to_string())?;
-        let (orders, inbox) = mpsc::channel(ORDER_CAPACITY);
-        let alive = Rc::new(Cell::new(true));
-        wasm_bindgen_futures::spawn_local(drive(ws, inbox, listener, alive.clone()));
-        Ok(Connection { orders, alive })
-    }
+        .map_err(|e| SocketError::Refused(js_text(&e)))?;
+        ws.set_binary_type(BinaryType::Arraybuffer);
 
-    /// Queues a frame for the socket; fails when the socket task is gone or too far behind.
-    pub fn send(&mut self, frame: Frame) -> Result<(), String> {
-        self.orders.try_send(Order::Send(frame)).map_err(|e| {
-            if e.is_full() {
-                format!("more than {ORDER_CAPACITY} frames waiting for the socket")
-            } else {
-                "the socket is gone".to_string()
+        let l = listener.clone();
+        let on_open = Closure::<dyn FnMut(Event)>::new(move |_: Event| l(SocketEvent::Open, now()));
+        let l = listener.clone();
+        let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| {
+            let t = now();
+            let data = e.data();
+            if let Some(text) = data.as_string() {
+                l(SocketEvent::Text(text), t);
+            } else if let Ok(buf) = data.dyn_into::<js_sys::ArrayBuffer>() {
+                l(
+                    SocketEvent::Binary(js_sys::Uint8Array::new(&buf).to_vec()),
+                    t,
+                );
             }
+        });
+        let l = listener.clone();
+        let on_close = Closure::<dyn FnMut(CloseEvent)>::new(move |e: CloseEvent| {
+            let t = now();
+            let event = SocketEvent::Close {
+                code: e.code(),
+                reason: e.reason(),
+                was_clean: e.was_clean(),
+            };
+            l(event, t);
+        });
+        let on_error =
+            Closure::<dyn FnMut(Event)>::new(move |_: Event| listener(SocketEvent::Error, now()));
+        ws.set_onopen(Some(on_open.as_ref().unchecked_ref()));
+        ws.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        ws.set_onclose(Some(on_close.as_ref().unchecked_ref()));
+        ws.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+        Ok(Connection {
+            ws,
+            _on_open: on_open,
+            _on_message: on_message,
+            _on_close: on_close,
+            _on_error: on_error,
         })
     }
 
+    /// Hands a frame to the browser now; returns the `performance.now()` taken immediately
+    /// before `send()`. A socket that is not open refuses (a closing browser socket would
+    /// swallow the frame silently).
+    pub fn send(&self, frame: &Frame) -> Result<f64, SocketError> {
+        let state = self.ws.ready_state();
+        if state != WebSocket::OPEN {
+            return Err(SocketError::NotOpen(state_name(state)));
+        }
+        let t = now();
+        match frame {
+            Frame::Text(text) => self.ws.send_with_str(text),
+            Frame::Binary(bytes) => self.ws.send_with_u8_array(bytes),
+        }
+        .map_err(|e| SocketError::Send(js_text(&e)))?;
+        Ok(t)
+    }
+
+    /// Bytes handed to `send()` that the browser has not yet put on the wire.
+    pub fn buffered_amount(&self) -> u32 {
+        self.ws.buffered_amount()
+    }
+
+    /// Whether the handshake has completed and the socket is not closing.
+    pub fn is_open(&self) -> bool {
+        self.ws.ready_state() == WebSocket::OPEN
+    }
+
     /// Closes with a code and reason; no event from this socket is delivered afterwards.
-    pub fn close(mut self, code: u16, reason: &str) {
-        self.alive.set(false);
-        let _ = self.orders.try_send(Order::Close(code, reason.to_string()));
-    }
-}
-
-impl Drop for Connection {
-    fn drop(&mut self) {
-        self.alive.set(false);
-        self.orders.close_channel();
-    }
-}
-
-enum Exit {
-    Close(u16, String),
-    Retired,
-    Ended,
-}
-
-async fn drive(
-    mut ws: WebSocket,
-    mut inbox: mpsc::Receiver<Order>,
-    listener: Listener,
-    alive: Rc<Cell<bool>>,
-) {
-    let mut opened = false;
-    let emit = |ws: &WebSocket, event: SocketEvent| {
-        if alive.get() {
-            listener(event, ws.buffered_amount());
-        }
-    };
-    let exit = futures::future::poll_fn(|cx| {
-        if !opened
-            && Pin::new(&mut ws).poll_ready(cx).is_ready()
-            && matches!(ws.state(), State::Open)
-        {
-            opened = true;
-            emit(&ws, SocketEvent::Open);
-        }
-        loop {
-            match inbox.poll_next_unpin(cx) {
-                Poll::Ready(Some(Order::Send(frame))) => {
-                    if let Err(reason) = send_now(&mut ws, frame) {
-                        emit(&ws, SocketEvent::SendFailed { reason });
-                    }
-                }
-                Poll::Ready(Some(Order::Close(code, reason))) => {
-                    return Poll::Ready(Exit::Close(code, reason));
-                }
-                Poll::Ready(None) => return Poll::Ready(Exit::Retired),
-                Poll::Pending => break,
-            }
-        }
-        loop {
-            match Pin::new(&mut ws).poll_next(cx) {
-                Poll::Ready(Some(item)) => {
-                    if !opened
-                        && !matches!(
-                            item,
-                            Err(WebSocketError::ConnectionClose(_)
-                                | WebSocketError::ConnectionError)
-                        )
-                    {
-                        // A frame can be seen before the open wake-up is polled: open comes first.
-                        opened = true;
-                        emit(&ws, SocketEvent::Open);
-                    }
-                    emit(&ws, translate(item));
-                }
-                Poll::Ready(None) => return Poll::Ready(Exit::Ended),
-                Poll::Pending => return Poll::Pending,
-            }
-        }
-    })
-    .await;
-    if let Exit::Close(code, reason) = exit {
+    pub fn close(self, code: u16, reason: &str) {
+        self.detach();
         // The browser only accepts 1000 and 3000–4999 from a page.
         let code = if code == 1000 || (3000..=4999).contains(&code) {
             code
         } else {
             1000
         };
-        let _ = ws.close(Some(code), Some(&reason));
+        let _ = self.ws.close_with_code_and_reason(code, reason);
+    }
+
+    fn detach(&self) {
+        self.ws.set_onopen(None);
+        self.ws.set_onmessage(None);
+        self.ws.set_onclose(None);
+        self.ws.set_onerror(None);
     }
 }
 
-fn send_now(ws: &mut WebSocket, frame: Frame) -> Result<(), String> {
-    // A browser socket that is closing swallows frames without an error (gloo-net #499).
-    if !matches!(ws.state(), State::Open) {
-        return Err(format!("socket is {:?}, not open", ws.state()));
+impl Drop for Connection {
+    fn drop(&mut self) {
+        self.detach();
+        if matches!(
+            self.ws.ready_state(),
+            WebSocket::CONNECTING | WebSocket::OPEN
+        ) {
+            let _ = self
+                .ws
+                .close_with_code_and_reason(1000, "retired by the console");
+        }
     }
-    let msg = match frame {
-        Frame::Text(t) => Message::Text(t),
-        Frame::Binary(b) => Message::Bytes(b),
-    };
-    Pin::new(ws).start_send(msg).map_err(|e| e.to_string())
 }
 
-fn translate(item: Result<Message, WebSocketError>) -> SocketEvent {
-    match item {
-        Ok(Message::Text(t)) => SocketEvent::Text(t),
-        Ok(Message::Bytes(b)) => SocketEvent::Binary(b),
-        Err(WebSocketError::ConnectionClose(e)) => SocketEvent::Close {
-            code: e.code,
-            reason: e.reason,
-            was_clean: e.was_clean,
-        },
-        Err(WebSocketError::ConnectionError) => SocketEvent::Error,
-        Err(WebSocketError::MessageSendError(e)) => SocketEvent::SendFailed {
-            reason: e.to_string(),
-        },
-        Err(e) => SocketEvent::SendFailed {
-            reason: e.to_string(),
-        },
+fn state_name(state: u16) -> &'static str {
+    match state {
+        WebSocket::CONNECTING => "connecting",
+        WebSocket::OPEN => "open",
+        WebSocket::CLOSING => "closing",
+        _ => "closed",
     }
+}
+
+/// The message of a thrown JS error, or its debug form.
+fn js_text(e: &wasm_bindgen::JsValue) -> String {
+    e.dyn_ref::<js_sys::Error>()
+        .map(|e| String::from(e.message()))
+        .or_else(|| e.as_string())
+        .unwrap_or_else(|| format!("{e:?}"))
 }

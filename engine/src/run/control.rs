@@ -162,6 +162,7 @@ impl Run {
         };
         sess.stopped = true;
         sess.next_send_at = None;
+        sess.held = 0;
         sess.down_since = None;
         let had_socket = sess.live;
         if sess.phase != Phase::Idle {
@@ -208,19 +209,6 @@ impl Run {
     pub fn broadcast(&mut self, now: Millis) {
         for i in 0..self.sessions.len() {
             self.send_or_queue(SessionId(i as u32), now);
-        }
-    }
-
-    /// Sends `k` test messages at once on session `s`, or on every session when `None`.
-    pub fn burst(&mut self, s: Option<SessionId>, k: u32, now: Millis) {
-        let targets: Vec<SessionId> = match s {
-            Some(s) => vec![s],
-            None => (0..self.sessions.len() as u32).map(SessionId).collect(),
-        };
-        for _ in 0..k {
-            for &t in &targets {
-                self.send_or_queue(t, now);
-            }
         }
     }
 

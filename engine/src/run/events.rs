@@ -63,6 +63,15 @@ impl Run {
         }
         self.capture_text(now, s, Direction::Receive, text);
         self.receive(s, text, text.len(), now);
+        if self.has_backlog(s) {
+            self.release(s, now);
+        }
+    }
+
+    /// The adapter handed the test message `key` to the browser at `at` (stamped right
+    /// before `send()`): its round trip is measured from there.
+    pub fn on_sent(&mut self, key: u64, at: Millis) {
+        self.correlator.restamp(key, at);
     }
 
     /// A binary frame of `len` bytes arrived; counted, not correlated. Prefer
@@ -88,6 +97,9 @@ impl Run {
                 self.receive(s, text, data.len(), now);
             }
             Err(_) => self.count_received(s, data.len(), true, now),
+        }
+        if self.has_backlog(s) {
+            self.release(s, now);
         }
     }
 

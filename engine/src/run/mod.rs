@@ -10,6 +10,7 @@
 
 mod control;
 mod events;
+mod flow;
 mod timers;
 mod view;
 
@@ -81,6 +82,8 @@ pub struct Run {
     token_updates: u64,
     token_updated_at: Option<Millis>,
     fault_failures: u64,
+    /// When a session held back by a full socket buffer is to be looked at again.
+    flow_retry_at: Option<Millis>,
 }
 
 impl Run {
@@ -126,6 +129,7 @@ impl Run {
             token_updates: 0,
             token_updated_at: None,
             fault_failures: 0,
+            flow_retry_at: None,
             cfg: config,
         }
     }
@@ -341,18 +345,27 @@ impl Run {
         })
     }
 
-    /// Sends a test message now, or queues it when the session is not connected.
+    /// Sends a test message now, holds it back behind what the session already holds (or
+    /// while its socket has no room), or queues it when the session is not connected.
     fn send_or_queue(&mut self, s: SessionId, now: Millis) {
-        let Some(msg) = self.render(s, now) else {
-            return;
-        };
-        let Some(sess) = self.session_mut(s) else {
+        let Some(sess) = self.sessions.get(s.index()) else {
             return;
         };
         if sess.is_connected() {
-            self.transmit(s, msg, now, false);
+            if !self.has_backlog(s) && self.room(s) == flow::Room::Yes {
+                if let Some(msg) = self.render(s, now) {
+                    self.transmit(s, msg, now, false);
+                }
+            } else {
+                self.sessions[s.index()].held += 1;
+                self.release(s, now);
+            }
             return;
         }
+        let Some(msg) = self.render(s, now) else {
+            return;
+        };
+        let sess = &mut self.sessions[s.index()];
         match sess.queue.push(msg) {
             Ok(()) => sess.counters.queued += 1,
             Err(_) => {
@@ -382,6 +395,7 @@ impl Run {
             return;
         };
         let len = msg.frame.len() as u64;
+        sess.buffered += len;
         sess.counters.sent += 1;
         sess.counters.pending += 1;
         sess.counters.bytes_out += len;
@@ -411,6 +425,7 @@ impl Run {
             session: s,
             generation,
             frame: msg.frame,
+            key: Some(msg.key),
         });
         if let Some(text) = logged {
             self.push_log(now, LogLevel::Debug, LogCategory::Sent, Some(s), &text);
@@ -445,12 +460,14 @@ impl Run {
             return;
         }
         sess.counters.bytes_out += text.len() as u64;
+        sess.buffered += text.len() as u64;
         let generation = sess.generation;
         self.capture_text(now, s, Direction::Send, &text);
         self.commands.push(Command::Send {
             session: s,
             generation,
             frame: Frame::Text(text),
+            key: None,
         });
     }
 
@@ -510,20 +527,9 @@ impl Run {
         }
         sess.mark(now, TimelineKind::Open);
         sess.overflowing = false;
-        let queued: Vec<Outgoing> = sess.queue.drain().collect();
-        let flushed = queued.len();
-        for msg in queued {
-            self.transmit(s, msg, now, true);
-        }
-        if flushed > 0 {
-            self.push_log(
-                now,
-                LogLevel::Info,
-                LogCategory::Queue,
-                Some(s),
-                &format!("flushed {flushed} queued message(s)"),
-            );
-        }
+        sess.buffered = 0;
+        sess.flushing = sess.queue.len();
+        self.release(s, now);
     }
 
     /// Sum of every session's counters.

@@ -570,9 +570,11 @@ fn automatic_sending_is_staggered_and_does_not_burst_after_a_stall() {
         sends(&cmds(&mut r)).iter().map(|s| s.0).collect::<Vec<_>>(),
         vec![S1]
     );
-    // A minute-long stall (hidden tab) sends one per session, not sixty.
+    // A minute-long stall (hidden tab) sends one per session, not sixty; the rest are
+    // skipped and counted as the console's own shortfall.
     r.tick(61_000.0);
     assert_eq!(sends(&cmds(&mut r)).len(), 2);
+    assert_eq!(r.counters().schedule_skipped, 59 + 59);
     r.stop(61_001.0);
     r.tick(70_000.0);
     assert!(sends(&cmds(&mut r)).is_empty());
@@ -701,15 +703,26 @@ fn a_reply_on_another_session_is_foreign_not_a_match() {
 }
 
 #[test]
-fn pending_map_is_bounded_oldest_counts_as_lost() {
+fn a_full_pending_map_holds_messages_back_instead_of_losing_them() {
     let mut cfg = config(|_| {});
     cfg.limits.pending = 5;
     let mut r = Run::new(cfg, 1);
-    connected(&mut r, 0.0);
+    let g = connected(&mut r, 0.0)[0];
     r.burst(Some(S0), 8, 0.0);
     let c = r.counters();
-    assert_eq!((c.sent, c.pending, c.lost), (8, 5, 3));
+    assert_eq!((c.sent, c.pending, c.lost), (5, 5, 0));
+    assert_eq!(r.held_now(), 3);
     assert!(r.invariant_holds());
+    // Each reply frees a slot and releases one more, in order.
+    for (i, (_, text)) in sends(&cmds(&mut r)).into_iter().enumerate() {
+        echo(&mut r, S0, g, &text, 1.0 + i as f64);
+    }
+    for (i, (_, text)) in sends(&cmds(&mut r)).into_iter().enumerate() {
+        echo(&mut r, S0, g, &text, 10.0 + i as f64);
+    }
+    let c = r.counters();
+    assert_eq!((c.sent, c.matched, c.lost, c.out_of_order), (8, 8, 0, 0));
+    assert_eq!(r.held_now(), 0);
 }
 
 #[test]
@@ -1059,3 +1072,5 @@ fn hidden_tab_is_logged_during_a_run() {
     };
     assert_eq!(r.log().filtered(&f).count(), 1);
 }
+
+mod flow;

@@ -3,6 +3,10 @@
 //! late tick (a throttled, hidden tab) catches up without bursting.
 
 use super::{HISTORY_EVERY_MS, Run};
+
+/// How far back a late tick still makes the scheduled sends it missed (at least one
+/// interval): later than that, the tab was throttled and the sends are skipped, counted.
+pub const CATCH_UP_MS: Millis = 250.0;
 use crate::log::{LogCategory, LogLevel};
 use crate::series::SeriesPoint;
 use crate::session::Phase;
@@ -23,6 +27,7 @@ impl Run {
             self.resolve_lost(p, now, &format!("no reply within {timeout} ms"));
         }
         self.correlator.clean(now, self.cfg.duplicate_window_ms);
+        self.release_all(now);
         if self.running && self.token_refresh_due(now) {
             self.request_token(now, "the token expires soon");
         }
@@ -65,9 +70,24 @@ impl Run {
             && self.auto_send
             && now >= at
         {
-            let next = at + iv;
-            sess.next_send_at = Some(if next <= now { now + iv } else { next });
-            self.send_or_queue(s, now);
+            // Drift-free: each send has its due time on a fixed grid, and every send due since
+            // the last tick is made now — except those older than the catch-up window (a
+            // throttled, hidden tab), which are skipped and counted rather than burst out.
+            let window = iv.max(CATCH_UP_MS);
+            let mut due = at;
+            let mut make = 0u64;
+            while due <= now {
+                if now - due < window {
+                    make += 1;
+                } else {
+                    sess.counters.schedule_skipped += 1;
+                }
+                due += iv;
+            }
+            sess.next_send_at = Some(due);
+            for _ in 0..make {
+                self.send_or_queue(s, now);
+            }
         }
     }
 
@@ -156,6 +176,7 @@ impl Run {
             }
         }
         consider(self.correlator.next_timeout(self.cfg.reply_timeout_ms));
+        consider(self.flow_retry_at);
         if self.running && !self.token_requested {
             consider(
                 self.token_exp_ms

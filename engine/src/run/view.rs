@@ -235,6 +235,11 @@ impl Run {
         }
     }
 
+    /// Test messages awaiting their reply now, over all sessions (cheap: no scan).
+    pub fn awaiting_replies(&self) -> usize {
+        self.correlator.pending_len()
+    }
+
     pub(crate) fn queued_now(&self) -> u64 {
         self.sessions.iter().map(|x| x.queue.len() as u64).sum()
     }

@@ -140,9 +140,9 @@ impl Core {
         self.drain_until.is_some()
     }
 
-    /// Whether the drain is over: nothing pending or queued, or the timeout passed.
+    /// Whether the drain is over: nothing pending, queued or held back, or the timeout passed.
     pub(crate) fn drained(&self, run: &Run, now: Millis) -> bool {
-        let quiet = run.counters().pending == 0 && run.queued_now() == 0;
+        let quiet = run.counters().pending == 0 && run.queued_now() == 0 && run.held_now() == 0;
         quiet || self.drain_until.is_some_and(|t| now >= t)
     }
 

@@ -199,6 +199,7 @@ impl Sim {
                 session,
                 generation,
                 frame,
+                ..
             } => {
                 let Some(sock) = self.sockets.get(&session.0).copied() else {
                     return;
