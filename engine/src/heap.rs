@@ -3,6 +3,12 @@
 //! `performance.memory` is Chromium-only: without samples the console says "not available",
 //! never a made-up number. Samples taken while the tab was hidden are marked (timers are
 //! throttled then) and left out of the trend.
+//!
+//! Where it exists it can still be coarse: on an opaque origin Chromium reports a constant
+//! 10,000,000, and on an http origin it moves in ~1.6 MB steps. A reading that never moves
+//! across a trend's samples is flagged [`HeapTrend::coarse`] and judged "no data", never
+//! "stable". wasm linear memory is read exactly with every sample (it only grows), so the
+//! console's own memory has a trend even where the JS heap's is coarse.
 
 use crate::Millis;
 use crate::series::{Merge, Series, weighted};
@@ -20,6 +26,8 @@ pub struct HeapSample {
     pub total: u64,
     /// `jsHeapSizeLimit`, bytes.
     pub limit: u64,
+    /// Bytes of wasm linear memory at the same moment.
+    pub wasm: u64,
     /// Taken while the tab was hidden.
     pub hidden: bool,
 }
@@ -32,6 +40,7 @@ impl Merge for HeapSample {
         self.used = mean(self.used, later.used);
         self.total = mean(self.total, later.total);
         self.limit = later.limit;
+        self.wasm = later.wasm;
         // A throttled sample taints the merged one: it stays out of the trend.
         self.hidden |= later.hidden;
     }
@@ -48,6 +57,8 @@ pub struct HeapTrend {
     pub span_min: f64,
     /// Samples used.
     pub samples: usize,
+    /// Every sample read the same value: the browser's figure is too coarse to judge by.
+    pub coarse: bool,
 }
 
 /// Bounded heap history.
@@ -80,13 +91,22 @@ impl HeapTracker {
         self.samples.capacity()
     }
 
-    /// The trend of visible samples; `None` with fewer than three.
+    /// The JS heap trend of visible samples; `None` with fewer than three.
     pub(crate) fn trend(&self) -> Option<HeapTrend> {
+        let visible = || self.samples().iter().filter(|s| !s.hidden);
+        let first = visible().next()?.used;
+        let mut trend = fit(visible().map(|s| (s.t / 60_000.0, s.used as f64 / MB)))?;
+        trend.coarse = visible().all(|s| s.used == first);
+        Some(trend)
+    }
+
+    /// The wasm linear memory trend of visible samples (exact, so never coarse).
+    pub(crate) fn wasm_trend(&self) -> Option<HeapTrend> {
         fit(self
             .samples()
             .iter()
-            .filter(|s| !s.hidden)
-            .map(|s| (s.t / 60_000.0, s.used as f64 / MB)))
+            .filter(|s| !s.hidden && s.wasm > 0)
+            .map(|s| (s.t / 60_000.0, s.wasm as f64 / MB)))
     }
 }
 
@@ -125,6 +145,7 @@ fn fit(points: impl Iterator<Item = (f64, f64)> + Clone) -> Option<HeapTrend> {
         r2,
         span_min: hi - lo,
         samples: n,
+        coarse: false,
     })
 }
 
@@ -138,6 +159,7 @@ mod tests {
             used: (used_mb * MB) as u64,
             total: 0,
             limit: 0,
+            wasm: 0,
             hidden,
         }
     }
@@ -173,6 +195,34 @@ mod tests {
         h.record(sample(10.0, 500.0, true));
         assert_eq!(h.samples().len(), 11);
         assert_eq!(h.trend().unwrap().mb_per_min, 0.0);
+    }
+
+    #[test]
+    fn a_reading_that_never_moves_is_coarse_and_wasm_memory_still_has_a_trend() {
+        // Chromium on an opaque origin: exactly 10,000,000 while wasm memory grows.
+        let mut h = HeapTracker::new(100);
+        for i in 0..10 {
+            h.record(HeapSample {
+                used: 10_000_000,
+                wasm: (2 + i) * 65_536 * 16,
+                ..sample(i as f64, 0.0, false)
+            });
+        }
+        let t = h.trend().unwrap();
+        assert!(t.coarse, "{t:?}");
+        let w = h.wasm_trend().unwrap();
+        assert!(!w.coarse && w.mb_per_min > 0.9, "{w:?}");
+    }
+
+    #[test]
+    fn quantised_steps_that_move_are_a_trend_not_coarse() {
+        // An http origin: the reading follows the heap in ~1.6 MB steps.
+        let mut h = HeapTracker::new(100);
+        for i in 0..10 {
+            h.record(sample(i as f64, 1.6 * f64::from(i / 3), false));
+        }
+        let t = h.trend().unwrap();
+        assert!(!t.coarse && t.mb_per_min > 0.0, "{t:?}");
     }
 
     #[test]

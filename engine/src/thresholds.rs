@@ -207,10 +207,12 @@ impl Thresholds {
         }
     }
 
-    /// Level and word ("stable", "increasing", "leak") of a heap trend.
+    /// Level and word ("stable", "increasing", "leak", "coarse") of a heap trend. A coarse
+    /// reading (it never moved) is no data, never "stable".
     pub fn heap_level(&self, trend: Option<&HeapTrend>) -> (Level, &'static str) {
         match trend {
             None => (Level::NoData, "no data"),
+            Some(t) if t.coarse => (Level::NoData, "coarse"),
             Some(t) if t.span_min < 1.0 => (Level::NoData, "no data"),
             Some(t) if t.mb_per_min < self.heap_increasing_mb_per_min => (Level::Good, "stable"),
             Some(t) if t.r2 >= self.heap_leak_r2 && t.span_min >= self.heap_leak_min_span_min => {
@@ -259,6 +261,10 @@ impl Thresholds {
                 target,
                 measured: format!("{word} ({:+.2} MB/min)", t.mb_per_min),
                 value: Some(t.mb_per_min),
+            },
+            Some(t) if t.coarse => Verdict {
+                measured: "coarse in this browser: the reading never moved".into(),
+                ..no_data(Measure::Heap, target)
             },
             _ => no_data(Measure::Heap, target),
         }
@@ -332,8 +338,15 @@ mod tests {
             r2,
             span_min,
             samples: 10,
+            coarse: false,
         };
         assert_eq!(t.heap_level(None).0, Level::NoData);
+        let coarse = HeapTrend {
+            coarse: true,
+            ..trend(0.0, 1.0, 30.0)
+        };
+        assert_eq!(t.heap_level(Some(&coarse)), (Level::NoData, "coarse"));
+        assert_eq!(t.heap_verdict(Some(&coarse)).level, Level::NoData);
         assert_eq!(t.heap_level(Some(&trend(9.0, 1.0, 0.5))).0, Level::NoData);
         assert_eq!(
             t.heap_level(Some(&trend(0.1, 1.0, 30.0))),

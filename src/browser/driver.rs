@@ -174,6 +174,11 @@ impl Driver {
         self.after_change(true);
     }
 
+    /// Repaints now (the user scrolled: rows must not wait for the next repaint).
+    pub fn repaint_now(&self) {
+        self.paint_now(now());
+    }
+
     /// Reads the run, if there is one.
     pub fn with_run<R>(&self, f: impl FnOnce(&Run) -> R) -> Option<R> {
         self.0.state.borrow().run.as_ref().map(f)
@@ -237,7 +242,13 @@ impl Driver {
             let State { run, scenario, .. } = &mut *st;
             if let Some(run) = run.as_mut() {
                 if heap_due && let Some(h) = super::heap::js_heap() {
-                    run.record_heap(t, h.used, h.total, h.limit);
+                    run.record_heap(
+                        t,
+                        h.used,
+                        h.total,
+                        h.limit,
+                        super::heap::wasm_memory_bytes(),
+                    );
                 }
                 run.tick(t);
                 if let Some(sc) = scenario.as_mut() {

@@ -1,8 +1,13 @@
 //! The log panel: millisecond timestamps, level, category and session; filter by text, level
 //! and session; pause autoscroll. Server text is rendered as text, never as HTML.
+//!
+//! The list is virtualised: rows are one line of [`ROW_PX`], only about
+//! [`LOG_VIEW`](super::snapshot::LOG_VIEW) of them
+//! exist in the page (those in view and a few either side), and two spacers stand for the
+//! rest, so painting the log costs the same with 50 entries or 5,000.
 
 use super::ConsoleCtx;
-use super::snapshot::LOG_VIEW;
+use crate::browser::driver::Driver;
 use leptos::html;
 use leptos::prelude::*;
 use ws_console_engine::{LogLevel, SessionId};
@@ -17,6 +22,11 @@ pub fn clock(t_ms: f64) -> String {
         total % 1000
     )
 }
+
+/// Height of one log row, in CSS pixels (`.wsc-log__entry`).
+pub const ROW_PX: f64 = 20.0;
+/// Rows kept above the first visible one.
+const OVERSCAN: usize = 10;
 
 #[component]
 fn Filters() -> impl IntoView {
@@ -58,7 +68,12 @@ fn Filters() -> impl IntoView {
                 }
             />
             <label class="wsc-check">
-                <input type="checkbox" data-testid="log-pause" on:change=move |ev| ctx.log_paused.set(event_target_checked(&ev)) />
+                <input type="checkbox" data-testid="log-pause" on:change=move |ev| {
+                    let paused = event_target_checked(&ev);
+                    ctx.log_paused.set(paused);
+                    // Paused: hold the rows in view; resumed: follow the newest again.
+                    ctx.log_top.set(paused.then(|| ctx.snapshot.with_untracked(|s| s.log_first)));
+                } />
                 "Pause autoscroll"
             </label>
         </div>
@@ -70,42 +85,70 @@ fn Filters() -> impl IntoView {
 pub fn Log() -> impl IntoView {
     let ctx = ConsoleCtx::expect();
     let list = NodeRef::<html::Div>::new();
-    // Keep the newest entry in view unless the user paused autoscroll.
+    // Keep the newest entry in view unless the user paused autoscroll or scrolled up.
     Effect::new(move |_| {
         ctx.snapshot.with(|s| s.log.last().map(|e| e.seq));
         if !ctx.log_paused.get()
+            && ctx.log_top.get().is_none()
             && let Some(el) = list.get()
         {
             el.set_scroll_top(el.scroll_height());
         }
     });
+    let on_scroll = move |_| {
+        let Some(el) = list.get_untracked() else {
+            return;
+        };
+        let top = f64::from(el.scroll_top());
+        let at_bottom =
+            top + f64::from(el.client_height()) >= f64::from(el.scroll_height()) - ROW_PX;
+        let next = if at_bottom && !ctx.log_paused.get_untracked() {
+            None
+        } else {
+            Some(((top / ROW_PX) as usize).saturating_sub(OVERSCAN))
+        };
+        if ctx.log_top.get_untracked() != next {
+            ctx.log_top.set(next);
+            ctx.driver.with_value(Driver::repaint_now);
+        }
+    };
+    let spacer = move |above: bool| {
+        move || {
+            ctx.snapshot.with(|s| {
+                let rows = if above {
+                    s.log_first
+                } else {
+                    s.log_matching.saturating_sub(s.log_first + s.log.len())
+                };
+                format!("height:{}px", rows as f64 * ROW_PX)
+            })
+        }
+    };
     view! {
         <section class="wsc-panel wsc-log" aria-label="Log">
             <h2>"Log"</h2>
             <Filters />
             <div class="wsc-note" data-testid="log-count">
                 {move || ctx.snapshot.with(|s| {
-                    let shown = s.log.len();
                     let mut t = format!("{} matching of {} kept", s.log_matching, s.log_len);
-                    if s.log_matching > shown {
-                        t.push_str(&format!(" · showing the newest {LOG_VIEW}"));
-                    }
                     if s.log_evicted > 0 {
                         t.push_str(&format!(" · {} older entries let go (bounded log)", s.log_evicted));
                     }
                     t
                 })}
             </div>
-            <div class="wsc-log__list" node_ref=list>
+            <div class="wsc-log__list" node_ref=list on:scroll=on_scroll>
+                <div style=spacer(true)></div>
                 <For each=move || ctx.snapshot.with(|s| s.log.clone()) key=|e| e.seq let:e>
                     <div class=format!("wsc-log__entry wsc-log__entry--{}", e.level.as_str()) data-testid="log-entry">
                         <span class="wsc-log__time">{clock(e.t_ms)}</span>
                         <span class="wsc-log__level">{e.level.as_str()}</span>
                         <span class="wsc-log__cat">{e.category.as_str()}</span>
                         <span class="wsc-log__session">{e.session.map_or(String::from("–"), |s| format!("#{}", s.0))}</span>
-                        <span class="wsc-log__text">{e.text}</span>
+                        <span class="wsc-log__text" title=e.text.clone()>{e.text.clone()}</span>
                     </div>
                 </For>
+                <div style=spacer(false)></div>
             </div>
         </section>
     }

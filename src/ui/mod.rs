@@ -46,6 +46,8 @@ pub struct ConsoleCtx {
     pub log_filter: RwSignal<LogFilter>,
     /// Whether the log keeps its scroll position.
     pub log_paused: RwSignal<bool>,
+    /// The first matching log entry the log panel shows; `None` follows the newest.
+    pub log_top: RwSignal<Option<usize>>,
     /// The last share URL made (without the token).
     pub share_url: RwSignal<String>,
     /// Whether the tab is hidden (timers are throttled then).
@@ -182,6 +184,7 @@ pub fn Console(
 ) -> impl IntoView {
     let snapshot = RwSignal::new(Snapshot::default());
     let log_filter = RwSignal::new(LogFilter::default());
+    let log_top = RwSignal::new(None);
     let charts_at = std::cell::Cell::new(f64::NEG_INFINITY);
     let driver = StoredValue::new_local(Driver::new(move |run, scenario, buffered| {
         let t = now();
@@ -191,8 +194,9 @@ pub fn Console(
         } else {
             snapshot.with_untracked(|s| s.charts.clone())
         };
+        let top = log_top.get_untracked();
         let next = log_filter
-            .with_untracked(|f| Snapshot::from_run(run, scenario, t, f, charts, buffered));
+            .with_untracked(|f| Snapshot::from_run(run, scenario, t, (f, top), charts, buffered));
         snapshot.set(next);
     }));
     let ctx = ConsoleCtx {
@@ -202,6 +206,7 @@ pub fn Console(
         snapshot,
         log_filter,
         log_paused: RwSignal::new(false),
+        log_top,
         share_url: RwSignal::new(String::new()),
         hidden: RwSignal::new(is_hidden()),
         scenario: RwSignal::new(RawScenarioParams::default()),
@@ -216,6 +221,7 @@ pub fn Console(
     Effect::new(move |_| ctx.config.with(storage::save));
     Effect::new(move |_| {
         log_filter.track();
+        log_top.track();
         driver.with_value(Driver::refresh);
     });
     let listener = StoredValue::new_local(VisibilityListener::new(move |hidden| {

@@ -6,18 +6,12 @@ use super::snapshot::state_label;
 use leptos::prelude::*;
 use ws_console_engine::SessionView;
 
-/// One row per session; cells read the snapshot fine-grained, so a repaint touches only what
-/// changed.
+/// One row per session. Each row reads a memo of its own session, so a repaint touches only
+/// the rows (and cells) whose figures changed — with 200 sessions most rows stay still.
 #[component]
 pub fn Sessions() -> impl IntoView {
     let ctx = ConsoleCtx::expect();
     let count = move || ctx.snapshot.with(|s| s.sessions.len());
-    let cell = move |i: usize, f: fn(&SessionView) -> String| {
-        move || {
-            ctx.snapshot
-                .with(|s| s.sessions.get(i).map(f).unwrap_or_default())
-        }
-    };
     view! {
         <section class="wsc-panel" aria-label="Sessions">
             <h2>"Sessions"</h2>
@@ -40,36 +34,59 @@ pub fn Sessions() -> impl IntoView {
                     </thead>
                     <tbody>
                         <For each=move || 0..count() key=|i| *i let:i>
-                            <tr data-testid="session-row" data-session=i>
-                                <td>{i}</td>
-                                <td>
-                                    <span
-                                        class=move || ctx.snapshot.with(|s| {
-                                            format!("wsc-state wsc-state--{}", s.sessions.get(i).map_or("disconnected", |r| r.state.as_str()))
-                                        })
-                                        data-testid="session-state"
-                                    >
-                                        {cell(i, |r| state_label(&r.state))}
-                                    </span>
-                                </td>
-                                <td data-testid="session-sent">{cell(i, |r| r.counters.sent.to_string())}</td>
-                                <td data-testid="session-received">{cell(i, |r| r.counters.received.to_string())}</td>
-                                <td>{cell(i, |r| ms(r.rtt.mean))}</td>
-                                <td>{cell(i, |r| r.counters.lost.to_string())}</td>
-                                <td>{cell(i, |r| r.counters.errors.total().to_string())}</td>
-                                <td data-testid="session-reconnects">{cell(i, |r| r.counters.reconnects.to_string())}</td>
-                                <td data-testid="session-queued">{cell(i, |r| r.queue_len.to_string())}</td>
-                                <td data-testid="session-buffered">
-                                    {move || ctx.snapshot.with(|s| s.buffered.get(i).copied().unwrap_or(0).to_string())}
-                                </td>
-                                <td data-testid="session-close">
-                                    {cell(i, |r| r.last_close.as_ref().map(|c| format!("{} {}", c.code, c.reason)).unwrap_or_default())}
-                                </td>
-                            </tr>
+                            <Row i />
                         </For>
                     </tbody>
                 </table>
             </div>
         </section>
+    }
+}
+
+/// The row of session `i`.
+#[component]
+fn Row(
+    /// The session's index.
+    i: usize,
+) -> impl IntoView {
+    let ctx = ConsoleCtx::expect();
+    let row = Memo::new(move |_| {
+        ctx.snapshot.with(|s| {
+            s.sessions
+                .get(i)
+                .cloned()
+                .map(|r| (r, s.buffered.get(i).copied().unwrap_or(0)))
+        })
+    });
+    let cell = move |f: fn(&SessionView) -> String| {
+        move || row.with(|r| r.as_ref().map(|(r, _)| f(r)).unwrap_or_default())
+    };
+    view! {
+        <tr data-testid="session-row" data-session=i>
+            <td>{i}</td>
+            <td>
+                <span
+                    class=move || row.with(|r| {
+                        format!("wsc-state wsc-state--{}", r.as_ref().map_or("disconnected", |(r, _)| r.state.as_str()))
+                    })
+                    data-testid="session-state"
+                >
+                    {cell(|r| state_label(&r.state))}
+                </span>
+            </td>
+            <td data-testid="session-sent">{cell(|r| r.counters.sent.to_string())}</td>
+            <td data-testid="session-received">{cell(|r| r.counters.received.to_string())}</td>
+            <td>{cell(|r| ms(r.rtt.mean))}</td>
+            <td>{cell(|r| r.counters.lost.to_string())}</td>
+            <td>{cell(|r| r.counters.errors.total().to_string())}</td>
+            <td data-testid="session-reconnects">{cell(|r| r.counters.reconnects.to_string())}</td>
+            <td data-testid="session-queued">{cell(|r| r.queue_len.to_string())}</td>
+            <td data-testid="session-buffered">
+                {move || row.with(|r| r.as_ref().map_or(0, |(_, b)| *b).to_string())}
+            </td>
+            <td data-testid="session-close">
+                {cell(|r| r.last_close.as_ref().map(|c| format!("{} {}", c.code, c.reason)).unwrap_or_default())}
+            </td>
+        </tr>
     }
 }

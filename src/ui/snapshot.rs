@@ -8,8 +8,10 @@ use ws_console_engine::{
     ScenarioPhase, SessionState, SessionView, Totals, Verdict,
 };
 
-/// How many log entries the page renders (the log itself keeps more; exports have them all).
-pub const LOG_VIEW: usize = 300;
+/// How many log rows exist in the page at once: the visible ones and a few either side. The
+/// log panel is virtualised (fixed-height rows, spacers for the rest), so its cost does not
+/// grow with the log; the log itself keeps more, and exports have them all.
+pub const LOG_VIEW: usize = 40;
 
 /// Totals, rows, verdicts and the visible part of the log.
 #[derive(Clone, Debug, Default)]
@@ -19,8 +21,10 @@ pub struct Snapshot {
     pub totals: Totals,
     pub sessions: Vec<SessionView>,
     pub verdicts: Vec<Verdict>,
-    /// The newest entries matching the filter, oldest first.
+    /// The entries matching the filter from `log_first` on, at most [`LOG_VIEW`], oldest first.
     pub log: Vec<LogEntry>,
+    /// Index, among the matching entries, of the first one in `log`.
+    pub log_first: usize,
     /// How many entries match the filter in all.
     pub log_matching: usize,
     /// How many entries the log holds, and how many it has let go (it is bounded).
@@ -49,25 +53,33 @@ pub struct ScenarioView {
 }
 
 impl Snapshot {
-    /// Reads what the view needs from `run` at `now`, with the log seen through `filter`.
+    /// Reads what the view needs from `run` at `now`, with the log seen through `filter` from
+    /// the matching entry `log_top` on (`None`: the newest).
     pub fn from_run(
         run: &Run,
         scenario: Option<&Scenario>,
         now: Millis,
-        filter: &LogFilter,
+        (filter, log_top): (&LogFilter, Option<usize>),
         charts: std::sync::Arc<super::charts::ChartData>,
         buffered: &[u32],
     ) -> Snapshot {
         let log = run.log();
         let matching: Vec<&LogEntry> = log.filtered(filter).collect();
-        let skip = matching.len().saturating_sub(LOG_VIEW);
+        let newest = matching.len().saturating_sub(LOG_VIEW);
+        let skip = log_top.map_or(newest, |top| top.min(newest));
         Snapshot {
             running: run.is_running(),
             totals: run.totals(now),
             sessions: run.sessions(now),
             verdicts: run.verdicts(now),
             log_matching: matching.len(),
-            log: matching.into_iter().skip(skip).cloned().collect(),
+            log: matching
+                .into_iter()
+                .skip(skip)
+                .take(LOG_VIEW)
+                .cloned()
+                .collect(),
+            log_first: skip,
             log_len: log.len(),
             log_evicted: log.evicted(),
             display_url: if run.session_count() > 0 {

@@ -50,7 +50,7 @@
 //! | `totals.mean_sent_per_s`, `mean_received_per_s` | number | over `run.duration_ms` |
 //! | `totals.queued_now` | integer | messages in offline queues |
 //! | `totals.errors` | integer | all errors |
-//! | `totals.heap` | object | `available` (bool), `used_bytes`, `total_bytes`, `limit_bytes` (latest reading or null), `samples`, `trend` (`mb_per_min`, `r2`, `span_min`, `samples`, or null), `assessment` (`stable`, `increasing`, `leak`, `no data`) |
+//! | `totals.heap` | object | `available` (bool), `used_bytes`, `total_bytes`, `limit_bytes` (latest reading or null), `samples`, `trend` (`mb_per_min`, `r2`, `span_min`, `samples`, `coarse`, or null), `assessment` (`stable`, `increasing`, `leak`, `coarse`, `no data`), `wasm_bytes` (latest wasm linear memory), `wasm_trend` (as `trend`) |
 //! | `sessions[]` | array | one row per session, see *session row* below |
 //! | `invariant` | object | `holds` (bool), `sent`, `matched`, `lost`, `pending`: `sent = matched + lost + pending`, in total and for every session |
 //! | `criteria[]` | array | `id`, `label`, `target` (text), `measured` (text), `value` (number or null), `grade` (`PASS`, `WARN`, `FAIL`, `SKIP`) |
@@ -293,8 +293,12 @@ pub struct ReportHeap {
     pub samples: usize,
     /// Least-squares trend of the visible samples.
     pub trend: Option<HeapTrend>,
-    /// `stable`, `increasing`, `leak` or `no data`.
+    /// `stable`, `increasing`, `leak`, `coarse` (the reading never moved) or `no data`.
     pub assessment: &'static str,
+    /// Latest size of the console's wasm linear memory (it never shrinks).
+    pub wasm_bytes: Option<u64>,
+    /// Trend of wasm linear memory over the same samples.
+    pub wasm_trend: Option<HeapTrend>,
 }
 
 /// One session: its counters (`sent = matched + lost + pending`), state and last close.
@@ -549,6 +553,8 @@ impl Report {
                     samples: run.heap_samples().len(),
                     trend: totals.heap_trend,
                     assessment: th.heap_level(totals.heap_trend.as_ref()).1,
+                    wasm_bytes: totals.heap.map(|h| h.wasm).filter(|w| *w > 0),
+                    wasm_trend: run.wasm_trend(),
                 },
                 counters: totals.counters.clone(),
             },

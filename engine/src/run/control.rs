@@ -241,13 +241,15 @@ impl Run {
         }
     }
 
-    /// A `performance.memory` reading (Chromium only; never call it with made-up values).
-    pub fn record_heap(&mut self, now: Millis, used: u64, total: u64, limit: u64) {
+    /// A `performance.memory` reading (Chromium only; never call it with made-up values),
+    /// with the bytes of wasm linear memory at the same moment (0 when unknown).
+    pub fn record_heap(&mut self, now: Millis, used: u64, total: u64, limit: u64, wasm: u64) {
         self.heap.record(HeapSample {
             t: now,
             used,
             total,
             limit,
+            wasm,
             hidden: self.hidden,
         });
     }

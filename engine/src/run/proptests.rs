@@ -302,7 +302,7 @@ fn drive(cfg: RunConfig, seed: u64, ops: Vec<Op>) -> Result<(), TestCaseError> {
             Op::SetToken => r.set_token(format!("tok{now}"), now),
             Op::DropSession(s) => r.drop_session(SessionId(s), now),
             Op::StopSession(s) => r.stop_session(SessionId(s), now),
-            Op::Heap(used) => r.record_heap(now, used, used * 2, 1 << 33),
+            Op::Heap(used) => r.record_heap(now, used, used * 2, 1 << 33, 0),
             Op::Hidden(h) => r.set_hidden(h, now),
         }
         let commands: Vec<Command> = r.drain_commands().collect();

@@ -964,10 +964,11 @@ fn heap_samples_marked_when_hidden_and_trend_judged() {
             10_000_000 + i * 5 * 1024 * 1024,
             50_000_000,
             4_000_000_000,
+            0,
         );
     }
     r.set_hidden(true, 1.3e6);
-    r.record_heap(1.3e6, 1, 1, 1);
+    r.record_heap(1.3e6, 1, 1, 1, 0);
     assert!(r.heap_samples().last().unwrap().hidden);
     let t = r.totals(1.3e6);
     assert!(t.hidden);

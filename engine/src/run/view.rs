@@ -235,6 +235,16 @@ impl Run {
         }
     }
 
+    /// Trend of the JS heap readings (see [`crate::heap::HeapTrend::coarse`]).
+    pub fn heap_trend(&self) -> Option<crate::heap::HeapTrend> {
+        self.heap.trend()
+    }
+
+    /// Trend of the console's own wasm linear memory, sampled with the heap.
+    pub fn wasm_trend(&self) -> Option<crate::heap::HeapTrend> {
+        self.heap.wasm_trend()
+    }
+
     /// Test messages awaiting their reply now, over all sessions (cheap: no scan).
     pub fn awaiting_replies(&self) -> usize {
         self.correlator.pending_len()

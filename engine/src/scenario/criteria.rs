@@ -159,7 +159,26 @@ pub(crate) fn heap(f10: &F10, run: &Run, required: bool) -> Criterion {
     if c.grade != Grade::Skip {
         return c;
     }
-    let measured = if run.heap_available() {
+    let coarse = run.heap_trend().is_some_and(|t| t.coarse);
+    // The JS heap reading never moved: judge the console's own (exact) wasm memory instead,
+    // and say so.
+    if coarse && let Some(w) = run.wasm_trend() {
+        let (level, word) = run.config().thresholds.heap_level(Some(&w));
+        if level != crate::thresholds::Level::NoData {
+            return Criterion {
+                measured: format!(
+                    "wasm memory {word} ({:+.2} MB/min); the JS heap reading never moved (coarse in this browser)",
+                    w.mb_per_min
+                ),
+                value: Some(w.mb_per_min),
+                grade: Grade::from_level(level, required),
+                ..c
+            };
+        }
+    }
+    let measured = if coarse {
+        "no data: the JS heap reading never moved (coarse in this browser)"
+    } else if run.heap_available() {
         "no data: less than a minute of heap samples"
     } else {
         "not available: heap figures need Chromium's performance.memory"

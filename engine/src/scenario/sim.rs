@@ -398,7 +398,7 @@ impl Sim {
             let wiggle = ((self.now / 1000.0) as u64 % 4) as f64 * 0.05;
             let mb = base + growth * self.now / 60_000.0 + wiggle;
             let used = (mb * 1024.0 * 1024.0) as u64;
-            run.record_heap(self.now, used, used * 2, 4 << 30);
+            run.record_heap(self.now, used, used * 2, 4 << 30, 0);
             self.next_heap_at = self.now + 1000.0;
         }
         run.tick(self.now);

@@ -127,6 +127,21 @@ async fn static_dir_serves_the_console_and_wasm_with_its_content_type() {
         );
         assert_eq!(response.body, b"\0asm\x01\0\0\0");
     }
+    // Cross-origin isolated, so the page's clock is precise to 5 µs (SPEC: browser facts).
+    for path in ["/ws-testing", "/app_bg.wasm"] {
+        let response = get(addr, path).await;
+        assert_eq!(
+            response.header("cross-origin-opener-policy"),
+            Some("same-origin"),
+            "{path}"
+        );
+        assert_eq!(
+            response.header("cross-origin-embedder-policy"),
+            Some("require-corp"),
+            "{path}"
+        );
+        assert_eq!(response.header("x-content-type-options"), Some("nosniff"));
+    }
     assert_eq!(get(addr, "/missing.js").await.status, 404);
     assert_eq!(get(addr, "/../Cargo.toml").await.status, 404);
     // API routes win over the static fallback.
