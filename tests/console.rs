@@ -149,3 +149,100 @@ async fn unmounting_closes_every_socket_clears_the_timer_and_drops_the_driver() 
         support::yield_for(20).await;
     }
 }
+
+#[wasm_bindgen_test]
+async fn a_burst_far_past_the_socket_window_loses_nothing_and_fails_no_send() {
+    let mut raw = config(3, 1000);
+    raw.auto_send = false;
+    raw.heartbeat_enabled = false;
+    let (ctx, _handle, host) = mount(raw);
+    ctx.start();
+    wait_until("3 sessions connected", 10_000.0, || {
+        text(&host, "metric-active") == "3 / 3"
+    })
+    .await;
+    // 3 × 4,000 = 12,000: far more than the per-socket window the console keeps in flight.
+    ctx.driver.with_value(|d| d.burst(None, 4_000));
+    let held = ctx
+        .driver
+        .with_value(|d| d.with_run(|r| r.held_now()))
+        .unwrap();
+    assert!(
+        held > 0,
+        "the console holds the excess back rather than pushing it all"
+    );
+    let counters = || {
+        ctx.driver
+            .with_value(|d| d.with_run(|r| r.counters()))
+            .unwrap()
+    };
+    wait_until("every burst reply matched", 60_000.0, || {
+        counters().matched == 12_000
+    })
+    .await;
+    let c = counters();
+    assert_eq!((c.sent, c.lost, c.errors.send, c.late), (12_000, 0, 0, 0));
+    assert_eq!(
+        ctx.driver.with_value(|d| d.with_run(|r| r.held_now())),
+        Some(0)
+    );
+    assert!(c.invariant_holds());
+    ctx.stop();
+}
+
+#[wasm_bindgen_test]
+async fn the_log_keeps_only_the_rows_in_view_in_the_page_and_scrolls_through_the_rest() {
+    let mut raw = config(1, 1000);
+    raw.auto_send = false;
+    raw.log_sent = true;
+    let (ctx, _handle, host) = mount(raw);
+    ctx.start();
+    wait_until("connected", 10_000.0, || {
+        text(&host, "metric-active") == "1 / 1"
+    })
+    .await;
+    ctx.driver.with_value(|d| d.burst(None, 300));
+    wait_until("600 entries logged and shown", 20_000.0, || {
+        text(&host, "log-count")
+            .split(' ')
+            .next()
+            .and_then(|n| n.parse::<u32>().ok())
+            .is_some_and(|n| n >= 600)
+    })
+    .await;
+    let rows = || {
+        host.query_selector_all("[data-testid=\"log-entry\"]")
+            .unwrap()
+    };
+    let limit = ws_console::ui::snapshot::LOG_VIEW as u32;
+    assert!(
+        rows().length() <= limit,
+        "{} rows in the page",
+        rows().length()
+    );
+    // Scrolling to the top brings the oldest entries (the run's start) into the page.
+    let list: web_sys::HtmlElement = host
+        .query_selector(".wsc-log__list")
+        .unwrap()
+        .unwrap()
+        .dyn_into()
+        .unwrap();
+    assert!(
+        list.scroll_height() > 600 * 19,
+        "spacers stand for every entry"
+    );
+    // The test page has no stylesheet: give the list the console's scroll box.
+    list.set_attribute("style", "max-height:320px;overflow-y:auto")
+        .unwrap();
+    list.set_scroll_top(0);
+    list.dispatch_event(&web_sys::Event::new("scroll").unwrap())
+        .unwrap();
+    wait_until("the first entries in view", 5_000.0, || {
+        list.text_content()
+            .unwrap_or_default()
+            .contains("run started")
+    })
+    .await;
+    assert!(rows().length() <= limit);
+    ctx.stop();
+}

@@ -86,7 +86,7 @@ pub use report::{
     ReportInvariant, ReportPhase, ReportRun, ReportScenario, ReportTotals, SessionRow, log_export,
 };
 pub use rng::SplitMix64;
-pub use run::{ENGINE_CLOSE_CODE, Run};
+pub use run::{ENGINE_CLOSE_CODE, Run, burst_size};
 pub use scenario::{
     AuthParams, BroadcastParams, Criterion, Grade, LoadParams, MemoryLeakParams, ParamError,
     ParamField, Progress, RampUpParams, RawScenarioParams, RecoveryParams, ReliabilityParams,

@@ -213,6 +213,8 @@ pub struct Totals {
     pub received_per_s: f64,
     /// Messages waiting in offline queues now.
     pub queued_now: u64,
+    /// Test messages the console holds back until a socket has room (backpressure).
+    pub held_now: u64,
     /// Latest heap reading; `None` = not available in this browser.
     pub heap: Option<HeapSample>,
     /// Heap trend over the visible samples.

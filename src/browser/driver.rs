@@ -31,8 +31,6 @@ pub const HEAP_EVERY_MS: f64 = 1000.0;
 pub const PAINT_EVERY_MS: f64 = 200.0;
 /// How long a due repaint may wait for a moment with no reply in flight.
 pub const PAINT_DEFER_MS: f64 = 300.0;
-/// How often a live run repaints when nothing changed (countdowns, rates).
-pub const QUIET_REPAINT_MS: f64 = 500.0;
 
 type Slot = Option<(Generation, Connection)>;
 /// Shows the view the run (and its scenario) after a change.
@@ -256,9 +254,10 @@ impl Driver {
                 }
             }
         }
-        let executed = self.execute();
-        let quiet_due = t - self.0.paint.last.get() >= QUIET_REPAINT_MS;
-        self.after_change(executed || quiet_due);
+        self.execute();
+        // Time passing changes what is shown (timeouts, progress, rates, the scenario's end)
+        // even when no command came of it; the repaint itself is rate-limited.
+        self.after_change(true);
     }
 
     fn on_socket(&self, session: SessionId, generation: Generation, event: SocketEvent, t: f64) {

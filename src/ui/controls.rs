@@ -47,6 +47,10 @@ pub fn Controls() -> impl IntoView {
     let target = RwSignal::new(String::from("0"));
     let burst = RwSignal::new(String::from("100"));
     let chosen_session = move || target.with(|t| t.trim().parse::<u32>().ok()).map(SessionId);
+    let burst_k = move || {
+        let sessions = ctx.snapshot.with(|s| s.total_sessions());
+        burst.with(|b| ws_console_engine::burst_size(b, sessions))
+    };
     view! {
         <section class="wsc-panel" aria-label="Controls">
             <h2>"Connection"</h2>
@@ -174,15 +178,18 @@ pub fn Controls() -> impl IntoView {
                     <button
                         class="wsc-button"
                         data-testid="burst"
-                        disabled=move || !running() || burst.with(|b| b.trim().parse::<u32>().map_or(true, |k| k == 0 || k > 10_000))
+                        disabled=move || !running() || burst_k().is_err()
                         on:click=move |_| {
-                            if let Ok(k) = burst.with_untracked(|b| b.trim().parse::<u32>()) {
+                            if let Ok(k) = untrack(burst_k) {
                                 ctx.driver.with_value(|d| d.burst(None, k));
                             }
                         }
                     >
                         "Burst to all"
                     </button>
+                    <span class="wsc-error" role="alert" data-testid="burst-error">
+                        {move || burst_k().err().unwrap_or_default()}
+                    </span>
                 </span>
                 <button
                     class="wsc-button"

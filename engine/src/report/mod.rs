@@ -49,6 +49,7 @@
 //! | `totals.sent_per_s`, `received_per_s` | number | sliding 5 s window at `generated_at` |
 //! | `totals.mean_sent_per_s`, `mean_received_per_s` | number | over `run.duration_ms` |
 //! | `totals.queued_now` | integer | messages in offline queues |
+//! | `totals.held_now` | integer | test messages held back until a socket has room (backpressure; neither sent nor lost) |
 //! | `totals.errors` | integer | all errors |
 //! | `totals.heap` | object | `available` (bool), `used_bytes`, `total_bytes`, `limit_bytes` (latest reading or null), `samples`, `trend` (`mb_per_min`, `r2`, `span_min`, `samples`, `coarse`, or null), `assessment` (`stable`, `increasing`, `leak`, `coarse`, `no data`), `wasm_bytes` (latest wasm linear memory), `wasm_trend` (as `trend`) |
 //! | `sessions[]` | array | one row per session, see *session row* below |
@@ -272,6 +273,8 @@ pub struct ReportTotals {
     pub mean_received_per_s: f64,
     /// Messages in offline queues.
     pub queued_now: u64,
+    /// Test messages held back until a socket has room (backpressure, never lost).
+    pub held_now: u64,
     /// All errors.
     pub errors: u64,
     /// Heap figures.
@@ -544,6 +547,7 @@ impl Report {
                 mean_sent_per_s: per_s(c.sent),
                 mean_received_per_s: per_s(c.received),
                 queued_now: totals.queued_now,
+                held_now: totals.held_now,
                 errors: c.errors.total(),
                 heap: ReportHeap {
                     available: totals.heap.is_some(),

@@ -22,6 +22,30 @@ pub const BUFFER_POLL_MS: Millis = 4.0;
 /// The most test messages one burst may ask for, over all its sessions.
 pub const MAX_BURST_TOTAL: u64 = 500_000;
 
+/// The most test messages one burst may ask of one session.
+pub const MAX_BURST_PER_SESSION: u32 = 10_000;
+
+/// Reads a burst size typed for `sessions` sessions: a whole number from 1 to
+/// [`MAX_BURST_PER_SESSION`], and at most [`MAX_BURST_TOTAL`] over all of them.
+pub fn burst_size(text: &str, sessions: u32) -> Result<u32, String> {
+    let k: u32 = text
+        .trim()
+        .parse()
+        .map_err(|_| format!("Burst: a whole number from 1 to {MAX_BURST_PER_SESSION}"))?;
+    if k == 0 || k > MAX_BURST_PER_SESSION {
+        return Err(format!(
+            "Burst: from 1 to {MAX_BURST_PER_SESSION} messages per session"
+        ));
+    }
+    let total = u64::from(k) * u64::from(sessions.max(1));
+    if total > MAX_BURST_TOTAL {
+        return Err(format!(
+            "Burst: {total} messages in all is more than {MAX_BURST_TOTAL}; fewer per session"
+        ));
+    }
+    Ok(k)
+}
+
 /// Why a session cannot send more right now.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) enum Room {
@@ -150,5 +174,21 @@ impl Run {
                 &format!("flushed {flushed} queued message(s)"),
             );
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn burst_sizes_are_bounded_per_session_and_in_all() {
+        assert_eq!(burst_size(" 400 ", 15), Ok(400));
+        assert_eq!(burst_size("10000", 15), Ok(10_000));
+        for bad in ["0", "-1", "abc", "", "10001"] {
+            assert!(burst_size(bad, 15).is_err(), "{bad}");
+        }
+        let e = burst_size("10000", 200).unwrap_err();
+        assert!(e.contains("2000000") && e.contains("500000"), "{e}");
     }
 }

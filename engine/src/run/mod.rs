@@ -11,6 +11,7 @@
 mod control;
 mod events;
 mod flow;
+pub use flow::burst_size;
 mod timers;
 mod view;
 

@@ -88,6 +88,7 @@ impl Run {
             sent_per_s: self.sent_rate.per_second(now),
             received_per_s: self.received_rate.per_second(now),
             queued_now: self.sessions.iter().map(|s| s.queue.len() as u64).sum(),
+            held_now: self.held_now(),
             heap: self.heap.latest().copied(),
             heap_trend: self.heap.trend(),
             hidden: self.hidden,
