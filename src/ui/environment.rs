@@ -28,6 +28,11 @@ pub fn Environment() -> impl IntoView {
     } else {
         "not available in this browser"
     };
+    let clock = if crate::browser::clock::is_isolated() {
+        "5 µs (the page is cross-origin isolated)"
+    } else {
+        "100 µs (serve the page with COOP/COEP headers for 5 µs)"
+    };
     view! {
         <section class="wsc-panel wsc-env" aria-label="Environment" data-testid="environment">
             <h2>"Environment"</h2>
@@ -51,6 +56,8 @@ pub fn Environment() -> impl IntoView {
                 <dd>{browser_name()}</dd>
                 <dt>"Heap figures"</dt>
                 <dd>{heap}</dd>
+                <dt>"Clock precision"</dt>
+                <dd data-testid="clock-precision">{clock}</dd>
             </dl>
         </section>
     }

@@ -33,6 +33,15 @@ async fn fifteen_sessions_count_exactly_what_the_server_counts() {
             ctx.page.text("metric-memory").await.ends_with(" MB"),
             "Chromium reports heap figures"
         );
+        // Served cross-origin isolated, so RTTs are stamped with the 5 µs clock.
+        assert_eq!(
+            ctx.page.eval("return window.crossOriginIsolated").await,
+            serde_json::json!(true)
+        );
+        assert!(
+            ctx.page.text("clock-precision").await.starts_with("5 µs"),
+            "the environment panel says which clock measures"
+        );
         // Per session: the rows' counts are the server's per-connection counts.
         let mut page_rows = ctx.numbers("session-sent").await;
         let mut server_rows: Vec<u64> = per_connection(&stats, "/received_by_type/message");
