@@ -130,6 +130,12 @@ impl Correlator {
         None
     }
 
+    /// Takes back a request that never left (the browser refused the frame): it is no longer
+    /// pending, and no reply can match it.
+    pub(crate) fn withdraw(&mut self, key: u64) -> Option<Pending> {
+        self.pending.remove(&key)
+    }
+
     /// Moves the send time of a pending request to when the browser really took it (the
     /// adapter stamps each frame immediately before `send()`).
     pub(crate) fn restamp(&mut self, key: u64, sent_at: Millis) {

@@ -274,7 +274,7 @@ impl Driver {
 
     /// Executes what the engine asked for; says whether there was anything.
     fn execute(&self) -> bool {
-        let mut failures: Vec<(SessionId, Generation, SocketError)> = Vec::new();
+        let mut failures: Vec<(SessionId, Generation, Option<u64>, SocketError)> = Vec::new();
         let mut faults = Vec::new();
         let mut sent_on: Vec<SessionId> = Vec::new();
         let commands: Vec<Command> = {
@@ -304,7 +304,7 @@ impl Driver {
                         match Connection::open(&url, &protocols, self.listener(session, generation))
                         {
                             Ok(c) => *slot(conns, session) = Some((generation, c)),
-                            Err(e) => failures.push((session, generation, e)),
+                            Err(e) => failures.push((session, generation, None, e)),
                         }
                     }
                     Command::Send {
@@ -326,7 +326,7 @@ impl Driver {
                                     sent_on.push(session);
                                 }
                             }
-                            Err(e) => failures.push((session, generation, e)),
+                            Err(e) => failures.push((session, generation, key, e)),
                         }
                     }
                     Command::Close {
@@ -354,8 +354,13 @@ impl Driver {
                     run.set_buffered(s, c.buffered_amount());
                 }
             }
-            for (session, generation, _) in &failures {
-                run.on_send_failed(*session, *generation, now());
+            for (session, generation, key, error) in failures {
+                match key {
+                    Some(key) => {
+                        run.on_unsent(session, generation, key, &error.to_string(), now());
+                    }
+                    None => run.on_send_failed(session, generation, now()),
+                }
             }
         }
         if !faults.is_empty() {

@@ -151,6 +151,34 @@ impl Run {
 
     /// The adapter could not send on socket `g` of session `s`. The message stays pending
     /// and resolves as lost at its timeout, so the invariant holds.
+    /// The browser refused to take the test message `key` on socket `g` (it was closing, or
+    /// `send()` threw). The message never left, so it is taken back — not sent, not pending,
+    /// never lost — and counted as a send error, the console's side of the wire.
+    pub fn on_unsent(&mut self, s: SessionId, g: Generation, key: u64, why: &str, now: Millis) {
+        if let Some(p) = self.correlator.withdraw(key)
+            && let Some(sess) = self.sessions.get_mut(p.session.index())
+        {
+            sess.counters.sent = sess.counters.sent.saturating_sub(1);
+            sess.counters.pending = sess.counters.pending.saturating_sub(1);
+            if p.queued {
+                sess.counters.queue_flushed = sess.counters.queue_flushed.saturating_sub(1);
+            }
+        }
+        if let Some(sess) = self.sessions.get_mut(s.index())
+            && sess.generation == g
+        {
+            sess.counters.errors.send += 1;
+        }
+        self.push_log(
+            now,
+            LogLevel::Error,
+            LogCategory::Sent,
+            Some(s),
+            &format!("not sent: {why}"),
+        );
+    }
+
+    /// A frame that is not a test message (a ping, an auth message) could not be sent.
     pub fn on_send_failed(&mut self, s: SessionId, g: Generation, now: Millis) {
         if !self.accepts(s, g) {
             return;

@@ -1043,6 +1043,30 @@ fn socket_and_send_errors_are_counted() {
 }
 
 #[test]
+fn a_test_message_the_browser_refused_is_taken_back_not_lost() {
+    let mut r = run(|_| {});
+    let g = connected(&mut r, 0.0)[0];
+    r.send_one(S0, 1.0);
+    let key = cmds(&mut r)
+        .iter()
+        .find_map(|c| match c {
+            Command::Send { key: Some(k), .. } => Some(*k),
+            _ => None,
+        })
+        .unwrap();
+    r.on_unsent(S0, g, key, "socket is closing, not open", 1.0);
+    r.tick(60_000.0);
+    let c = r.counters();
+    assert_eq!((c.sent, c.pending, c.lost, c.errors.send), (0, 0, 0, 1));
+    assert!(r.invariant_holds());
+    assert!(
+        r.log()
+            .entries()
+            .any(|e| e.text.contains("not sent: socket is closing"))
+    );
+}
+
+#[test]
 fn next_deadline_tracks_the_earliest_timer() {
     let mut r = run(with_heartbeat);
     assert_eq!(r.next_deadline(), None);
