@@ -432,6 +432,10 @@ impl Driver {
         let st = self.0.state.borrow();
         if let Some(run) = st.run.as_ref() {
             (self.0.on_change)(run, st.scenario.as_ref(), &buffered(&st.conns));
+            // Once the view's effects have written the DOM (they run as microtasks queued
+            // before this one), lay the page out now, in this quiet moment, rather than at the
+            // next frame, when a reply may be waiting for the main thread.
+            wasm_bindgen_futures::spawn_local(async { super::layout::settle() });
         }
     }
 

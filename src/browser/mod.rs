@@ -9,6 +9,7 @@ pub mod export;
 pub mod fault;
 pub mod handle;
 pub mod heap;
+pub mod layout;
 pub mod panic;
 pub mod socket;
 pub mod storage;

@@ -10,7 +10,7 @@ use super::ConsoleCtx;
 use crate::browser::driver::Driver;
 use leptos::html;
 use leptos::prelude::*;
-use ws_console_engine::{LogLevel, SessionId};
+use ws_console_engine::{LogEntry, LogLevel, SessionId};
 
 /// `mm:ss.mmm` from the run's millisecond clock.
 pub fn clock(t_ms: f64) -> String {
@@ -26,7 +26,7 @@ pub fn clock(t_ms: f64) -> String {
 /// Height of one log row, in CSS pixels (`.wsc-log__entry`).
 pub const ROW_PX: f64 = 20.0;
 /// Rows kept above the first visible one.
-const OVERSCAN: usize = 10;
+const OVERSCAN: usize = 6;
 
 #[component]
 fn Filters() -> impl IntoView {
@@ -139,18 +139,39 @@ pub fn Log() -> impl IntoView {
             </div>
             <div class="wsc-log__list" node_ref=list on:scroll=on_scroll>
                 <div style=spacer(true)></div>
-                <For each=move || ctx.snapshot.with(|s| s.log.clone()) key=|e| e.seq let:e>
-                    <div class=format!("wsc-log__entry wsc-log__entry--{}", e.level.as_str()) data-testid="log-entry">
-                        <span class="wsc-log__time">{clock(e.t_ms)}</span>
-                        <span class="wsc-log__level">{e.level.as_str()}</span>
-                        <span class="wsc-log__cat">{e.category.as_str()}</span>
-                        <span class="wsc-log__session">{e.session.map_or(String::from("–"), |s| format!("#{}", s.0))}</span>
-                        <span class="wsc-log__text" title=e.text.clone()>{e.text.clone()}</span>
-                    </div>
+                <For each=move || 0..ctx.snapshot.with(|s| s.log.len()) key=|i| *i let:i>
+                    <Row i />
                 </For>
                 <div style=spacer(false)></div>
             </div>
         </section>
+    }
+}
+
+/// The row in slot `i` of the rendered window. Rows are keyed by slot, not by entry: as the
+/// log moves on, a row's text is rewritten in place instead of rows being made and dropped,
+/// and a row whose entry did not change is not touched at all.
+#[component]
+fn Row(
+    /// The slot, from the top of the rendered window.
+    i: usize,
+) -> impl IntoView {
+    let ctx = ConsoleCtx::expect();
+    let entry = Memo::new(move |_| ctx.snapshot.with(|s| s.log.get(i).cloned()));
+    let field = move |f: fn(&LogEntry) -> String| {
+        move || entry.with(|e| e.as_ref().map(f).unwrap_or_default())
+    };
+    view! {
+        <div
+            class=move || entry.with(|e| format!("wsc-log__entry wsc-log__entry--{}", e.as_ref().map_or("info", |e| e.level.as_str())))
+            data-testid="log-entry"
+        >
+            <span class="wsc-log__time">{field(|e| clock(e.t_ms))}</span>
+            <span class="wsc-log__level">{field(|e| e.level.as_str().to_string())}</span>
+            <span class="wsc-log__cat">{field(|e| e.category.as_str().to_string())}</span>
+            <span class="wsc-log__session">{field(|e| e.session.map_or(String::from("–"), |s| format!("#{}", s.0)))}</span>
+            <span class="wsc-log__text" title=field(|e| e.text.clone())>{field(|e| e.text.clone())}</span>
+        </div>
     }
 }
 

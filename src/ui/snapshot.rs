@@ -11,7 +11,7 @@ use ws_console_engine::{
 /// How many log rows exist in the page at once: the visible ones and a few either side. The
 /// log panel is virtualised (fixed-height rows, spacers for the rest), so its cost does not
 /// grow with the log; the log itself keeps more, and exports have them all.
-pub const LOG_VIEW: usize = 40;
+pub const LOG_VIEW: usize = 30;
 
 /// Totals, rows, verdicts and the visible part of the log.
 #[derive(Clone, Debug, Default)]
