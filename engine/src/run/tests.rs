@@ -70,6 +70,17 @@ fn closes(c: &[Command]) -> Vec<(SessionId, Generation, u16)> {
         .collect()
 }
 
+/// The `seq` of each sent test message, in order.
+fn seqs(sent: &[(SessionId, String)]) -> Vec<u64> {
+    sent.iter()
+        .map(|(_, t)| {
+            serde_json::from_str::<serde_json::Value>(t).unwrap()["seq"]
+                .as_u64()
+                .unwrap()
+        })
+        .collect()
+}
+
 fn id_of(text: &str) -> String {
     let v: serde_json::Value = serde_json::from_str(text).unwrap();
     v["id"]
@@ -484,15 +495,7 @@ fn sends_while_disconnected_are_queued_and_flushed_in_order() {
     assert!(sends(&cmds(&mut r)).is_empty(), "still connecting");
     r.on_open(S0, g, 5.0);
     let s = sends(&cmds(&mut r));
-    let seqs: Vec<u64> = s
-        .iter()
-        .map(|(_, t)| {
-            serde_json::from_str::<serde_json::Value>(t).unwrap()["seq"]
-                .as_u64()
-                .unwrap()
-        })
-        .collect();
-    assert_eq!(seqs, vec![1, 2, 3]);
+    assert_eq!(seqs(&s), vec![1, 2, 3]);
     let v = r.session(S0, 5.0).unwrap();
     assert_eq!(
         (v.queue_len, v.counters.sent, v.counters.pending),

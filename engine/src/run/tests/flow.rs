@@ -68,15 +68,7 @@ fn queued_messages_go_first_then_held_ones_in_seq_order() {
     let g = connected(&mut r, 1.0)[0];
     r.burst(Some(S0), 3, 1.0);
     let out = sends(&cmds(&mut r));
-    let seqs: Vec<u64> = out
-        .iter()
-        .map(|(_, t)| {
-            serde_json::from_str::<serde_json::Value>(t).unwrap()["seq"]
-                .as_u64()
-                .unwrap()
-        })
-        .collect();
-    assert_eq!(seqs, vec![1, 2, 3, 4, 5]);
+    assert_eq!(seqs(&out), vec![1, 2, 3, 4, 5]);
     for (_, text) in &out {
         echo(&mut r, S0, g, text, 2.0);
     }
