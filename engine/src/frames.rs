@@ -75,8 +75,9 @@ pub(crate) struct FrameLog {
 
 impl FrameLog {
     pub(crate) fn new(max_frames: usize, max_frame_bytes: usize, max_total_bytes: usize) -> Self {
+        // Claimed whole at the start, so the ring never reallocates as it fills (P5).
         Self {
-            frames: VecDeque::new(),
+            frames: VecDeque::with_capacity(max_frames),
             max_frames,
             max_frame_bytes,
             max_total_bytes,

@@ -142,8 +142,10 @@ pub struct Log {
 impl Log {
     /// An empty log of at most `capacity` (≥ 1) entries.
     pub fn new(capacity: usize) -> Self {
+        // Claimed whole at the start: a deque that doubles as it fills would leave the
+        // smaller blocks behind in wasm memory, which never shrinks (P5).
         Self {
-            entries: VecDeque::new(),
+            entries: VecDeque::with_capacity(capacity.max(1)),
             capacity: capacity.max(1),
             next_seq: 0,
             evicted: 0,

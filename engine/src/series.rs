@@ -92,8 +92,9 @@ pub struct Series<T> {
 impl<T: Merge> Series<T> {
     /// An empty series holding at most `capacity` (≥ 2) points.
     pub fn new(capacity: usize) -> Self {
+        // Claimed whole at the start, so the series never reallocates as it fills (P5).
         Self {
-            points: Vec::new(),
+            points: Vec::with_capacity(capacity.max(2)),
             capacity: capacity.max(2),
             stride: 1,
             last_fill: 0,
@@ -126,21 +127,25 @@ impl<T: Merge> Series<T> {
 
     /// Merges neighbours in pairs and doubles the step. Only called when every point is
     /// complete, so each pair weighs `stride` against `stride`.
+    /// Merges neighbours pairwise, in place (no second buffer: wasm memory never shrinks).
     fn halve(&mut self) {
         let s = self.stride;
-        let old = std::mem::take(&mut self.points);
-        self.points.reserve(self.capacity);
-        let mut it = old.into_iter();
-        while let Some(mut a) = it.next() {
-            match it.next() {
-                Some(b) => {
-                    a.merge(&b, s, s);
-                    self.last_fill = 2 * s;
-                }
-                None => self.last_fill = s,
+        let n = self.points.len();
+        let (mut w, mut r) = (0, 0);
+        while r < n {
+            // Positions before `r` are consumed; `r` and `r + 1` are still original.
+            self.points.swap(w, r);
+            if r + 1 < n {
+                let (left, right) = self.points.split_at_mut(r + 1);
+                left[w].merge(&right[0], s, s);
+                self.last_fill = 2 * s;
+            } else {
+                self.last_fill = s;
             }
-            self.points.push(a);
+            w += 1;
+            r += 2;
         }
+        self.points.truncate(w);
         self.stride = s.saturating_mul(2);
     }
 
