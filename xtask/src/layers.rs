@@ -216,9 +216,46 @@ fn e2e_tests(browser: &Browser) -> Result<TestCount> {
     )
 }
 
-/// `cargo xtask bench`: the engine's benchmarks (P6).
-pub fn bench() -> Result<()> {
-    run(cmd("cargo").args(["bench", "-p", "ws-console-engine"]))
+/// `cargo xtask bench [--short] [--only a,b]`: the SPEC's performance targets, measured.
+///
+/// First the engine's criterion benchmarks (P6), then the browser bench (P1–P3, P5: the console
+/// against `bench/reference.html` in headless Chromium, built in release so the test backend is
+/// too), which also reads criterion's estimate and prints the one merged table
+/// (`target/bench/bench.{json,md}`). A measurement: missed targets do not fail the command.
+/// `WSC_DIST` set in the environment benchmarks that build of the console instead of building.
+pub fn bench(args: &[String]) -> Result<()> {
+    let browser = ensure_all()?;
+    let only: Option<Vec<&str>> = args
+        .iter()
+        .position(|a| a == "--only")
+        .and_then(|i| args.get(i + 1))
+        .map(|list| list.split(',').map(str::trim).collect());
+    let engine = only.as_ref().is_none_or(|o| o.contains(&"engine"));
+    let in_browser = only
+        .as_ref()
+        .is_none_or(|o| o.iter().any(|n| *n != "engine"));
+    let criterion = if engine {
+        run(cmd("cargo").args(["bench", "-p", "ws-console-engine"]))
+    } else {
+        Ok(())
+    };
+    let dist = match std::env::var_os("WSC_DIST") {
+        Some(dist) => std::path::PathBuf::from(dist),
+        None if in_browser => build_console()?,
+        None => root().join("dist"),
+    };
+    let target =
+        std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root().join("target"), Into::into);
+    let bin = "run --release -p ws-console-e2e --bin bench --";
+    run(cmd("cargo")
+        .args(bin.split(' '))
+        .args(args)
+        .env("WSC_DIST", dist)
+        .env("WSC_CHROMIUM", &browser.chromium)
+        .env("WSC_CHROMEDRIVER", &browser.chromedriver)
+        .env("WSC_CRITERION", target.join("criterion"))
+        .env("WSC_BENCH_OUT", target.join("bench")))?;
+    criterion.map_err(|e| format!("the engine's criterion bench failed: {e}"))
 }
 
 #[cfg(test)]
