@@ -167,12 +167,7 @@ impl Driver {
         self.act(|run, t| run.set_token(token, t));
     }
 
-    /// Repaints soon even though the run did not change (e.g. the log filter did).
-    pub fn refresh(&self) {
-        self.after_change(true);
-    }
-
-    /// Repaints now (the user scrolled: rows must not wait for the next repaint).
+    /// Repaints now, though the run did not change (the user filtered or scrolled the log).
     pub fn repaint_now(&self) {
         self.paint_now(now());
     }

@@ -7,7 +7,6 @@
 //! rest, so painting the log costs the same with 50 entries or 5,000.
 
 use super::ConsoleCtx;
-use crate::browser::driver::Driver;
 use leptos::html;
 use leptos::prelude::*;
 use ws_console_engine::{LogEntry, LogLevel, SessionId};
@@ -109,7 +108,6 @@ pub fn Log() -> impl IntoView {
         };
         if ctx.log_top.get_untracked() != next {
             ctx.log_top.set(next);
-            ctx.driver.with_value(Driver::repaint_now);
         }
     };
     let spacer = move |above: bool| {

@@ -30,6 +30,10 @@ use ws_console_engine::{
 
 /// How often the charts are redrawn.
 pub const CHARTS_EVERY_MS: f64 = 1000.0;
+/// How often the log panel moves on while a run goes (its rows are text to read, and
+/// reshaping them is the costliest part of a repaint); at once when the filter or scroll
+/// position changes, or the run has stopped.
+pub const LOG_EVERY_MS: f64 = 1000.0;
 
 /// What every panel of the console shares.
 #[derive(Clone, Copy)]
@@ -186,6 +190,9 @@ pub fn Console(
     let log_filter = RwSignal::new(LogFilter::default());
     let log_top = RwSignal::new(None);
     let charts_at = std::cell::Cell::new(f64::NEG_INFINITY);
+    let log_at = std::cell::Cell::new(f64::NEG_INFINITY);
+    let log_stale = std::rc::Rc::new(std::cell::Cell::new(true));
+    let log_stale_view = log_stale.clone();
     let driver = StoredValue::new_local(Driver::new(move |run, scenario, buffered| {
         let t = now();
         let charts = if t - charts_at.get() >= CHARTS_EVERY_MS {
@@ -195,8 +202,15 @@ pub fn Console(
             snapshot.with_untracked(|s| s.charts.clone())
         };
         let top = log_top.get_untracked();
-        let next = log_filter
+        let mut next = log_filter
             .with_untracked(|f| Snapshot::from_run(run, scenario, t, (f, top), charts, buffered));
+        let log_due =
+            log_stale_view.replace(false) || !run.is_running() || t - log_at.get() >= LOG_EVERY_MS;
+        if log_due {
+            log_at.set(t);
+        } else {
+            snapshot.with_untracked(|prev| next.keep_log_of(prev));
+        }
         snapshot.set(next);
     }));
     let ctx = ConsoleCtx {
@@ -222,7 +236,9 @@ pub fn Console(
     Effect::new(move |_| {
         log_filter.track();
         log_top.track();
-        driver.with_value(Driver::refresh);
+        log_stale.set(true);
+        // The user is looking: rows must not wait for the next scheduled repaint.
+        driver.with_value(Driver::repaint_now);
     });
     let listener = StoredValue::new_local(VisibilityListener::new(move |hidden| {
         ctx.hidden.set(hidden);

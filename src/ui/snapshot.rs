@@ -102,6 +102,15 @@ impl Snapshot {
 }
 
 impl Snapshot {
+    /// Shows the log as `prev` showed it (the log panel moves on at its own pace).
+    pub fn keep_log_of(&mut self, prev: &Snapshot) {
+        self.log.clone_from(&prev.log);
+        self.log_first = prev.log_first;
+        self.log_matching = prev.log_matching;
+        self.log_len = prev.log_len;
+        self.log_evicted = prev.log_evicted;
+    }
+
     /// How many sessions the run has (0 before the first Start).
     pub fn total_sessions(&self) -> u32 {
         self.totals.sessions

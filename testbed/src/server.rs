@@ -9,6 +9,7 @@ use std::io;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
+use axum::serve::ListenerExt;
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
@@ -41,6 +42,13 @@ pub async fn start(opts: Options) -> io::Result<Server> {
     }
     let listener = TcpListener::bind(opts.addr).await?;
     let addr = listener.local_addr()?;
+    // No Nagle: a reply must leave when it is written. With Nagle on, a small reply waits for
+    // the ACK of the previous one, which a client with delayed ACKs sends only with its next
+    // message, so a round trip would measure the client's send interval (seen: 10 ms at a
+    // 10 ms cadence).
+    let listener = listener.tap_io(|tcp| {
+        let _ = tcp.set_nodelay(true);
+    });
     let shutdown = CancellationToken::new();
     let sessions = TaskTracker::new();
     let state = Arc::new(Shared::new(&opts, shutdown.clone(), sessions.clone()));
