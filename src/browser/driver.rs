@@ -194,11 +194,6 @@ impl Driver {
             .count()
     }
 
-    /// Bytes each session's browser socket has not yet put on the wire (`bufferedAmount`).
-    pub fn buffered(&self) -> Vec<u32> {
-        buffered(&self.0.state.borrow().conns)
-    }
-
     /// Whether the timer is set.
     pub fn is_ticking(&self) -> bool {
         self.0.state.borrow().ticker.is_some()

@@ -154,11 +154,6 @@ impl Connection {
         self.ws.buffered_amount()
     }
 
-    /// Whether the handshake has completed and the socket is not closing.
-    pub fn is_open(&self) -> bool {
-        self.ws.ready_state() == WebSocket::OPEN
-    }
-
     /// Closes with a code and reason; no event from this socket is delivered afterwards.
     pub fn close(self, code: u16, reason: &str) {
         self.detach();
