@@ -181,7 +181,7 @@ async fn a_burst_far_past_the_socket_window_loses_nothing_and_fails_no_send() {
     })
     .await;
     let c = counters();
-    assert_eq!((c.sent, c.lost, c.errors.send, c.late), (12_000, 0, 0, 0));
+    assert_eq!((c.sent, c.lost, c.client_errors, c.late), (12_000, 0, 0, 0));
     assert_eq!(
         ctx.driver.with_value(|d| d.with_run(|r| r.held_now())),
         Some(0)

@@ -88,6 +88,7 @@ pub enum Field {
     PingTemplate,
     PongType,
     ConnectTimeout,
+    StableAfter,
     ReconnectSchedule,
     MaxAttempts,
     NoRetryCodes,
@@ -116,6 +117,7 @@ impl Field {
             Field::PingTemplate => "ping-template",
             Field::PongType => "pong-type",
             Field::ConnectTimeout => "connect-timeout",
+            Field::StableAfter => "stable-after",
             Field::ReconnectSchedule => "reconnect-schedule",
             Field::MaxAttempts => "max-attempts",
             Field::NoRetryCodes => "no-retry-codes",
@@ -200,8 +202,11 @@ pub struct RawConfig {
     pub reconnect_schedule_s: String,
     /// Attempts in a row before giving up; empty or 0 = never (default "").
     pub max_attempts: String,
-    /// Full jitter on the backoff (default off).
+    /// Full jitter on the backoff (default on: a restarted backend is not hit in lockstep).
     pub jitter: bool,
+    /// How long a connection must stay up before the backoff starts again from its first
+    /// step, in ms (default "5000").
+    pub stable_ms: String,
     /// Close codes never retried (default "1008,4001,4003").
     pub no_retry_codes: String,
     /// "Try again later" close codes (default "1013,4029").
@@ -242,7 +247,8 @@ impl Default for RawConfig {
             reconnect_enabled: true,
             reconnect_schedule_s: "1,2,4,8,16".into(),
             max_attempts: String::new(),
-            jitter: false,
+            jitter: true,
+            stable_ms: "5000".into(),
             no_retry_codes: "1008,4001,4003".into(),
             try_later_codes: "1013,4029".into(),
             queue_capacity: "1000".into(),
@@ -421,6 +427,7 @@ impl RunConfig {
         );
         let ping = Template::parse(&raw.ping_template);
         let connect_timeout = ms(&raw.connect_timeout_ms, "Connect timeout", 100.0, 600_000.0);
+        let stable = ms(&raw.stable_ms, "Stable after", 0.0, 3_600_000.0);
         let schedule = parse_schedule(&raw.reconnect_schedule_s);
         let max_attempts = parse_max_attempts(&raw.max_attempts);
         let no_retry = parse_codes(&raw.no_retry_codes, "No-retry codes");
@@ -480,6 +487,10 @@ impl RunConfig {
             connect_timeout.as_ref().map(|_| ()).map_err(Clone::clone),
         );
         if raw.reconnect_enabled {
+            check(
+                Field::StableAfter,
+                stable.as_ref().map(|_| ()).map_err(Clone::clone),
+            );
             check(
                 Field::ReconnectSchedule,
                 schedule.as_ref().map(|_| ()).map_err(Clone::clone),
@@ -548,6 +559,7 @@ impl RunConfig {
                 no_retry_codes: no_retry.unwrap_or_default(),
                 try_later_codes: try_later.unwrap_or_default(),
                 connect_timeout_ms: connect_timeout.unwrap_or(10_000.0),
+                stable_ms: stable.unwrap_or(defaults.stable_ms),
             },
             queue_capacity: queue.unwrap_or(1000) as usize,
             log_capacity: log_cap.unwrap_or(5000) as usize,

@@ -17,8 +17,6 @@ const MAX_CLOSE_CODES: usize = 32;
 pub struct ErrorCounts {
     /// Unexpected closes by code (a close the engine asked for is not counted).
     pub close_codes: BTreeMap<u16, u64>,
-    /// Sends the adapter reported as failed.
-    pub send: u64,
     /// Replies that were not JSON (when the template is JSON).
     pub parse: u64,
     /// Connect, auth and heartbeat timeouts.
@@ -45,7 +43,6 @@ impl ErrorCounts {
     /// All errors.
     pub fn total(&self) -> u64 {
         self.close_codes.values().sum::<u64>()
-            + self.send
             + self.parse
             + self.timeout
             + self.socket
@@ -57,7 +54,6 @@ impl ErrorCounts {
         for (code, n) in &o.close_codes {
             *self.close_codes.entry(*code).or_default() += n;
         }
-        self.send += o.send;
         self.parse += o.parse;
         self.timeout += o.timeout;
         self.socket += o.socket;
@@ -87,8 +83,11 @@ pub struct Counters {
     pub out_of_order: u64,
     /// Replies that came after their request was declared lost (counted once).
     pub late: u64,
-    /// Replies to another session's message (e.g. a broadcast fanning out).
+    /// Replies to another session's message (e.g. a broadcast fanning out), each
+    /// (message, receiver) pair counted once.
     pub foreign: u64,
+    /// The same (message, receiver) pair again: a fan-out delivered twice.
+    pub foreign_duplicate: u64,
     /// Messages that went into the offline queue.
     pub queued: u64,
     /// Messages refused because the queue was full.
@@ -126,6 +125,12 @@ pub struct Counters {
     /// Scheduled sends skipped because the page's timer came too late to catch up with them
     /// (a throttled, hidden tab): the console's limit, never the server's.
     pub schedule_skipped: u64,
+    /// The browser's own refusals: a frame `send()` would not take, a socket the browser
+    /// would not create (a malformed URL, a blocked port, a page policy). The console's
+    /// side of the wire: never lost, never a server or connection failure.
+    pub client_errors: u64,
+    /// Frames received over the size cap: counted with their size, only a prefix kept.
+    pub oversized: u64,
     /// Errors by category.
     pub errors: ErrorCounts,
 }
@@ -143,6 +148,7 @@ impl Counters {
         self.out_of_order += o.out_of_order;
         self.late += o.late;
         self.foreign += o.foreign;
+        self.foreign_duplicate += o.foreign_duplicate;
         self.queued += o.queued;
         self.queue_overflow += o.queue_overflow;
         self.queue_flushed += o.queue_flushed;
@@ -161,6 +167,8 @@ impl Counters {
         self.drops += o.drops;
         self.reconnects += o.reconnects;
         self.schedule_skipped += o.schedule_skipped;
+        self.client_errors += o.client_errors;
+        self.oversized += o.oversized;
         self.errors.add(&o.errors);
     }
 

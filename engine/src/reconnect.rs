@@ -24,6 +24,10 @@ pub struct ReconnectPolicy {
     pub try_later_codes: Vec<u16>,
     /// How long a socket may stay connecting before it is closed and retried.
     pub connect_timeout_ms: Millis,
+    /// How long a connection must stay up before the backoff starts again from its first
+    /// step. A server that accepts and closes at once is backed off, not retried every
+    /// second.
+    pub stable_ms: Millis,
 }
 
 impl Default for ReconnectPolicy {
@@ -32,10 +36,11 @@ impl Default for ReconnectPolicy {
             enabled: true,
             schedule_ms: vec![1000.0, 2000.0, 4000.0, 8000.0, 16000.0],
             max_attempts: None,
-            jitter: false,
+            jitter: true,
             no_retry_codes: vec![1008, 4001, 4003],
             try_later_codes: vec![1013, 4029],
             connect_timeout_ms: 10_000.0,
+            stable_ms: 5_000.0,
         }
     }
 }
@@ -118,7 +123,10 @@ mod tests {
 
     #[test]
     fn backoff_doubles_and_caps_at_last_step() {
-        let p = ReconnectPolicy::default();
+        let p = ReconnectPolicy {
+            jitter: false,
+            ..ReconnectPolicy::default()
+        };
         assert_eq!(
             delays(&p, Some(1006), 7),
             vec![1000.0, 2000.0, 4000.0, 8000.0, 16000.0, 16000.0, 16000.0]
@@ -127,7 +135,10 @@ mod tests {
 
     #[test]
     fn attempts_are_numbered_from_one() {
-        let p = ReconnectPolicy::default();
+        let p = ReconnectPolicy {
+            jitter: false,
+            ..ReconnectPolicy::default()
+        };
         let mut rng = SplitMix64::new(1);
         assert_eq!(
             p.decide(0, None, &mut rng),

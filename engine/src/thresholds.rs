@@ -8,9 +8,14 @@
 //! - heap: good ("stable") while the trend stays under [0.5 MB/min]; above it, critical
 //!   ("leak") when the growth is steady (least-squares fit R² ≥ [0.8]) over at least
 //!   [5 min] of visible samples, otherwise warning ("increasing"). Less than a minute of
-//!   samples is no data.
+//!   samples is still collecting.
 //! - reconnection: critical when a session gave up; warning when a session needed
 //!   [3] or more attempts in a row; good when every drop recovered; no data without drops.
+//!
+//! No verdict without evidence: each measure needs a minimum sample, stated in its target
+//! text — [20] replies (matched + lost) for the success rate and the mean RTT, [3] connection
+//! attempts for the connection success rate. Below it the measure is [`Level::Collecting`]
+//! ("insufficient data"), which a report grades WARN, never PASS.
 
 use crate::heap::HeapTrend;
 
@@ -26,6 +31,9 @@ pub enum Level {
     Warning,
     /// Past the critical line.
     Critical,
+    /// Something measured, but fewer samples than the measure's minimum: insufficient
+    /// data, never good.
+    Collecting,
     /// Nothing measured yet.
     NoData,
 }
@@ -38,6 +46,7 @@ impl Level {
             Level::Fair => "fair",
             Level::Warning => "warning",
             Level::Critical => "critical",
+            Level::Collecting => "collecting",
             Level::NoData => "no-data",
         }
     }
@@ -107,6 +116,13 @@ pub struct Thresholds {
     pub heap_leak_min_span_min: f64,
     /// Attempts in a row at which reconnection is a warning.
     pub reconnect_warning_attempts: u32,
+    /// Replies (matched + lost) the message success rate and the mean RTT need before
+    /// they are judged.
+    pub min_replies: u64,
+    /// Connection attempts the connection success rate needs before it is judged.
+    pub min_connects: u64,
+    /// Pings a heartbeat criterion needs before "every ping answered" means anything.
+    pub min_pings: u64,
 }
 
 impl Default for Thresholds {
@@ -122,6 +138,9 @@ impl Default for Thresholds {
             heap_leak_r2: 0.8,
             heap_leak_min_span_min: 5.0,
             reconnect_warning_attempts: 3,
+            min_replies: 20,
+            min_connects: 3,
+            min_pings: 3,
         }
     }
 }
@@ -174,6 +193,9 @@ impl Thresholds {
         if !(self.heap_increasing_mb_per_min.is_finite() && self.heap_increasing_mb_per_min > 0.0) {
             return Err("The heap threshold must be a positive number of MB/min".into());
         }
+        if self.min_replies == 0 || self.min_connects == 0 || self.min_pings == 0 {
+            return Err("Minimum sample counts must be at least 1".into());
+        }
         Ok(())
     }
 
@@ -213,7 +235,7 @@ impl Thresholds {
         match trend {
             None => (Level::NoData, "no data"),
             Some(t) if t.coarse => (Level::NoData, "coarse"),
-            Some(t) if t.span_min < 1.0 => (Level::NoData, "no data"),
+            Some(t) if t.span_min < 1.0 => (Level::Collecting, "collecting"),
             Some(t) if t.mb_per_min < self.heap_increasing_mb_per_min => (Level::Good, "stable"),
             Some(t) if t.r2 >= self.heap_leak_r2 && t.span_min >= self.heap_leak_min_span_min => {
                 (Level::Critical, "leak")
@@ -223,29 +245,35 @@ impl Thresholds {
     }
 
     pub(crate) fn success_verdict(&self, measure: Measure, ok: u64, failed: u64) -> Verdict {
-        let target = format!("> {} %", self.success_good_pct);
+        let sample = match measure {
+            Measure::ConnectionSuccess => Sample::new(ok + failed, self.min_connects, "attempts"),
+            _ => Sample::new(ok + failed, self.min_replies, "replies"),
+        };
+        let target = sample.target(&format!("> {} %", self.success_good_pct));
         if ok + failed == 0 {
             return no_data(measure, target);
         }
         let pct = ok as f64 * 100.0 / (ok + failed) as f64;
         Verdict {
             measure,
-            level: self.success_level(pct),
+            level: sample.level(self.success_level(pct)),
             target,
-            measured: format!("{pct:.1} %"),
+            measured: sample.measured(format!("{pct:.1} %")),
             value: Some(pct),
         }
     }
 
-    pub(crate) fn rtt_verdict(&self, mean: Option<f64>) -> Verdict {
-        let target = format!("< {} ms", self.rtt_good_ms);
+    /// The mean RTT over `count` matched replies.
+    pub(crate) fn rtt_verdict(&self, mean: Option<f64>, count: u64) -> Verdict {
+        let sample = Sample::new(count, self.min_replies, "replies");
+        let target = sample.target(&format!("< {} ms", self.rtt_good_ms));
         match mean {
             None => no_data(Measure::AvgRtt, target),
             Some(ms) => Verdict {
                 measure: Measure::AvgRtt,
-                level: self.rtt_level(ms),
+                level: sample.level(self.rtt_level(ms)),
                 target,
-                measured: format!("{ms:.1} ms"),
+                measured: sample.measured(format!("{ms:.1} ms")),
                 value: Some(ms),
             },
         }
@@ -253,8 +281,21 @@ impl Thresholds {
 
     pub(crate) fn heap_verdict(&self, trend: Option<&HeapTrend>) -> Verdict {
         let (level, word) = self.heap_level(trend);
-        let target = format!("stable (< {} MB/min)", self.heap_increasing_mb_per_min);
+        let target = format!(
+            "stable (< {} MB/min, ≥ 1 min of samples)",
+            self.heap_increasing_mb_per_min
+        );
         match trend {
+            Some(t) if level == Level::Collecting => Verdict {
+                measure: Measure::Heap,
+                level,
+                target,
+                measured: format!(
+                    "insufficient data: {:.1} of 1 min of samples",
+                    t.span_min.max(0.0)
+                ),
+                value: Some(t.mb_per_min),
+            },
             Some(t) if level != Level::NoData => Verdict {
                 measure: Measure::Heap,
                 level,
@@ -271,7 +312,7 @@ impl Thresholds {
     }
 
     pub(crate) fn reconnect_verdict(&self, f: ReconnectFacts) -> Verdict {
-        let target = "every drop recovers".to_string();
+        let target = "every drop recovers (≥ 1 drop)".to_string();
         let (level, measured) = if f.gave_up > 0 {
             (Level::Critical, format!("{} session(s) gave up", f.gave_up))
         } else if f.max_attempts_in_row >= self.reconnect_warning_attempts {
@@ -290,6 +331,54 @@ impl Thresholds {
             target,
             measured,
             value: Some(f.drops as f64),
+        }
+    }
+}
+
+/// The evidence behind a measure: `n` samples of `unit`, of which it needs `min`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) struct Sample {
+    /// Samples seen.
+    pub n: u64,
+    /// Samples needed.
+    pub min: u64,
+    /// What a sample is, plural ("replies", "pings").
+    pub unit: &'static str,
+}
+
+impl Sample {
+    pub(crate) fn new(n: u64, min: u64, unit: &'static str) -> Sample {
+        Sample { n, min, unit }
+    }
+
+    /// Whether there is enough to judge.
+    pub(crate) fn enough(&self) -> bool {
+        self.n >= self.min
+    }
+
+    /// `band` with the minimum stated: "> 95 % (≥ 20 replies)".
+    pub(crate) fn target(&self, band: &str) -> String {
+        format!("{band} (≥ {} {})", self.min, self.unit)
+    }
+
+    /// `level`, or [`Level::Collecting`] while the sample is too small.
+    pub(crate) fn level(&self, level: Level) -> Level {
+        if self.enough() || level == Level::NoData {
+            level
+        } else {
+            Level::Collecting
+        }
+    }
+
+    /// `value`, prefixed with "insufficient data" while the sample is too small.
+    pub(crate) fn measured(&self, value: String) -> String {
+        if self.enough() {
+            value
+        } else {
+            format!(
+                "insufficient data: {} of {} {} ({value})",
+                self.n, self.min, self.unit
+            )
         }
     }
 }
@@ -347,7 +436,12 @@ mod tests {
         };
         assert_eq!(t.heap_level(Some(&coarse)), (Level::NoData, "coarse"));
         assert_eq!(t.heap_verdict(Some(&coarse)).level, Level::NoData);
-        assert_eq!(t.heap_level(Some(&trend(9.0, 1.0, 0.5))).0, Level::NoData);
+        assert_eq!(
+            t.heap_level(Some(&trend(9.0, 1.0, 0.5))).0,
+            Level::Collecting
+        );
+        let early = t.heap_verdict(Some(&trend(9.0, 1.0, 0.5)));
+        assert!(early.measured.starts_with("insufficient data"), "{early:?}");
         assert_eq!(
             t.heap_level(Some(&trend(0.1, 1.0, 30.0))),
             (Level::Good, "stable")
@@ -387,15 +481,64 @@ mod tests {
         let v = t.success_verdict(Measure::MessageSuccess, 97, 3);
         assert_eq!(
             (v.level, v.target.as_str(), v.measured.as_str()),
-            (Level::Good, "> 95 %", "97.0 %")
+            (Level::Good, "> 95 % (≥ 20 replies)", "97.0 %")
         );
         assert_eq!(
             t.success_verdict(Measure::MessageSuccess, 0, 0).level,
             Level::NoData
         );
-        let r = t.rtt_verdict(Some(612.0));
+        let r = t.rtt_verdict(Some(612.0), 20);
         assert_eq!((r.level, r.measured.as_str()), (Level::Warning, "612.0 ms"));
-        assert_eq!(t.rtt_verdict(None).measured, "no data");
+        assert_eq!(t.rtt_verdict(None, 0).measured, "no data");
+    }
+
+    #[test]
+    fn below_the_minimum_sample_nothing_is_judged() {
+        let t = Thresholds::default();
+        // One reply, answered: not a 100 % success rate anyone should act on.
+        let one = t.success_verdict(Measure::MessageSuccess, 1, 0);
+        assert_eq!(one.level, Level::Collecting);
+        assert_eq!(one.measured, "insufficient data: 1 of 20 replies (100.0 %)");
+        // One lost of one is no verdict either.
+        assert_eq!(
+            t.success_verdict(Measure::MessageSuccess, 0, 1).level,
+            Level::Collecting
+        );
+        assert_eq!(
+            t.success_verdict(Measure::MessageSuccess, 19, 0).level,
+            Level::Collecting
+        );
+        assert_eq!(
+            t.success_verdict(Measure::MessageSuccess, 20, 0).level,
+            Level::Good
+        );
+        let conn = t.success_verdict(Measure::ConnectionSuccess, 2, 0);
+        assert_eq!(
+            (conn.level, conn.target.as_str()),
+            (Level::Collecting, "> 95 % (≥ 3 attempts)")
+        );
+        assert_eq!(
+            t.success_verdict(Measure::ConnectionSuccess, 3, 0).level,
+            Level::Good
+        );
+        assert_eq!(t.rtt_verdict(Some(3.0), 19).level, Level::Collecting);
+        assert_eq!(t.rtt_verdict(Some(3.0), 20).level, Level::Good);
+        // The minimum is configurable, and never zero.
+        let one_is_enough = Thresholds {
+            min_replies: 1,
+            ..Thresholds::default()
+        };
+        assert_eq!(
+            one_is_enough
+                .success_verdict(Measure::MessageSuccess, 1, 0)
+                .level,
+            Level::Good
+        );
+        let zero = Thresholds {
+            min_pings: 0,
+            ..Thresholds::default()
+        };
+        assert!(zero.validate().is_err());
     }
 
     #[test]
@@ -416,6 +559,7 @@ mod tests {
     #[test]
     fn names_are_css_friendly() {
         assert_eq!(Level::NoData.as_str(), "no-data");
+        assert_eq!(Level::Collecting.as_str(), "collecting");
         assert_eq!(Measure::AvgRtt.as_str(), "avg-rtt");
     }
 }

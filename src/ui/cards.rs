@@ -41,9 +41,19 @@ fn Card(
             </div>
             {detail.map(|d| view! { <div class="wsc-card__detail">{move || ctx.snapshot.with(d)}</div> })}
             <div class="wsc-card__band">
-                {move || verdict().map(|v| format!("{} · target {}", v.level.as_str().replace('-', " "), v.target))}
+                {move || verdict().map(|v| format!("{} · target {}", band_word(v.level), v.target))}
             </div>
         </div>
+    }
+}
+
+/// What the band line says about a level: below its minimum sample a measure is still
+/// "collecting…", never good.
+fn band_word(level: Level) -> &'static str {
+    match level {
+        Level::Collecting => "collecting…",
+        Level::NoData => "no data",
+        other => other.as_str(),
     }
 }
 
@@ -70,7 +80,6 @@ fn errors_detail(s: &Snapshot) -> String {
         .map(|(code, n)| format!("close {code}: {n}"))
         .collect();
     for (name, n) in [
-        ("send", e.send),
         ("parse", e.parse),
         ("timeout", e.timeout),
         ("socket", e.socket),

@@ -131,6 +131,7 @@ pub fn Controls() -> impl IntoView {
                     <TextField label="Pong timeout (ms)" field=Field::HeartbeatTimeout kind="number" get=|c| &c.heartbeat_timeout_ms set=|c, v| c.heartbeat_timeout_ms = v />
                     <TextField label="Pong type" field=Field::PongType get=|c| &c.pong_type set=|c, v| c.pong_type = v />
                     <TextField label="Connect timeout (ms)" field=Field::ConnectTimeout kind="number" get=|c| &c.connect_timeout_ms set=|c, v| c.connect_timeout_ms = v />
+                    <TextField label="Stable after (ms)" field=Field::StableAfter kind="number" get=|c| &c.stable_ms set=|c, v| c.stable_ms = v />
                     <TextField
                         label="Backoff schedule (s)"
                         field=Field::ReconnectSchedule

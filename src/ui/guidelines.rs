@@ -46,6 +46,15 @@ pub fn Guidelines() -> impl IntoView {
                 "A value between the good and the warning band reads as fair (for example a success rate of 92 %). "
                 "With no sample yet a card reads no data. Cards take the colour of their verdict."
             </p>
+            <p class="wsc-note" data-testid="min-samples">
+                {move || {
+                    let t = t();
+                    format!(
+                        "No verdict without evidence: a success rate or a mean RTT needs {} replies, the connection rate {} attempts, a heartbeat {} pings, a heap trend a minute of samples. Until then a card reads collecting… and a report grades the criterion WARN (insufficient data), never PASS.",
+                        t.min_replies, t.min_connects, t.min_pings,
+                    )
+                }}
+            </p>
         </details>
     }
 }

@@ -34,7 +34,7 @@
 //! | `configuration.correlation_pointer` | string | JSON pointer of the reply id |
 //! | `configuration.reply_timeout_ms`, `duplicate_window_ms` | number | |
 //! | `configuration.heartbeat` | object / null | `interval_ms`, `timeout_ms`, `ping_template`, `pong_type`; `null` when off |
-//! | `configuration.reconnect` | object | `enabled`, `schedule_ms` (array), `max_attempts` (null = never give up), `jitter`, `no_retry_codes`, `try_later_codes`, `connect_timeout_ms` |
+//! | `configuration.reconnect` | object | `enabled`, `schedule_ms` (array), `max_attempts` (null = never give up), `jitter`, `no_retry_codes`, `try_later_codes`, `connect_timeout_ms`, `stable_ms` (a connection up this long resets the backoff) |
 //! | `configuration.queue_capacity`, `log_capacity` | integer | |
 //! | `configuration.thresholds` | object | F10 bands: `success_good_pct`, `success_warning_pct`, `success_critical_pct`, `rtt_good_ms`, `rtt_warning_ms`, `rtt_critical_ms`, `heap_increasing_mb_per_min`, `heap_leak_r2`, `heap_leak_min_span_min`, `reconnect_warning_attempts` |
 //! | `run.started_at` | number / null | first Start |
@@ -101,7 +101,7 @@ use crate::reconnect::ReconnectPolicy;
 use crate::run::Run;
 use crate::scenario::{Criterion, Grade, Scenario, ScenarioParams};
 use crate::session::SessionState;
-use crate::thresholds::Thresholds;
+use crate::thresholds::{Measure, Thresholds};
 use crate::url::REDACTED;
 use crate::{Millis, SessionId};
 
@@ -395,13 +395,23 @@ struct Frame<'a> {
 }
 
 impl Report {
-    /// The report of a manual run (no scenario): the F10 verdicts as criteria, none of
-    /// them required.
+    /// The report of a manual run (no scenario): the F10 verdicts as criteria. A measure
+    /// is required once the run did what it measures — messages sent, sockets opened — so
+    /// a run whose every message is still pending is not a PASS; the heap and
+    /// reconnection are side measures.
     pub fn manual(run: &Run, now: Millis) -> Report {
+        let c = run.counters();
         let criteria = run
             .verdicts(now)
             .iter()
-            .map(|v| Criterion::from_verdict(v, false))
+            .map(|v| {
+                let required = match v.measure {
+                    Measure::MessageSuccess | Measure::AvgRtt => c.sent > 0,
+                    Measure::ConnectionSuccess => c.connect_attempts > 0,
+                    Measure::Heap | Measure::Reconnection => false,
+                };
+                Criterion::from_verdict(v, required)
+            })
             .collect();
         Report::build(
             Frame {

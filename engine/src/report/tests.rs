@@ -228,6 +228,83 @@ fn scenario_report_after_a_load_run_drains_to_zero_pending() {
     assert_eq!(v["verdict"], "PASS");
 }
 
+/// Grades of a report's criteria by id.
+fn grades(v: &Value) -> Vec<(String, String)> {
+    v["criteria"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["id"].as_str().unwrap().to_string(),
+                c["grade"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_manual_run_with_every_message_pending_is_no_pass() {
+    let mut run = Run::new(config(|c| c.auto_send = false), 1);
+    run.start(0.0);
+    let opens: Vec<_> = run
+        .drain_commands()
+        .filter_map(|c| match c {
+            Command::Open {
+                session,
+                generation,
+                ..
+            } => Some((session, generation)),
+            _ => None,
+        })
+        .collect();
+    for (s, g) in opens {
+        run.on_open(s, g, 10.0);
+    }
+    for s in 0..3 {
+        run.send_one(SessionId(s), 20.0);
+    }
+    let v = json(&run.report(30.0));
+    assert_eq!(v["totals"]["counters"]["pending"], 3);
+    assert_ne!(v["verdict"], "PASS", "{:#}", v["criteria"]);
+    let g = grades(&v);
+    assert!(
+        g.contains(&("message-success".into(), "FAIL".into())),
+        "nothing answered yet is no data for a run that sent: {g:?}"
+    );
+    // Three sockets opened: that much is measured.
+    assert!(
+        g.contains(&("connection-success".into(), "PASS".into())),
+        "{g:?}"
+    );
+}
+
+#[test]
+fn a_manual_run_on_thin_data_grades_insufficient_data() {
+    let mut sim = Sim::new(Server::default());
+    let mut run = Run::new(config(|c| c.auto_send = false), 1);
+    run.start(sim.now);
+    sim.pump(&mut run);
+    while sim.now < 100.0 {
+        sim.step(&mut run, None);
+    }
+    run.send_one(SessionId(0), sim.now);
+    while sim.now < 500.0 {
+        sim.step(&mut run, None);
+    }
+    let v = json(&run.report(sim.now));
+    assert_eq!(v["totals"]["counters"]["matched"], 1);
+    let g = grades(&v);
+    assert!(
+        g.contains(&("message-success".into(), "WARN".into())),
+        "{g:?}"
+    );
+    assert!(g.contains(&("avg-rtt".into(), "WARN".into())), "{g:?}");
+    assert_eq!(v["verdict"], "WARN");
+    let measured = v["criteria"][0]["measured"].as_str().unwrap();
+    assert!(measured.starts_with("insufficient data"), "{measured}");
+}
+
 #[test]
 fn csv_has_a_header_and_a_row_per_session_quoted_properly() {
     let (mut run, now) = busy_manual_run();

@@ -189,6 +189,10 @@ impl Run {
             at: now,
         });
         sess.mark(now, TimelineKind::TimedOut);
+        // The console broke a healthy connection: no flapping server to back off from.
+        if matches!(sess.phase, crate::session::Phase::Connected { .. }) {
+            sess.attempts_in_row = 0;
+        }
         self.close_live(s, super::ENGINE_CLOSE_CODE, "fault injection");
         self.push_log(
             now,

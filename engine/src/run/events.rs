@@ -31,7 +31,8 @@ impl Run {
         let took = (now - since).max(0.0);
         sess.connect_time = Some(took);
         sess.counters.connects += 1;
-        sess.attempts_in_row = 0;
+        // The backoff starts again only once this connection has stayed up a while
+        // (`after_drop`): a server that accepts and closes at once is backed off.
         let recovered = sess.down_since.take().map(|down| (now - down).max(0.0));
         if recovered.is_some() {
             sess.counters.reconnects += 1;
@@ -149,11 +150,9 @@ impl Run {
         );
     }
 
-    /// The adapter could not send on socket `g` of session `s`. The message stays pending
-    /// and resolves as lost at its timeout, so the invariant holds.
     /// The browser refused to take the test message `key` on socket `g` (it was closing, or
     /// `send()` threw). The message never left, so it is taken back — not sent, not pending,
-    /// never lost — and counted as a send error, the console's side of the wire.
+    /// never lost — and counted in `client_errors`, the console's side of the wire.
     pub fn on_unsent(&mut self, s: SessionId, g: Generation, key: u64, why: &str, now: Millis) {
         if let Some(p) = self.correlator.withdraw(key)
             && let Some(sess) = self.sessions.get_mut(p.session.index())
@@ -167,7 +166,7 @@ impl Run {
         if let Some(sess) = self.sessions.get_mut(s.index())
             && sess.generation == g
         {
-            sess.counters.errors.send += 1;
+            sess.counters.client_errors += 1;
         }
         self.push_log(
             now,
@@ -183,7 +182,7 @@ impl Run {
         if !self.accepts(s, g) {
             return;
         }
-        self.sessions[s.index()].counters.errors.send += 1;
+        self.sessions[s.index()].counters.client_errors += 1;
         self.push_log(
             now,
             LogLevel::Error,

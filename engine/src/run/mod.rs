@@ -246,6 +246,11 @@ impl Run {
         };
         sess.live = false;
         sess.heartbeat = Default::default();
+        if let Phase::Connected { since } = sess.phase
+            && now - since >= self.cfg.reconnect.stable_ms
+        {
+            sess.attempts_in_row = 0;
+        }
         match sess.phase {
             Phase::Connected { .. } | Phase::Authenticating { .. } => {
                 sess.counters.drops += 1;

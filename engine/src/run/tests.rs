@@ -15,6 +15,8 @@ fn config(f: impl FnOnce(&mut RawConfig)) -> RunConfig {
         sessions: "1".into(),
         auto_send: false,
         heartbeat_enabled: false,
+        // The schedule's exact steps; jitter has its own tests.
+        jitter: false,
         ..Default::default()
     };
     f(&mut raw);
@@ -223,8 +225,9 @@ fn backoff_follows_the_schedule_and_caps() {
         vec![1000.0, 2000.0, 4000.0, 8000.0, 16000.0, 16000.0, 16000.0]
     );
     assert_eq!(r.session(S0, now).unwrap().max_attempts_in_row, 7);
-    // An open resets the count.
+    // A connection that stays up for the stable period (5 s) resets the count.
     r.on_open(S0, g, now);
+    now += 5_000.0;
     r.on_close(S0, g, 1006, "", now);
     assert_eq!(
         state(&r, S0, now),
@@ -233,6 +236,76 @@ fn backoff_follows_the_schedule_and_caps() {
             next_in: 1000.0
         }
     );
+}
+
+#[test]
+fn a_server_that_accepts_and_closes_at_once_is_backed_off() {
+    let mut r = run(|_| {});
+    r.start(0.0);
+    let mut g = opens(&cmds(&mut r))[0].1;
+    let mut now = 0.0;
+    let mut delays = Vec::new();
+    for _ in 0..5 {
+        // Accepted, then closed 100 ms later: an open is no sign of health.
+        r.on_open(S0, g, now);
+        now += 100.0;
+        r.on_close(S0, g, 1011, "", now);
+        let SessionState::Reconnecting { next_in, .. } = state(&r, S0, now) else {
+            panic!()
+        };
+        delays.push(next_in);
+        now += next_in;
+        r.tick(now);
+        g = opens(&cmds(&mut r))[0].1;
+    }
+    assert_eq!(delays, vec![1000.0, 2000.0, 4000.0, 8000.0, 16000.0]);
+    // The stable period is configurable.
+    let mut r = run(|c| c.stable_ms = "50".into());
+    r.start(0.0);
+    let g = opens(&cmds(&mut r))[0].1;
+    r.on_close(S0, g, 1006, "", 0.0);
+    r.tick(1_000.0);
+    let g = opens(&cmds(&mut r))[0].1;
+    r.on_open(S0, g, 1_000.0);
+    r.on_close(S0, g, 1006, "", 1_100.0);
+    assert!(matches!(
+        state(&r, S0, 1_100.0),
+        SessionState::Reconnecting { attempt: 1, .. }
+    ));
+}
+
+#[test]
+fn jitter_is_on_by_default_so_sessions_do_not_return_in_lockstep() {
+    let cfg = RunConfig::from_raw(
+        &RawConfig {
+            sessions: "20".into(),
+            auto_send: false,
+            ..Default::default()
+        },
+        ORIGIN,
+    )
+    .unwrap();
+    assert!(cfg.reconnect.jitter);
+    let mut r = Run::new(cfg, 7);
+    r.start(0.0);
+    let gens: Vec<_> = opens(&cmds(&mut r)).into_iter().map(|o| o.1).collect();
+    let mut delays: Vec<f64> = (0..20)
+        .map(|i| {
+            let s = SessionId(i);
+            r.on_close(s, gens[i as usize], 1006, "", 0.0);
+            match state(&r, s, 0.0) {
+                SessionState::Reconnecting { next_in, .. } => next_in,
+                other => panic!("{other:?}"),
+            }
+        })
+        .collect();
+    assert!(
+        delays.iter().all(|d| (0.0..=1000.0).contains(d)),
+        "{delays:?}"
+    );
+    delays.sort_by(f64::total_cmp);
+    delays.dedup();
+    assert!(delays.len() >= 15, "spread out: {delays:?}");
 }
 
 #[test]
@@ -995,6 +1068,26 @@ fn verdicts_cover_every_measure() {
     r.send_one(S0, 0.0);
     let text = sends(&cmds(&mut r))[0].1.clone();
     echo(&mut r, S0, g, &text, 700.0);
+    // One reply and one socket are no evidence: every measure is still collecting.
+    let v = r.verdicts(700.0);
+    assert_eq!(
+        v[..3].iter().map(|v| v.level).collect::<Vec<_>>(),
+        [Level::Collecting; 3],
+        "{v:?}"
+    );
+    assert!(
+        v[0].measured
+            .starts_with("insufficient data: 1 of 20 replies")
+    );
+    // With the minimums met, the bands judge.
+    let mut r = run(|c| {
+        c.thresholds.min_replies = 1;
+        c.thresholds.min_connects = 1;
+    });
+    let g = connected(&mut r, 0.0)[0];
+    r.send_one(S0, 0.0);
+    let text = sends(&cmds(&mut r))[0].1.clone();
+    echo(&mut r, S0, g, &text, 700.0);
     let v = r.verdicts(700.0);
     assert_eq!(v[0].level, Level::Good);
     assert_eq!(v[1].level, Level::Good);
@@ -1041,8 +1134,10 @@ fn socket_and_send_errors_are_counted() {
     let g = connected(&mut r, 0.0)[0];
     r.on_error(S0, g, 1.0);
     r.on_send_failed(S0, g, 1.0);
-    let e = r.counters().errors;
-    assert_eq!((e.socket, e.send), (1, 1));
+    let c = r.counters();
+    // The socket error is the wire's; the refused frame is the console's own.
+    assert_eq!((c.errors.socket, c.client_errors), (1, 1));
+    assert_eq!(c.errors.total(), 1);
 }
 
 #[test]
@@ -1060,7 +1155,7 @@ fn a_test_message_the_browser_refused_is_taken_back_not_lost() {
     r.on_unsent(S0, g, key, "socket is closing, not open", 1.0);
     r.tick(60_000.0);
     let c = r.counters();
-    assert_eq!((c.sent, c.pending, c.lost, c.errors.send), (0, 0, 0, 1));
+    assert_eq!((c.sent, c.pending, c.lost, c.client_errors), (0, 0, 0, 1));
     assert!(r.invariant_holds());
     assert!(
         r.log()

@@ -129,7 +129,7 @@ impl Run {
         vec![
             th.success_verdict(Measure::MessageSuccess, c.matched, c.lost),
             th.success_verdict(Measure::ConnectionSuccess, c.connects, c.connect_failures),
-            th.rtt_verdict(self.rtt.mean()),
+            th.rtt_verdict(self.rtt.mean(), self.rtt.count()),
             th.heap_verdict(self.heap.trend().as_ref()),
             th.reconnect_verdict(facts),
         ]

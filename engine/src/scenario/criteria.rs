@@ -4,11 +4,12 @@
 //! fair and warning → WARN (the measure missed its good band); critical → FAIL. A criterion
 //! with no data is FAIL when the scenario exists to measure it (a load test that matched
 //! no reply failed), and SKIP when it is a side measure (the heap in a browser without
-//! `performance.memory`). The overall verdict is the worst judged criterion; SKIP counts
-//! for nothing.
+//! `performance.memory`). A criterion with some data but less than its minimum sample
+//! (stated in its target) is "insufficient data": WARN, required or not, never PASS. The
+//! overall verdict is the worst judged criterion; SKIP counts for nothing.
 
 use crate::run::Run;
-use crate::thresholds::{Level, Measure, Verdict};
+use crate::thresholds::{Level, Measure, Sample, Verdict};
 use crate::{Millis, Thresholds};
 
 /// The judgement of one criterion, or of a whole scenario.
@@ -52,6 +53,7 @@ impl Grade {
             Level::Good => Grade::Pass,
             Level::Fair | Level::Warning => Grade::Warn,
             Level::Critical => Grade::Fail,
+            Level::Collecting => Grade::Warn,
             Level::NoData if required => Grade::Fail,
             Level::NoData => Grade::Skip,
         }
@@ -190,34 +192,50 @@ pub(crate) fn heap(f10: &F10, run: &Run, required: bool) -> Criterion {
     }
 }
 
-/// A count that must be zero: PASS at 0, else `bad`.
+/// A count that must be zero: PASS at 0 once `sample` is large enough, else `bad`. A
+/// non-zero count needs no minimum: one duplicate is a duplicate.
 pub(crate) fn zero(
     id: &'static str,
     label: &'static str,
     n: u64,
     what: &str,
     bad: Grade,
+    sample: Sample,
 ) -> Criterion {
+    let grade = if n > 0 {
+        bad
+    } else if sample.enough() {
+        Grade::Pass
+    } else {
+        Grade::Warn
+    };
+    let measured = format!("{n} {what}");
     Criterion::new(
         id,
         label,
-        "0",
-        format!("{n} {what}"),
+        sample.target("0"),
+        if n > 0 {
+            measured
+        } else {
+            sample.measured(measured)
+        },
         Some(n as f64),
-        if n == 0 { Grade::Pass } else { bad },
+        grade,
     )
 }
 
-/// A ratio judged with the F10 success-rate bands; "no data" when `of` is 0.
+/// A ratio judged with the F10 success-rate bands; "no data" when `of` is 0, "insufficient
+/// data" while `of` is below `min` (whose unit is `unit`).
 pub(crate) fn ratio(
     th: &Thresholds,
     id: &'static str,
     label: &'static str,
-    ok: u64,
-    of: u64,
+    (ok, of): (u64, u64),
+    (min, unit): (u64, &'static str),
     required: bool,
 ) -> Criterion {
-    let target = format!("> {} %", th.success_good_pct);
+    let sample = Sample::new(of, min, unit);
+    let target = sample.target(&format!("> {} %", th.success_good_pct));
     if of == 0 {
         let grade = Grade::from_level(Level::NoData, required);
         return Criterion::new(
@@ -234,21 +252,24 @@ pub(crate) fn ratio(
         id,
         label,
         target,
-        format!("{pct:.1} % ({ok} of {of})"),
+        sample.measured(format!("{pct:.1} % ({ok} of {of})")),
         Some(pct),
-        Grade::from_level(th.success_level(pct), required),
+        Grade::from_level(sample.level(th.success_level(pct)), required),
     )
 }
 
-/// A latency judged with the F10 average-RTT bands.
+/// A latency judged with the F10 average-RTT bands, over `count` samples of which it
+/// needs [`Thresholds::min_replies`].
 pub(crate) fn latency(
     th: &Thresholds,
     id: &'static str,
     label: &'static str,
-    mean: Option<f64>,
+    (mean, count): (Option<f64>, u64),
+    unit: &'static str,
     required: bool,
 ) -> Criterion {
-    let target = format!("< {} ms", th.rtt_good_ms);
+    let sample = Sample::new(count, th.min_replies, unit);
+    let target = sample.target(&format!("< {} ms", th.rtt_good_ms));
     match mean {
         None => Criterion::new(
             id,
@@ -262,9 +283,9 @@ pub(crate) fn latency(
             id,
             label,
             target,
-            format!("{ms:.1} ms"),
+            sample.measured(format!("{ms:.1} ms")),
             Some(ms),
-            Grade::from_level(th.rtt_level(ms), required),
+            Grade::from_level(sample.level(th.rtt_level(ms)), required),
         ),
     }
 }
@@ -281,6 +302,8 @@ mod tests {
         assert_eq!(Grade::from_level(Level::Critical, false), Grade::Fail);
         assert_eq!(Grade::from_level(Level::NoData, true), Grade::Fail);
         assert_eq!(Grade::from_level(Level::NoData, false), Grade::Skip);
+        assert_eq!(Grade::from_level(Level::Collecting, true), Grade::Warn);
+        assert_eq!(Grade::from_level(Level::Collecting, false), Grade::Warn);
     }
 
     #[test]
@@ -297,20 +320,50 @@ mod tests {
     #[test]
     fn ratio_and_latency_follow_f10() {
         let th = Thresholds::default();
-        assert_eq!(ratio(&th, "x", "X", 99, 100, true).grade, Grade::Pass);
-        assert_eq!(ratio(&th, "x", "X", 92, 100, true).grade, Grade::Warn);
-        assert_eq!(ratio(&th, "x", "X", 50, 100, true).grade, Grade::Fail);
-        assert_eq!(ratio(&th, "x", "X", 0, 0, true).grade, Grade::Fail);
-        assert_eq!(ratio(&th, "x", "X", 0, 0, false).grade, Grade::Skip);
-        assert_eq!(latency(&th, "l", "L", Some(3.0), true).grade, Grade::Pass);
-        assert_eq!(latency(&th, "l", "L", Some(700.0), true).grade, Grade::Warn);
+        let r = |ok, of, required| ratio(&th, "x", "X", (ok, of), (20, "replies"), required);
+        assert_eq!(r(99, 100, true).grade, Grade::Pass);
+        assert_eq!(r(92, 100, true).grade, Grade::Warn);
+        assert_eq!(r(50, 100, true).grade, Grade::Fail);
+        assert_eq!(r(0, 0, true).grade, Grade::Fail);
+        assert_eq!(r(0, 0, false).grade, Grade::Skip);
+        assert_eq!(r(100, 100, true).target, "> 95 % (≥ 20 replies)");
+        let l = |mean, count| latency(&th, "l", "L", (Some(mean), count), "replies", true);
+        assert_eq!(l(3.0, 20).grade, Grade::Pass);
+        assert_eq!(l(700.0, 20).grade, Grade::Warn);
+        assert_eq!(l(1700.0, 20).grade, Grade::Fail);
+        let enough = Sample::new(20, 20, "replies");
         assert_eq!(
-            latency(&th, "l", "L", Some(1700.0), true).grade,
+            zero("d", "D", 2, "duplicates", Grade::Fail, enough).grade,
             Grade::Fail
         );
         assert_eq!(
-            zero("d", "D", 2, "duplicates", Grade::Fail).grade,
-            Grade::Fail
+            zero("d", "D", 0, "duplicates", Grade::Fail, enough).grade,
+            Grade::Pass
         );
+    }
+
+    #[test]
+    fn thin_data_never_passes() {
+        let th = Thresholds::default();
+        // One reply of one: 100 %, but no evidence.
+        let one = ratio(&th, "x", "X", (1, 1), (20, "replies"), true);
+        assert_eq!(one.grade, Grade::Warn);
+        assert!(
+            one.measured.starts_with("insufficient data: 1 of 20"),
+            "{one:?}"
+        );
+        let fast = latency(&th, "l", "L", (Some(1.0), 3), "replies", false);
+        assert_eq!(fast.grade, Grade::Warn);
+        // Zero pong timeouts out of zero pings says nothing.
+        let none = Sample::new(0, 3, "pings");
+        let hb = zero("heartbeat", "H", 0, "pong timeout(s)", Grade::Warn, none);
+        assert_eq!(
+            (hb.grade, hb.target.as_str()),
+            (Grade::Warn, "0 (≥ 3 pings)")
+        );
+        assert!(hb.measured.starts_with("insufficient data: 0 of 3 pings"));
+        // A failure seen once is a failure: no minimum for bad news.
+        let dup = zero("d", "D", 1, "duplicate(s)", Grade::Fail, none);
+        assert_eq!(dup.grade, Grade::Fail);
     }
 }

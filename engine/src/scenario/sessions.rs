@@ -91,8 +91,8 @@ impl Drive for RampUp {
             &run.config().thresholds,
             "sessions-open",
             "Sessions open at the top",
-            u64::from(open),
-            run.session_count() as u64,
+            (u64::from(open), run.session_count() as u64),
+            (1, "sessions"),
             true,
         );
         at_top.measured = format!("{open} of {} open", run.session_count());
@@ -362,8 +362,11 @@ impl Drive for Auth {
             th,
             "valid-token",
             "Valid token connects",
-            self.valid_ok.map_or(0, u64::from),
-            if self.valid_ok.is_some() { n } else { 0 },
+            (
+                self.valid_ok.map_or(0, u64::from),
+                if self.valid_ok.is_some() { n } else { 0 },
+            ),
+            (1, "sessions"),
             true,
         );
         if let Some(ok) = self.valid_ok {
@@ -415,8 +418,11 @@ impl Drive for Auth {
             th,
             "fresh-token",
             "Fresh token reconnects",
-            self.restored.map_or(0, u64::from),
-            if self.restored.is_some() { n } else { 0 },
+            (
+                self.restored.map_or(0, u64::from),
+                if self.restored.is_some() { n } else { 0 },
+            ),
+            (1, "sessions"),
             true,
         );
         if let Some(back) = self.restored {

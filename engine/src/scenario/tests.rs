@@ -10,7 +10,11 @@ const ORIGIN: &str = "http://127.0.0.1:8080";
 const TIME_ORIGIN: f64 = 1_700_000_000_000.0;
 
 fn base(f: impl FnOnce(&mut RawConfig)) -> RunConfig {
-    let mut raw = RawConfig::default();
+    // Exact backoff steps, so recovery times are known; jitter has its own tests.
+    let mut raw = RawConfig {
+        jitter: false,
+        ..RawConfig::default()
+    };
     f(&mut raw);
     RunConfig::from_raw(&raw, ORIGIN).unwrap()
 }

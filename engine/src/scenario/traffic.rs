@@ -6,7 +6,7 @@ use super::criteria::{self, Criterion, F10, Grade};
 use super::params::{BroadcastParams, LoadParams, ReliabilityParams, SoakParams};
 use super::phases::Core;
 use crate::run::Run;
-use crate::thresholds::Measure;
+use crate::thresholds::{Measure, Sample};
 use crate::{Millis, SessionId};
 
 fn all_connected(run: &Run) -> bool {
@@ -102,6 +102,7 @@ impl Drive for Steady {
     fn criteria(&self, run: &Run, now: Millis) -> Vec<Criterion> {
         let f10 = F10::of(run, now);
         let c = run.counters();
+        let th = &run.config().thresholds;
         let mut out = vec![
             f10.get(Measure::ConnectionSuccess, true),
             f10.get(Measure::MessageSuccess, true),
@@ -114,6 +115,7 @@ impl Drive for Steady {
                 c.drops,
                 "drop(s)",
                 Grade::Warn,
+                Sample::new(c.connects, th.min_connects, "connections"),
             ));
             out.push(f10.get(Measure::Reconnection, false));
             out.push(criteria::zero(
@@ -122,6 +124,7 @@ impl Drive for Steady {
                 c.ping_timeouts,
                 "pong timeout(s)",
                 Grade::Warn,
+                Sample::new(c.pings_sent, th.min_pings, "pings"),
             ));
             out.push(criteria::heap(&f10, run, false));
         }
@@ -196,13 +199,15 @@ impl Drive for Reliability {
         let th = &run.config().thresholds;
         let c = run.counters();
         let expected = u64::from(self.messages) * run.session_count() as u64;
+        // Duplicates, order and lateness are judged over the replies that came back.
+        let replies = Sample::new(c.matched, th.min_replies, "replies");
         vec![
             criteria::ratio(
                 th,
                 "delivered",
                 "Messages answered",
-                c.matched,
-                expected,
+                (c.matched, expected),
+                (th.min_replies, "messages"),
                 true,
             ),
             criteria::zero(
@@ -211,6 +216,7 @@ impl Drive for Reliability {
                 c.duplicate,
                 "duplicate(s)",
                 Grade::Fail,
+                replies,
             ),
             criteria::zero(
                 "out-of-order",
@@ -218,6 +224,7 @@ impl Drive for Reliability {
                 c.out_of_order,
                 "out of order",
                 Grade::Warn,
+                replies,
             ),
             criteria::zero(
                 "late",
@@ -225,6 +232,7 @@ impl Drive for Reliability {
                 c.late,
                 "after the timeout",
                 Grade::Warn,
+                replies,
             ),
             F10::of(run, now).get(Measure::AvgRtt, true),
         ]
@@ -325,8 +333,8 @@ impl Drive for Broadcast {
             th,
             "delivery",
             "Broadcasts delivered",
-            delivered.min(self.expected),
-            self.expected,
+            (delivered.min(self.expected), self.expected),
+            (th.min_replies, "deliveries"),
             true,
         );
         delivery.measured = format!("{} ({} broadcasts sent)", delivery.measured, self.sent);
@@ -334,7 +342,8 @@ impl Drive for Broadcast {
             th,
             "delivery-latency",
             "Average delivery latency",
-            latency.mean,
+            (latency.mean, latency.count),
+            "deliveries",
             true,
         );
         if let (Some(p95), Some(max)) = (latency.p95, latency.max) {

@@ -994,9 +994,8 @@ const COUNTER_FIELDS: [&str; 28] = [
     "reconnects",
     "errors",
 ];
-const ERROR_FIELDS: [&str; 7] = [
+const ERROR_FIELDS: [&str; 6] = [
     "close_codes",
-    "send",
     "parse",
     "timeout",
     "socket",

@@ -32,7 +32,7 @@ fn a_big_burst_goes_out_one_window_at_a_time_and_nothing_is_lost() {
     }
     let c = r.counters();
     assert_eq!(
-        (c.sent, c.matched, c.lost, c.errors.send),
+        (c.sent, c.matched, c.lost, c.client_errors),
         (2000, 2000, 0, 0)
     );
     assert_eq!(c.out_of_order, 0);

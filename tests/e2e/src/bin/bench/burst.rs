@@ -157,7 +157,7 @@ async fn console(site: &Site, k: u64, timeout: Duration) -> Res<Side> {
         elapsed,
         counter("/matched"),
         counter("/lost"),
-        counter("/errors/send"),
+        counter("/client_errors"),
     ))
 }
 
