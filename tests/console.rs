@@ -246,3 +246,40 @@ async fn the_log_keeps_only_the_rows_in_view_in_the_page_and_scrolls_through_the
     assert!(rows().length() <= limit);
     ctx.stop();
 }
+
+#[wasm_bindgen_test]
+async fn a_socket_the_browser_refuses_to_create_is_the_consoles_error_not_the_servers() {
+    // Chromium refuses to open a socket to a blocked port (6000, X11) in the constructor:
+    // no server is ever asked.
+    let mut raw = config(2, 1000);
+    raw.endpoint = "ws://127.0.0.1:6000/ws".into();
+    let (ctx, _handle, host) = mount(raw);
+    ctx.start();
+    let counters = || {
+        ctx.driver
+            .with_value(|d| d.with_run(|r| r.counters()))
+            .unwrap()
+    };
+    // Well before the 10 s connect timeout: the refusal is known at once.
+    wait_until("both sessions in error", 5_000.0, || {
+        counters().client_errors == 2
+    })
+    .await;
+    let c = counters();
+    assert_eq!(
+        (c.connect_failures, c.connect_attempts, c.lost, c.drops),
+        (0, 0, 0, 0),
+        "nothing counts against a server"
+    );
+    wait_until("the rows say why", 5_000.0, || {
+        text(&host, "session-table").contains("the browser refused to open the socket")
+    })
+    .await;
+    // No retry: the same URL would be refused again.
+    let opened = ctx
+        .driver
+        .with_value(|d| d.with_run(|r| r.counters().client_errors))
+        .unwrap();
+    assert_eq!(opened, 2);
+    ctx.stop();
+}

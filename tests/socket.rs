@@ -8,7 +8,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 use support::{wait_until, ws_url};
 use wasm_bindgen_test::*;
-use ws_console::browser::socket::{Connection, Listener, SocketError, SocketEvent};
+use ws_console::browser::socket::{Connection, FrameCap, Listener, SocketError, SocketEvent};
 use ws_console_engine::Frame;
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -39,7 +39,7 @@ fn has(events: &RefCell<Vec<SocketEvent>>, pred: impl Fn(&SocketEvent) -> bool) 
 #[wasm_bindgen_test]
 async fn a_browser_socket_reaches_the_test_backend_and_gets_replies() {
     let (events, listener) = recorder();
-    let conn = Connection::open(&ws_url(), &[], listener).expect("socket opens");
+    let conn = Connection::open(&ws_url(), &[], FrameCap::none(), listener).expect("socket opens");
     wait_until("open", 10_000.0, || {
         has(&events, |e| *e == SocketEvent::Open)
     })
@@ -72,7 +72,7 @@ async fn a_browser_socket_reaches_the_test_backend_and_gets_replies() {
 #[wasm_bindgen_test]
 async fn a_retired_socket_reports_nothing_more_not_even_its_close() {
     let (events, listener) = recorder();
-    let conn = Connection::open(&ws_url(), &[], listener).expect("socket opens");
+    let conn = Connection::open(&ws_url(), &[], FrameCap::none(), listener).expect("socket opens");
     wait_until("welcome", 10_000.0, || {
         has(&events, |e| matches!(e, SocketEvent::Text(_)))
     })
@@ -81,7 +81,8 @@ async fn a_retired_socket_reports_nothing_more_not_even_its_close() {
     conn.close(4000, "retired by test");
     // A second socket proves time passed and the backend answered meanwhile.
     let (other, other_listener) = recorder();
-    let probe = Connection::open(&ws_url(), &[], other_listener).expect("probe opens");
+    let probe =
+        Connection::open(&ws_url(), &[], FrameCap::none(), other_listener).expect("probe opens");
     wait_until("probe welcome", 10_000.0, || {
         has(&other, |e| matches!(e, SocketEvent::Text(_)))
     })
@@ -108,7 +109,7 @@ async fn a_retired_socket_reports_nothing_more_not_even_its_close() {
 async fn a_refused_connection_reports_a_close_1006() {
     let (events, listener) = recorder();
     // Nothing listens on port 9 of loopback.
-    let _conn = Connection::open("ws://127.0.0.1:9/ws", &[], listener)
+    let _conn = Connection::open("ws://127.0.0.1:9/ws", &[], FrameCap::none(), listener)
         .expect("the browser accepts the URL");
     wait_until("close", 10_000.0, || {
         has(&events, |e| matches!(e, SocketEvent::Close { .. }))
@@ -126,7 +127,7 @@ async fn a_refused_connection_reports_a_close_1006() {
 #[wasm_bindgen_test]
 fn a_url_the_browser_rejects_is_an_error_not_a_panic() {
     let (_events, listener) = recorder();
-    let err = Connection::open("ftp://127.0.0.1/ws", &[], listener)
+    let err = Connection::open("ftp://127.0.0.1/ws", &[], FrameCap::none(), listener)
         .err()
         .expect("rejected");
     assert!(
@@ -138,7 +139,7 @@ fn a_url_the_browser_rejects_is_an_error_not_a_panic() {
 #[wasm_bindgen_test]
 async fn a_reply_is_stamped_after_its_send_and_a_connecting_socket_refuses_to_send() {
     let ((events, listener), stamps) = stamped_recorder();
-    let conn = Connection::open(&ws_url(), &[], listener).expect("socket opens");
+    let conn = Connection::open(&ws_url(), &[], FrameCap::none(), listener).expect("socket opens");
     let early = conn.send(&Frame::Text("too early".into()));
     assert_eq!(early, Err(SocketError::NotOpen("connecting")));
     wait_until("welcome", 10_000.0, || {
@@ -167,5 +168,61 @@ async fn a_reply_is_stamped_after_its_send_and_a_connecting_socket_refuses_to_se
     assert!(
         stamps.windows(2).all(|w| w[0].1 <= w[1].1),
         "stamps never go backwards"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn an_oversized_frame_is_read_only_up_to_the_cap_and_its_id_still_found() {
+    let (events, listener) = recorder();
+    let cap = FrameCap {
+        max: 64 * 1024,
+        pointer: std::rc::Rc::from(vec!["id".to_string()]),
+    };
+    let conn = Connection::open(&ws_url(), &[], cap, listener).expect("socket opens");
+    wait_until("welcome", 10_000.0, || {
+        has(&events, |e| matches!(e, SocketEvent::Text(_)))
+    })
+    .await;
+    // The backend echoes the body: a reply of 300 KB, its keys in alphabetical order, so
+    // the id comes after the echoed data.
+    let body = format!(
+        r#"{{"type":"message","id":"big-1","data":"{}"}}"#,
+        "x".repeat(300_000)
+    );
+    conn.send(&Frame::Text(body)).unwrap();
+    conn.send(&Frame::Binary(vec![5u8; 200_000])).unwrap();
+    wait_until("both echoes", 10_000.0, || {
+        events
+            .borrow()
+            .iter()
+            .filter(|e| matches!(e, SocketEvent::Oversized { .. }))
+            .count()
+            == 2
+    })
+    .await;
+    let evs = events.borrow();
+    let big: Vec<_> = evs
+        .iter()
+        .filter_map(|e| match e {
+            SocketEvent::Oversized {
+                prefix,
+                size,
+                binary,
+                id,
+            } => Some((prefix.len(), *size, *binary, id.clone())),
+            _ => None,
+        })
+        .collect();
+    assert!(
+        big.iter().any(|(n, size, bin, id)| *n == 65_536
+            && *size > 300_000
+            && !bin
+            && id.as_deref() == Some("big-1")),
+        "{big:?}"
+    );
+    assert!(
+        big.iter()
+            .any(|(n, size, bin, id)| *n == 65_536 && *size == 200_000 && *bin && id.is_none()),
+        "{big:?}"
     );
 }

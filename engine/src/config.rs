@@ -284,6 +284,9 @@ pub struct Limits {
     pub frame_bytes: usize,
     /// Bytes of payload kept over all captured frames; the oldest go first.
     pub frames_total_bytes: usize,
+    /// Frames received over this size are counted with their size (`oversized`) and only
+    /// this many of their first bytes are read, so a 16 MB frame costs no 16 MB of memory.
+    pub max_frame_bytes: usize,
 }
 
 impl Default for Limits {
@@ -299,6 +302,7 @@ impl Default for Limits {
             frames: 2000,
             frame_bytes: 64 * 1024,
             frames_total_bytes: 2 * 1024 * 1024,
+            max_frame_bytes: 1024 * 1024,
         }
     }
 }

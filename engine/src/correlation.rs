@@ -6,8 +6,10 @@
 //! - recent: keys answered within the duplicate window; the same key again is a duplicate.
 //! - lost: keys recently declared lost, so a reply after its timeout is counted once as
 //!   late and is never matched.
+//! - delivered: (key, receiver) pairs of fan-out seen within the duplicate window, so a
+//!   broadcast delivered twice to one session counts once, and the second is reported.
 //!
-//! All three are bounded (P5) and cleaned as time passes.
+//! All four are bounded (P5) and cleaned as time passes.
 
 use std::collections::{HashMap, VecDeque};
 use std::hash::{BuildHasherDefault, Hasher};
@@ -50,8 +52,11 @@ pub(crate) struct Pending {
 pub(crate) enum Outcome {
     /// Answers a pending request of the receiving session.
     Matched { seq: u64, rtt: Millis, queued: bool },
-    /// Answers a request of another session (broadcast fan-out); nothing resolved.
+    /// Answers a request of another session (broadcast fan-out), the first time this
+    /// session gets it; nothing resolved.
     Foreign { latency: Millis },
+    /// The same fan-out again on the same receiving session.
+    ForeignDuplicate,
     /// Answers a request already declared lost (first time only); `owner` sent it.
     Late { owner: SessionId },
     /// The same reply again.
@@ -75,6 +80,8 @@ pub(crate) struct Correlator {
     recent_order: VecDeque<(Millis, u64)>,
     lost: KeyMap<Answered>,
     lost_order: VecDeque<u64>,
+    delivered: KeyMap<()>,
+    delivered_order: VecDeque<(Millis, u64)>,
     pending_cap: usize,
     recent_cap: usize,
     lost_cap: usize,
@@ -89,6 +96,8 @@ impl Correlator {
             recent_order: VecDeque::new(),
             lost: KeyMap::default(),
             lost_order: VecDeque::new(),
+            delivered: KeyMap::default(),
+            delivered_order: VecDeque::new(),
             pending_cap: pending_cap.max(1),
             recent_cap: recent_cap.max(1),
             lost_cap: lost_cap.max(1),
@@ -148,9 +157,7 @@ impl Correlator {
     pub(crate) fn reply(&mut self, key: u64, session: SessionId, now: Millis) -> Outcome {
         if let Some(p) = self.pending.get(&key).copied() {
             if p.session != session {
-                return Outcome::Foreign {
-                    latency: (now - p.sent_at).max(0.0),
-                };
+                return self.foreign(key, session, p.sent_at, now);
             }
             self.pending.remove(&key);
             self.remember_answered(
@@ -167,26 +174,41 @@ impl Correlator {
                 queued: p.queued,
             };
         }
-        if let Some(a) = self.recent.get(&key) {
+        if let Some(a) = self.recent.get(&key).copied() {
             return if a.owner == session {
                 Outcome::Duplicate
             } else {
-                Outcome::Foreign {
-                    latency: (now - a.sent_at).max(0.0),
-                }
+                self.foreign(key, session, a.sent_at, now)
             };
         }
         if let Some(a) = self.lost.get(&key).copied() {
             if a.owner != session {
-                return Outcome::Foreign {
-                    latency: (now - a.sent_at).max(0.0),
-                };
+                return self.foreign(key, session, a.sent_at, now);
             }
             self.lost.remove(&key);
             self.remember_answered(key, a, now);
             return Outcome::Late { owner: a.owner };
         }
         Outcome::Unsolicited
+    }
+
+    /// A fan-out of `key` reaching `session`: the first time per pair, or a duplicate.
+    fn foreign(&mut self, key: u64, session: SessionId, sent_at: Millis, now: Millis) -> Outcome {
+        let pair = key ^ u64::from(session.0 + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        if self.delivered.contains_key(&pair) {
+            return Outcome::ForeignDuplicate;
+        }
+        while self.delivered.len() >= self.recent_cap {
+            match self.delivered_order.pop_front() {
+                Some((_, old)) => self.delivered.remove(&old),
+                None => break,
+            };
+        }
+        self.delivered.insert(pair, ());
+        self.delivered_order.push_back((now, pair));
+        Outcome::Foreign {
+            latency: (now - sent_at).max(0.0),
+        }
     }
 
     /// Declares requests older than `timeout` lost, oldest first, handing each to `lost`.
@@ -220,6 +242,13 @@ impl Correlator {
             }
             self.recent_order.pop_front();
             self.recent.remove(&k);
+        }
+        while let Some(&(at, k)) = self.delivered_order.front() {
+            if now - at < window {
+                break;
+            }
+            self.delivered_order.pop_front();
+            self.delivered.remove(&k);
         }
     }
 
@@ -278,7 +307,7 @@ impl Correlator {
 
     /// Sizes of every internal structure, for the boundedness tests.
     #[cfg(test)]
-    pub(crate) fn sizes(&self) -> [usize; 6] {
+    pub(crate) fn sizes(&self) -> [usize; 8] {
         [
             self.pending.len(),
             self.order.len(),
@@ -286,6 +315,8 @@ impl Correlator {
             self.recent_order.len(),
             self.lost.len(),
             self.lost_order.len(),
+            self.delivered.len(),
+            self.delivered_order.len(),
         ]
     }
 }
@@ -390,7 +421,12 @@ mod tests {
                 queued: false
             }
         );
-        assert_eq!(c.reply(9, S1, 5.0), Outcome::Foreign { latency: 5.0 });
+        // The same fan-out on the same receiver again: once is a delivery, twice a duplicate,
+        // whether the sender's copy came back yet or not.
+        assert_eq!(c.reply(9, S1, 5.0), Outcome::ForeignDuplicate);
+        let s2 = SessionId(2);
+        assert_eq!(c.reply(9, s2, 5.0), Outcome::Foreign { latency: 5.0 });
+        assert_eq!(c.reply(9, s2, 6.0), Outcome::ForeignDuplicate);
     }
 
     #[test]
@@ -406,11 +442,25 @@ mod tests {
                 1 => {
                     c.reply(i.saturating_sub(30), S0, t);
                 }
+                2 => {
+                    c.reply(i, S1, t);
+                    c.reply(i.saturating_sub(2), SessionId(2), t);
+                }
                 _ => {}
             }
             c.expire(t, 40.0, |_, _| {});
             c.clean(t, 100.0);
-            let [pending, order, recent, recent_order, lost, lost_order] = c.sizes();
+            let [
+                pending,
+                order,
+                recent,
+                recent_order,
+                lost,
+                lost_order,
+                delivered,
+                delivered_order,
+            ] = c.sizes();
+            assert!(delivered <= 60 && delivered_order <= 60, "{:?}", c.sizes());
             assert!(pending <= 50 && order <= 2 * 50 + 65, "{:?}", c.sizes());
             assert!(recent <= 60 && recent_order <= 60);
             assert!(lost <= 70 && lost_order <= 141);

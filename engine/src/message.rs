@@ -104,6 +104,42 @@ impl Pointer {
     }
 }
 
+impl Pointer {
+    /// The pointer's unescaped tokens (`/a~1b/id` → `["a/b", "id"]`), for an adapter that
+    /// reads the id of a frame too big to hand over whole.
+    pub(crate) fn tokens(&self) -> &[String] {
+        &self.tokens
+    }
+
+    /// The key under a one-token pointer (`/id`), found by scanning the start of a frame
+    /// too large to parse: `"id"`, a colon, then a string without escapes or a number.
+    /// Deeper pointers find nothing here.
+    pub(crate) fn scan_prefix(&self, prefix: &str) -> Option<u64> {
+        let [name] = self.tokens.as_slice() else {
+            return None;
+        };
+        let needle = format!("\"{name}\"");
+        let mut from = 0;
+        while let Some(at) = prefix[from..].find(&needle) {
+            let rest = prefix[from + at + needle.len()..].trim_start();
+            from += at + needle.len();
+            let Some(value) = rest.strip_prefix(':').map(str::trim_start) else {
+                continue;
+            };
+            if let Some(s) = value.strip_prefix('"') {
+                let end = s.find('"')?;
+                let v = &s[..end];
+                return (!v.contains('\\')).then(|| key_of_str(v));
+            }
+            let digits: &str = &value[..value
+                .find(|c: char| !c.is_ascii_digit())
+                .unwrap_or(value.len())];
+            return digits.parse::<u64>().ok();
+        }
+        None
+    }
+}
+
 /// Classifies `text`. `pointer` locates the correlation id, `pong_type` is the pong's `type`.
 ///
 /// The usual message — a JSON object — is read in one streaming pass that keeps only the
@@ -478,6 +514,26 @@ mod tests {
         assert_eq!(c("hello").kind, MessageKind::NotJson);
         assert_eq!(cl(r#"{"type":"hb"}"#, "/id", "hb").kind, MessageKind::Pong);
         assert!(MessageKind::VisualAction.is_noise() && !MessageKind::ChatResponse.is_noise());
+    }
+
+    #[test]
+    fn an_id_is_found_at_the_start_of_a_frame_too_big_to_parse() {
+        let p = Pointer::new("/id");
+        assert_eq!(
+            p.scan_prefix(r#"{"type":"x","id" : "1000000007","data":"xxxx"#),
+            Some(1_000_000_007)
+        );
+        assert_eq!(p.scan_prefix(r#"{"id":42,"data":"#), Some(42));
+        assert_eq!(
+            p.scan_prefix(r#"{"id":"srv-9","d"#),
+            Some(key_of_str("srv-9"))
+        );
+        // A key that merely ends in "id", a name without a colon, an escaped or cut value.
+        assert_eq!(p.scan_prefix(r#"{"uid":5,"data":"#), None);
+        assert_eq!(p.scan_prefix(r#"{"text":"id","id":6}"#), Some(6));
+        assert_eq!(p.scan_prefix(r#"{"id":"a\"b"}"#), None);
+        assert_eq!(p.scan_prefix(r#"{"id":"10000"#), None);
+        assert_eq!(Pointer::new("/a/id").scan_prefix(r#"{"a":{"id":1}}"#), None);
     }
 
     #[test]

@@ -8,7 +8,7 @@ use std::fmt::Write as _;
 /// The values a message is rendered with.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct Values {
-    /// `{{id}}`: unique per message in the run.
+    /// `{{id}}`: unique per message in the run, from a random 10-digit start per run.
     pub id: u64,
     /// `{{seq}}`: 1, 2, 3 … per session.
     pub seq: u64,

@@ -16,7 +16,7 @@
 //! [`Driver`] (unmounting the console) clears the timers and retires every socket.
 
 use super::clock::now;
-use super::socket::{Connection, Listener, SocketError, SocketEvent};
+use super::socket::{Connection, FrameCap, Listener, SocketError, SocketEvent};
 use gloo_timers::callback::Timeout;
 use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
@@ -255,6 +255,12 @@ impl Driver {
             SocketEvent::Open => run.on_open(session, generation, t),
             SocketEvent::Text(text) => run.on_text(session, generation, &text, t),
             SocketEvent::Binary(bytes) => run.on_binary_data(session, generation, &bytes, t),
+            SocketEvent::Oversized {
+                prefix,
+                size,
+                binary,
+                id,
+            } => run.on_oversized(session, generation, &prefix, size, binary, id.as_deref(), t),
             SocketEvent::Close { code, reason, .. } => {
                 run.on_close(session, generation, code, &reason, t)
             }
@@ -265,6 +271,8 @@ impl Driver {
     /// Executes what the engine asked for; says whether there was anything.
     fn execute(&self) -> bool {
         let mut failures: Vec<(SessionId, Generation, Option<u64>, SocketError)> = Vec::new();
+        let mut refused: Vec<(SessionId, Generation, SocketError)> = Vec::new();
+        let mut cap: Option<FrameCap> = None;
         let mut faults = Vec::new();
         let mut sent_on: Vec<SessionId> = Vec::new();
         let commands: Vec<Command> = {
@@ -291,10 +299,20 @@ impl Driver {
                         url,
                         protocols,
                     } => {
-                        match Connection::open(&url, &protocols, self.listener(session, generation))
-                        {
+                        let cap = cap
+                            .get_or_insert_with(|| FrameCap {
+                                max: run.config().limits.max_frame_bytes,
+                                pointer: Rc::from(run.pointer_tokens().to_vec()),
+                            })
+                            .clone();
+                        match Connection::open(
+                            &url,
+                            &protocols,
+                            cap,
+                            self.listener(session, generation),
+                        ) {
                             Ok(c) => *slot(conns, session) = Some((generation, c)),
-                            Err(e) => failures.push((session, generation, None, e)),
+                            Err(e) => refused.push((session, generation, e)),
                         }
                     }
                     Command::Send {
@@ -343,6 +361,13 @@ impl Driver {
                 if let Some((_, c)) = slot(conns, s).as_ref() {
                     run.set_buffered(s, c.buffered_amount());
                 }
+            }
+            for (session, generation, error) in refused {
+                let why = match error {
+                    SocketError::Refused(why) => why,
+                    other => other.to_string(),
+                };
+                run.on_open_refused(session, generation, &why, now());
             }
             for (session, generation, key, error) in failures {
                 match key {

@@ -27,6 +27,16 @@ pub enum SocketEvent {
     Text(String),
     /// A binary frame arrived.
     Binary(Vec<u8>),
+    /// A frame over the size cap arrived: only its first `prefix` was read out of the
+    /// browser, so it never occupies wasm memory (which never shrinks). A text frame's
+    /// `size` is its length in UTF-16 code units, as the browser holds it.
+    Oversized {
+        prefix: Vec<u8>,
+        size: usize,
+        binary: bool,
+        /// A text frame's correlation id, read by the browser (see [`FrameCap`]).
+        id: Option<String>,
+    },
     /// The socket closed (server close, network drop, or failed handshake as 1006).
     Close {
         code: u16,
@@ -35,6 +45,56 @@ pub enum SocketEvent {
     },
     /// The browser's `error` event (it carries no detail).
     Error,
+}
+
+#[wasm_bindgen::prelude::wasm_bindgen]
+extern "C" {
+    /// `JSON.parse` on a JavaScript string as it is: `js_sys::JSON::parse` takes a `&str`,
+    /// which would copy the whole frame into wasm memory first.
+    #[wasm_bindgen(js_namespace = JSON, js_name = parse, catch)]
+    fn json_parse(text: &js_sys::JsString) -> Result<wasm_bindgen::JsValue, wasm_bindgen::JsValue>;
+}
+
+/// How large a received frame may be before only its start is read, and where its
+/// correlation id sits (the run's pointer tokens): the browser parses an oversized text frame
+/// in its own heap, which is collected, and hands over just the id, so the reply still
+/// matches its request while wasm memory — which never shrinks — holds only the prefix.
+#[derive(Clone, Debug)]
+pub struct FrameCap {
+    /// Bytes (UTF-16 units for text) above which a frame is oversized.
+    pub max: usize,
+    /// The correlation pointer's tokens.
+    pub pointer: Rc<[String]>,
+}
+
+impl FrameCap {
+    /// No cap at all (tests of the adapter alone).
+    pub fn none() -> FrameCap {
+        FrameCap {
+            max: usize::MAX,
+            pointer: Rc::from(Vec::new()),
+        }
+    }
+
+    /// The id under the pointer in `text`, parsed by the browser.
+    fn id_of(&self, text: &js_sys::JsString) -> Option<String> {
+        if self.pointer.is_empty() {
+            return None;
+        }
+        let mut v = json_parse(text).ok()?;
+        for token in self.pointer.iter() {
+            if !v.is_object() {
+                return None;
+            }
+            v = js_sys::Reflect::get(&v, &token.into()).ok()?;
+        }
+        if let Some(s) = v.as_string() {
+            return Some(s);
+        }
+        v.as_f64()
+            .filter(|n| n.fract() == 0.0 && *n >= 0.0 && *n < 9.0e15)
+            .map(|n| format!("{n:.0}"))
+    }
 }
 
 /// Why the browser would not do what was asked of a socket. These are the console's side of
@@ -75,9 +135,11 @@ pub struct Connection {
 impl Connection {
     /// Opens `url` offering `protocols`; events go to `listener` until this owner is retired.
     /// A URL the browser rejects outright comes back as an error, not an event.
+    /// Frames over `cap.max` are reported as [`SocketEvent::Oversized`].
     pub fn open(
         url: &str,
         protocols: &[String],
+        cap: FrameCap,
         listener: Listener,
     ) -> Result<Connection, SocketError> {
         let ws = if protocols.is_empty() {
@@ -98,13 +160,37 @@ impl Connection {
         let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| {
             let t = now();
             let data = e.data();
-            if let Some(text) = data.as_string() {
-                l(SocketEvent::Text(text), t);
+            if let Some(text) = data.dyn_ref::<js_sys::JsString>() {
+                let size = text.length() as usize;
+                let event = if size > cap.max {
+                    SocketEvent::Oversized {
+                        prefix: String::from(text.slice(0, cap.max as u32)).into_bytes(),
+                        size,
+                        binary: false,
+                        id: cap.id_of(text),
+                    }
+                } else {
+                    SocketEvent::Text(String::from(text))
+                };
+                l(event, t);
             } else if let Ok(buf) = data.dyn_into::<js_sys::ArrayBuffer>() {
-                l(
-                    SocketEvent::Binary(js_sys::Uint8Array::new(&buf).to_vec()),
-                    t,
-                );
+                let size = buf.byte_length() as usize;
+                let event = if size > cap.max {
+                    let head = js_sys::Uint8Array::new_with_byte_offset_and_length(
+                        &buf,
+                        0,
+                        cap.max as u32,
+                    );
+                    SocketEvent::Oversized {
+                        prefix: head.to_vec(),
+                        size,
+                        binary: true,
+                        id: None,
+                    }
+                } else {
+                    SocketEvent::Binary(js_sys::Uint8Array::new(&buf).to_vec())
+                };
+                l(event, t);
             }
         });
         let l = listener.clone();

@@ -13,7 +13,7 @@ pub fn Sessions() -> impl IntoView {
     let ctx = ConsoleCtx::expect();
     let count = move || ctx.snapshot.with(|s| s.sessions.len());
     view! {
-        <section class="wsc-panel" aria-label="Sessions">
+        <section class="wsc-panel" aria-label="Sessions" data-testid="session-table">
             <h2>"Sessions"</h2>
             <div class="wsc-table-wrap">
                 <table class="wsc-table">
@@ -26,6 +26,7 @@ pub fn Sessions() -> impl IntoView {
                             <th>"RTT avg"</th>
                             <th>"Lost"</th>
                             <th>"Errors"</th>
+                            <th title="The browser's own refusals (a frame or a socket it would not take): never the server's">"Console errors"</th>
                             <th>"Reconnects"</th>
                             <th>"Queued"</th>
                             <th title="bufferedAmount: bytes the browser had not yet sent">"Buffered"</th>
@@ -79,6 +80,7 @@ fn Row(
             <td>{cell(|r| ms(r.rtt.mean))}</td>
             <td>{cell(|r| r.counters.lost.to_string())}</td>
             <td>{cell(|r| r.counters.errors.total().to_string())}</td>
+            <td data-testid="session-client-errors">{cell(|r| r.counters.client_errors.to_string())}</td>
             <td data-testid="session-reconnects">{cell(|r| r.counters.reconnects.to_string())}</td>
             <td data-testid="session-queued">{cell(|r| r.queue_len.to_string())}</td>
             <td data-testid="session-buffered">

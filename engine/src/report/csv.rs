@@ -29,6 +29,7 @@ const COLUMNS: &[Column] = &[
     ("unsolicited", |r| r.unsolicited.to_string()),
     ("late", |r| r.late.to_string()),
     ("foreign", |r| r.foreign.to_string()),
+    ("foreign_duplicates", |r| r.foreign_duplicates.to_string()),
     ("queued", |r| r.queued.to_string()),
     ("queue_overflow", |r| r.queue_overflow.to_string()),
     ("queued_now", |r| r.queued_now.to_string()),
@@ -37,6 +38,7 @@ const COLUMNS: &[Column] = &[
     ("drops", |r| r.drops.to_string()),
     ("reconnects", |r| r.reconnects.to_string()),
     ("errors", |r| r.errors.to_string()),
+    ("client_errors", |r| r.client_errors.to_string()),
     ("last_close_code", |r| opt(r.last_close_code)),
     ("last_close_reason", |r| {
         text(r.last_close_reason.as_deref().unwrap_or(""))

@@ -54,7 +54,7 @@
 //! | `totals.heap` | object | `available` (bool), `used_bytes`, `total_bytes`, `limit_bytes` (latest reading or null), `samples`, `trend` (`mb_per_min`, `r2`, `span_min`, `samples`, `coarse`, or null), `assessment` (`stable`, `increasing`, `leak`, `coarse`, `no data`), `wasm_bytes` (latest wasm linear memory), `wasm_trend` (as `trend`) |
 //! | `sessions[]` | array | one row per session, see *session row* below |
 //! | `invariant` | object | `holds` (bool), `sent`, `matched`, `lost`, `pending`: `sent = matched + lost + pending`, in total and for every session |
-//! | `criteria[]` | array | `id`, `label`, `target` (text), `measured` (text), `value` (number or null), `grade` (`PASS`, `WARN`, `FAIL`, `SKIP`) |
+//! | `criteria[]` | array | `id`, `label`, `target` (text, with the minimum sample it needs, e.g. `> 95 % (≥ 20 replies)`), `measured` (text; `insufficient data: …` below that minimum), `value` (number or null), `grade` (`PASS`, `WARN`, `FAIL`, `SKIP`; insufficient data is `WARN`, never `PASS`) |
 //! | `verdict` | string | the worst graded criterion (`SKIP` when none was graded) |
 //!
 //! *summary*: `count`, `mean`, `p50`, `p95`, `p99`, `min`, `max`, `last` — ms, null when
@@ -62,19 +62,25 @@
 //!
 //! *counters*: `sent`, `received`, `matched`, `lost`, `pending`, `duplicate`,
 //! `unsolicited`, `out_of_order`, `late` (replies after their timeout, counted once),
-//! `foreign` (replies meant for another session: broadcast fan-out), `queued` (went into
+//! `foreign` (replies meant for another session: broadcast fan-out, each (message,
+//! receiver) once), `foreign_duplicate` (the same fan-out to the same receiver again),
+//! `client_errors` (the browser's own refusals: a frame `send()` would not take, a socket
+//! it would not create; never lost, never a server or connection failure), `oversized`
+//! (frames over the size cap: counted, only a prefix kept), `queued` (went into
 //! the offline queue), `queue_overflow` (refused by a full queue), `queue_flushed`,
 //! `queue_delivered`, `queue_lost` (queued messages sent after a reconnect, then answered
 //! or lost), `bytes_out`, `bytes_in`, `binary_in`, `noise` (heartbeat and greeting
 //! chatter), `pings_sent`, `pongs`, `ping_timeouts`, `connect_attempts`, `connects`,
-//! `connect_failures`, `drops`, `reconnects`, and `errors`: `close_codes` (object, code →
-//! count), `send`, `parse`, `timeout`, `socket`, `server`, `auth`.
+//! `connect_failures`, `drops`, `reconnects`, `schedule_skipped`, and `errors` (on the
+//! wire): `close_codes` (object, code → count), `parse`, `timeout`, `socket`, `server`,
+//! `auth`.
 //!
 //! *session row*: `session` (index), `state` (`disconnected`, `connecting`, `connected`,
 //! `reconnecting`, `error`, `needs-auth`), `state_detail`, `generation`, `sent`, `matched`,
 //! `lost`, `pending`, `received`, `duplicates`, `out_of_order`, `unsolicited`, `late`,
-//! `foreign`, `queued`, `queue_overflow`, `queued_now`, `connects`, `connect_failures`,
-//! `drops`, `reconnects`, `errors`, `last_close_code`, `last_close_reason`,
+//! `foreign`, `foreign_duplicates`, `queued`, `queue_overflow`, `queued_now`, `connects`,
+//! `connect_failures`,
+//! `drops`, `reconnects`, `errors`, `client_errors`, `last_close_code`, `last_close_reason`,
 //! `last_close_at`, `connect_time_ms`, `last_recovery_ms`, `bytes_out`, `bytes_in`,
 //! `rtt_ms` (summary). The CSV export has the same columns, with `rtt_ms` spread into
 //! `rtt_count`, `rtt_mean_ms`, `rtt_p50_ms`, `rtt_p95_ms`, `rtt_p99_ms`, `rtt_max_ms`.
@@ -335,6 +341,8 @@ pub struct SessionRow {
     pub late: u64,
     /// Replies meant for another session.
     pub foreign: u64,
+    /// The same fan-out delivered to this session again.
+    pub foreign_duplicates: u64,
     /// Messages that went into the offline queue.
     pub queued: u64,
     /// Refused by a full queue.
@@ -349,8 +357,10 @@ pub struct SessionRow {
     pub drops: u64,
     /// Back after a drop.
     pub reconnects: u64,
-    /// All errors.
+    /// All errors on the wire.
     pub errors: u64,
+    /// The browser's own refusals (a frame, a socket): the console's side.
+    pub client_errors: u64,
     /// Last close code.
     pub last_close_code: Option<u16>,
     /// Last close reason, token redacted.
@@ -499,6 +509,7 @@ impl Report {
                 unsolicited: v.counters.unsolicited,
                 late: v.counters.late,
                 foreign: v.counters.foreign,
+                foreign_duplicates: v.counters.foreign_duplicate,
                 queued: v.counters.queued,
                 queue_overflow: v.counters.queue_overflow,
                 queued_now: v.queue_len,
@@ -507,6 +518,7 @@ impl Report {
                 drops: v.counters.drops,
                 reconnects: v.counters.reconnects,
                 errors: v.counters.errors.total(),
+                client_errors: v.counters.client_errors,
                 last_close_code: v.last_close.as_ref().map(|x| x.code),
                 last_close_reason: v.last_close.as_ref().map(|x| run.redact(&x.reason)),
                 last_close_at: v.last_close.as_ref().map(|x| origin + x.at),

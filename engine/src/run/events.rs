@@ -57,12 +57,50 @@ impl Run {
         }
     }
 
+    /// The browser refused to create socket `g` of session `s` (`new WebSocket` threw: a
+    /// malformed URL, a blocked port, a page policy). No server was asked, so nothing counts
+    /// against one and nothing is retried — the same URL would be refused again: the
+    /// session ends in error with the browser's reason, counted in `client_errors`.
+    pub fn on_open_refused(&mut self, s: SessionId, g: Generation, why: &str, now: Millis) {
+        if !self.accepts(s, g) {
+            return;
+        }
+        let reason = self
+            .redactor
+            .redact(&format!("the browser refused to open the socket: {why}"));
+        let sess = &mut self.sessions[s.index()];
+        sess.live = false;
+        sess.counters.client_errors += 1;
+        // The attempt never reached the network.
+        sess.counters.connect_attempts = sess.counters.connect_attempts.saturating_sub(1);
+        sess.phase = Phase::Failed {
+            reason: reason.clone(),
+        };
+        sess.mark(now, TimelineKind::GaveUp);
+        self.push_log(
+            now,
+            LogLevel::Error,
+            LogCategory::Connection,
+            Some(s),
+            &reason,
+        );
+    }
+
     /// A text frame arrived on socket `g` of session `s`.
     pub fn on_text(&mut self, s: SessionId, g: Generation, text: &str, now: Millis) {
         if !self.accepts(s, g) {
             return;
         }
-        self.capture_text(now, s, Direction::Receive, text);
+        let cap = self.cfg.limits.max_frame_bytes;
+        if text.len() > cap {
+            let mut end = cap;
+            while !text.is_char_boundary(end) {
+                end -= 1;
+            }
+            let key = classify(text, &self.pointer, "").key;
+            return self.oversized(s, &text.as_bytes()[..end], text.len(), false, key, now);
+        }
+        self.capture_text(now, s, Direction::Receive, text, text.len());
         self.receive(s, text, text.len(), now);
         if self.has_backlog(s) {
             self.release(s, now);
@@ -73,6 +111,70 @@ impl Run {
     /// before `send()`): its round trip is measured from there.
     pub fn on_sent(&mut self, key: u64, at: Millis) {
         self.correlator.restamp(key, at);
+    }
+
+    /// A frame of `size` bytes — over [`crate::Limits::max_frame_bytes`] — arrived, of which
+    /// only the first bytes, `prefix`, were read (the adapter never copies the rest into wasm
+    /// memory, which never shrinks). It is counted with its full size in `oversized`. The
+    /// reply is still matched — the console's cap never turns an answered message into a
+    /// lost one — by `id`, the value under the correlation pointer when the adapter could
+    /// read it (the browser parses the frame in its own, collected heap), else by an id
+    /// under a top-level key at the start of the prefix.
+    #[allow(clippy::too_many_arguments)]
+    pub fn on_oversized(
+        &mut self,
+        s: SessionId,
+        g: Generation,
+        prefix: &[u8],
+        size: usize,
+        binary: bool,
+        id: Option<&str>,
+        now: Millis,
+    ) {
+        if !self.accepts(s, g) {
+            return;
+        }
+        let key = match id {
+            Some(id) => Some(crate::message::key_of_str(id)),
+            None => self.pointer.scan_prefix(&String::from_utf8_lossy(prefix)),
+        };
+        self.oversized(s, prefix, size, binary, key, now);
+    }
+
+    fn oversized(
+        &mut self,
+        s: SessionId,
+        prefix: &[u8],
+        size: usize,
+        binary: bool,
+        key: Option<u64>,
+        now: Millis,
+    ) {
+        let text = String::from_utf8_lossy(prefix);
+        if binary {
+            self.capture_bytes(now, s, Direction::Receive, prefix, size);
+        } else {
+            self.capture_text(now, s, Direction::Receive, &text, size);
+        }
+        self.count_received(s, size, binary, now);
+        self.sessions[s.index()].counters.oversized += 1;
+        if let Some(key) = key {
+            self.correlate(s, key, now);
+        }
+        let cap = self.cfg.limits.max_frame_bytes;
+        self.push_log(
+            now,
+            LogLevel::Warn,
+            LogCategory::Received,
+            Some(s),
+            &format!(
+                "frame of {size} bytes, over the {cap}-byte cap: only its first {} bytes were read",
+                prefix.len()
+            ),
+        );
+        if self.has_backlog(s) {
+            self.release(s, now);
+        }
     }
 
     /// A binary frame of `len` bytes arrived; counted, not correlated. Prefer
@@ -90,6 +192,13 @@ impl Run {
     pub fn on_binary_data(&mut self, s: SessionId, g: Generation, data: &[u8], now: Millis) {
         if !self.accepts(s, g) {
             return;
+        }
+        let cap = self.cfg.limits.max_frame_bytes;
+        if data.len() > cap {
+            let key = self
+                .pointer
+                .scan_prefix(&String::from_utf8_lossy(&data[..cap]));
+            return self.oversized(s, &data[..cap], data.len(), true, key, now);
         }
         self.capture_bytes(now, s, Direction::Receive, data, data.len());
         match std::str::from_utf8(data) {
@@ -270,6 +379,16 @@ impl Run {
             Outcome::Foreign { latency } => {
                 self.sessions[s.index()].counters.foreign += 1;
                 self.foreign_latency.record(latency);
+            }
+            Outcome::ForeignDuplicate => {
+                self.sessions[s.index()].counters.foreign_duplicate += 1;
+                self.push_log(
+                    now,
+                    LogLevel::Warn,
+                    LogCategory::Correlation,
+                    Some(s),
+                    &format!("the same broadcast again (id {key})"),
+                );
             }
             Outcome::Late { owner } => {
                 if let Some(o) = self.session_mut(owner) {

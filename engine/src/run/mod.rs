@@ -98,9 +98,11 @@ impl Run {
         let mut redactor = Redactor::default();
         redactor.add(&config.token);
         let token = config.token.clone();
+        let mut rng = SplitMix64::new(seed);
         Run {
+            next_id: first_id(&mut rng),
             pointer: Pointer::new(&config.correlation_pointer),
-            rng: SplitMix64::new(seed),
+            rng,
             sessions,
             commands: Vec::new(),
             correlator: Correlator::new(limits.pending, limits.dedup, limits.lost_memory),
@@ -111,7 +113,6 @@ impl Run {
             token_requested: false,
             running: false,
             started_at: None,
-            next_id: 1,
             sent_rate: RateWindow::new(10, 500.0),
             received_rate: RateWindow::new(10, 500.0),
             rtt: Histogram::new(),
@@ -424,7 +425,7 @@ impl Run {
             self.resolve_lost(evicted, now, "pushed out of the full pending map");
         }
         match &msg.frame {
-            Frame::Text(t) => self.capture_text(now, s, Direction::Send, t),
+            Frame::Text(t) => self.capture_text(now, s, Direction::Send, t, t.len()),
             Frame::Binary(b) => self.capture_bytes(now, s, Direction::Send, b, b.len()),
         }
         self.commands.push(Command::Send {
@@ -468,7 +469,7 @@ impl Run {
         sess.counters.bytes_out += text.len() as u64;
         sess.buffered += text.len() as u64;
         let generation = sess.generation;
-        self.capture_text(now, s, Direction::Send, &text);
+        self.capture_text(now, s, Direction::Send, &text, text.len());
         self.commands.push(Command::Send {
             session: s,
             generation,
@@ -478,7 +479,15 @@ impl Run {
     }
 
     /// Keeps a copy of a text frame for the HAR export: clipped, token redacted.
-    fn capture_text(&mut self, now: Millis, s: SessionId, direction: Direction, text: &str) {
+    /// Captures a text frame of `len` bytes whose (first) text is `text`.
+    fn capture_text(
+        &mut self,
+        now: Millis,
+        s: SessionId,
+        direction: Direction,
+        text: &str,
+        len: usize,
+    ) {
         if !self.frames.enabled() {
             return;
         }
@@ -490,7 +499,7 @@ impl Run {
             session: s,
             direction,
             payload: Frame::Text(kept),
-            len: text.len(),
+            len,
         });
     }
 
@@ -546,4 +555,11 @@ impl Run {
         }
         total
     }
+}
+
+/// The first `{{id}}` of a run: a random 10-digit number (10⁹ … 9·10⁹), so ids differ from
+/// run to run and a server's own small numeric ids (a push with `"id": 3`) never match a
+/// waiting request — they count as unsolicited. Ids stay below 2⁵³, exact in JavaScript.
+fn first_id(rng: &mut SplitMix64) -> u64 {
+    1_000_000_000 + rng.next_u64() % 8_000_000_000
 }

@@ -135,6 +135,12 @@ impl Run {
         ]
     }
 
+    /// The correlation pointer's unescaped tokens: an adapter that reads only the start of
+    /// an oversized frame looks the id up with them (see [`Run::on_oversized`]).
+    pub fn pointer_tokens(&self) -> &[String] {
+        self.pointer.tokens()
+    }
+
     /// The log (bounded); filter with [`crate::LogFilter`] through `Log::filtered`.
     pub fn log(&self) -> &Log {
         &self.log
@@ -280,13 +286,15 @@ impl Run {
             v.push(("timeline", s.timeline.len(), cfg.limits.timeline));
             v.push(("rtt buckets", s.rtt.buckets(), 2561));
         }
-        let [p, o, r, ro, l, lo] = self.correlator.sizes();
+        let [p, o, r, ro, l, lo, d, dor] = self.correlator.sizes();
         v.push(("pending", p, cfg.limits.pending));
         v.push(("pending order", o, 2 * cfg.limits.pending + 65));
         v.push(("recent", r, cfg.limits.dedup));
         v.push(("recent order", ro, cfg.limits.dedup));
         v.push(("lost", l, cfg.limits.lost_memory));
         v.push(("lost order", lo, 2 * cfg.limits.lost_memory + 1));
+        v.push(("fan-out seen", d, cfg.limits.dedup));
+        v.push(("fan-out order", dor, cfg.limits.dedup));
         v
     }
 }

@@ -45,7 +45,7 @@ pub(crate) struct Server {
     pub refuse_until: Millis,
     /// Lose every k-th reply.
     pub lose_every: Option<u64>,
-    /// Send every k-th reply twice.
+    /// Send every k-th reply twice (and every k-th broadcast twice to each receiver).
     pub duplicate_every: Option<u64>,
     /// Hold every other reply back so it overtakes the next.
     pub reorder: bool,
@@ -301,6 +301,11 @@ impl Sim {
                     return;
                 }
                 let msg = json!({"type": "broadcast", "id": id, "from": s.0}).to_string();
+                self.replies += 1;
+                let twice = self
+                    .server
+                    .duplicate_every
+                    .is_some_and(|n| self.replies.is_multiple_of(n));
                 let targets: Vec<(u32, Generation)> = self
                     .sockets
                     .iter()
@@ -317,6 +322,12 @@ impl Sim {
                         self.now + delay,
                         Event::Text(SessionId(target), tg, msg.clone()),
                     );
+                    if twice && target != s.0 {
+                        self.at(
+                            self.now + delay + 1.0,
+                            Event::Text(SessionId(target), tg, msg.clone()),
+                        );
+                    }
                 }
             }
             _ => {

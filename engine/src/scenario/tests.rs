@@ -523,6 +523,31 @@ fn broadcast_fails_when_slow_or_not_fanned_out() {
     assert_eq!(p.grade("delivery"), Grade::Fail, "{}", p.explain());
 }
 
+#[test]
+fn a_broadcast_delivered_twice_counts_once_and_is_reported() {
+    let twice = Server {
+        duplicate_every: Some(3),
+        ..Server::default()
+    };
+    let p = play(twice, broadcast(), base(|_| {}), 30_000.0);
+    let c = p.run.counters();
+    // 30 broadcasts, 3 other receivers each: 90 deliveries, never more.
+    assert_eq!(c.foreign, 90, "each (broadcast, receiver) pair once");
+    assert_eq!(
+        c.foreign_duplicate, 30,
+        "every third broadcast twice to 3 receivers"
+    );
+    assert_eq!(p.grade("delivery"), Grade::Pass, "{}", p.explain());
+    assert_eq!(p.grade("delivery-duplicates"), Grade::Warn);
+    let dup = p
+        .criteria()
+        .into_iter()
+        .find(|c| c.id == "delivery-duplicates")
+        .unwrap();
+    assert_eq!(dup.measured, "30 repeated deliveries");
+    assert_eq!(p.verdict(), Grade::Warn);
+}
+
 // ---- auth ----
 
 fn auth_base(token: &str, f: impl FnOnce(&mut RawConfig)) -> RunConfig {

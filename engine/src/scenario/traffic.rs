@@ -255,6 +255,8 @@ pub(super) struct Broadcast {
     sent: u64,
     /// Deliveries to other sessions already counted before the broadcast phase.
     foreign_before: u64,
+    /// Repeated deliveries already counted before the broadcast phase.
+    repeats_before: u64,
 }
 
 /// Most broadcasts one tick may catch up on (a throttled tab must not burst).
@@ -272,6 +274,7 @@ impl Broadcast {
             expected: 0,
             sent: 0,
             foreign_before: 0,
+            repeats_before: 0,
         }
     }
 
@@ -302,7 +305,9 @@ impl Drive for Broadcast {
             Gate::JustPassed => {
                 self.end_at = now + self.duration_ms;
                 self.next_at = now;
-                self.foreign_before = run.counters().foreign;
+                let c = run.counters();
+                self.foreign_before = c.foreign;
+                self.repeats_before = c.foreign_duplicate;
                 core.enter("broadcast", run, now);
                 core.plan_end(self.end_at);
             }
@@ -327,13 +332,16 @@ impl Drive for Broadcast {
 
     fn criteria(&self, run: &Run, now: Millis) -> Vec<Criterion> {
         let th = &run.config().thresholds;
-        let delivered = run.counters().foreign.saturating_sub(self.foreign_before);
+        let c = run.counters();
+        // Each (broadcast, receiver) pair counts once; repeats are reported on their own.
+        let delivered = c.foreign.saturating_sub(self.foreign_before);
+        let repeats = c.foreign_duplicate.saturating_sub(self.repeats_before);
         let latency = run.foreign_latency_summary();
         let mut delivery = criteria::ratio(
             th,
             "delivery",
             "Broadcasts delivered",
-            (delivered.min(self.expected), self.expected),
+            (delivered, self.expected),
             (th.min_replies, "deliveries"),
             true,
         );
@@ -352,6 +360,14 @@ impl Drive for Broadcast {
         vec![
             F10::of(run, now).get(Measure::ConnectionSuccess, true),
             delivery,
+            criteria::zero(
+                "delivery-duplicates",
+                "Broadcasts delivered twice",
+                repeats,
+                "repeated deliveries",
+                Grade::Warn,
+                Sample::new(delivered, th.min_replies, "deliveries"),
+            ),
             lat,
         ]
     }
