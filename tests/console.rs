@@ -249,10 +249,12 @@ async fn the_log_keeps_only_the_rows_in_view_in_the_page_and_scrolls_through_the
 
 #[wasm_bindgen_test]
 async fn a_socket_the_browser_refuses_to_create_is_the_consoles_error_not_the_servers() {
-    // Chromium refuses to open a socket to a blocked port (6000, X11) in the constructor:
-    // no server is ever asked.
+    // A user id that lands in the host (a tenant subdomain) with a character no host may
+    // hold: the configuration is valid, but the browser's `new WebSocket` throws a
+    // SyntaxError for the filled-in URL. No server is ever asked.
     let mut raw = config(2, 1000);
-    raw.endpoint = "ws://127.0.0.1:6000/ws".into();
+    raw.endpoint = "ws://{user_id}/ws".into();
+    raw.user_id = "[x".into();
     let (ctx, _handle, host) = mount(raw);
     ctx.start();
     let counters = || {
@@ -281,5 +283,50 @@ async fn a_socket_the_browser_refuses_to_create_is_the_consoles_error_not_the_se
         .with_value(|d| d.with_run(|r| r.counters().client_errors))
         .unwrap();
     assert_eq!(opened, 2);
+    ctx.stop();
+}
+
+#[wasm_bindgen_test]
+async fn a_card_reads_collecting_until_its_minimum_sample_then_judges() {
+    let mut raw = config(3, 1000);
+    raw.auto_send = false;
+    let (ctx, _handle, host) = mount(raw);
+    ctx.start();
+    wait_until("3 sessions connected", 10_000.0, || {
+        text(&host, "metric-active") == "3 / 3"
+    })
+    .await;
+    let card = |id: &str| {
+        host.query_selector(&format!("[data-testid=\"{id}-card\"]"))
+            .unwrap()
+            .unwrap()
+    };
+    // Three replies of the twenty a success rate needs.
+    ctx.driver.with_value(|d| d.burst(None, 1));
+    wait_until("3 matched, shown", 10_000.0, || {
+        text(&host, "metric-success-rate") == "100.0 %"
+    })
+    .await;
+    let rate = card("metric-success-rate");
+    assert!(
+        rate.class_name().contains("wsc-card--collecting"),
+        "{}",
+        rate.class_name()
+    );
+    assert!(
+        rate.text_content()
+            .unwrap()
+            .contains("collecting… · target > 95 % (≥ 20 replies)"),
+        "{:?}",
+        rate.text_content()
+    );
+    // Seven more per session: 30 replies, judged.
+    ctx.driver.with_value(|d| d.burst(None, 9));
+    wait_until("the card judged good", 10_000.0, || {
+        card("metric-success-rate")
+            .class_name()
+            .contains("wsc-card--good")
+    })
+    .await;
     ctx.stop();
 }

@@ -90,6 +90,12 @@ fn errors_detail(s: &Snapshot) -> String {
             parts.push(format!("{name}: {n}"));
         }
     }
+    let client = s.totals.counters.client_errors;
+    if client > 0 {
+        parts.push(format!(
+            "+ {client} refused by the browser (not the server's)"
+        ));
+    }
     parts.join(" · ")
 }
 
