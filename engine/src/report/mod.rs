@@ -36,7 +36,7 @@
 //! | `configuration.heartbeat` | object / null | `interval_ms`, `timeout_ms`, `ping_template`, `pong_type`; `null` when off |
 //! | `configuration.reconnect` | object | `enabled`, `schedule_ms` (array), `max_attempts` (null = never give up), `jitter`, `no_retry_codes`, `try_later_codes`, `connect_timeout_ms`, `stable_ms` (a connection up this long resets the backoff) |
 //! | `configuration.queue_capacity`, `log_capacity` | integer | |
-//! | `configuration.thresholds` | object | F10 bands: `success_good_pct`, `success_warning_pct`, `success_critical_pct`, `rtt_good_ms`, `rtt_warning_ms`, `rtt_critical_ms`, `heap_increasing_mb_per_min`, `heap_leak_r2`, `heap_leak_min_span_min`, `reconnect_warning_attempts` |
+//! | `configuration.thresholds` | object | F10 bands: `success_good_pct`, `success_warning_pct`, `success_critical_pct`, `rtt_good_ms`, `rtt_warning_ms`, `rtt_critical_ms`, `heap_increasing_mb_per_min`, `heap_leak_r2`, `heap_leak_min_span_min`, `reconnect_warning_attempts`, and the minimum samples `min_replies`, `min_connects`, `min_pings` |
 //! | `run.started_at` | number / null | first Start |
 //! | `run.duration_ms` | number | Start → end of the scenario (or `generated_at`) |
 //! | `run.tab_hidden` | bool | the tab was hidden at some moment (timers throttled) |
