@@ -202,7 +202,7 @@ pub struct RawConfig {
     pub reconnect_schedule_s: String,
     /// Attempts in a row before giving up; empty or 0 = never (default "").
     pub max_attempts: String,
-    /// Full jitter on the backoff (default on: a restarted backend is not hit in lockstep).
+    /// Equal jitter on the backoff (default on: a restarted backend is not hit in lockstep).
     pub jitter: bool,
     /// How long a connection must stay up before the backoff starts again from its first
     /// step, in ms (default "5000").

@@ -16,7 +16,10 @@ pub struct ReconnectPolicy {
     pub schedule_ms: Vec<Millis>,
     /// Give up (state `error`) after this many attempts in a row; `None` = never.
     pub max_attempts: Option<u32>,
-    /// Full jitter: each delay drawn uniformly from `[0, delay]`.
+    /// Equal jitter: each delay drawn uniformly from `[delay / 2, delay]`. Sessions that
+    /// dropped together come back spread over half a step, not in lockstep, while an outage
+    /// still costs about as many attempts as without jitter (full jitter, `[0, delay]`,
+    /// would double them and read as a worse reconnection).
     pub jitter: bool,
     /// Close codes that are not retried: the session needs auth (default 1008, 4001, 4003).
     pub no_retry_codes: Vec<u16>,
@@ -99,7 +102,7 @@ impl ReconnectPolicy {
                 d
             }
         } else if self.jitter {
-            base * rng.next_f64()
+            base * (0.5 + 0.5 * rng.next_f64())
         } else {
             base
         };
@@ -208,7 +211,7 @@ mod tests {
     }
 
     #[test]
-    fn full_jitter_stays_within_base_and_is_seeded() {
+    fn equal_jitter_stays_within_half_to_whole_base_and_is_seeded() {
         let p = ReconnectPolicy {
             jitter: true,
             ..Default::default()
@@ -216,7 +219,8 @@ mod tests {
         let a = delays(&p, None, 20);
         assert_eq!(a, delays(&p, None, 20));
         for (i, d) in a.iter().enumerate() {
-            assert!(*d >= 0.0 && *d <= p.base_delay(i as u32 + 1), "{i}: {d}");
+            let base = p.base_delay(i as u32 + 1);
+            assert!(*d >= base / 2.0 && *d <= base, "{i}: {d}");
         }
         assert!(a.windows(2).any(|w| w[0] != w[1]));
     }

@@ -121,9 +121,9 @@ pub struct SessionView {
     pub rtt: RttSummary,
     /// Messages in its offline queue.
     pub queue_len: usize,
-    /// Failed attempts in a row so far.
+    /// The backoff step: attempts since the last connection that stayed up a while.
     pub attempts_in_row: u32,
-    /// Most failed attempts in a row it ever needed.
+    /// Most attempts one return to an open socket ever needed.
     pub max_attempts_in_row: u32,
     /// Its last close.
     pub last_close: Option<CloseInfo>,
@@ -189,7 +189,12 @@ pub(crate) struct Session {
     /// Bytes the browser still holds for the live socket: its last `bufferedAmount`, plus what
     /// was handed to it since.
     pub buffered: u64,
+    /// The backoff step: attempts since the last connection that stayed up for the stable
+    /// period (a brief open does not start the schedule again).
     pub attempts_in_row: u32,
+    /// Attempts since the last open: how hard it was to get back this time.
+    pub tries_since_open: u32,
+    /// Most attempts one return ever needed (the reconnection verdict's figure).
     pub max_attempts_in_row: u32,
     /// When the current outage began (a drop of an open socket).
     pub down_since: Option<Millis>,
@@ -220,6 +225,7 @@ impl Session {
             flushing: 0,
             buffered: 0,
             attempts_in_row: 0,
+            tries_since_open: 0,
             max_attempts_in_row: 0,
             down_since: None,
             last_close: None,

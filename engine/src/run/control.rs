@@ -20,6 +20,7 @@ impl Run {
             let sess = &mut self.sessions[i];
             sess.stopped = false;
             sess.attempts_in_row = 0;
+            sess.tries_since_open = 0;
             if let Some(iv) = interval {
                 sess.next_send_at
                     .get_or_insert(now + iv * (i as f64 + 1.0) / n);
@@ -145,6 +146,7 @@ impl Run {
             return;
         };
         sess.attempts_in_row = 0;
+        sess.tries_since_open = 0;
         if running && let Some(iv) = interval {
             sess.next_send_at.get_or_insert(now + iv);
         }
@@ -240,6 +242,7 @@ impl Run {
             let sess = &mut self.sessions[i];
             if sess.phase == Phase::NeedsAuth && !sess.stopped {
                 sess.attempts_in_row = 0;
+                sess.tries_since_open = 0;
                 self.open(SessionId(i as u32), now);
             }
         }

@@ -31,6 +31,7 @@ impl Run {
         let took = (now - since).max(0.0);
         sess.connect_time = Some(took);
         sess.counters.connects += 1;
+        sess.tries_since_open = 0;
         // The backoff starts again only once this connection has stayed up a while
         // (`after_drop`): a server that accepts and closes at once is backed off.
         let recovered = sess.down_since.take().map(|down| (now - down).max(0.0));

@@ -289,7 +289,8 @@ impl Run {
             }
             Decision::Retry { attempt, delay } => {
                 sess.attempts_in_row = attempt;
-                sess.max_attempts_in_row = sess.max_attempts_in_row.max(attempt);
+                sess.tries_since_open += 1;
+                sess.max_attempts_in_row = sess.max_attempts_in_row.max(sess.tries_since_open);
                 sess.phase = Phase::Backoff {
                     attempt,
                     at: now + delay,
