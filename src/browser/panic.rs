@@ -26,11 +26,8 @@ fn show(text: &str) {
     };
     el.set_attribute("data-testid", "panic").ok();
     el.set_attribute("role", "alert").ok();
-    el.set_attribute(
-        "style",
-        "position:fixed;left:0;right:0;top:0;z-index:99999;padding:10px 14px;background:#c2321f;color:#fff;font:14px system-ui;white-space:pre-wrap",
-    )
-    .ok();
+    // A class, not a `style` attribute: the page's CSP has no 'unsafe-inline' for styles.
+    el.set_attribute("class", "wsc-panic").ok();
     el.set_text_content(Some(text));
     if let Ok(html) = el.dyn_into::<web_sys::HtmlElement>() {
         body.append_child(&html).ok();

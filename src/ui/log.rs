@@ -110,6 +110,8 @@ pub fn Log() -> impl IntoView {
             ctx.log_top.set(next);
         }
     };
+    // Heights go through the CSSOM (`style:height`), not a `style` attribute, which the
+    // served page's CSP (no 'unsafe-inline' for styles) would block.
     let spacer = move |above: bool| {
         move || {
             ctx.snapshot.with(|s| {
@@ -118,7 +120,7 @@ pub fn Log() -> impl IntoView {
                 } else {
                     s.log_matching.saturating_sub(s.log_first + s.log.len())
                 };
-                format!("height:{}px", rows as f64 * ROW_PX)
+                format!("{}px", rows as f64 * ROW_PX)
             })
         }
     };
@@ -136,11 +138,11 @@ pub fn Log() -> impl IntoView {
                 })}
             </div>
             <div class="wsc-log__list" node_ref=list on:scroll=on_scroll>
-                <div style=spacer(true)></div>
+                <div style:height=spacer(true)></div>
                 <For each=move || 0..ctx.snapshot.with(|s| s.log.len()) key=|i| *i let:i>
                     <Row i />
                 </For>
-                <div style=spacer(false)></div>
+                <div style:height=spacer(false)></div>
             </div>
         </section>
     }

@@ -113,7 +113,7 @@ pub fn Scenarios() -> impl IntoView {
             </div>
             {move || progress().map(|p| view! {
                 <div class="wsc-progress" data-testid="scenario-progress" data-status=p.status.as_str() data-fraction=format!("{:.3}", p.fraction)>
-                    <div class="wsc-progress__bar" style=format!("width: {:.1}%", p.fraction * 100.0)></div>
+                    <div class="wsc-progress__bar" style:width=format!("{:.1}%", p.fraction * 100.0)></div>
                 </div>
                 <div class="wsc-note">
                     <span data-testid="scenario-status">{p.status.as_str()}</span>

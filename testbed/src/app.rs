@@ -18,8 +18,10 @@ use tokio_util::task::TaskTracker;
 use crate::auth::Authenticator;
 use crate::faults::{self, GlobalFaults};
 use crate::hub::Hub;
+use crate::origin::OriginPolicy;
+use crate::static_files::{self, Bundle};
 use crate::stats::Stats;
-use crate::{Options, static_files, upgrade};
+use crate::{Options, upgrade};
 
 /// Everything handlers and sessions share.
 #[derive(Debug)]
@@ -28,6 +30,8 @@ pub(crate) struct Shared {
     pub stats: Stats,
     pub hub: Hub,
     pub reject_with_401: bool,
+    /// Which browser pages may open WebSockets and use the fault control.
+    pub origins: OriginPolicy,
     /// Server-wide faults, and whether fault injection is on at all.
     pub faults: GlobalFaults,
     started: Instant,
@@ -40,12 +44,18 @@ pub(crate) struct Shared {
 pub(crate) type AppState = Arc<Shared>;
 
 impl Shared {
-    pub fn new(opts: &Options, shutdown: CancellationToken, sessions: TaskTracker) -> Self {
+    pub fn new(
+        opts: &Options,
+        origins: OriginPolicy,
+        shutdown: CancellationToken,
+        sessions: TaskTracker,
+    ) -> Self {
         Self {
             auth: Authenticator::new(opts),
             stats: Stats::default(),
             hub: Hub::default(),
             reject_with_401: opts.reject_with_401,
+            origins,
             faults: GlobalFaults::new(opts.faults),
             started: Instant::now(),
             shutdown,
@@ -54,16 +64,16 @@ impl Shared {
     }
 }
 
-/// Builds every route the server answers.
-pub(crate) fn router(state: AppState, opts: &Options) -> Router {
+/// Builds every route the server answers; `console` is the build to serve, if any.
+pub(crate) fn router(state: AppState, console: Option<Bundle>) -> Router {
     let router = Router::new()
         .route("/health", get(health))
         .route("/api/ws/stats", get(stats))
         .route("/ws", get(upgrade::open))
         .route("/api/v1/pam/ws/{user_id}", get(upgrade::authenticated))
-        .merge(faults::routes());
-    let router = match &opts.static_dir {
-        Some(dir) => static_files::mount(router, dir),
+        .merge(faults::routes(state.clone()));
+    let router = match console {
+        Some(console) => static_files::mount(router, console),
         None => router,
     };
     router.with_state(state)

@@ -6,16 +6,18 @@
 //! the `testbed` binary.
 //!
 //! The modules follow the life of a connection: [`Options`] say what to do; `app` routes HTTP;
-//! `upgrade` checks the token during the handshake (`auth`); `session` runs the protocol
-//! (`protocol`), fans broadcasts out (`hub`) and counts (`stats`); `faults` makes it misbehave
-//! on request (started with [`Options::faults`]: per-connection query parameters and the
-//! `/api/faults` control endpoint).
+//! `origin` keeps foreign browser pages out; `upgrade` checks the token during the handshake
+//! (`auth`); `session` runs the protocol (`protocol`), fans broadcasts out (`hub`) and counts
+//! (`stats`); `faults` makes it misbehave on request (started with [`Options::faults`]:
+//! per-connection query parameters and the `/api/faults` control endpoint); `static_files`
+//! serves the console (compressed, cached, under a CSP).
 
 mod app;
 mod auth;
 mod faults;
 mod hub;
 mod options;
+mod origin;
 mod protocol;
 mod server;
 mod session;

@@ -17,6 +17,11 @@ struct Cli {
     /// Address to listen on (port 0 picks a free one).
     #[arg(long, default_value = "127.0.0.1:8080")]
     addr: SocketAddr,
+    /// A browser origin allowed besides the testbed's own (http://<addr>, and localhost on
+    /// loopback); repeat for several. WebSocket handshakes and /api/faults requests from other
+    /// pages get 403; clients that send no Origin (not browsers) are not checked.
+    #[arg(long = "allow-origin", value_name = "ORIGIN")]
+    allow_origins: Vec<String>,
     /// A token accepted on /api/v1/pam/ws/{user_id}; repeat for several [default: dev-token].
     #[arg(long = "token", value_name = "TOKEN")]
     tokens: Vec<String>,
@@ -49,6 +54,7 @@ impl From<Cli> for Options {
         };
         Options {
             addr: cli.addr,
+            allow_origins: cli.allow_origins,
             tokens,
             jwt_secret: cli.jwt_secret,
             reject_with_401: cli.reject_401,
@@ -74,6 +80,7 @@ async fn main() -> ExitCode {
     println!(
         "testbed listening on ws://{addr}/ws (auth: ws://{addr}/api/v1/pam/ws/{{user_id}}?token=…)"
     );
+    println!("origins allowed: {}", server.allowed_origins().join(", "));
     if faults {
         println!("faults: enabled (control: http://{addr}/api/faults)");
     }
@@ -123,6 +130,11 @@ mod tests {
         assert_eq!(opts.tokens, lib.tokens);
         assert!(!opts.reject_with_401 && !opts.faults);
         assert!(opts.jwt_secret.is_none() && opts.static_dir.is_none());
+        assert!(opts.allow_origins.is_empty());
+        assert!(
+            opts.addr.ip().is_loopback(),
+            "loopback unless told otherwise"
+        );
     }
 
     #[test]
@@ -140,12 +152,20 @@ mod tests {
             "--static-dir",
             "dist",
             "--faults",
+            "--allow-origin",
+            "http://127.0.0.1:8081",
+            "--allow-origin",
+            "http://localhost:3000",
         ]);
         assert_eq!(opts.addr.port(), 0);
         assert_eq!(opts.tokens, ["a", "b"]);
         assert_eq!(opts.jwt_secret.as_deref(), Some("s"));
         assert!(opts.reject_with_401 && opts.faults);
         assert_eq!(opts.static_dir, Some(PathBuf::from("dist")));
+        assert_eq!(
+            opts.allow_origins,
+            ["http://127.0.0.1:8081", "http://localhost:3000"]
+        );
     }
 
     #[test]

@@ -12,8 +12,14 @@ pub const DEFAULT_TOKEN: &str = "dev-token";
 /// Everything the server needs to start.
 #[derive(Debug, Clone)]
 pub struct Options {
-    /// Address to listen on; port 0 picks a free port. Defaults to `127.0.0.1:8080`.
+    /// Address to listen on; port 0 picks a free port. Defaults to `127.0.0.1:8080`: loopback,
+    /// so a testbed (which drops connections on request) is never reachable from the network
+    /// unless asked.
     pub addr: SocketAddr,
+    /// Browser origins allowed besides the testbed's own (`http://<addr>`, and `localhost` for
+    /// loopback), e.g. `http://127.0.0.1:8081`. WebSocket handshakes and fault-control requests
+    /// from other pages get 403; clients that send no `Origin` (not browsers) are not checked.
+    pub allow_origins: Vec<String>,
     /// Tokens accepted on the authenticated endpoint and by first-message auth.
     pub tokens: Vec<String>,
     /// When set, HS256 JWTs signed with this secret (and not expired) are accepted too.
@@ -32,6 +38,7 @@ impl Default for Options {
     fn default() -> Self {
         Self {
             addr: SocketAddr::from((Ipv4Addr::LOCALHOST, 8080)),
+            allow_origins: Vec::new(),
             tokens: vec![DEFAULT_TOKEN.to_owned()],
             jwt_secret: None,
             reject_with_401: false,

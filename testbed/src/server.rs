@@ -17,12 +17,15 @@ use tokio_util::task::TaskTracker;
 
 use crate::Options;
 use crate::app::{self, Shared};
+use crate::origin::OriginPolicy;
+use crate::static_files::Bundle;
 
 /// A running testbed. Dropping it without [`Server::shutdown`] still stops it, but without
 /// waiting for sessions to close.
 #[derive(Debug)]
 pub struct Server {
     addr: SocketAddr,
+    allowed_origins: Vec<String>,
     shutdown: CancellationToken,
     sessions: TaskTracker,
     serve: JoinHandle<io::Result<()>>,
@@ -30,18 +33,18 @@ pub struct Server {
 
 /// Binds `opts.addr` and starts serving in the background; returns as soon as it listens.
 ///
-/// Fails if the address cannot be bound or `opts.static_dir` is not a directory.
+/// Fails if the address cannot be bound, an allowed origin is not an origin, or
+/// `opts.static_dir` is not a directory holding a build that can be read whole.
 pub async fn start(opts: Options) -> io::Result<Server> {
-    if let Some(dir) = &opts.static_dir
-        && !dir.is_dir()
-    {
-        return Err(io::Error::new(
-            io::ErrorKind::NotFound,
-            format!("static dir {} is not a directory", dir.display()),
-        ));
-    }
+    let console = match &opts.static_dir {
+        Some(dir) => Some(Bundle::load(dir)?),
+        None => None,
+    };
     let listener = TcpListener::bind(opts.addr).await?;
     let addr = listener.local_addr()?;
+    let origins = OriginPolicy::new(addr, &opts.allow_origins)
+        .map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e))?;
+    let allowed_origins = origins.allowed().map(str::to_owned).collect();
     // No Nagle: a reply must leave when it is written. With Nagle on, a small reply waits for
     // the ACK of the previous one, which a client with delayed ACKs sends only with its next
     // message, so a round trip would measure the client's send interval (seen: 10 ms at a
@@ -51,8 +54,13 @@ pub async fn start(opts: Options) -> io::Result<Server> {
     });
     let shutdown = CancellationToken::new();
     let sessions = TaskTracker::new();
-    let state = Arc::new(Shared::new(&opts, shutdown.clone(), sessions.clone()));
-    let router = app::router(state, &opts);
+    let state = Arc::new(Shared::new(
+        &opts,
+        origins,
+        shutdown.clone(),
+        sessions.clone(),
+    ));
+    let router = app::router(state, console);
     let serve = tokio::spawn(
         axum::serve(listener, router)
             .with_graceful_shutdown(shutdown.clone().cancelled_owned())
@@ -60,6 +68,7 @@ pub async fn start(opts: Options) -> io::Result<Server> {
     );
     Ok(Server {
         addr,
+        allowed_origins,
         shutdown,
         sessions,
         serve,
@@ -70,6 +79,11 @@ impl Server {
     /// The address actually bound (the real port when started on port 0).
     pub fn local_addr(&self) -> SocketAddr {
         self.addr
+    }
+
+    /// The browser origins allowed to open WebSockets and use the fault control.
+    pub fn allowed_origins(&self) -> &[String] {
+        &self.allowed_origins
     }
 
     /// Stops listening, closes every open WebSocket (1001 "server shutting down") and returns

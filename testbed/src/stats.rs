@@ -72,6 +72,10 @@ struct Totals {
     open: u64,
     closed: u64,
     rejected_auth: u64,
+    /// WebSocket handshakes refused for a foreign `Origin` (see the `origin` module).
+    rejected_origin: u64,
+    /// CSP violations the served console reported (`/api/csp-report`); should stay 0.
+    csp_violations: u64,
     received: u64,
     sent: u64,
     received_by_type: TypeCounts,
@@ -227,6 +231,16 @@ impl Stats {
     /// Counts a connection refused for a bad or missing token (1008 or HTTP 401).
     pub fn rejected_auth(&self) {
         self.lock().totals.rejected_auth += 1;
+    }
+
+    /// Counts a WebSocket handshake refused for its `Origin` (HTTP 403).
+    pub fn rejected_origin(&self) {
+        self.lock().totals.rejected_origin += 1;
+    }
+
+    /// Counts a CSP violation report from a served page.
+    pub fn csp_violation(&self) {
+        self.lock().totals.csp_violations += 1;
     }
 
     /// Counts broadcast deliveries skipped because a receiver's queue was full.

@@ -1,5 +1,8 @@
 //! Deciding, before the handshake completes, who a WebSocket client is and whether it may stay.
 //!
+//! First the page it comes from: a browser's `Origin` must be on the allow-list (see the
+//! `origin` module), else HTTP 403, before anything else is looked at.
+//!
 //! A token can arrive in the `token` query parameter or as one of the offered subprotocols
 //! (`Sec-WebSocket-Protocol`: the only header a browser lets a page set on a WebSocket). When
 //! the client offers subprotocols we always echo one back — the valid token if there is one,
@@ -67,6 +70,10 @@ pub(crate) async fn open(
     headers: HeaderMap,
     State(state): State<AppState>,
 ) -> Response {
+    if let Err(refusal) = state.origins.check_upgrade(&headers) {
+        state.stats.rejected_origin();
+        return refusal.into_response();
+    }
     let faults = match fault_gate(&state, &query) {
         Ok(plan) => plan,
         Err(refusal) => return refusal.into_response(),
@@ -95,6 +102,10 @@ pub(crate) async fn authenticated(
     headers: HeaderMap,
     State(state): State<AppState>,
 ) -> Response {
+    if let Err(refusal) = state.origins.check_upgrade(&headers) {
+        state.stats.rejected_origin();
+        return refusal.into_response();
+    }
     let faults = match fault_gate(&state, &query) {
         Ok(plan) => plan,
         Err(refusal) => return refusal.into_response(),

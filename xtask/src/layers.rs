@@ -173,22 +173,28 @@ fn host_tests() -> Result<TestCount> {
     ]))
 }
 
-/// Starts the test backend on a free port, for the layers that talk to it from the browser.
-fn start_testbed(static_dir: Option<&std::path::Path>) -> Result<(Guard, u16)> {
+/// Starts the test backend on a free port with `args`, for the layers that talk to it from the
+/// browser.
+fn start_testbed(args: &[String]) -> Result<(Guard, u16)> {
     let bin = build_testbed()?;
     let port = free_port()?;
     let mut c = cmd(bin.to_str().unwrap_or("testbed"));
-    c.args(["--addr", &format!("127.0.0.1:{port}")]);
-    if let Some(dir) = static_dir {
-        c.arg("--static-dir").arg(dir);
-    }
+    c.args(["--addr", &format!("127.0.0.1:{port}")]).args(args);
     let mut guard = Guard::spawn("testbed", &mut c)?;
     wait_for_port(port, &mut guard)?;
     Ok((guard, port))
 }
 
+/// The wasm-bindgen-tests run in a page that wasm-bindgen-test-runner serves from a port of its
+/// own: another origin than the test backend's, which refuses WebSockets from origins it was not
+/// told about. So the runner is pinned to a free port (`WASM_BINDGEN_TEST_ADDRESS`) and the
+/// backend allows that page's origin.
 fn wasm_tests(browser: &Browser) -> Result<TestCount> {
-    let (_server, port) = start_testbed(None)?;
+    // Held while the backend picks its port, so the two cannot draw the same one.
+    let held = std::net::TcpListener::bind("127.0.0.1:0").map_err(|e| e.to_string())?;
+    let runner = held.local_addr().map_err(|e| e.to_string())?;
+    let (_server, port) = start_testbed(&allow_runner(runner))?;
+    drop(held);
     run_counting(
         cmd("cargo")
             .args([
@@ -198,10 +204,16 @@ fn wasm_tests(browser: &Browser) -> Result<TestCount> {
                 "--target",
                 "wasm32-unknown-unknown",
             ])
+            .env("WASM_BINDGEN_TEST_ADDRESS", runner.to_string())
             .env("WSC_TESTBED", format!("127.0.0.1:{port}"))
             .env("CHROMEDRIVER", &browser.chromedriver)
             .env("WASM_BINDGEN_TEST_TIMEOUT", "60"),
     )
+}
+
+/// The backend's flag that lets the test runner's page at `runner` connect.
+fn allow_runner(runner: std::net::SocketAddr) -> Vec<String> {
+    vec!["--allow-origin".into(), format!("http://{runner}")]
 }
 
 fn e2e_tests(browser: &Browser) -> Result<TestCount> {
@@ -261,6 +273,15 @@ pub fn bench(args: &[String]) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_backend_allows_the_runner_page_by_its_origin() {
+        let runner = "127.0.0.1:4711".parse().unwrap();
+        assert_eq!(
+            allow_runner(runner),
+            ["--allow-origin", "http://127.0.0.1:4711"]
+        );
+    }
 
     #[test]
     fn spots_a_browser_crate_in_the_engine_tree() {

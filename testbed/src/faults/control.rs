@@ -1,15 +1,19 @@
 //! The control endpoint: `/api/faults`, where a test sets server-wide faults.
 //!
-//! The browser console calls it cross-origin (the page may be served elsewhere than the
-//! testbed), so every answer carries `Access-Control-Allow-Origin: *` and the CORS preflight is
-//! answered. Parameters travel in the query string; a body, if any, is ignored. Without
-//! `--faults` every route answers 404 and says why, so a test that forgot the flag fails loudly.
+//! Same-origin only: one POST here drops every connection, and a browser lets any page send a
+//! simple POST anywhere, so a request from a page whose origin is not on the testbed's
+//! allow-list is refused with 403 before it reaches a handler (see the `origin` module; tests
+//! and tools that are not browsers pass). An allowed page of another origin (`--allow-origin`)
+//! gets its origin back in `Access-Control-Allow-Origin` and the CORS preflight answered.
+//! Parameters travel in the query string; a body, if any, is ignored. Without `--faults` every
+//! route answers 404 and says why, so a test that forgot the flag fails loudly.
 
 use std::collections::HashMap;
 
 use axum::Router;
-use axum::extract::{Query, State};
+use axum::extract::{Query, Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use serde_json::json;
@@ -21,8 +25,8 @@ use crate::app::{AppState, json_response, unix_ms};
 
 type Params = Query<HashMap<String, String>>;
 
-/// The control routes, to merge into the server's router.
-pub(crate) fn routes() -> Router<AppState> {
+/// The control routes, to merge into the server's router, behind the same-origin check.
+pub(crate) fn routes(state: AppState) -> Router<AppState> {
     Router::new()
         .route("/api/faults", get(current).options(preflight))
         .route("/api/faults/drop-all", post(drop_all).options(preflight))
@@ -33,6 +37,24 @@ pub(crate) fn routes() -> Router<AppState> {
             post(rate_limit).options(preflight),
         )
         .route("/api/faults/reset", post(reset).options(preflight))
+        .route_layer(middleware::from_fn_with_state(state, same_origin_only))
+}
+
+/// Refuses pages of foreign origins; names an allowed page's origin for CORS (instead of the
+/// `*` that JSON answers carry elsewhere).
+async fn same_origin_only(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let origin = match state.origins.check_control(request.headers()) {
+        Ok(origin) => origin,
+        Err(refusal) => return refusal.into_response(),
+    };
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    match origin {
+        Some(origin) => headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin),
+        None => headers.remove(header::ACCESS_CONTROL_ALLOW_ORIGIN),
+    };
+    headers.append(header::VARY, HeaderValue::from_static("origin"));
+    response
 }
 
 /// The 404 to answer unless the server was started with fault injection.
@@ -123,8 +145,9 @@ async fn reset(State(state): State<AppState>) -> Response {
     state_response(&state)
 }
 
-/// The CORS preflight for every control route (answered even when faults are off, so the
-/// browser goes on to the real request and can read its 404).
+/// The CORS preflight for every control route, from an allowed page (answered even when faults
+/// are off, so the browser goes on to the real request and can read its 404). The allowed
+/// origin replaces the `*` on the way out.
 async fn preflight() -> Response {
     let mut response = StatusCode::NO_CONTENT.into_response();
     let headers = response.headers_mut();

@@ -35,9 +35,11 @@
 //!
 //! # Server-wide: the control endpoint
 //!
-//! JSON answers with `Access-Control-Allow-Origin: *`; `OPTIONS` answers the CORS preflight.
-//! Without `--faults` every route answers 404 `{"error":"fault injection is disabled…",
-//! "faults_enabled":false}`.
+//! Same-origin: a browser page whose origin is not allowed (the testbed's own, plus
+//! `--allow-origin`) gets 403 `{"error":"origin_not_allowed",…}`; an allowed page of another
+//! origin gets CORS headers naming it and its `OPTIONS` preflight answered. Clients that are not
+//! browsers (no `Origin`, no `Sec-Fetch-Site`) pass. Without `--faults` every route answers 404
+//! `{"error":"fault injection is disabled…","faults_enabled":false}`.
 //!
 //! | request | effect | answer |
 //! | --- | --- | --- |

@@ -47,8 +47,23 @@ pub async fn connect(addr: SocketAddr, path: &str) -> Ws {
 
 /// Attempts a handshake; a refusal gives the HTTP status and body instead of a socket.
 pub async fn try_connect(addr: SocketAddr, path: &str) -> Result<Ws, (u16, String)> {
-    let url = format!("ws://{addr}{path}");
-    match within("handshake", connect_async(url.as_str())).await {
+    try_connect_from(addr, path, None).await
+}
+
+/// Attempts a handshake as a browser page of `origin` would (`Origin` header), or as a
+/// non-browser client when `None`.
+pub async fn try_connect_from(
+    addr: SocketAddr,
+    path: &str,
+    origin: Option<&str>,
+) -> Result<Ws, (u16, String)> {
+    let mut request = format!("ws://{addr}{path}").into_client_request().unwrap();
+    if let Some(origin) = origin {
+        request
+            .headers_mut()
+            .insert("origin", HeaderValue::from_str(origin).unwrap());
+    }
+    match within("handshake", connect_async(request)).await {
         Ok((ws, _)) => Ok(ws),
         Err(tungstenite::Error::Http(response)) => {
             let body = response.body().as_deref().unwrap_or_default();

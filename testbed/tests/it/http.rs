@@ -1,6 +1,4 @@
-//! The plain HTTP endpoints: health, stats, and the static console.
-
-use std::path::PathBuf;
+//! The plain HTTP endpoints: health and stats (the console itself: `serving`).
 
 use crate::common::*;
 
@@ -86,83 +84,4 @@ async fn stats_have_totals_and_per_connection_records() {
     assert_eq!(c["close_code"], 1000);
     assert!(c["closed_at_ms"].as_u64() >= c["opened_at_ms"].as_u64());
     server.shutdown().await;
-}
-
-/// A throwaway "Trunk dist" with an index page and a wasm file.
-fn dist() -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("testbed-dist-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(dir.join("index.html"), "<html>console</html>").unwrap();
-    std::fs::write(dir.join("app_bg.wasm"), b"\0asm\x01\0\0\0").unwrap();
-    dir
-}
-
-#[tokio::test]
-async fn static_dir_serves_the_console_and_wasm_with_its_content_type() {
-    let dir = dist();
-    let server = start(testbed::Options {
-        static_dir: Some(dir.clone()),
-        ..options()
-    })
-    .await;
-    let addr = server.local_addr();
-    for path in ["/", "/ws-testing", "/ws-testing/", "/index.html"] {
-        let response = get(addr, path).await;
-        assert_eq!(response.status, 200, "{path}");
-        assert_eq!(response.body, b"<html>console</html>", "{path}");
-        assert!(
-            response
-                .header("content-type")
-                .unwrap()
-                .starts_with("text/html")
-        );
-    }
-    for path in ["/app_bg.wasm", "/ws-testing/app_bg.wasm"] {
-        let response = get(addr, path).await;
-        assert_eq!(response.status, 200, "{path}");
-        assert_eq!(
-            response.header("content-type"),
-            Some("application/wasm"),
-            "{path}"
-        );
-        assert_eq!(response.body, b"\0asm\x01\0\0\0");
-    }
-    // Cross-origin isolated, so the page's clock is precise to 5 µs (SPEC: browser facts).
-    for path in ["/ws-testing", "/app_bg.wasm"] {
-        let response = get(addr, path).await;
-        assert_eq!(
-            response.header("cross-origin-opener-policy"),
-            Some("same-origin"),
-            "{path}"
-        );
-        assert_eq!(
-            response.header("cross-origin-embedder-policy"),
-            Some("require-corp"),
-            "{path}"
-        );
-        assert_eq!(response.header("x-content-type-options"), Some("nosniff"));
-    }
-    assert_eq!(get(addr, "/missing.js").await.status, 404);
-    assert_eq!(get(addr, "/../Cargo.toml").await.status, 404);
-    // API routes win over the static fallback.
-    assert_eq!(get(addr, "/health").await.json()["status"], "ok");
-    server.shutdown().await;
-    std::fs::remove_dir_all(dir).unwrap();
-}
-
-#[tokio::test]
-async fn without_static_dir_pages_are_404() {
-    let server = start(options()).await;
-    assert_eq!(get(server.local_addr(), "/ws-testing").await.status, 404);
-    server.shutdown().await;
-}
-
-#[tokio::test]
-async fn a_missing_static_dir_is_an_error_at_start() {
-    let result = testbed::start(testbed::Options {
-        static_dir: Some(PathBuf::from("/definitely/not/here")),
-        ..options()
-    })
-    .await;
-    assert_eq!(result.unwrap_err().kind(), std::io::ErrorKind::NotFound);
 }

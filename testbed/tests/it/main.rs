@@ -10,4 +10,6 @@ mod faults;
 mod http;
 mod lifecycle;
 mod load;
+mod origin;
 mod protocol;
+mod serving;

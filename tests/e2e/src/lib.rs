@@ -4,7 +4,8 @@
 //! Every test runs inside [`run`], which starts a fresh backend, chromedriver and browser, and
 //! tears all three down on every path — pass, fail or panic — so no Chromium is orphaned and no
 //! port stays bound. Waiting is always for a condition with a deadline ([`wait_for`]), never a
-//! sleep standing in for synchronisation.
+//! sleep standing in for synchronisation. Every test also holds the console to its CSP: the
+//! backend counts the violation reports the page sends, and [`run`] fails on any.
 
 mod browser;
 pub mod console;
@@ -107,8 +108,14 @@ where
     .await;
     match outcome {
         Ok(ctx) => {
+            // The page runs under the backend's CSP; any violation it reported fails the test.
+            let violations = stat(&ctx.stats().await, "/totals/csp_violations");
             ctx.page.close().await;
             ctx.server.shutdown().await;
+            assert_eq!(
+                violations, 0,
+                "the console broke its CSP (see the backend's stderr)"
+            );
         }
         Err(panic) => {
             // The page and server moved into the body and were dropped during unwinding; their

@@ -93,3 +93,38 @@ async fn sessions_send_every_interval_and_stop_closes_every_socket() {
     })
     .await;
 }
+
+/// Every test ends by requiring that the console reported no CSP violation. That is worth
+/// something only if a violation does reach the backend: a page whose inline script is allowed
+/// by its hash, but whose `style` attribute is not, must run that script and be reported.
+#[tokio::test]
+async fn a_page_that_breaks_its_csp_is_reported_to_the_backend() {
+    let dir = std::env::temp_dir().join(format!("wsc-csp-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("a folder");
+    let page = "<!doctype html><title>before</title><p style=\"color: red\">styled inline</p>\
+                <script>document.title = 'ran'</script>";
+    std::fs::write(dir.join("violation.html"), page).expect("page written");
+    let server = testbed::start(testbed::Options {
+        addr: "127.0.0.1:0".parse().expect("loopback address"),
+        static_dir: Some(dir.clone()),
+        ..testbed::Options::default()
+    })
+    .await
+    .expect("test backend starts");
+    let origin = format!("http://{}", server.local_addr());
+    let browser = ws_console_e2e::Page::launch(&format!("{origin}/violation.html")).await;
+    let title = browser.eval("return document.title").await;
+    wait_for("the style attribute's violation report", LONG, || async {
+        let stats = ws_console_e2e::get_json(&format!("{origin}/api/ws/stats")).await;
+        (stat(&stats, "/totals/csp_violations") > 0).then_some(())
+    })
+    .await;
+    browser.close().await;
+    server.shutdown().await;
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(
+        title,
+        serde_json::json!("ran"),
+        "the hashed inline script ran"
+    );
+}

@@ -43,6 +43,5 @@ pub async fn nothing_more(mut ws: Ws) {
 pub async fn control(addr: SocketAddr, path: &str) -> Value {
     let response = post(addr, path).await;
     assert_eq!(response.status, 200, "{path}: {:?}", response.json());
-    assert_eq!(response.header("access-control-allow-origin"), Some("*"));
     response.json()
 }

@@ -11,7 +11,11 @@ use crate::common::*;
 
 #[tokio::test]
 async fn control_endpoint_answers_the_cors_preflight_and_reports_its_state() {
-    let server = start(fault_options()).await;
+    let server = start(testbed::Options {
+        allow_origins: vec!["http://console.example".into()],
+        ..fault_options()
+    })
+    .await;
     let addr = server.local_addr();
     let preflight = [
         ("Origin", "http://console.example"),
@@ -20,7 +24,11 @@ async fn control_endpoint_answers_the_cors_preflight_and_reports_its_state() {
     ];
     let response = http(addr, "OPTIONS", "/api/faults/drop-all", &preflight).await;
     assert!((200..300).contains(&response.status), "{}", response.status);
-    assert_eq!(response.header("access-control-allow-origin"), Some("*"));
+    assert_eq!(
+        response.header("access-control-allow-origin"),
+        Some("http://console.example")
+    );
+    assert_eq!(response.header("vary"), Some("origin"));
     assert_eq!(
         response.header("access-control-allow-methods"),
         Some("GET, POST")
@@ -32,7 +40,8 @@ async fn control_endpoint_answers_the_cors_preflight_and_reports_its_state() {
 
     let response = get(addr, "/api/faults").await;
     assert_eq!(response.status, 200);
-    assert_eq!(response.header("access-control-allow-origin"), Some("*"));
+    // Not a browser (no Origin): no CORS header to give.
+    assert_eq!(response.header("access-control-allow-origin"), None);
     assert_eq!(
         response.json(),
         json!({"faults_enabled":true,"refusing":false,"refusing_until":null,
