@@ -22,12 +22,28 @@ pub fn per_connection(stats: &serde_json::Value, pointer: &str) -> Vec<u64> {
     connections.iter().map(|c| stat(c, pointer)).collect()
 }
 
-/// A counter from the backend's stats JSON (0 when absent).
+/// A counter from the backend's stats JSON. A missing or non-numeric field fails the test: a
+/// renamed counter must not read as 0 and let an assertion about "nothing happened" pass.
 pub fn stat(stats: &serde_json::Value, pointer: &str) -> u64 {
-    stats
+    let v = stats
         .pointer(pointer)
-        .and_then(serde_json::Value::as_u64)
-        .unwrap_or(0)
+        .unwrap_or_else(|| panic!("the backend's stats have no {pointer}: {stats}"));
+    v.as_u64()
+        .unwrap_or_else(|| panic!("{pointer} in the backend's stats is not a count: {v}"))
+}
+
+/// A per-type counter from one of the stats' `*_by_type` maps (`map`, e.g.
+/// `/totals/received_by_type`): the map lists only types it has seen, so an absent type is
+/// 0; an absent map fails the test.
+pub fn stat_by_type(stats: &serde_json::Value, map: &str, key: &str) -> u64 {
+    let types = stats
+        .pointer(map)
+        .and_then(serde_json::Value::as_object)
+        .unwrap_or_else(|| panic!("the backend's stats have no map {map}: {stats}"));
+    types.get(key).map_or(0, |v| {
+        v.as_u64()
+            .unwrap_or_else(|| panic!("{map}/{key} in the backend's stats is not a count: {v}"))
+    })
 }
 
 impl Ctx {

@@ -11,7 +11,7 @@ pub mod console;
 mod http;
 
 pub use browser::Page;
-pub use console::{LONG, number, per_connection, stat};
+pub use console::{LONG, number, per_connection, stat, stat_by_type};
 pub use http::{get_json, post_json};
 
 use futures::FutureExt;
