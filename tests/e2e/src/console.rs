@@ -13,6 +13,19 @@ pub fn number(text: &str) -> u64 {
         .unwrap_or_else(|_| panic!("not a number: {text:?}"))
 }
 
+/// `encodeURIComponent`, for a share URL's `wsc` parameter (a configuration as JSON).
+pub fn encode_component(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() * 3);
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b"-_.!~*'()".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
 /// One counter per connection the backend lists in its stats (`pointer` within each).
 pub fn per_connection(stats: &serde_json::Value, pointer: &str) -> Vec<u64> {
     let connections = stats["connections"]
@@ -79,16 +92,21 @@ impl Ctx {
 
 /// A whole number from a report's JSON (WebDriver may hand integers over as `5.0`).
 pub fn count(value: &serde_json::Value, pointer: &str) -> u64 {
+    whole(value, pointer).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// [`count`] without the panic, for callers that collect problems (the bench).
+pub fn whole(value: &serde_json::Value, pointer: &str) -> Result<u64, String> {
     let v = value
         .pointer(pointer)
-        .unwrap_or_else(|| panic!("no {pointer} in {value}"));
+        .ok_or_else(|| format!("no {pointer} in {value}"))?;
     v.as_u64()
         .or_else(|| {
             v.as_f64()
                 .filter(|f| *f >= 0.0 && f.fract() == 0.0)
                 .map(|f| f as u64)
         })
-        .unwrap_or_else(|| panic!("{pointer} is not a whole number: {v}"))
+        .ok_or_else(|| format!("{pointer} is not a whole number: {v}"))
 }
 
 impl Ctx {

@@ -25,6 +25,7 @@ use site::Site;
 use std::panic::AssertUnwindSafe;
 use std::path::PathBuf;
 use table::Row;
+use ws_console_e2e::panic_text;
 
 const WORKLOADS: [&str; 9] = [
     "burst-400",
@@ -116,14 +117,6 @@ async fn workload(site: &Site, name: &str, short: bool) -> Vec<Row> {
             .unwrap_or_else(|e| vec![Row::failed("P5", name, "≤ 2 MB after warm-up", &e)]),
         _ => Vec::new(),
     }
-}
-
-fn panic_text(panic: &(dyn std::any::Any + Send)) -> String {
-    panic
-        .downcast_ref::<String>()
-        .cloned()
-        .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
-        .unwrap_or_else(|| "panicked".into())
 }
 
 /// What the run was measured with, for the JSON's context.
