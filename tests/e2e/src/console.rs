@@ -13,6 +13,19 @@ pub fn number(text: &str) -> u64 {
         .unwrap_or_else(|_| panic!("not a number: {text:?}"))
 }
 
+/// `encodeURIComponent`, for a share URL's `wsc` parameter (a configuration as JSON).
+pub fn encode_component(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() * 3);
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b"-_.!~*'()".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
 /// One counter per connection the backend lists in its stats (`pointer` within each).
 pub fn per_connection(stats: &serde_json::Value, pointer: &str) -> Vec<u64> {
     let connections = stats["connections"]
@@ -22,12 +35,28 @@ pub fn per_connection(stats: &serde_json::Value, pointer: &str) -> Vec<u64> {
     connections.iter().map(|c| stat(c, pointer)).collect()
 }
 
-/// A counter from the backend's stats JSON (0 when absent).
+/// A counter from the backend's stats JSON. A missing or non-numeric field fails the test: a
+/// renamed counter must not read as 0 and let an assertion about "nothing happened" pass.
 pub fn stat(stats: &serde_json::Value, pointer: &str) -> u64 {
-    stats
+    let v = stats
         .pointer(pointer)
-        .and_then(serde_json::Value::as_u64)
-        .unwrap_or(0)
+        .unwrap_or_else(|| panic!("the backend's stats have no {pointer}: {stats}"));
+    v.as_u64()
+        .unwrap_or_else(|| panic!("{pointer} in the backend's stats is not a count: {v}"))
+}
+
+/// A per-type counter from one of the stats' `*_by_type` maps (`map`, e.g.
+/// `/totals/received_by_type`): the map lists only types it has seen, so an absent type is
+/// 0; an absent map fails the test.
+pub fn stat_by_type(stats: &serde_json::Value, map: &str, key: &str) -> u64 {
+    let types = stats
+        .pointer(map)
+        .and_then(serde_json::Value::as_object)
+        .unwrap_or_else(|| panic!("the backend's stats have no map {map}: {stats}"));
+    types.get(key).map_or(0, |v| {
+        v.as_u64()
+            .unwrap_or_else(|| panic!("{map}/{key} in the backend's stats is not a count: {v}"))
+    })
 }
 
 impl Ctx {
@@ -63,16 +92,21 @@ impl Ctx {
 
 /// A whole number from a report's JSON (WebDriver may hand integers over as `5.0`).
 pub fn count(value: &serde_json::Value, pointer: &str) -> u64 {
+    whole(value, pointer).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// [`count`] without the panic, for callers that collect problems (the bench).
+pub fn whole(value: &serde_json::Value, pointer: &str) -> Result<u64, String> {
     let v = value
         .pointer(pointer)
-        .unwrap_or_else(|| panic!("no {pointer} in {value}"));
+        .ok_or_else(|| format!("no {pointer} in {value}"))?;
     v.as_u64()
         .or_else(|| {
             v.as_f64()
                 .filter(|f| *f >= 0.0 && f.fract() == 0.0)
                 .map(|f| f as u64)
         })
-        .unwrap_or_else(|| panic!("{pointer} is not a whole number: {v}"))
+        .ok_or_else(|| format!("{pointer} is not a whole number: {v}"))
 }
 
 impl Ctx {

@@ -2,7 +2,8 @@
 //! recovery from a backend that goes away.
 
 use std::time::Duration;
-use ws_console_e2e::{Ctx, LONG, run, stat, wait_for};
+use ws_console_e2e::console::count;
+use ws_console_e2e::{Ctx, LONG, run, stat, stat_by_type, wait_for};
 
 /// A token distinctive enough that finding it anywhere is a leak.
 const TOKEN: &str = "Tk-e2e-5ecr3t-91f0";
@@ -274,12 +275,20 @@ async fn a_hidden_tab_is_warned_about_and_marked_in_the_report() {
     .await;
 }
 
+/// Automatic sending is off, so after the restart nothing but the offline queues can send:
+/// the new backend must receive exactly the messages queued while the old one was down, and
+/// each must come back matched. (With automatic sending on, fresh messages would pass for
+/// queued ones, and the test would pass even if every queued message were lost.)
 #[tokio::test]
 async fn sessions_recover_when_the_backend_restarts_and_queued_messages_arrive() {
     run(testbed::Options::default(), |ctx| async move {
+        ctx.set_checked("auto-send", false).await;
         ctx.start_sessions(5, 200).await;
-        wait_for("traffic", LONG, || async {
-            (ctx.metric("metric-received").await >= 20).then_some(())
+        for _ in 0..3 {
+            ctx.page.click("broadcast").await;
+        }
+        wait_for("the first 15 messages answered", LONG, || async {
+            (count(&ctx.report().await, "/totals/counters/matched") == 15).then_some(())
         })
         .await;
         let (page, origin) = ctx.stop_server().await;
@@ -296,15 +305,18 @@ async fn sessions_recover_when_the_backend_restarts_and_queued_messages_arrive()
             },
         )
         .await;
-        let queued_while_down = wait_for(
-            "messages queued while the backend is down",
+        for _ in 0..4 {
+            page.click("broadcast").await;
+        }
+        wait_for(
+            "20 messages queued while the backend is down",
             LONG,
             || async {
                 let mut total = 0;
                 for t in page.texts("session-queued").await {
                     total += ws_console_e2e::number(&t);
                 }
-                (total >= 10).then_some(total)
+                (total == 20).then_some(())
             },
         )
         .await;
@@ -313,19 +325,32 @@ async fn sessions_recover_when_the_backend_restarts_and_queued_messages_arrive()
             (ctx.page.text("metric-active").await == "5 / 5").then_some(())
         })
         .await;
-        wait_for("the offline queues flushed", LONG, || async {
-            ctx.numbers("session-queued")
-                .await
-                .iter()
-                .all(|q| *q == 0)
-                .then_some(())
+        let report = wait_for("the queued messages answered", LONG, || async {
+            let r = ctx.report().await;
+            (count(&r, "/totals/counters/matched") == 35).then_some(r)
         })
         .await;
-        let stats = ctx.stats().await;
-        assert!(
-            stat(&stats, "/totals/received_by_type/message") >= queued_while_down,
-            "the {queued_while_down} queued messages reached the new backend: {stats}"
+        assert_eq!(
+            ctx.numbers("session-queued").await,
+            vec![0; 5],
+            "queues flushed"
         );
+        let stats = ctx.stats().await;
+        assert_eq!(
+            stat_by_type(&stats, "/totals/received_by_type", "message"),
+            20,
+            "the new backend got exactly the queued messages: {stats}"
+        );
+        let c = &report["totals"]["counters"];
+        for (field, want) in [
+            ("queued", 20),
+            ("queue_flushed", 20),
+            ("queue_delivered", 20),
+            ("queue_lost", 0),
+            ("lost", 0),
+        ] {
+            assert_eq!(count(c, &format!("/{field}")), want, "{field}: {c}");
+        }
         assert_eq!(
             ctx.numbers("session-reconnects").await,
             vec![1; 5],

@@ -8,7 +8,7 @@
 use serde_json::Value;
 use std::time::{Duration, Instant};
 use ws_console_e2e::console::count;
-use ws_console_e2e::{Ctx, LONG, per_connection, post_json, run, stat, wait_for};
+use ws_console_e2e::{Ctx, LONG, per_connection, post_json, run, stat, stat_by_type, wait_for};
 
 /// A valid token and an invalid one, distinctive enough that finding either in an export is
 /// a leak.
@@ -239,7 +239,10 @@ async fn load_passes_and_counts_what_the_backend_counts() {
         let sent = count(&report, "/totals/counters/sent");
         assert!((100..=200).contains(&sent), "sent {sent}");
         let stats = all_closed_server_side(&ctx).await;
-        assert_eq!(stat(&stats, "/totals/received_by_type/message"), sent);
+        assert_eq!(
+            stat_by_type(&stats, "/totals/received_by_type", "message"),
+            sent
+        );
         assert_eq!(stat(&stats, "/totals/accepted"), 5);
         check_verdict_panel(&ctx, &report).await;
         assert_eq!(ctx.page.text("scenario-status").await, "finished");
@@ -353,7 +356,10 @@ async fn reliability_gets_every_reply_once_and_in_order() {
             assert_eq!(count(c, field), 0, "{field}: {c}");
         }
         let stats = all_closed_server_side(&ctx).await;
-        assert_eq!(stat(&stats, "/totals/received_by_type/message"), 100);
+        assert_eq!(
+            stat_by_type(&stats, "/totals/received_by_type", "message"),
+            100
+        );
         check_verdict_panel(&ctx, &report).await;
         ctx
     })
@@ -442,7 +448,10 @@ async fn broadcast_reaches_every_other_session_and_passes() {
             3 * sent
         );
         let stats = all_closed_server_side(&ctx).await;
-        assert_eq!(stat(&stats, "/totals/received_by_type/broadcast"), sent);
+        assert_eq!(
+            stat_by_type(&stats, "/totals/received_by_type", "broadcast"),
+            sent
+        );
         check_verdict_panel(&ctx, &report).await;
         ctx
     })

@@ -1,6 +1,6 @@
 //! The whole chain: Rust → wasm → page in Chromium → real WebSockets → the real test backend.
 
-use ws_console_e2e::{LONG, per_connection, run, stat, wait_for};
+use ws_console_e2e::{LONG, per_connection, run, stat, stat_by_type, wait_for};
 
 #[tokio::test]
 async fn fifteen_sessions_count_exactly_what_the_server_counts() {
@@ -17,7 +17,7 @@ async fn fifteen_sessions_count_exactly_what_the_server_counts() {
             let received = ctx.metric("metric-received").await;
             let stats = ctx.stats().await;
             let agree = sent >= 45
-                && sent == stat(&stats, "/totals/received_by_type/message")
+                && sent == stat_by_type(&stats, "/totals/received_by_type", "message")
                 && received == stat(&stats, "/totals/sent");
             agree.then_some(stats)
         })
@@ -80,7 +80,7 @@ async fn sessions_send_every_interval_and_stop_closes_every_socket() {
         let sent = ctx.metric("metric-sent").await;
         assert_eq!(
             sent,
-            stat(&stats, "/totals/received_by_type/message"),
+            stat_by_type(&stats, "/totals/received_by_type", "message"),
             "{stats}"
         );
         let closes: Vec<u64> = per_connection(&stats, "/close_code");

@@ -6,8 +6,11 @@
 //! and `bench.md`) and exits 0 whatever the verdicts. A workload that fails becomes a FAIL row
 //! with its reason; the others still run.
 //!
-//! `bench [--short] [--only burst,rtt1,…]`; workloads: burst-400, burst-10k, rtt1, rtt15-100,
-//! rtt15-1000, schedule, open, soak, engine; `burst` and `rtt15` name both of theirs.
+//! `bench [--soak 30m] [--only burst,rtt1,…]`; workloads: burst-400, burst-10k, rtt1,
+//! rtt15-100, rtt15-1000, schedule, open, soak, engine; `burst` and `rtt15` name both of
+//! theirs. `--soak` sets the soak's length (`90s`, `30m`, `1h`, `1h30m`; default 2 minutes, so
+//! a full bench stays short; the P5 figure is a 30-minute run); `--short` is the default
+//! length, kept for older command lines.
 //! Environment: `WSC_DIST` (the built console), `WSC_CHROMIUM`, `WSC_CHROMEDRIVER`,
 //! `WSC_CRITERION` (criterion's output folder, default `target/criterion`), `WSC_BENCH_OUT`
 //! (default `target/bench`).
@@ -24,7 +27,9 @@ use serde_json::json;
 use site::Site;
 use std::panic::AssertUnwindSafe;
 use std::path::PathBuf;
+use std::time::Duration;
 use table::Row;
+use ws_console_e2e::panic_text;
 
 const WORKLOADS: [&str; 9] = [
     "burst-400",
@@ -38,21 +43,53 @@ const WORKLOADS: [&str; 9] = [
     "engine",
 ];
 
+/// The soak's length unless `--soak` says otherwise.
+const SOAK_DEFAULT: Duration = Duration::from_secs(120);
+
 struct Args {
-    short: bool,
+    soak: Duration,
     only: Option<Vec<String>>,
+}
+
+/// `90s`, `30m`, `1h`, `1h30m`: whole numbers, each with its unit.
+fn parse_duration(text: &str) -> Result<Duration, String> {
+    let bad = || format!("--soak {text:?}: a length such as 90s, 30m, 1h or 1h30m");
+    let mut secs = 0u64;
+    let mut digits = String::new();
+    for c in text.trim().chars() {
+        if c.is_ascii_digit() {
+            digits.push(c);
+            continue;
+        }
+        let unit = match c {
+            'h' => 3600,
+            'm' => 60,
+            's' => 1,
+            _ => return Err(bad()),
+        };
+        let n: u64 = digits.parse().map_err(|_| bad())?;
+        secs += n * unit;
+        digits.clear();
+    }
+    if !digits.is_empty() || secs == 0 {
+        return Err(bad());
+    }
+    Ok(Duration::from_secs(secs))
 }
 
 impl Args {
     fn parse() -> Result<Args, String> {
         let mut args = Args {
-            short: false,
+            soak: SOAK_DEFAULT,
             only: None,
         };
         let mut it = std::env::args().skip(1);
         while let Some(a) = it.next() {
             match a.as_str() {
-                "--short" => args.short = true,
+                "--short" => args.soak = SOAK_DEFAULT,
+                "--soak" => {
+                    args.soak = parse_duration(&it.next().ok_or("--soak needs a length")?)?;
+                }
                 "--only" => {
                     let list = it.next().ok_or("--only needs a comma list")?;
                     let names: Vec<String> =
@@ -99,7 +136,7 @@ fn from_env(var: &str, default: &str) -> PathBuf {
     )
 }
 
-async fn workload(site: &Site, name: &str, short: bool) -> Vec<Row> {
+async fn workload(site: &Site, name: &str, soak: Duration) -> Vec<Row> {
     let one = |r: Result<Row, String>, id, target: &str| {
         vec![r.unwrap_or_else(|e| Row::failed(id, name, target, &e))]
     };
@@ -111,29 +148,21 @@ async fn workload(site: &Site, name: &str, short: bool) -> Vec<Row> {
         "rtt15-1000" => timing::rtt(site, "rtt15 × 1,000 ms", 15, 1000, 30).await,
         "schedule" => one(timing::schedule(site).await, "P1", "≥ 98 % made"),
         "open" => vec![open::run(site).await],
-        "soak" => soak::run(site, short)
+        "soak" => soak::run(site, soak)
             .await
             .unwrap_or_else(|e| vec![Row::failed("P5", name, "≤ 2 MB after warm-up", &e)]),
         _ => Vec::new(),
     }
 }
 
-fn panic_text(panic: &(dyn std::any::Any + Send)) -> String {
-    panic
-        .downcast_ref::<String>()
-        .cloned()
-        .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
-        .unwrap_or_else(|| "panicked".into())
-}
-
 /// What the run was measured with, for the JSON's context.
 const ABOUT: &str = "return { user_agent: navigator.userAgent, cross_origin_isolated: self.crossOriginIsolated, performance_memory: !!performance.memory, hardware_concurrency: navigator.hardwareConcurrency }";
 
 /// One workload, its panics turned into a FAIL row, its rows echoed as they come.
-async fn measure(site: &Site, name: &str, short: bool) -> Vec<Row> {
+async fn measure(site: &Site, name: &str, soak: Duration) -> Vec<Row> {
     println!("bench: {name} …");
     let started = std::time::Instant::now();
-    let outcome = AssertUnwindSafe(workload(site, name, short))
+    let outcome = AssertUnwindSafe(workload(site, name, soak))
         .catch_unwind()
         .await;
     let id = match name {
@@ -173,7 +202,7 @@ async fn main() {
         let site = Site::start().await;
         about = site.js(ABOUT).await.unwrap_or_default();
         for name in names {
-            rows.extend(measure(&site, name, args.short).await);
+            rows.extend(measure(&site, name, args.soak).await);
         }
         site.stop().await;
     }
@@ -185,7 +214,7 @@ async fn main() {
     }
     table::print(&rows);
     let context = json!({
-        "short": args.short, "only": args.only, "browser": about,
+        "soak_s": args.soak.as_secs(), "only": args.only, "browser": about,
         "generated_at_unix_s": std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs()),
     });
     match table::write(&rows, &from_env("WSC_BENCH_OUT", "target/bench"), context) {

@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 use tokio::time::{Instant, sleep};
-use ws_console_e2e::Page;
+use ws_console_e2e::{Page, encode_component};
 
 /// The reference loop, kept in the repo at `bench/reference.html`.
 const REFERENCE_HTML: &str = include_str!("../../../../../bench/reference.html");
@@ -38,19 +38,6 @@ fn copy_dir(from: &Path, to: &Path) -> std::io::Result<()> {
         }
     }
     Ok(())
-}
-
-/// `encodeURIComponent`, for the share URL's `wsc` parameter.
-fn encode_component(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() * 3);
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || b"-_.!~*'()".contains(&b) {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
 }
 
 impl Site {
