@@ -29,7 +29,7 @@ pub fn start_standalone() {
     let Some(ctx) = slot.get() else { return };
     let mounted = RefCell::new(Some(mounted));
     let handle = browser::handle::build(browser::handle::Actions {
-        start: Box::new(move || ctx.start()),
+        start: Box::new(move |allow_host| ctx.start_from_handle(allow_host)),
         stop: Box::new(move || ctx.stop()),
         report: Box::new(move || ctx.report_json()),
         unmount: Box::new(move || drop(mounted.borrow_mut().take())),

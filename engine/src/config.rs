@@ -6,11 +6,12 @@
 //! not JSON, a missing token) come back as notices inside the config.
 
 use crate::Millis;
+use crate::embedded::{embedded_tokens, without_embedded_tokens};
 use crate::heartbeat::HeartbeatConfig;
 use crate::reconnect::ReconnectPolicy;
 use crate::template::Template;
 use crate::thresholds::Thresholds;
-use crate::url::Endpoint;
+use crate::url::{Endpoint, Redactor};
 
 /// Most sessions the UI accepts (Chromium caps a profile at about 255 sockets).
 pub const MAX_SESSIONS: u32 = 200;
@@ -260,6 +261,61 @@ impl Default for RawConfig {
     }
 }
 
+impl RawConfig {
+    /// Moves a token typed into the endpoint (`?token=…`, a JWT …) into the Token field,
+    /// leaving `{token}` in its place: the URL sent is the same, and the token is now
+    /// redacted and never stored. `Ok(Some(notice))` when something moved; an error when
+    /// the endpoint and the Token field hold different tokens (nothing is changed then).
+    pub fn move_endpoint_token(&mut self) -> Result<Option<FieldError>, FieldError> {
+        let found = embedded_tokens(&self.endpoint);
+        let Some(first) = found.first() else {
+            return Ok(None);
+        };
+        let current = self.token.trim();
+        let others = found.iter().any(|t| t.value != first.value);
+        if others || (!current.is_empty() && current != first.value) {
+            return Err(FieldError::new(
+                Field::Endpoint,
+                format!(
+                    "The endpoint holds a token (in {}) that differs from the one in the Token field; keep one, in the Token field, and write {{token}} where it goes",
+                    first.place
+                ),
+            ));
+        }
+        self.token = first.value.clone();
+        self.endpoint = without_embedded_tokens(&self.endpoint);
+        Ok(Some(FieldError::new(
+            Field::Token,
+            format!(
+                "The token typed into the endpoint (in {}) was moved here; the endpoint says {{token}} instead",
+                first.place
+            ),
+        )))
+    }
+
+    /// A copy safe to store or share: no token, not even one typed into the endpoint (F15).
+    pub fn without_secrets(&self) -> RawConfig {
+        RawConfig {
+            endpoint: without_embedded_tokens(&self.endpoint),
+            token: String::new(),
+            ..self.clone()
+        }
+    }
+
+    /// Session 0's URL as configured, with the token — and any token typed into the
+    /// endpoint — redacted; or why it cannot be built.
+    pub fn preview_url(&self, page_origin: &str) -> String {
+        let mut redactor = Redactor::default();
+        redactor.add(self.token.trim());
+        for t in embedded_tokens(&self.endpoint) {
+            redactor.add(&t.value);
+        }
+        let url = Endpoint::parse(&self.endpoint, page_origin)
+            .map(|e| e.fill(&self.user_id, self.token.trim(), 0, self.auth_mode));
+        redactor.redact(&url.unwrap_or_else(|reason| reason))
+    }
+}
+
 /// Memory bounds that are not on the form (P5).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Limits {
@@ -374,6 +430,16 @@ impl RunConfig {
         let endpoint = Endpoint::parse(&raw.endpoint, page_origin);
         let user_id = raw.user_id.trim().to_owned();
         let token = raw.token.trim().to_owned();
+        let embedded = embedded_tokens(&raw.endpoint);
+        if let Some(first) = embedded.first() {
+            check(
+                Field::Endpoint,
+                Err(format!(
+                    "The endpoint holds a token (in {}); put it in the Token field, where it is redacted and never stored, and write {{token}} where it goes",
+                    first.place
+                )),
+            );
+        }
         if let Ok(e) = &endpoint
             && e.uses_user_id()
             && user_id.is_empty()
@@ -523,9 +589,15 @@ impl RunConfig {
         check(Field::Thresholds, raw.thresholds.validate());
 
         if !errors.is_empty() {
-            // A message may quote what was typed; the token never shows (R3).
+            // A message may quote what was typed; no token shows, typed where it belongs
+            // or into the endpoint (R3).
+            let mut redactor = Redactor::default();
+            redactor.add(&token);
+            for t in &embedded {
+                redactor.add(&t.value);
+            }
             for e in &mut errors {
-                e.message = crate::url::redact(&e.message, &token);
+                e.message = redactor.redact(&e.message);
             }
             return Err(errors);
         }
@@ -575,6 +647,20 @@ impl RunConfig {
             limits: Limits::default(),
             notices,
         })
+    }
+}
+
+impl RunConfig {
+    /// The host a Start would send the token to, when that is not `page_origin` (the
+    /// console's own origin): a share link or a typo must not send the token elsewhere
+    /// unasked (R3). `None` without a token, when the token is not sent (cookie mode
+    /// without `{token}`), or on the page's own origin.
+    pub fn token_destination(&self, page_origin: &str) -> Option<String> {
+        let sent = self.auth_mode != AuthMode::Cookie || self.endpoint.uses_token();
+        if self.token.is_empty() || !sent {
+            return None;
+        }
+        self.endpoint.foreign_host(page_origin)
     }
 }
 
@@ -1002,6 +1088,123 @@ mod tests {
         assert_eq!(back.token, "");
         let partial: RawConfig = serde_json::from_str(r#"{"sessions":"9"}"#).unwrap();
         assert_eq!(partial.endpoint, "/ws");
+    }
+
+    const JWT: &str = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJxYSJ9.c2lnbmF0dXJl";
+
+    #[test]
+    fn a_token_typed_into_the_endpoint_is_refused_and_never_quoted() {
+        for endpoint in [
+            "/ws?token=pl41n-s3cret".to_string(),
+            "/ws?x=1&access_token=pl41n-s3cret".to_string(),
+            "/ws?auth=pl41n-s3cret".to_string(),
+            format!("/ws?k={JWT}"),
+            format!("ftp://h/{JWT}"),
+        ] {
+            let e = errors(RawConfig {
+                endpoint: endpoint.clone(),
+                ..Default::default()
+            });
+            assert!(e.iter().any(|e| e.field == Field::Endpoint), "{endpoint}");
+            for e in e {
+                assert!(!e.message.contains("pl41n-s3cret"), "{}", e.message);
+                assert!(!e.message.contains("eyJ"), "{}", e.message);
+            }
+        }
+    }
+
+    #[test]
+    fn a_token_typed_into_the_endpoint_moves_to_the_token_field() {
+        let mut raw = RawConfig {
+            endpoint: "wss://api.example/ws?a=1&token=t%2Bk&b=2".into(),
+            ..Default::default()
+        };
+        let notice = raw.move_endpoint_token().unwrap().unwrap();
+        assert_eq!(notice.field, Field::Token);
+        assert!(!notice.message.contains("t+k"), "{}", notice.message);
+        assert_eq!(raw.token, "t+k");
+        assert_eq!(raw.endpoint, "wss://api.example/ws?a=1&token={token}&b=2");
+        // The URL sent is the one typed.
+        let c = RunConfig::from_raw(&raw, ORIGIN).unwrap();
+        assert_eq!(
+            c.endpoint.fill("", &c.token, 0, c.auth_mode),
+            "wss://api.example/ws?a=1&token=t%2Bk&b=2"
+        );
+        // Nothing to move: nothing changes.
+        assert_eq!(raw.move_endpoint_token(), Ok(None));
+        // The same token in both places is fine; a different one is refused.
+        let mut same = RawConfig {
+            endpoint: format!("/ws/{JWT}"),
+            token: JWT.into(),
+            ..Default::default()
+        };
+        assert!(same.move_endpoint_token().unwrap().is_some());
+        assert_eq!(same.endpoint, "/ws/{token}");
+        let mut other = RawConfig {
+            endpoint: "/ws?token=tok-a1".into(),
+            token: "tok-b2".into(),
+            ..Default::default()
+        };
+        let e = other.move_endpoint_token().unwrap_err();
+        assert_eq!(e.field, Field::Endpoint);
+        assert!(!e.message.contains("tok-a1") && !e.message.contains("tok-b2"));
+        assert_eq!(other.endpoint, "/ws?token=tok-a1");
+    }
+
+    #[test]
+    fn stored_shared_and_previewed_configs_hold_no_endpoint_token() {
+        let raw = RawConfig {
+            endpoint: format!("/ws/{{user_id}}?token={JWT}"),
+            user_id: "u1".into(),
+            token: "field-token".into(),
+            ..Default::default()
+        };
+        let json = serde_json::to_string(&raw.without_secrets()).unwrap();
+        assert!(
+            !json.contains(JWT) && !json.contains("field-token"),
+            "{json}"
+        );
+        assert!(json.contains("token={token}"), "{json}");
+        // Both the endpoint's token and the field's (appended in query mode) are hidden.
+        let preview = raw.preview_url(ORIGIN);
+        assert_eq!(
+            preview,
+            "ws://127.0.0.1:8080/ws/u1?token=[redacted]&token=[redacted]"
+        );
+        let bad = RawConfig {
+            endpoint: "ftp://h/ws?token=zz-s3cret".into(),
+            ..Default::default()
+        };
+        assert!(!bad.preview_url(ORIGIN).contains("zz-s3cret"));
+    }
+
+    #[test]
+    fn token_destination_names_a_foreign_host_only_when_a_token_goes_there() {
+        let dest = |endpoint: &str, token: &str, mode: AuthMode| {
+            let raw = RawConfig {
+                endpoint: endpoint.into(),
+                token: token.into(),
+                auth_mode: mode,
+                ..Default::default()
+            };
+            RunConfig::from_raw(&raw, ORIGIN)
+                .unwrap()
+                .token_destination(ORIGIN)
+        };
+        let q = AuthMode::Query;
+        assert_eq!(
+            dest("wss://evil.example/ws", "t", q).as_deref(),
+            Some("evil.example")
+        );
+        assert_eq!(
+            dest("ws://localhost:8080/ws", "t", AuthMode::FirstMessage).as_deref(),
+            Some("localhost:8080")
+        );
+        assert_eq!(dest("wss://evil.example/ws", "", q), None);
+        assert_eq!(dest("/ws", "t", q), None);
+        assert_eq!(dest("ws://127.0.0.1:8080/ws", "t", q), None);
+        assert_eq!(dest("wss://evil.example/ws", "t", AuthMode::Cookie), None);
+        assert!(dest("wss://evil.example/ws?t={token}", "t", AuthMode::Cookie).is_some());
     }
 
     #[test]

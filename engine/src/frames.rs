@@ -9,6 +9,7 @@
 use std::collections::VecDeque;
 
 use crate::command::Frame;
+use crate::url::Redactor;
 use crate::{Millis, SessionId};
 
 /// Which way a frame went.
@@ -132,16 +133,24 @@ impl FrameLog {
     }
 }
 
-/// `text` cut to at most `max` bytes, on a character boundary.
-pub(crate) fn clip_text(text: &str, max: usize) -> &str {
-    if text.len() <= max {
-        return text;
-    }
-    let mut end = max;
-    while !text.is_char_boundary(end) {
+/// `text` with every token redacted, then cut to at most `max` bytes on a character
+/// boundary (redacted first: a cut through a token would keep its first characters).
+pub(crate) fn redact_clip_text(redactor: &Redactor, text: &str, max: usize) -> String {
+    let mut kept = redactor.redact(text);
+    let mut end = max.min(kept.len());
+    while !kept.is_char_boundary(end) {
         end -= 1;
     }
-    &text[..end]
+    kept.truncate(end);
+    kept
+}
+
+/// `data` with every token's bytes redacted — UTF-8 or not, a binary frame can carry the
+/// token — then cut to at most `max` bytes.
+pub(crate) fn redact_clip_bytes(redactor: &Redactor, data: &[u8], max: usize) -> Vec<u8> {
+    let mut kept = redactor.redact_bytes(data);
+    kept.truncate(max);
+    kept
 }
 
 #[cfg(test)]
@@ -189,14 +198,27 @@ mod tests {
 
     #[test]
     fn clipping_respects_char_boundaries_and_reports_it() {
-        assert_eq!(clip_text("héllo", 2), "h");
-        assert_eq!(clip_text("héllo", 3), "hé");
-        assert_eq!(clip_text("abc", 10), "abc");
+        let none = Redactor::default();
+        assert_eq!(redact_clip_text(&none, "héllo", 2), "h");
+        assert_eq!(redact_clip_text(&none, "héllo", 3), "hé");
+        assert_eq!(redact_clip_text(&none, "abc", 10), "abc");
         let f = CapturedFrame {
             len: 10,
             ..text(0.0, "abc")
         };
         assert!(f.clipped());
         assert_eq!(f.opcode(), 1);
+    }
+
+    #[test]
+    fn redaction_comes_before_the_cut() {
+        let mut r = Redactor::default();
+        r.add("SECRETTOKEN");
+        let text = format!("{}SECRETTOKEN", "x".repeat(10));
+        assert_eq!(redact_clip_text(&r, &text, 14), "xxxxxxxxxx[red");
+        let mut data = vec![0xff; 10];
+        data.extend_from_slice(b"SECRETTOKEN");
+        let kept = redact_clip_bytes(&r, &data, 14);
+        assert_eq!(&kept[10..], b"[red");
     }
 }

@@ -4,7 +4,8 @@
 //! `time` in Unix seconds, `opcode` 1 for text and 2 for binary, binary data in base64.
 //!
 //! The request URL is the session's display URL (token redacted), and every frame's data
-//! is redacted again on the way out.
+//! is redacted again on the way out, with every token the run has used by then — binary
+//! frames byte by byte, before base64, since bytes that are not UTF-8 can carry it too.
 
 use serde_json::{Value, json};
 
@@ -27,7 +28,7 @@ impl Run {
                     .map(|f| {
                         let data = match &f.payload {
                             Frame::Text(t) => self.redact(t),
-                            Frame::Binary(b) => base64(b),
+                            Frame::Binary(b) => base64(&self.redactor().redact_bytes(b)),
                         };
                         json!({
                             "type": f.direction.as_str(),

@@ -45,6 +45,7 @@ mod command;
 mod config;
 mod correlation;
 mod datetime;
+mod embedded;
 mod frames;
 mod har;
 mod heap;
@@ -56,6 +57,7 @@ mod metrics;
 mod queue;
 mod rate;
 mod reconnect;
+mod redact;
 pub mod report;
 mod rng;
 mod run;
@@ -72,6 +74,7 @@ pub use config::{
     AuthMode, DEFAULT_PING, DEFAULT_TEMPLATE, Field, FieldError, Limits, MAX_SESSIONS, RawConfig,
     RunConfig,
 };
+pub use embedded::{EmbeddedToken, embedded_tokens, looks_like_jwt};
 pub use frames::{CapturedFrame, Direction};
 pub use heap::{HeapSample, HeapTrend};
 pub use heartbeat::HeartbeatConfig;
@@ -83,7 +86,7 @@ pub use rate::RateWindow;
 pub use reconnect::ReconnectPolicy;
 pub use report::{
     REPORT_SCHEMA, REPORT_VERSION, Report, ReportConfig, ReportHeap, ReportHeartbeat,
-    ReportInvariant, ReportPhase, ReportRun, ReportScenario, ReportTotals, SessionRow, log_export,
+    ReportInvariant, ReportPhase, ReportRun, ReportScenario, ReportTotals, SessionRow,
 };
 pub use rng::SplitMix64;
 pub use run::{ENGINE_CLOSE_CODE, Run, burst_size};

@@ -2,10 +2,12 @@
 //!
 //! Text from the server is stored as it came (the view renders it as text, never as HTML),
 //! except that the token is redacted and very long messages are cut, so one 1 MB frame
-//! cannot pin a megabyte of wasm memory for the rest of the session (P5).
+//! cannot pin a megabyte of wasm memory for the rest of the session (P5). Redaction comes
+//! before the cut, so a token the cut would split is still redacted whole.
 
 use std::collections::VecDeque;
 
+use crate::url::Redactor;
 use crate::{Millis, SessionId};
 
 /// Severity.
@@ -221,16 +223,18 @@ impl Log {
     }
 }
 
-/// Cuts `text` to at most `max` characters, saying how long it was.
-pub(crate) fn clip(text: &str, max: usize) -> String {
-    if text.len() <= max {
-        return text.to_owned();
+/// `text` with every token redacted, then cut to at most `max` bytes, saying how long it
+/// was. In that order: cut first, a token crossing the cut would show its first characters.
+pub(crate) fn redact_and_clip(redactor: &Redactor, text: &str, max: usize) -> String {
+    let redacted = redactor.redact(text);
+    if redacted.len() <= max {
+        return redacted;
     }
     let mut end = max;
-    while !text.is_char_boundary(end) {
+    while !redacted.is_char_boundary(end) {
         end -= 1;
     }
-    format!("{}… ({} bytes)", &text[..end], text.len())
+    format!("{}… ({} bytes)", &redacted[..end], text.len())
 }
 
 #[cfg(test)]
@@ -316,9 +320,20 @@ mod tests {
 
     #[test]
     fn clip_respects_char_boundaries() {
-        assert_eq!(clip("short", 10), "short");
+        let none = Redactor::default();
+        assert_eq!(redact_and_clip(&none, "short", 10), "short");
         let long = "é".repeat(100);
-        let c = clip(&long, 5);
+        let c = redact_and_clip(&none, &long, 5);
         assert!(c.starts_with("éé") && c.ends_with("(200 bytes)"), "{c}");
+    }
+
+    #[test]
+    fn a_token_crossing_the_cut_shows_none_of_its_characters() {
+        let mut r = Redactor::default();
+        r.add("TOPSECRET");
+        let text = format!("{}TOPSECRET and more", "x".repeat(95));
+        let c = redact_and_clip(&r, &text, 100);
+        assert!(!c.contains("TOP"), "{c}");
+        assert!(c.ends_with(&format!("… ({} bytes)", text.len())), "{c}");
     }
 }

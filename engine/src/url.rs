@@ -7,9 +7,8 @@
 //! shown or exported goes through [`redact`].
 
 use crate::config::AuthMode;
-
-/// What replaces the token wherever text is displayed, logged or exported.
-pub const REDACTED: &str = "[redacted]";
+pub(crate) use crate::redact::Redactor;
+pub use crate::redact::{REDACTED, redact};
 
 const PLACEHOLDERS: [&str; 3] = ["{user_id}", "{token}", "{session}"];
 
@@ -65,6 +64,21 @@ impl Endpoint {
         format!("{http}://{authority}")
     }
 
+    /// The endpoint's host (`host:port`) when it is not on `page_origin`, the origin of the
+    /// page running the console; `None` when both are the same origin. Schemes compare as
+    /// their HTTP twins (`ws` ↔ `http`, `wss` ↔ `https`), hosts without case, and a default
+    /// port equals no port. A token sent to another origin goes to someone else (R3).
+    pub fn foreign_host(&self, page_origin: &str) -> Option<String> {
+        let (scheme, rest) = self.template.split_once("://").unwrap_or(("ws", ""));
+        let authority = rest.split(['/', '?']).next().unwrap_or("");
+        let mine = normal_origin(if scheme == "wss" { "https" } else { "http" }, authority);
+        let page = page_origin
+            .trim()
+            .split_once("://")
+            .map(|(s, r)| normal_origin(s, r.split(['/', '?', '#']).next().unwrap_or("")));
+        (page.as_ref() != Some(&mine)).then(|| authority.to_owned())
+    }
+
     /// Whether the template contains `{user_id}`.
     pub fn uses_user_id(&self) -> bool {
         self.template.contains("{user_id}")
@@ -97,59 +111,6 @@ impl Endpoint {
     }
 }
 
-/// Replaces every occurrence of `token` (raw or percent-encoded) in `text` with
-/// `[redacted]`. An empty token redacts nothing.
-pub fn redact(text: &str, token: &str) -> String {
-    if token.is_empty() {
-        return text.to_owned();
-    }
-    let mut out = text.replace(token, REDACTED);
-    let encoded = percent_encode(token);
-    if encoded != token {
-        out = out.replace(&encoded, REDACTED);
-    }
-    out
-}
-
-/// Every token the run has used (raw and percent-encoded), so text mentioning an older
-/// token is redacted too. Bounded: the oldest are forgotten first.
-#[derive(Clone, Debug, Default)]
-pub(crate) struct Redactor {
-    secrets: Vec<String>,
-}
-
-impl Redactor {
-    const MAX_SECRETS: usize = 16;
-
-    /// Remembers `token` (ignored when empty).
-    pub(crate) fn add(&mut self, token: &str) {
-        if token.is_empty() {
-            return;
-        }
-        for secret in [token.to_owned(), percent_encode(token)] {
-            if !self.secrets.contains(&secret) {
-                self.secrets.push(secret);
-            }
-        }
-        if self.secrets.len() > Self::MAX_SECRETS {
-            let excess = self.secrets.len() - Self::MAX_SECRETS;
-            self.secrets.drain(..excess);
-        }
-    }
-
-    /// `text` with every remembered token replaced by `[redacted]`.
-    pub(crate) fn redact(&self, text: &str) -> String {
-        let mut out: Option<String> = None;
-        for secret in &self.secrets {
-            let current = out.as_deref().unwrap_or(text);
-            if current.contains(secret.as_str()) {
-                out = Some(current.replace(secret.as_str(), REDACTED));
-            }
-        }
-        out.unwrap_or_else(|| text.to_owned())
-    }
-}
-
 /// Percent-encodes everything but RFC 3986 unreserved characters.
 pub(crate) fn percent_encode(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
@@ -161,6 +122,15 @@ pub(crate) fn percent_encode(s: &str) -> String {
         }
     }
     out
+}
+
+/// `scheme://host:port` in lower case, without the scheme's default port.
+fn normal_origin(scheme: &str, authority: &str) -> String {
+    let scheme = scheme.to_ascii_lowercase();
+    let authority = authority.to_ascii_lowercase();
+    let default = if scheme == "https" { ":443" } else { ":80" };
+    let authority = authority.strip_suffix(default).unwrap_or(&authority);
+    format!("{scheme}://{authority}")
 }
 
 fn ws_scheme(scheme: &str) -> Result<&'static str, String> {
@@ -333,17 +303,31 @@ mod tests {
     }
 
     #[test]
-    fn redact_handles_raw_encoded_and_empty() {
-        assert_eq!(redact("a tok b tok", "tok"), "a [redacted] b [redacted]");
-        assert_eq!(redact("x=a%2Fb", "a/b"), "x=[redacted]");
-        assert_eq!(redact("nothing", ""), "nothing");
-        let mut r = Redactor::default();
-        r.add("old");
-        r.add("new/x");
-        r.add("");
+    fn foreign_host_compares_origins() {
+        let e = |raw: &str| Endpoint::parse(raw, ORIGIN).unwrap();
+        assert_eq!(e("/ws").foreign_host(ORIGIN), None);
+        assert_eq!(e("ws://127.0.0.1:8080/x?y=1").foreign_host(ORIGIN), None);
         assert_eq!(
-            r.redact("old new/x new%2Fx none"),
-            "[redacted] [redacted] [redacted] none"
+            e("WS://127.0.0.1:8080/x").foreign_host("HTTP://127.0.0.1:8080/"),
+            None
         );
+        assert_eq!(
+            e("ws://localhost:8080/ws").foreign_host(ORIGIN).as_deref(),
+            Some("localhost:8080")
+        );
+        assert_eq!(
+            e("wss://127.0.0.1:8080/ws").foreign_host(ORIGIN).as_deref(),
+            Some("127.0.0.1:8080"),
+            "another scheme is another origin"
+        );
+        assert_eq!(
+            e("wss://a.example/ws").foreign_host("https://a.example:443"),
+            None
+        );
+        assert_eq!(
+            e("ws://a.example:80/ws").foreign_host("http://a.example"),
+            None
+        );
+        assert!(e("wss://evil.example/ws").foreign_host("").is_some());
     }
 }

@@ -1,7 +1,12 @@
-//! The configuration kept across reloads (`localStorage`) and shared as a URL — never the token.
+//! The configuration kept across reloads (`localStorage`) and shared as a URL — never a token.
 //!
-//! `RawConfig` skips its token when serialised, so nothing written here can carry it; a test
-//! checks both the stored text and the share URL.
+//! `RawConfig` skips its token when serialised, and what is written here goes through
+//! [`RawConfig::without_secrets`] first, so a token typed into the endpoint is not kept either.
+//!
+//! A share link is someone else's configuration: it may point the endpoint at any host. So it
+//! is loaded into the form but not saved — the view shows it as shared until the user keeps it
+//! ([`forget_share_link`] then [`save`]) or discards it ([`saved`] gives the configuration to go
+//! back to). Nothing from a link overwrites the stored configuration unasked.
 
 use ws_console_engine::RawConfig;
 
@@ -10,38 +15,72 @@ pub const STORAGE_KEY: &str = "wsc-config-v1";
 /// The query parameter of a share URL.
 pub const QUERY_KEY: &str = "wsc";
 
+/// The configuration to start with, and where it came from.
+pub struct Loaded {
+    /// A share link's configuration, else the stored one, else the defaults.
+    pub config: RawConfig,
+    /// Whether it came from a share link (shown as such; not saved until kept).
+    pub shared: bool,
+}
+
 fn storage() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok()?
 }
 
-/// The configuration to start with: a share URL's, else the stored one, else the defaults.
-pub fn load() -> RawConfig {
-    from_query()
-        .or_else(|| {
-            storage()?
-                .get_item(STORAGE_KEY)
-                .ok()?
-                .and_then(|s| serde_json::from_str(&s).ok())
-        })
+/// The configuration to start with: a share link's (marked shared), else the saved one.
+pub fn load() -> Loaded {
+    match from_query() {
+        Some(config) => Loaded {
+            config,
+            shared: true,
+        },
+        None => Loaded {
+            config: saved(),
+            shared: false,
+        },
+    }
+}
+
+/// The stored configuration, else the defaults.
+pub fn saved() -> RawConfig {
+    storage()
+        .and_then(|s| s.get_item(STORAGE_KEY).ok()?)
+        .and_then(|s| serde_json::from_str(&s).ok())
         .unwrap_or_default()
 }
 
-/// Stores the configuration (without its token).
+/// Stores the configuration (without any token).
 pub fn save(config: &RawConfig) {
-    if let (Some(s), Ok(json)) = (storage(), serde_json::to_string(config)) {
+    if let (Some(s), Ok(json)) = (storage(), serde_json::to_string(&config.without_secrets())) {
         // A full or disabled storage only loses persistence, not the run.
         let _ = s.set_item(STORAGE_KEY, &json);
     }
 }
 
-/// A URL of this page that opens the console with this configuration (without its token).
+/// A URL of this page that opens the console with this configuration (without any token).
 pub fn share_url(config: &RawConfig) -> String {
-    let location = web_sys::window().map(|w| w.location());
-    let base = location
+    let json = serde_json::to_string(&config.without_secrets()).unwrap_or_default();
+    format!(
+        "{}?{QUERY_KEY}={}",
+        page_url(),
+        js_sys::encode_uri_component(&json)
+    )
+}
+
+/// Takes the share link's query off the address bar (kept or discarded, it is done with):
+/// a reload then opens the saved configuration.
+pub fn forget_share_link() {
+    if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
+        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&page_url()));
+    }
+}
+
+/// This page's origin and path, without query or fragment.
+fn page_url() -> String {
+    web_sys::window()
+        .map(|w| w.location())
         .and_then(|l| Some(format!("{}{}", l.origin().ok()?, l.pathname().ok()?)))
-        .unwrap_or_default();
-    let json = serde_json::to_string(config).unwrap_or_default();
-    format!("{base}?{QUERY_KEY}={}", js_sys::encode_uri_component(&json))
+        .unwrap_or_default()
 }
 
 fn from_query() -> Option<RawConfig> {

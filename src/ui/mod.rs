@@ -15,6 +15,7 @@ mod report;
 mod scenarios;
 mod sessions;
 pub mod snapshot;
+mod trust;
 
 use crate::browser::clock::now;
 use crate::browser::driver::Driver;
@@ -24,8 +25,8 @@ use leptos::prelude::*;
 use report::Export;
 use snapshot::Snapshot;
 use ws_console_engine::{
-    Endpoint, FieldError, LogFilter, ParamError, RawConfig, RawScenarioParams, RunConfig, Scenario,
-    log_export, redact,
+    FieldError, LogFilter, ParamError, RawConfig, RawScenarioParams, RunConfig, Scenario,
+    embedded_tokens,
 };
 
 /// How often the charts are redrawn.
@@ -64,6 +65,20 @@ pub struct ConsoleCtx {
     pub export_note: RwSignal<String>,
     /// The run's owner (single-threaded: lives in the local arena).
     pub driver: StoredValue<Driver, LocalStorage>,
+    /// The configuration came from a share link and is neither kept nor discarded yet
+    /// (it is not saved meanwhile).
+    pub shared: RwSignal<bool>,
+    /// A Start waiting for the user to agree to send the token to another origin.
+    pub confirm: RwSignal<Option<PendingStart>>,
+}
+
+/// A Start held back because it would send the token to a host other than the page's.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PendingStart {
+    /// Where the token would go (`host:port`).
+    pub host: String,
+    /// Whether the scenario button asked (else Start).
+    pub scenario: bool,
 }
 
 impl ConsoleCtx {
@@ -77,43 +92,120 @@ impl ConsoleCtx {
         window().location().origin().unwrap_or_default()
     }
 
-    /// Validates the configuration; starts a run when it is valid, else shows the messages.
-    pub fn start(&self) {
+    /// Validates the configuration, first moving a token typed into the endpoint to the
+    /// Token field (R3); shows the messages and returns `None` when it is not valid.
+    fn validated(&self) -> Option<RunConfig> {
+        let mut moved = None;
+        if self
+            .config
+            .with_untracked(|c| !embedded_tokens(&c.endpoint).is_empty())
+        {
+            match self.config.try_update(RawConfig::move_endpoint_token) {
+                Some(Ok(notice)) => moved = notice,
+                Some(Err(e)) => {
+                    self.messages.set(vec![e]);
+                    return None;
+                }
+                None => {}
+            }
+        }
         match self
             .config
             .with_untracked(|raw| RunConfig::from_raw(raw, &Self::origin()))
         {
             Ok(config) => {
                 self.messages.set(Vec::new());
-                self.notices.set(config.notices.clone());
-                self.driver.with_value(|d| d.start(config));
+                let mut notices = config.notices.clone();
+                notices.extend(moved);
+                self.notices.set(notices);
+                Some(config)
             }
-            Err(messages) => self.messages.set(messages),
+            Err(messages) => {
+                self.messages.set(messages);
+                None
+            }
+        }
+    }
+
+    /// Whether `config` may start: yes, unless it would send the token to another origin
+    /// than `confirmed` — then the in-page confirmation asks first (R3).
+    fn may_start(&self, config: &RunConfig, confirmed: Option<&str>, scenario: bool) -> bool {
+        match config.token_destination(&Self::origin()) {
+            Some(host) if confirmed != Some(host.as_str()) => {
+                self.confirm.set(Some(PendingStart { host, scenario }));
+                false
+            }
+            _ => {
+                self.confirm.set(None);
+                true
+            }
+        }
+    }
+
+    /// Validates the configuration; starts a run when it is valid (asking first when the
+    /// token would go to another origin), else shows the messages.
+    pub fn start(&self) {
+        self.start_confirmed(None);
+    }
+
+    /// [`ConsoleCtx::start`], the user having agreed to send the token to `host`.
+    fn start_confirmed(&self, host: Option<&str>) {
+        if let Some(config) = self.validated()
+            && self.may_start(&config, host, false)
+        {
+            self.driver.with_value(|d| d.start(config));
+        }
+    }
+
+    /// The JS handle's `start()`: no one is there to ask, so a token bound for another
+    /// origin than the page's starts nothing unless the caller named that host; the error
+    /// says which host and how. An invalid configuration shows its messages, as Start does.
+    pub fn start_from_handle(&self, allow_host: Option<String>) -> Result<(), String> {
+        let Some(config) = self.validated() else {
+            return Ok(());
+        };
+        match config.token_destination(&Self::origin()) {
+            Some(host) if allow_host.as_deref() != Some(host.as_str()) => Err(format!(
+                "ws-console: not started: the token would be sent to {host}, which is not this page's origin; call start({{ allowHost: \"{host}\" }}) to send it there"
+            )),
+            _ => {
+                self.driver.with_value(|d| d.start(config));
+                Ok(())
+            }
+        }
+    }
+
+    /// The user agreed to send the token to the pending host: the held-back action goes on.
+    pub fn confirm_foreign(&self) {
+        if let Some(p) = self.confirm.get_untracked() {
+            if p.scenario {
+                self.run_scenario_confirmed(Some(&p.host));
+            } else {
+                self.start_confirmed(Some(&p.host));
+            }
         }
     }
 
     /// Validates the configuration and the scenario's parameters; runs the scenario when both
-    /// are valid, else shows the messages beside their fields.
+    /// are valid (asking first when the token would go to another origin), else shows the
+    /// messages beside their fields.
     pub fn run_scenario(&self) {
-        let base = match self
-            .config
-            .with_untracked(|raw| RunConfig::from_raw(raw, &Self::origin()))
-        {
-            Ok(base) => base,
-            Err(messages) => {
-                self.messages.set(messages);
-                return;
-            }
+        self.run_scenario_confirmed(None);
+    }
+
+    fn run_scenario_confirmed(&self, host: Option<&str>) {
+        let Some(base) = self.validated() else {
+            return;
         };
-        self.messages.set(Vec::new());
-        self.notices.set(base.notices.clone());
         match self
             .scenario
             .with_untracked(|raw| Scenario::from_raw(raw, &base))
         {
             Ok(scenario) => {
                 self.scenario_errors.set(Vec::new());
-                self.driver.with_value(|d| d.start_scenario(scenario));
+                if self.may_start(&base, host, true) {
+                    self.driver.with_value(|d| d.start_scenario(scenario));
+                }
             }
             Err(errors) => self.scenario_errors.set(errors),
         }
@@ -131,7 +223,7 @@ impl ConsoleCtx {
                     Export::Csv => sc
                         .map_or_else(|| run.report(t), |sc| sc.report(run, t))
                         .to_csv(),
-                    Export::Log => log_export(run.log(), run.config().time_origin_ms),
+                    Export::Log => run.export_log(),
                     Export::Har | Export::Json => run.har(),
                 }
             })
@@ -162,13 +254,10 @@ impl ConsoleCtx {
             .unwrap_or_else(|| "null".to_string())
     }
 
-    /// Session 0's URL as configured, token redacted; or why it cannot be built.
+    /// Session 0's URL as configured, every token redacted (one typed into the endpoint
+    /// too); or why it cannot be built.
     pub fn preview_url(&self) -> String {
-        self.config
-            .with(|c| match Endpoint::parse(&c.endpoint, &Self::origin()) {
-                Ok(e) => redact(&e.fill(&c.user_id, &c.token, 0, c.auth_mode), &c.token),
-                Err(reason) => reason,
-            })
+        self.config.with(|c| c.preview_url(&Self::origin()))
     }
 }
 
@@ -213,8 +302,12 @@ pub fn Console(
         }
         snapshot.set(next);
     }));
+    let loaded = config.map_or_else(storage::load, |config| storage::Loaded {
+        config,
+        shared: false,
+    });
     let ctx = ConsoleCtx {
-        config: RwSignal::new(config.unwrap_or_else(storage::load)),
+        config: RwSignal::new(loaded.config),
         messages: RwSignal::new(Vec::new()),
         notices: RwSignal::new(Vec::new()),
         snapshot,
@@ -227,12 +320,19 @@ pub fn Console(
         scenario_errors: RwSignal::new(Vec::new()),
         export_note: RwSignal::new(String::new()),
         driver,
+        shared: RwSignal::new(loaded.shared),
+        confirm: RwSignal::new(None),
     };
     provide_context(ctx);
     if let Some(slot) = ctx_slot {
         slot.set(Some(ctx));
     }
-    Effect::new(move |_| ctx.config.with(storage::save));
+    // A share link's configuration is saved only once the user keeps it.
+    Effect::new(move |_| {
+        if !ctx.shared.get() {
+            ctx.config.with(storage::save);
+        }
+    });
     Effect::new(move |_| {
         log_filter.track();
         log_top.track();
@@ -257,6 +357,8 @@ pub fn Console(
                     {move || if snapshot.with(|s| s.running) { "running" } else { "idle" }}
                 </span>
             </header>
+            <trust::SharedConfig />
+            <trust::ConfirmForeignOrigin />
             <Show when=move || ctx.hidden.get()>
                 <div class="wsc-banner" role="status" data-testid="hidden-warning">
                     "This tab is hidden: the browser throttles its timers (to once a minute after 5 minutes), so samples taken now are marked."

@@ -77,7 +77,12 @@ impl Snapshot {
                 .into_iter()
                 .skip(skip)
                 .take(LOG_VIEW)
-                .cloned()
+                // An entry may predate the token it mentions: the rows shown are redacted
+                // again with every token the run has used (a handful of rows, cheap).
+                .map(|e| LogEntry {
+                    text: run.redact(&e.text),
+                    ..e.clone()
+                })
                 .collect(),
             log_first: skip,
             log_len: log.len(),

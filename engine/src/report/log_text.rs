@@ -12,8 +12,9 @@ use crate::datetime::iso8601;
 use crate::log::Log;
 
 /// `log` as text. `time_origin_ms` is the Unix time of `now == 0` (the run's
-/// `time_origin_ms`).
-pub fn log_export(log: &Log, time_origin_ms: f64) -> String {
+/// `time_origin_ms`). Crate-private: the only way out is [`Run::export_log`], which redacts
+/// with every token the run has used — a log entry may predate the token it mentions.
+pub(crate) fn log_export(log: &Log, time_origin_ms: f64) -> String {
     let mut out = format!(
         "# ws-console log: {} entries ({} older entries dropped)\n",
         log.len(),

@@ -97,8 +97,6 @@
 mod csv;
 mod log_text;
 
-pub use log_text::log_export;
-
 use crate::config::{AuthMode, RunConfig};
 use crate::heap::HeapTrend;
 use crate::histogram::RttSummary;

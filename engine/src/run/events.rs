@@ -221,7 +221,7 @@ impl Run {
         if !self.accepts(s, g) {
             return;
         }
-        let reason = self.redactor.redact(&crate::log::clip(reason, 200));
+        let reason = crate::log::redact_and_clip(&self.redactor, reason, 200);
         let sess = &mut self.sessions[s.index()];
         sess.last_close = Some(CloseInfo {
             code,

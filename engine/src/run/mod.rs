@@ -23,10 +23,10 @@ mod tests;
 use crate::command::{Command, Frame};
 use crate::config::{AuthMode, RunConfig};
 use crate::correlation::Correlator;
-use crate::frames::{CapturedFrame, Direction, FrameLog, clip_text};
+use crate::frames::{CapturedFrame, Direction, FrameLog, redact_clip_bytes, redact_clip_text};
 use crate::heap::HeapTracker;
 use crate::histogram::Histogram;
-use crate::log::{Log, LogCategory, LogLevel, clip};
+use crate::log::{Log, LogCategory, LogLevel, redact_and_clip};
 use crate::message::Pointer;
 use crate::metrics::Counters;
 use crate::queue::Outgoing;
@@ -161,7 +161,7 @@ impl Run {
         session: Option<SessionId>,
         text: &str,
     ) {
-        let text = self.redactor.redact(&clip(text, self.cfg.limits.log_text));
+        let text = redact_and_clip(&self.redactor, text, self.cfg.limits.log_text);
         self.log.push(now, level, category, session, text);
     }
 
@@ -492,9 +492,7 @@ impl Run {
         if !self.frames.enabled() {
             return;
         }
-        let kept = self
-            .redactor
-            .redact(clip_text(text, self.frames.frame_limit()));
+        let kept = redact_clip_text(&self.redactor, text, self.frames.frame_limit());
         self.frames.push(CapturedFrame {
             t: now,
             session: s,
@@ -516,12 +514,7 @@ impl Run {
         if !self.frames.enabled() {
             return;
         }
-        let data = &data[..data.len().min(self.frames.frame_limit())];
-        // Bytes that are text may carry the token too.
-        let kept = match std::str::from_utf8(data) {
-            Ok(t) => self.redactor.redact(t).into_bytes(),
-            Err(_) => data.to_vec(),
-        };
+        let kept = redact_clip_bytes(&self.redactor, data, self.frames.frame_limit());
         self.frames.push(CapturedFrame {
             t: now,
             session: s,

@@ -69,6 +69,11 @@ impl Run {
         self.redactor.redact(text)
     }
 
+    /// Every token this run has used, for redacting bytes (binary frames) on export.
+    pub(crate) fn redactor(&self) -> &crate::url::Redactor {
+        &self.redactor
+    }
+
     /// Counters summed over every session.
     pub fn counters(&self) -> Counters {
         self.total_counters()
