@@ -227,8 +227,20 @@ impl Driver {
             if heap_due {
                 st.next_heap_at = t + HEAP_EVERY_MS;
             }
-            let State { run, scenario, .. } = &mut *st;
+            let State {
+                run,
+                scenario,
+                conns,
+                ..
+            } = &mut *st;
             if let Some(run) = run.as_mut() {
+                // Nothing is sent while a session waits for its buffer to drain, so nothing
+                // else reads it again.
+                for s in run.waiting_on_buffer() {
+                    if let Some((_, c)) = slot(conns, s).as_ref() {
+                        run.set_buffered(s, c.buffered_amount());
+                    }
+                }
                 if heap_due && let Some(h) = super::heap::js_heap() {
                     run.record_heap(
                         t,

@@ -123,6 +123,20 @@ impl Run {
         }
     }
 
+    /// Sessions holding messages back because the browser's buffer was full at the last
+    /// reading: the adapter reads their `bufferedAmount` again before each tick, since no
+    /// send happens to refresh it while they wait.
+    pub fn waiting_on_buffer(&self) -> Vec<SessionId> {
+        if self.flow_retry_at.is_none() {
+            return Vec::new();
+        }
+        self.sessions
+            .iter()
+            .filter(|s| s.buffered >= BUFFER_HIGH_WATER && (s.held > 0 || s.queue.len() > 0))
+            .map(|s| s.id)
+            .collect()
+    }
+
     /// Test messages held back over all sessions (a burst, or scheduled sends behind one).
     pub fn held_now(&self) -> u64 {
         self.sessions.iter().map(|s| s.held).sum()

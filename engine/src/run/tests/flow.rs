@@ -54,6 +54,9 @@ fn a_full_socket_buffer_holds_sends_back_and_the_timer_looks_again_soon() {
     assert_eq!((r.held_now(), r.counters().sent), (1, 0));
     r.tick(2.0);
     assert_eq!(r.next_deadline(), Some(2.0 + BUFFER_POLL_MS));
+    // No send refreshes the reading while the session waits: the engine names the sessions
+    // whose buffer the adapter must read again.
+    assert_eq!(r.waiting_on_buffer(), vec![S0]);
     r.set_buffered(S0, 0);
     r.tick(2.0 + BUFFER_POLL_MS);
     assert_eq!(sends(&cmds(&mut r)).len(), 1);

@@ -12,9 +12,6 @@
 //! ([`run_each`]); each gets a fresh backend, so the backend's counts are the case's own, and
 //! opens the console afresh with its configuration through a share URL. Runs are a few seconds
 //! long: short send intervals, a 1 s reply timeout, a 0.3 s first reconnect step.
-//!
-//! A case that fails on today's console is listed in [`KNOWN_BUGS`] and runs in an ignored
-//! test of its own, so the matrix stays green and the bug stays visible.
 
 mod common;
 mod network;
@@ -62,28 +59,18 @@ const CASES: [(&str, Body); 18] = [
     }),
 ];
 
-/// Cases that fail on today's console (each has an ignored test below saying why).
-const KNOWN_BUGS: [&str; 1] = ["frames-over-1mb-back-to-back"];
-
-/// Runs `only` (a case name), or every case but the known bugs — or, when `WSC_CASES` names
-/// some (comma-separated, for working on them), just those — and fails with every failure.
-async fn matrix(only: Option<&str>) {
+/// Runs every case — or, when `WSC_CASES` names some (comma-separated, for working on them),
+/// just those — and fails with every failure.
+async fn matrix() {
     let picked = std::env::var("WSC_CASES").ok();
     let picked: Option<Vec<&str>> = picked
         .as_deref()
         .map(|l| l.split(',').map(str::trim).collect());
     let cases: Vec<(&str, Body)> = CASES
         .into_iter()
-        .filter(|(name, _)| match (only, &picked) {
-            (Some(one), _) => *name == one,
-            (None, Some(names)) => names.contains(name),
-            (None, None) => !KNOWN_BUGS.contains(name),
-        })
+        .filter(|(name, _)| picked.as_ref().is_none_or(|names| names.contains(name)))
         .collect();
-    assert!(
-        !cases.is_empty(),
-        "no case named {only:?} / WSC_CASES={picked:?}"
-    );
+    assert!(!cases.is_empty(), "no case named in WSC_CASES={picked:?}");
     let started = std::time::Instant::now();
     let failures = run_each(&common::backend(), &cases).await;
     eprintln!(
@@ -106,16 +93,5 @@ async fn matrix(only: Option<&str>) {
 
 #[tokio::test]
 async fn r1_fault_matrix() {
-    matrix(None).await;
-}
-
-/// A message held back because the socket's buffer was full is never released: the driver
-/// reads `bufferedAmount` only after it sends, so once it holds everything back for a full
-/// buffer the engine's reading stays stale and the poll finds the buffer still full.
-#[tokio::test]
-#[ignore = "console bug: a message held back for a full socket buffer is never released \
-            (held_now stays 3 after two 1.1 MB Send-to-all presses; bufferedAmount is re-read \
-            only after a send)"]
-async fn r1_frames_over_1mb_back_to_back() {
-    matrix(Some("frames-over-1mb-back-to-back")).await;
+    matrix().await;
 }
