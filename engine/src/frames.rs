@@ -134,23 +134,16 @@ impl FrameLog {
 }
 
 /// `text` with every token redacted, then cut to at most `max` bytes on a character
-/// boundary (redacted first: a cut through a token would keep its first characters).
+/// boundary (redacted first: a cut through a token would keep its first characters; only a
+/// head of the text is redacted, see [`Redactor::redact_head`]).
 pub(crate) fn redact_clip_text(redactor: &Redactor, text: &str, max: usize) -> String {
-    let mut kept = redactor.redact(text);
-    let mut end = max.min(kept.len());
-    while !kept.is_char_boundary(end) {
-        end -= 1;
-    }
-    kept.truncate(end);
-    kept
+    redactor.redact_head(text, max).0
 }
 
 /// `data` with every token's bytes redacted — UTF-8 or not, a binary frame can carry the
 /// token — then cut to at most `max` bytes.
 pub(crate) fn redact_clip_bytes(redactor: &Redactor, data: &[u8], max: usize) -> Vec<u8> {
-    let mut kept = redactor.redact_bytes(data);
-    kept.truncate(max);
-    kept
+    redactor.redact_head_bytes(data, max)
 }
 
 #[cfg(test)]

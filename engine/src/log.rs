@@ -226,15 +226,10 @@ impl Log {
 /// `text` with every token redacted, then cut to at most `max` bytes, saying how long it
 /// was. In that order: cut first, a token crossing the cut would show its first characters.
 pub(crate) fn redact_and_clip(redactor: &Redactor, text: &str, max: usize) -> String {
-    let redacted = redactor.redact(text);
-    if redacted.len() <= max {
-        return redacted;
+    match redactor.redact_head(text, max) {
+        (kept, false) => kept,
+        (kept, true) => format!("{kept}… ({} bytes)", text.len()),
     }
-    let mut end = max;
-    while !redacted.is_char_boundary(end) {
-        end -= 1;
-    }
-    format!("{}… ({} bytes)", &redacted[..end], text.len())
 }
 
 #[cfg(test)]

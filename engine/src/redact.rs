@@ -69,6 +69,56 @@ impl Redactor {
         out.unwrap_or_else(|| text.to_owned())
     }
 
+    /// The longest spelling any remembered secret can take: every byte written as a
+    /// six-byte `\u00XX` escape.
+    fn longest_spelling(&self) -> usize {
+        self.secrets.first().map_or(0, |s| 6 * s.len())
+    }
+
+    /// The first `max` bytes (on a character boundary) of `text` once redacted, and whether
+    /// anything was cut. Only a head of `text` is redacted — a 1 MB frame is not copied
+    /// whole to keep 64 KB of it — yet a head long enough that no secret crossing the cut
+    /// can leave its first characters: the head grows until what follows `max` in its
+    /// redacted form is longer than any spelling of a secret.
+    pub(crate) fn redact_head(&self, text: &str, max: usize) -> (String, bool) {
+        let margin = self.longest_spelling();
+        let mut h = max.saturating_add(margin);
+        loop {
+            let mut end = h.min(text.len());
+            while !text.is_char_boundary(end) {
+                end -= 1;
+            }
+            let mut r = self.redact(&text[..end]);
+            if end == text.len() || r.len() >= max.saturating_add(margin) {
+                if r.len() <= max {
+                    return (r, end < text.len());
+                }
+                let mut cut = max;
+                while !r.is_char_boundary(cut) {
+                    cut -= 1;
+                }
+                r.truncate(cut);
+                return (r, true);
+            }
+            h = h.saturating_mul(2);
+        }
+    }
+
+    /// [`Redactor::redact_head`] for bytes.
+    pub(crate) fn redact_head_bytes(&self, data: &[u8], max: usize) -> Vec<u8> {
+        let margin = self.longest_spelling();
+        let mut h = max.saturating_add(margin);
+        loop {
+            let end = h.min(data.len());
+            let mut r = self.redact_bytes(&data[..end]);
+            if end == data.len() || r.len() >= max.saturating_add(margin) {
+                r.truncate(max);
+                return r;
+            }
+            h = h.saturating_mul(2);
+        }
+    }
+
     /// `data` with every remembered secret replaced by `[redacted]`: for binary frames,
     /// which may hold the token whether or not they are UTF-8.
     pub(crate) fn redact_bytes(&self, data: &[u8]) -> Vec<u8> {
@@ -282,7 +332,69 @@ mod tests {
         assert_eq!(r.secrets.len(), 16);
     }
 
+    /// What `redact_head` must equal: the whole text redacted, then cut.
+    fn redact_then_cut(r: &Redactor, text: &str, max: usize) -> String {
+        let mut all = r.redact(text);
+        let mut end = max.min(all.len());
+        while !all.is_char_boundary(end) {
+            end -= 1;
+        }
+        all.truncate(end);
+        all
+    }
+
+    #[test]
+    fn only_a_head_is_redacted_yet_a_token_across_the_cut_never_shows() {
+        let r = redactor(&["Tk9-secret"]);
+        // Tokens packed before the cut shrink nothing here ("[redacted]" is as long as the
+        // token) — and a short token grows; both ways the head must reach far enough.
+        let short = redactor(&["ab"]);
+        let escaped = "\\u0054k9-secret";
+        for text in [
+            format!("{}Tk9-secret{}", "x".repeat(60), "y".repeat(200)),
+            "Tk9-secret".repeat(40),
+            format!("{}{escaped}", "x".repeat(58)),
+            format!("{}{}", "z".repeat(1 << 20), "Tk9-secret"),
+        ] {
+            for max in [0, 5, 60, 64, 65, 70, 99, 100, 1000] {
+                assert_eq!(r.redact_head(&text, max).0, redact_then_cut(&r, &text, max));
+            }
+        }
+        let text = "ab".repeat(100);
+        for max in [0, 3, 10, 11, 55, 500] {
+            assert_eq!(
+                short.redact_head(&text, max).0,
+                redact_then_cut(&short, &text, max)
+            );
+        }
+        assert_eq!(r.redact_head("short", 100), ("short".to_string(), false));
+        assert!(r.redact_head(&"y".repeat(200), 100).1, "cut");
+        assert_eq!(
+            r.redact_head_bytes(
+                &[b'x'; 70]
+                    .iter()
+                    .chain(b"Tk9-secret")
+                    .copied()
+                    .collect::<Vec<_>>(),
+                75
+            ),
+            [&[b'x'; 70][..], b"[reda"].concat()
+        );
+    }
+
     proptest::proptest! {
+        #[test]
+        fn the_head_redacted_is_the_whole_redacted_then_cut(
+            pre in "[a-z]{0,80}",
+            token in "[a-zA-Z0-9]{2,12}",
+            reps in 0usize..6,
+            max in 0usize..200,
+        ) {
+            let r = redactor(&[&token]);
+            let text = format!("{pre}{}", format!("{token}-").repeat(reps));
+            proptest::prop_assert_eq!(r.redact_head(&text, max).0, redact_then_cut(&r, &text, max));
+        }
+
         #[test]
         fn any_token_in_any_spelling_is_gone(token in "[ -~é😀]{4,20}", pre in "[a-z ]{0,8}") {
             let spellings = [
