@@ -639,11 +639,12 @@ async fn recovery_under_drop_rate(drop_rate: &str) {
             .await;
         // Replies of a dropped socket never come: count them lost after 2 s, not 10.
         ctx.page.fill("reply-timeout", "2000").await;
-        // At 30 % a connection lives about 3 s: with the default 5 s stable period the backoff
-        // would climb towards 16 s, as it should against a flapping server. This run measures
-        // coming back, so a connection that stayed up 1 s counts as stable.
+        // With drops this frequent, a socket is often dropped again within a second (a queue
+        // flush is several frames at once), and with a stable period the backoff climbs to
+        // 16 s, as it should against a flapping server (engine tests hold that). This run
+        // measures coming back from each drop, so every open counts as stable here.
         ctx.open_more().await;
-        ctx.page.fill("stable-after", "1000").await;
+        ctx.page.fill("stable-after", "0").await;
         ctx.choose_scenario(
             "recovery",
             &[
@@ -665,19 +666,11 @@ async fn recovery_under_drop_rate(drop_rate: &str) {
             "drop_rate {drop_rate}: criteria {:#}\ncounters {c:#}\nserver faults {}",
             report["criteria"], stats["totals"]["faults"]
         );
-        // Sessions came back from the backend's drop (and from every random one). At 30 % a
-        // socket often drops again before it is stable, and the backoff rightly climbs
-        // against a flapping server: a return may then take longer than the 5 s target
-        // (WARN), but never past twice it or not at all (FAIL).
-        let recovery = grade(&report, "recovery-time");
-        let allowed: &[&str] = if drop_rate == "0.3" {
-            &["PASS", "WARN"]
-        } else {
-            &["PASS"]
-        };
-        assert!(
-            allowed.contains(&recovery.as_str()),
-            "{recovery}: {:#}",
+        // Sessions came back from the backend's drop (and from every random one).
+        assert_eq!(
+            grade(&report, "recovery-time"),
+            "PASS",
+            "{:#}",
             report["criteria"]
         );
         assert_eq!(
