@@ -34,7 +34,7 @@ pub(crate) fn log_export(log: &Log, time_origin_ms: f64) -> String {
             "{}\t+{:.3} s\t{}\t{}\t{}\t{}\n",
             iso8601(time_origin_ms + e.t_ms),
             e.t_ms / 1000.0,
-            e.level.as_str().to_uppercase(),
+            e.level.as_str().to_ascii_uppercase(),
             e.category.as_str(),
             session,
             text

@@ -111,7 +111,7 @@ impl Scenario {
                 ParamField::Config(Field::MessageTemplate),
                 format!(
                     "The {} scenario judges replies: the message template must be JSON with {{{{id}}}}",
-                    kind.label().to_lowercase()
+                    kind.label().to_ascii_lowercase()
                 ),
             ));
         }
