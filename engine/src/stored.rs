@@ -133,11 +133,39 @@ mod tests {
             log_noise: true,
             log_sent: true,
             max_attempts: "4".into(),
+            send_interval_ms: "11".into(),
+            message_template: "{\"t\":\"{{id}}\"}".into(),
+            correlation_pointer: "/t".into(),
+            reply_timeout_ms: "12".into(),
+            duplicate_window_ms: "13".into(),
+            heartbeat_interval_ms: "14".into(),
+            heartbeat_timeout_ms: "15".into(),
+            ping_template: "p".into(),
+            pong_type: "q".into(),
+            connect_timeout_ms: "16".into(),
+            reconnect_schedule_s: "3,5".into(),
+            stable_ms: "17".into(),
+            no_retry_codes: "4000".into(),
+            try_later_codes: "4001".into(),
+            queue_capacity: "18".into(),
+            log_capacity: "19".into(),
             ..Default::default()
         };
-        raw.thresholds.rtt_good_ms = 150.5;
-        raw.thresholds.reconnect_warning_attempts = 9;
-        raw.thresholds.min_pings = 11;
+        raw.thresholds = Thresholds {
+            success_good_pct: 1.5,
+            success_warning_pct: 2.5,
+            success_critical_pct: 3.5,
+            rtt_good_ms: 150.5,
+            rtt_warning_ms: 4.5,
+            rtt_critical_ms: 5.5,
+            heap_increasing_mb_per_min: 6.5,
+            heap_leak_r2: 0.25,
+            heap_leak_min_span_min: 7.5,
+            reconnect_warning_attempts: 9,
+            min_replies: 10,
+            min_connects: 12,
+            min_pings: 11,
+        };
         let json = serde_json::to_string(&raw).unwrap();
         let back = RawConfig::from_json(&json).unwrap();
         assert_eq!(
