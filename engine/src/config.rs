@@ -18,9 +18,8 @@ pub const MAX_SESSIONS: u32 = 200;
 
 /// How the token reaches the server. Browsers cannot set headers on a WebSocket, so there
 /// is deliberately no header mode.
-#[derive(
-    Clone, Copy, Debug, Default, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize,
-)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, serde::Serialize)]
+#[cfg_attr(test, derive(serde::Deserialize))] // the reference `RawConfig::from_json` is held to
 #[serde(rename_all = "kebab-case")]
 pub enum AuthMode {
     /// In the URL: through `{token}`, or appended as `?token=…`.
@@ -157,7 +156,8 @@ pub const DEFAULT_PING: &str = r#"{"type":"ping","id":"{{id}}"}"#;
 /// The form, as typed. `Default` is the SPEC's defaults, pointing at the test backend that
 /// served the page (`/ws`, open, no auth). Serialisable for F15 — without the token, which
 /// is never persisted.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[cfg_attr(test, derive(serde::Deserialize))] // the reference `RawConfig::from_json` is held to
 #[serde(default)]
 pub struct RawConfig {
     /// URL template with `{user_id}`, `{token}`, `{session}` (default `/ws`).
@@ -1083,10 +1083,10 @@ mod tests {
         };
         let json = serde_json::to_string(&raw).unwrap();
         assert!(!json.contains("sekret"));
-        let back: RawConfig = serde_json::from_str(&json).unwrap();
+        let back = RawConfig::from_json(&json).unwrap();
         assert_eq!(back.sessions, "7");
         assert_eq!(back.token, "");
-        let partial: RawConfig = serde_json::from_str(r#"{"sessions":"9"}"#).unwrap();
+        let partial = RawConfig::from_json(r#"{"sessions":"9"}"#).unwrap();
         assert_eq!(partial.endpoint, "/ws");
     }
 

@@ -45,6 +45,7 @@ mod command;
 mod config;
 mod correlation;
 mod datetime;
+mod decimal;
 mod embedded;
 mod frames;
 mod har;
@@ -64,6 +65,7 @@ mod run;
 pub mod scenario;
 mod series;
 mod session;
+mod stored;
 mod template;
 mod thresholds;
 mod token;
@@ -74,6 +76,7 @@ pub use config::{
     AuthMode, DEFAULT_PING, DEFAULT_TEMPLATE, Field, FieldError, Limits, MAX_SESSIONS, RawConfig,
     RunConfig,
 };
+pub use decimal::{Fixed, fixed};
 pub use embedded::{EmbeddedToken, embedded_tokens, looks_like_jwt};
 pub use frames::{CapturedFrame, Direction};
 pub use heap::{HeapSample, HeapTrend};

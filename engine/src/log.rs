@@ -120,16 +120,14 @@ impl LogFilter {
     }
 }
 
+/// Case folds ASCII letters only: Unicode case mapping would bring core's case tables (about
+/// 24 KB) into the wasm for one filter box; other characters must match as typed.
 fn contains_ignore_case(haystack: &str, needle: &str) -> bool {
-    if needle.is_ascii() {
-        let n = needle.as_bytes();
-        haystack
-            .as_bytes()
-            .windows(n.len())
-            .any(|w| w.eq_ignore_ascii_case(n))
-    } else {
-        haystack.to_lowercase().contains(&needle.to_lowercase())
-    }
+    let n = needle.as_bytes();
+    haystack
+        .as_bytes()
+        .windows(n.len())
+        .any(|w| w.eq_ignore_ascii_case(n))
 }
 
 /// The bounded log.
@@ -295,6 +293,29 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(log.filtered(&f).count(), 0);
+    }
+
+    #[test]
+    fn text_filter_folds_ascii_case_and_matches_other_letters_as_typed() {
+        let mut log = Log::new(4);
+        log.push(
+            0.0,
+            LogLevel::Info,
+            LogCategory::Received,
+            None,
+            "Café OPEN".into(),
+        );
+        let count = |text: &str| {
+            let f = LogFilter {
+                text: text.into(),
+                ..Default::default()
+            };
+            log.filtered(&f).count()
+        };
+        assert_eq!(count("café open"), 1);
+        assert_eq!(count("CAFé"), 1);
+        assert_eq!(count("CAFÉ"), 0);
+        assert_eq!(count(""), 1);
     }
 
     #[test]

@@ -17,6 +17,7 @@
 //! attempts for the connection success rate. Below it the measure is [`Level::Collecting`]
 //! ("insufficient data"), which a report grades WARN, never PASS.
 
+use crate::decimal::fixed;
 use crate::heap::HeapTrend;
 
 /// A judgement, also used as a CSS modifier (`wsc-card--{as_str}`).
@@ -93,7 +94,8 @@ impl Measure {
 }
 
 /// Configurable threshold values.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[cfg_attr(test, derive(serde::Deserialize))] // the reference `RawConfig::from_json` is held to
 #[serde(default)]
 pub struct Thresholds {
     /// Success rate (%) above which it is good.
@@ -258,7 +260,7 @@ impl Thresholds {
             measure,
             level: sample.level(self.success_level(pct)),
             target,
-            measured: sample.measured(format!("{pct:.1} %")),
+            measured: sample.measured(format!("{} %", fixed(pct, 1))),
             value: Some(pct),
         }
     }
@@ -273,7 +275,7 @@ impl Thresholds {
                 measure: Measure::AvgRtt,
                 level: sample.level(self.rtt_level(ms)),
                 target,
-                measured: sample.measured(format!("{ms:.1} ms")),
+                measured: sample.measured(format!("{} ms", fixed(ms, 1))),
                 value: Some(ms),
             },
         }
@@ -291,8 +293,8 @@ impl Thresholds {
                 level,
                 target,
                 measured: format!(
-                    "insufficient data: {:.1} of 1 min of samples",
-                    t.span_min.max(0.0)
+                    "insufficient data: {} of 1 min of samples",
+                    fixed(t.span_min.max(0.0), 1)
                 ),
                 value: Some(t.mb_per_min),
             },

@@ -17,6 +17,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::Closure;
 use web_sys::{BinaryType, CloseEvent, Event, MessageEvent, WebSocket};
 use ws_console_engine::Frame;
+use ws_console_engine::fixed;
 
 /// What a socket reports to its owner.
 #[derive(Debug, Clone, PartialEq)]
@@ -93,7 +94,7 @@ impl FrameCap {
         }
         v.as_f64()
             .filter(|n| n.fract() == 0.0 && *n >= 0.0 && *n < 9.0e15)
-            .map(|n| format!("{n:.0}"))
+            .map(|n| fixed(n, 0).to_string())
     }
 }
 

@@ -45,7 +45,7 @@ pub fn load() -> Loaded {
 pub fn saved() -> RawConfig {
     storage()
         .and_then(|s| s.get_item(STORAGE_KEY).ok()?)
-        .and_then(|s| serde_json::from_str(&s).ok())
+        .and_then(|s| RawConfig::from_json(&s))
         .unwrap_or_default()
 }
 
@@ -86,5 +86,5 @@ fn page_url() -> String {
 fn from_query() -> Option<RawConfig> {
     let search = web_sys::window()?.location().search().ok()?;
     let params = web_sys::UrlSearchParams::new_with_str(&search).ok()?;
-    serde_json::from_str(&params.get(QUERY_KEY)?).ok()
+    RawConfig::from_json(&params.get(QUERY_KEY)?)
 }

@@ -4,7 +4,7 @@
 use super::ConsoleCtx;
 use super::snapshot::Snapshot;
 use leptos::prelude::*;
-use ws_console_engine::{Level, Measure};
+use ws_console_engine::{Level, Measure, fixed};
 
 /// One card: label, live value, verdict colour and band.
 #[component]
@@ -59,17 +59,17 @@ fn band_word(level: Level) -> &'static str {
 
 /// Milliseconds with one decimal, or an en dash when there is no sample yet.
 pub fn ms(v: Option<f64>) -> String {
-    v.map_or_else(|| "–".to_string(), |v| format!("{v:.1} ms"))
+    v.map_or_else(|| "–".to_string(), |v| format!("{} ms", fixed(v, 1)))
 }
 
 /// A percentage (given in %) with one decimal, or an en dash.
 pub fn percent(v: Option<f64>) -> String {
-    v.map_or_else(|| "–".to_string(), |v| format!("{v:.1} %"))
+    v.map_or_else(|| "–".to_string(), |v| format!("{} %", fixed(v, 1)))
 }
 
 /// Bytes as MB with one decimal.
 pub fn mb(bytes: u64) -> String {
-    format!("{:.1} MB", bytes as f64 / 1_048_576.0)
+    format!("{} MB", fixed(bytes as f64 / 1_048_576.0, 1))
 }
 
 fn errors_detail(s: &Snapshot) -> String {
@@ -116,8 +116,8 @@ fn memory_detail(s: &Snapshot) -> String {
     match &s.totals.heap_trend {
         Some(t) if judged => format!("trend {:+.2} MB/min · wasm {wasm}", t.mb_per_min),
         Some(t) => format!(
-            "trend after {:.0} s: too early to judge · wasm {wasm}",
-            t.span_min * 60.0
+            "trend after {} s: too early to judge · wasm {wasm}",
+            fixed(t.span_min * 60.0, 0)
         ),
         None => format!("wasm {wasm}"),
     }
@@ -132,9 +132,9 @@ pub fn Cards() -> impl IntoView {
                 value=|s| format!("{} / {}", s.totals.active, s.totals.sessions)
                 detail=|s| format!("{} connecting · {} reconnecting · {} need auth", s.totals.connecting, s.totals.reconnecting, s.totals.needs_auth) />
             <Card label="Sent" testid="metric-sent" value=|s| s.totals.counters.sent.to_string()
-                detail=|s| format!("{:.1} msg/s · {} pending · {} queued", s.totals.sent_per_s, s.totals.counters.pending, s.totals.queued_now) />
+                detail=|s| format!("{} msg/s · {} pending · {} queued", fixed(s.totals.sent_per_s, 1), s.totals.counters.pending, s.totals.queued_now) />
             <Card label="Received" testid="metric-received" value=|s| s.totals.counters.received.to_string()
-                detail=|s| format!("{:.1} msg/s · {} matched", s.totals.received_per_s, s.totals.counters.matched) />
+                detail=|s| format!("{} msg/s · {} matched", fixed(s.totals.received_per_s, 1), s.totals.counters.matched) />
             <Card label="Success rate" testid="metric-success-rate" measure=Measure::MessageSuccess
                 value=|s| percent(s.totals.success_rate)
                 detail=|s| { let c = &s.totals.counters; format!("{} lost · {} dup · {} out of order", c.lost, c.duplicate, c.out_of_order) } />

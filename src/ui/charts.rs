@@ -5,7 +5,7 @@
 use super::ConsoleCtx;
 use leptos::prelude::*;
 use std::sync::Arc;
-use ws_console_engine::{Run, SeriesPoint, TimelineEvent, TimelineKind};
+use ws_console_engine::{Run, SeriesPoint, TimelineEvent, TimelineKind, fixed};
 
 /// One line of a chart: its CSS class and its `(time, value)` samples.
 pub type Line = (&'static str, Vec<(f64, f64)>);
@@ -59,9 +59,9 @@ pub fn points(samples: &[(f64, f64)], span: (f64, f64), max: f64) -> String {
         .iter()
         .map(|(t, v)| {
             format!(
-                "{:.1},{:.1}",
-                (t - t0) / (t1 - t0) * W,
-                H - (v / max).clamp(0.0, 1.0) * H
+                "{},{}",
+                fixed((t - t0) / (t1 - t0) * W, 1),
+                fixed(H - (v / max).clamp(0.0, 1.0) * H, 1)
             )
         })
         .collect::<Vec<_>>()
@@ -104,7 +104,7 @@ fn Chart(
                     let d = data();
                     let ls = lines(&d);
                     let max = peak(&ls.iter().map(|(_, l)| l.as_slice()).collect::<Vec<_>>());
-                    format!(" · peak {:.1} {unit}", max / 1.1)
+                    format!(" · peak {} {unit}", fixed(max / 1.1, 1))
                 }}</span>
             </figcaption>
             <svg viewBox=format!("0 0 {W} {H}") preserveAspectRatio="none" role="img" aria-label=title>
@@ -135,7 +135,7 @@ fn lane_label(kind: &TimelineKind) -> String {
     match kind {
         TimelineKind::Closed { code } => format!("closed {code}"),
         TimelineKind::Backoff { attempt, delay } => {
-            format!("backoff #{attempt} {:.1} s", delay / 1000.0)
+            format!("backoff #{attempt} {} s", fixed(delay / 1000.0, 1))
         }
         other => lane_class(other).to_string(),
     }
@@ -156,8 +156,8 @@ fn Timeline() -> impl IntoView {
                     let segments = lane.iter().enumerate().map(|(j, e)| {
                         let end = lane.get(j + 1).map_or(t1, |n| n.t);
                         view! {
-                            <rect class=format!("wsc-lane--{}", lane_class(&e.kind)) x=format!("{:.1}", x(e.t)) y="0"
-                                width=format!("{:.1}", (x(end) - x(e.t)).max(1.0)) height="10">
+                            <rect class=format!("wsc-lane--{}", lane_class(&e.kind)) x=fixed(x(e.t), 1).to_string() y="0"
+                                width=fixed((x(end) - x(e.t)).max(1.0), 1).to_string() height="10">
                                 <title>{lane_label(&e.kind)}</title>
                             </rect>
                         }

@@ -56,7 +56,7 @@ pub fn Report() -> impl IntoView {
                 view! {
                     <p>
                         {sc.kind.label()}": "
-                        <strong class=format!("wsc-grade wsc-grade--{overall}") data-testid="verdict">{overall.to_uppercase()}</strong>
+                        <strong class=format!("wsc-grade wsc-grade--{overall}") data-testid="verdict">{overall.to_ascii_uppercase()}</strong>
                     </p>
                     <table class="wsc-table">
                         <thead><tr><th>"Criterion"</th><th>"Target"</th><th>"Measured"</th><th>"Result"</th></tr></thead>
@@ -66,7 +66,7 @@ pub fn Report() -> impl IntoView {
                                     <td>{c.label}</td>
                                     <td>{c.target.clone()}</td>
                                     <td>{c.measured.clone()}</td>
-                                    <td class=format!("wsc-grade wsc-grade--{}", c.grade.as_str())>{c.grade.as_str().to_uppercase()}</td>
+                                    <td class=format!("wsc-grade wsc-grade--{}", c.grade.as_str())>{c.grade.as_str().to_ascii_uppercase()}</td>
                                 </tr>
                             }).collect_view()}
                         </tbody>

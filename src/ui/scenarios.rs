@@ -3,7 +3,7 @@
 
 use super::ConsoleCtx;
 use leptos::prelude::*;
-use ws_console_engine::{ParamError, ParamField, RawScenarioParams, ScenarioKind};
+use ws_console_engine::{ParamError, ParamField, RawScenarioParams, ScenarioKind, fixed};
 
 fn error_for(errors: &[ParamError], field: ParamField) -> Option<String> {
     errors
@@ -112,8 +112,8 @@ pub fn Scenarios() -> impl IntoView {
                 </button>
             </div>
             {move || progress().map(|p| view! {
-                <div class="wsc-progress" data-testid="scenario-progress" data-status=p.status.as_str() data-fraction=format!("{:.3}", p.fraction)>
-                    <div class="wsc-progress__bar" style:width=format!("{:.1}%", p.fraction * 100.0)></div>
+                <div class="wsc-progress" data-testid="scenario-progress" data-status=p.status.as_str() data-fraction=fixed(p.fraction, 3).to_string()>
+                    <div class="wsc-progress__bar" style:width=format!("{}%", fixed(p.fraction * 100.0, 1))></div>
                 </div>
                 <div class="wsc-note">
                     <span data-testid="scenario-status">{p.status.as_str()}</span>

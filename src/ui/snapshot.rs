@@ -5,7 +5,7 @@
 
 use ws_console_engine::{
     Criterion, Grade, LogEntry, LogFilter, Millis, Progress, Run, Scenario, ScenarioKind,
-    ScenarioPhase, SessionState, SessionView, Totals, Verdict,
+    ScenarioPhase, SessionState, SessionView, Totals, Verdict, fixed,
 };
 
 /// How many log rows exist in the page at once: the visible ones and a few either side. The
@@ -127,8 +127,8 @@ pub fn state_label(state: &SessionState) -> String {
     match state {
         SessionState::Reconnecting { attempt, next_in } => {
             format!(
-                "reconnecting (attempt {attempt}, in {:.1} s)",
-                next_in / 1000.0
+                "reconnecting (attempt {attempt}, in {} s)",
+                fixed(next_in / 1000.0, 1)
             )
         }
         SessionState::Error { reason } => format!("error: {reason}"),

@@ -3,8 +3,8 @@
 //!
 //! Layers: formatting, clippy (host and wasm32), the engine's purity, host tests (engine,
 //! testbed, xtask), wasm-bindgen-tests in headless Chromium against a live test backend, and
-//! end-to-end tests driving Chromium through WebDriver against the test backend serving the
-//! release build.
+//! the size gate on the release build (SPEC P4, see [`crate::size`]), and end-to-end tests
+//! driving Chromium through WebDriver against the test backend serving that build.
 
 use crate::proc::{
     Guard, Result, TestCount, cmd, free_port, root, run, run_counting, wait_for_port,
@@ -79,9 +79,16 @@ fn layers(r: &mut Report, browser: &Browser) -> Result<()> {
     r.layer("engine purity", engine_is_pure().map(|()| None))?;
     r.layer("host tests", host_tests().map(Some))?;
     r.layer("wasm tests (Chromium)", wasm_tests(browser).map(Some))?;
+    let dist = build_console();
+    r.layer(
+        "size (P4)",
+        dist.clone()
+            .and_then(|d| crate::size::gate(&d))
+            .map(|()| None),
+    )?;
     r.layer(
         "end-to-end (WebDriver, Chromium)",
-        e2e_tests(browser).map(Some),
+        dist.and_then(|d| e2e_tests(browser, &d)).map(Some),
     )?;
     Ok(())
 }
@@ -216,8 +223,7 @@ fn allow_runner(runner: std::net::SocketAddr) -> Vec<String> {
     vec!["--allow-origin".into(), format!("http://{runner}")]
 }
 
-fn e2e_tests(browser: &Browser) -> Result<TestCount> {
-    let dist = build_console()?;
+fn e2e_tests(browser: &Browser, dist: &std::path::Path) -> Result<TestCount> {
     run_counting(
         cmd("cargo")
             .args(["test", "-p", "ws-console-e2e", "--", "--test-threads=1"])

@@ -9,6 +9,7 @@
 
 use crate::Run;
 use crate::datetime::iso8601;
+use crate::decimal::fixed;
 use crate::log::Log;
 
 /// `log` as text. `time_origin_ms` is the Unix time of `now == 0` (the run's
@@ -31,10 +32,10 @@ pub(crate) fn log_export(log: &Log, time_origin_ms: f64) -> String {
             .replace('\r', "\\r")
             .replace('\t', "\\t");
         out.push_str(&format!(
-            "{}\t+{:.3} s\t{}\t{}\t{}\t{}\n",
+            "{}\t+{} s\t{}\t{}\t{}\t{}\n",
             iso8601(time_origin_ms + e.t_ms),
-            e.t_ms / 1000.0,
-            e.level.as_str().to_uppercase(),
+            fixed(e.t_ms / 1000.0, 3),
+            e.level.as_str().to_ascii_uppercase(),
             e.category.as_str(),
             session,
             text

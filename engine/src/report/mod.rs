@@ -98,6 +98,7 @@ mod csv;
 mod log_text;
 
 use crate::config::{AuthMode, RunConfig};
+use crate::decimal::fixed;
 use crate::heap::HeapTrend;
 use crate::histogram::RttSummary;
 use crate::metrics::Counters;
@@ -632,7 +633,7 @@ impl ReportConfig {
 fn state_detail(state: &SessionState) -> String {
     match state {
         SessionState::Reconnecting { attempt, next_in } => {
-            format!("attempt {attempt} in {:.1} s", next_in / 1000.0)
+            format!("attempt {attempt} in {} s", fixed(next_in / 1000.0, 1))
         }
         SessionState::Error { reason } => reason.clone(),
         _ => String::new(),

@@ -2,6 +2,7 @@
 
 use super::Run;
 use crate::command::{Command, FaultRequest};
+use crate::decimal::fixed;
 use crate::heap::HeapSample;
 use crate::log::{LogCategory, LogLevel};
 use crate::session::{Phase, TimelineKind};
@@ -228,7 +229,10 @@ impl Run {
         self.token_updates += 1;
         self.token_updated_at = Some(now);
         let expiry = match self.token_exp_ms {
-            Some(exp) => format!("; expires in {:.0} s", (exp - self.unix_now(now)) / 1000.0),
+            Some(exp) => format!(
+                "; expires in {} s",
+                fixed((exp - self.unix_now(now)) / 1000.0, 0)
+            ),
             None => String::new(),
         };
         self.push_log(

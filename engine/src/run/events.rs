@@ -4,6 +4,7 @@
 use super::{ENGINE_CLOSE_CODE, Run};
 use crate::config::AuthMode;
 use crate::correlation::Outcome;
+use crate::decimal::fixed;
 use crate::frames::Direction;
 use crate::log::{LogCategory, LogLevel};
 use crate::message::{Incoming, MessageKind, classify};
@@ -40,10 +41,10 @@ impl Run {
             sess.last_recovery = recovered;
         }
         self.connect_time.record(took);
-        let mut text = format!("open (socket {}) in {took:.1} ms", g.0);
+        let mut text = format!("open (socket {}) in {} ms", g.0, fixed(took, 1));
         if let Some(r) = recovered {
             self.recovery.record(r);
-            text.push_str(&format!("; recovered after {:.1} s", r / 1000.0));
+            text.push_str(&format!("; recovered after {} s", fixed(r / 1000.0, 1)));
         }
         self.push_log(now, LogLevel::Info, LogCategory::Connection, Some(s), &text);
         if first_message_auth {

@@ -23,6 +23,7 @@ mod tests;
 use crate::command::{Command, Frame};
 use crate::config::{AuthMode, RunConfig};
 use crate::correlation::Correlator;
+use crate::decimal::fixed;
 use crate::frames::{CapturedFrame, Direction, FrameLog, redact_clip_bytes, redact_clip_text};
 use crate::heap::HeapTracker;
 use crate::histogram::Histogram;
@@ -299,8 +300,8 @@ impl Run {
                 (
                     LogLevel::Info,
                     format!(
-                        "reconnecting in {:.1} s (attempt {attempt})",
-                        delay / 1000.0
+                        "reconnecting in {} s (attempt {attempt})",
+                        fixed(delay / 1000.0, 1)
                     ),
                 )
             }

@@ -8,6 +8,7 @@
 //! (stated in its target) is "insufficient data": WARN, required or not, never PASS. The
 //! overall verdict is the worst judged criterion; SKIP counts for nothing.
 
+use crate::decimal::fixed;
 use crate::run::Run;
 use crate::thresholds::{Level, Measure, Sample, Verdict};
 use crate::{Millis, Thresholds};
@@ -252,7 +253,7 @@ pub(crate) fn ratio(
         id,
         label,
         target,
-        sample.measured(format!("{pct:.1} % ({ok} of {of})")),
+        sample.measured(format!("{} % ({ok} of {of})", fixed(pct, 1))),
         Some(pct),
         Grade::from_level(sample.level(th.success_level(pct)), required),
     )
@@ -283,7 +284,7 @@ pub(crate) fn latency(
             id,
             label,
             target,
-            sample.measured(format!("{ms:.1} ms")),
+            sample.measured(format!("{} ms", fixed(ms, 1))),
             Some(ms),
             Grade::from_level(sample.level(th.rtt_level(ms)), required),
         ),

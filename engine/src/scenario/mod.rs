@@ -47,6 +47,7 @@ pub use params::{
 pub use phases::{Progress, ScenarioPhase, ScenarioStatus};
 
 use crate::config::{DEFAULT_PING, Field, RunConfig};
+use crate::decimal::fixed;
 use crate::heartbeat::HeartbeatConfig;
 use crate::report::Report;
 use crate::run::Run;
@@ -60,7 +61,9 @@ pub const BROADCAST_TEMPLATE: &str =
     r#"{"type":"broadcast","id":"{{id}}","seq":{{seq}},"session":{{session}},"ts":{{ts}}}"#;
 
 /// One scenario's own logic: what to do at the start and on each tick, and how to judge.
-trait Drive: std::fmt::Debug {
+/// Not `Debug`: a supertrait would put every driver's `Debug` (and core's float printing)
+/// into the vtable, and so into the wasm.
+trait Drive {
     /// Starts the run the way the scenario needs it.
     fn start(&mut self, core: &mut Core, run: &mut Run, now: Millis);
     /// Advances the scenario; called after every `run.tick` until it drains.
@@ -72,7 +75,6 @@ trait Drive: std::fmt::Debug {
 }
 
 /// A scenario in progress (or done).
-#[derive(Debug)]
 pub struct Scenario {
     params: ScenarioParams,
     config: RunConfig,
@@ -80,6 +82,15 @@ pub struct Scenario {
     driver: Box<dyn Drive>,
     /// Criteria frozen when the scenario ended.
     criteria: Option<Vec<Criterion>>,
+}
+
+impl std::fmt::Debug for Scenario {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Scenario")
+            .field("params", &self.params)
+            .field("criteria", &self.criteria)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Scenario {
@@ -111,7 +122,7 @@ impl Scenario {
                 ParamField::Config(Field::MessageTemplate),
                 format!(
                     "The {} scenario judges replies: the message template must be JSON with {{{{id}}}}",
-                    kind.label().to_lowercase()
+                    kind.label().to_ascii_lowercase()
                 ),
             ));
         }
@@ -223,7 +234,7 @@ impl Scenario {
                 "completion",
                 "Completion",
                 "runs to the end",
-                format!("cancelled at {done:.0} %"),
+                format!("cancelled at {} %", fixed(done, 0)),
                 Some(done),
                 Grade::Warn,
             ));

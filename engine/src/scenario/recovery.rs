@@ -14,6 +14,7 @@ use super::criteria::{Criterion, F10, Grade};
 use super::params::RecoveryParams;
 use super::phases::Core;
 use crate::command::FaultRequest;
+use crate::decimal::fixed;
 use crate::log::LogLevel;
 use crate::run::Run;
 use crate::thresholds::Measure;
@@ -254,9 +255,9 @@ impl Drive for Recovery {
                             now,
                             LogLevel::Error,
                             &format!(
-                                "{} session(s) not back {:.0} s after the drop: giving up",
+                                "{} session(s) not back {} s after the drop: giving up",
                                 cycle.missing,
-                                self.p.recovery_timeout_ms / 1000.0
+                                fixed(self.p.recovery_timeout_ms / 1000.0, 0)
                             ),
                         );
                         Next::Drain
@@ -281,7 +282,7 @@ impl Drive for Recovery {
     }
 
     fn criteria(&self, run: &Run, now: Millis) -> Vec<Criterion> {
-        let target = format!("≤ {:.1} s", self.p.recovery_target_ms / 1000.0);
+        let target = format!("≤ {} s", fixed(self.p.recovery_target_ms / 1000.0, 1));
         let seen = self.seen;
         let recovery = if seen.outages == 0 {
             Criterion::new(
@@ -298,10 +299,10 @@ impl Drive for Recovery {
                 "Recovery time",
                 target,
                 format!(
-                    "{} of {} session(s) not back after {:.0} s",
+                    "{} of {} session(s) not back after {} s",
                     seen.missing,
                     run.session_count(),
-                    self.p.recovery_timeout_ms / 1000.0
+                    fixed(self.p.recovery_timeout_ms / 1000.0, 0)
                 ),
                 None,
                 Grade::Fail,
@@ -320,10 +321,10 @@ impl Drive for Recovery {
                 "Recovery time",
                 target,
                 format!(
-                    "slowest session {:.2} s over {} drop(s); all back {:.2} s after the fault",
-                    seen.slowest_ms / 1000.0,
+                    "slowest session {} s over {} drop(s); all back {} s after the fault",
+                    fixed(seen.slowest_ms / 1000.0, 2),
                     seen.outages,
-                    seen.all_back_ms / 1000.0
+                    fixed(seen.all_back_ms / 1000.0, 2)
                 ),
                 Some(seen.slowest_ms),
                 grade,

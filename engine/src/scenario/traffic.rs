@@ -5,6 +5,7 @@ use super::Drive;
 use super::criteria::{self, Criterion, F10, Grade};
 use super::params::{BroadcastParams, LoadParams, ReliabilityParams, SoakParams};
 use super::phases::Core;
+use crate::decimal::fixed;
 use crate::run::Run;
 use crate::thresholds::{Measure, Sample};
 use crate::{Millis, SessionId};
@@ -355,7 +356,12 @@ impl Drive for Broadcast {
             true,
         );
         if let (Some(p95), Some(max)) = (latency.p95, latency.max) {
-            lat.measured = format!("{} (p95 {p95:.1} ms, max {max:.1} ms)", lat.measured);
+            lat.measured = format!(
+                "{} (p95 {} ms, max {} ms)",
+                lat.measured,
+                fixed(p95, 1),
+                fixed(max, 1)
+            );
         }
         vec![
             F10::of(run, now).get(Measure::ConnectionSuccess, true),

@@ -7,7 +7,8 @@
 //! with its reason; the others still run.
 //!
 //! `bench [--soak 30m] [--only burst,rtt1,…]`; workloads: burst-400, burst-10k, rtt1,
-//! rtt15-100, rtt15-1000, schedule, open, soak, engine; `burst` and `rtt15` name both of
+//! rtt15-100, rtt15-1000, schedule, open, load (P4: cold load, time to interactive and bytes
+//! on the wire), soak, engine; `burst` and `rtt15` name both of
 //! theirs. `--soak` sets the soak's length (`90s`, `30m`, `1h`, `1h30m`; default 2 minutes, so
 //! a full bench stays short; the P5 figure is a 30-minute run); `--short` is the default
 //! length, kept for older command lines.
@@ -16,6 +17,7 @@
 //! (default `target/bench`).
 
 mod burst;
+mod load;
 mod open;
 mod site;
 mod soak;
@@ -31,7 +33,7 @@ use std::time::Duration;
 use table::Row;
 use ws_console_e2e::panic_text;
 
-const WORKLOADS: [&str; 9] = [
+const WORKLOADS: [&str; 10] = [
     "burst-400",
     "burst-10k",
     "rtt1",
@@ -39,6 +41,7 @@ const WORKLOADS: [&str; 9] = [
     "rtt15-1000",
     "schedule",
     "open",
+    "load",
     "soak",
     "engine",
 ];
@@ -148,6 +151,7 @@ async fn workload(site: &Site, name: &str, soak: Duration) -> Vec<Row> {
         "rtt15-1000" => timing::rtt(site, "rtt15 × 1,000 ms", 15, 1000, 30).await,
         "schedule" => one(timing::schedule(site).await, "P1", "≥ 98 % made"),
         "open" => vec![open::run(site).await],
+        "load" => load::run(site).await,
         "soak" => soak::run(site, soak)
             .await
             .unwrap_or_else(|e| vec![Row::failed("P5", name, "≤ 2 MB after warm-up", &e)]),
@@ -168,6 +172,7 @@ async fn measure(site: &Site, name: &str, soak: Duration) -> Vec<Row> {
     let id = match name {
         "burst-400" | "burst-10k" | "schedule" => "P1",
         "open" => "P3",
+        "load" => "P4",
         "soak" => "P5",
         _ => "P2",
     };

@@ -22,6 +22,8 @@ pub struct Row {
     pub note: String,
     /// The raw numbers behind the figures.
     pub data: Value,
+    /// A figure the SPEC sets no target for: shown, never judged.
+    pub informational: bool,
 }
 
 impl Row {
@@ -36,6 +38,15 @@ impl Row {
             pass: None,
             note: String::new(),
             data: Value::Null,
+            informational: false,
+        }
+    }
+
+    /// A figure recorded without a target (result "info", not counted among the targets).
+    pub fn informational(id: &'static str, workload: impl Into<String>) -> Row {
+        Row {
+            informational: true,
+            ..Row::new(id, workload, "— (no target)")
         }
     }
 
@@ -53,6 +64,7 @@ impl Row {
             Some(false) => "FAIL",
             // Nothing to judge (e.g. the report lacks the figure): not a pass.
             None if self.console == "n/a" => "n/a",
+            None if self.informational && self.console != "error" => "info",
             None => "FAIL",
         }
     }
@@ -130,7 +142,8 @@ pub fn print(rows: &[Row]) {
         println!("  {} {}: {}", r.id, r.workload, r.note);
     }
     let passed = rows.iter().filter(|r| r.pass == Some(true)).count();
-    println!("\n{passed} of {} targets met", rows.len());
+    let judged = rows.iter().filter(|r| !r.informational).count();
+    println!("\n{passed} of {judged} targets met");
 }
 
 fn markdown(rows: &[Row]) -> String {

@@ -1,0 +1,261 @@
+//! Reading a saved or shared configuration (F15) back from its JSON.
+//!
+//! Why by hand: `#[derive(serde::Deserialize)]` on [`RawConfig`] and [`Thresholds`] cost the
+//! console's wasm about 20 KB (a typed serde_json deserializer per struct, field visitors,
+//! serde's error texts), while the JSON can go through the `serde_json::Value` parser the
+//! console already carries for replies. The rules are the derive's: a missing field keeps
+//! its default, unknown fields are ignored, a field of the wrong type (or out of range)
+//! rejects the whole text, and the token is never read (it is never written either). One
+//! departure: a JSON array, which the derive read as the fields in order, is refused (the
+//! console never writes one).
+
+use crate::config::{AuthMode, RawConfig};
+use crate::thresholds::Thresholds;
+use serde_json::{Map, Value};
+
+impl RawConfig {
+    /// The configuration in `json` (what [`RawConfig`]'s `Serialize` writes, or any part of
+    /// it), or `None` when it is not such an object.
+    #[must_use]
+    pub fn from_json(json: &str) -> Option<RawConfig> {
+        let Ok(Value::Object(m)) = serde_json::from_str::<Value>(json) else {
+            return None;
+        };
+        let mut c = RawConfig::default();
+        for (key, slot) in [
+            ("endpoint", &mut c.endpoint),
+            ("user_id", &mut c.user_id),
+            ("sessions", &mut c.sessions),
+            ("send_interval_ms", &mut c.send_interval_ms),
+            ("message_template", &mut c.message_template),
+            ("correlation_pointer", &mut c.correlation_pointer),
+            ("reply_timeout_ms", &mut c.reply_timeout_ms),
+            ("duplicate_window_ms", &mut c.duplicate_window_ms),
+            ("heartbeat_interval_ms", &mut c.heartbeat_interval_ms),
+            ("heartbeat_timeout_ms", &mut c.heartbeat_timeout_ms),
+            ("ping_template", &mut c.ping_template),
+            ("pong_type", &mut c.pong_type),
+            ("connect_timeout_ms", &mut c.connect_timeout_ms),
+            ("reconnect_schedule_s", &mut c.reconnect_schedule_s),
+            ("max_attempts", &mut c.max_attempts),
+            ("stable_ms", &mut c.stable_ms),
+            ("no_retry_codes", &mut c.no_retry_codes),
+            ("try_later_codes", &mut c.try_later_codes),
+            ("queue_capacity", &mut c.queue_capacity),
+            ("log_capacity", &mut c.log_capacity),
+        ] {
+            read(&m, key, slot, |v| v.as_str().map(str::to_owned))?;
+        }
+        for (key, slot) in [
+            ("auto_send", &mut c.auto_send),
+            ("binary", &mut c.binary),
+            ("heartbeat_enabled", &mut c.heartbeat_enabled),
+            ("reconnect_enabled", &mut c.reconnect_enabled),
+            ("jitter", &mut c.jitter),
+            ("log_noise", &mut c.log_noise),
+            ("log_sent", &mut c.log_sent),
+        ] {
+            read(&m, key, slot, Value::as_bool)?;
+        }
+        read(&m, "auth_mode", &mut c.auth_mode, |v| {
+            v.as_str().and_then(AuthMode::parse)
+        })?;
+        read(&m, "thresholds", &mut c.thresholds, thresholds)?;
+        Some(c)
+    }
+}
+
+fn thresholds(v: &Value) -> Option<Thresholds> {
+    let m = v.as_object()?;
+    let mut t = Thresholds::default();
+    for (key, slot) in [
+        ("success_good_pct", &mut t.success_good_pct),
+        ("success_warning_pct", &mut t.success_warning_pct),
+        ("success_critical_pct", &mut t.success_critical_pct),
+        ("rtt_good_ms", &mut t.rtt_good_ms),
+        ("rtt_warning_ms", &mut t.rtt_warning_ms),
+        ("rtt_critical_ms", &mut t.rtt_critical_ms),
+        (
+            "heap_increasing_mb_per_min",
+            &mut t.heap_increasing_mb_per_min,
+        ),
+        ("heap_leak_r2", &mut t.heap_leak_r2),
+        ("heap_leak_min_span_min", &mut t.heap_leak_min_span_min),
+    ] {
+        read(m, key, slot, Value::as_f64)?;
+    }
+    read(
+        m,
+        "reconnect_warning_attempts",
+        &mut t.reconnect_warning_attempts,
+        |v| u32::try_from(v.as_u64()?).ok(),
+    )?;
+    for (key, slot) in [
+        ("min_replies", &mut t.min_replies),
+        ("min_connects", &mut t.min_connects),
+        ("min_pings", &mut t.min_pings),
+    ] {
+        read(m, key, slot, Value::as_u64)?;
+    }
+    Some(t)
+}
+
+/// Sets `slot` from `m[key]` when the key is there; `None` when its value does not convert.
+fn read<T>(
+    m: &Map<String, Value>,
+    key: &str,
+    slot: &mut T,
+    convert: impl Fn(&Value) -> Option<T>,
+) -> Option<()> {
+    if let Some(v) = m.get(key) {
+        *slot = convert(v)?;
+    }
+    Some(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn what_is_written_reads_back_the_same_without_the_token() {
+        let mut raw = RawConfig {
+            token: "sekret".into(),
+            endpoint: "wss://h/{user_id}?token={token}".into(),
+            user_id: "u1".into(),
+            auth_mode: AuthMode::FirstMessage,
+            sessions: "7".into(),
+            auto_send: false,
+            binary: true,
+            heartbeat_enabled: false,
+            reconnect_enabled: false,
+            jitter: false,
+            log_noise: true,
+            log_sent: true,
+            max_attempts: "4".into(),
+            send_interval_ms: "11".into(),
+            message_template: "{\"t\":\"{{id}}\"}".into(),
+            correlation_pointer: "/t".into(),
+            reply_timeout_ms: "12".into(),
+            duplicate_window_ms: "13".into(),
+            heartbeat_interval_ms: "14".into(),
+            heartbeat_timeout_ms: "15".into(),
+            ping_template: "p".into(),
+            pong_type: "q".into(),
+            connect_timeout_ms: "16".into(),
+            reconnect_schedule_s: "3,5".into(),
+            stable_ms: "17".into(),
+            no_retry_codes: "4000".into(),
+            try_later_codes: "4001".into(),
+            queue_capacity: "18".into(),
+            log_capacity: "19".into(),
+            ..Default::default()
+        };
+        raw.thresholds = Thresholds {
+            success_good_pct: 1.5,
+            success_warning_pct: 2.5,
+            success_critical_pct: 3.5,
+            rtt_good_ms: 150.5,
+            rtt_warning_ms: 4.5,
+            rtt_critical_ms: 5.5,
+            heap_increasing_mb_per_min: 6.5,
+            heap_leak_r2: 0.25,
+            heap_leak_min_span_min: 7.5,
+            reconnect_warning_attempts: 9,
+            min_replies: 10,
+            min_connects: 12,
+            min_pings: 11,
+        };
+        let json = serde_json::to_string(&raw).unwrap();
+        let back = RawConfig::from_json(&json).unwrap();
+        assert_eq!(
+            back,
+            RawConfig {
+                token: String::new(),
+                ..raw
+            }
+        );
+    }
+
+    #[test]
+    fn missing_fields_keep_their_defaults_and_unknown_ones_are_ignored() {
+        let c =
+            RawConfig::from_json(r#"{"sessions":"9","future":1,"thresholds":{"min_replies":5}}"#)
+                .unwrap();
+        let mut want = RawConfig {
+            sessions: "9".into(),
+            ..Default::default()
+        };
+        want.thresholds.min_replies = 5;
+        assert_eq!(c, want);
+        assert_eq!(RawConfig::from_json("{}"), Some(RawConfig::default()));
+        assert_eq!(
+            RawConfig::from_json(r#"{"thresholds":{"rtt_good_ms":100}}"#)
+                .unwrap()
+                .thresholds
+                .rtt_good_ms,
+            100.0
+        );
+    }
+
+    /// The derive this replaces, kept for tests as the reference.
+    fn serde(json: &str) -> Option<RawConfig> {
+        serde_json::from_str(json).ok()
+    }
+
+    #[test]
+    fn agrees_with_the_serde_derive() {
+        let written = serde_json::to_string(&RawConfig::default()).unwrap();
+        for json in [
+            written.as_str(),
+            "{}",
+            "",
+            "null",
+            r#"{"sessions":"9","future":1,"thresholds":{"min_replies":5}}"#,
+            r#"{"thresholds":{"rtt_good_ms":100,"heap_leak_r2":0.5}}"#,
+            r#"{"auth_mode":"first-message","binary":true}"#,
+            r#"{"auth_mode":"cookie","log_sent":false,"max_attempts":""}"#,
+            r#"{"sessions":5}"#,
+            r#"{"endpoint":null}"#,
+            r#"{"auto_send":"yes"}"#,
+            r#"{"auth_mode":"header"}"#,
+            r#"{"auth_mode":"FirstMessage"}"#,
+            r#"{"thresholds":null}"#,
+            r#"{"thresholds":{"rtt_good_ms":"fast"}}"#,
+            r#"{"thresholds":{"min_replies":-1}}"#,
+            r#"{"thresholds":{"min_replies":2.5}}"#,
+            r#"{"thresholds":{"reconnect_warning_attempts":4294967296}}"#,
+            r#"{"thresholds":{"reconnect_warning_attempts":4294967295}}"#,
+            r#"{"sessions":"9"} trailing"#,
+        ] {
+            assert_eq!(RawConfig::from_json(json), serde(json), "{json}");
+        }
+    }
+
+    #[test]
+    fn a_token_in_the_json_is_not_read() {
+        let c = RawConfig::from_json(r#"{"token":"sekret"}"#).unwrap();
+        assert_eq!(c.token, "");
+    }
+
+    #[test]
+    fn a_wrong_type_or_range_rejects_the_whole_text() {
+        for bad in [
+            "",
+            "[]",
+            "null",
+            r#"{"sessions":5}"#,
+            r#"{"endpoint":null}"#,
+            r#"{"auto_send":"yes"}"#,
+            r#"{"auth_mode":"header"}"#,
+            r#"{"thresholds":null}"#,
+            r#"{"thresholds":{"rtt_good_ms":"fast"}}"#,
+            r#"{"thresholds":{"min_replies":-1}}"#,
+            r#"{"thresholds":{"min_replies":2.5}}"#,
+            r#"{"thresholds":{"reconnect_warning_attempts":4294967296}}"#,
+            r#"{"sessions":"9"} trailing"#,
+        ] {
+            assert_eq!(RawConfig::from_json(bad), None, "{bad}");
+        }
+    }
+}
