@@ -224,6 +224,7 @@ fn e2e_tests(browser: &Browser) -> Result<TestCount> {
             .env("WSC_DIST", dist)
             .env("WSC_CHROMIUM", &browser.chromium)
             .env("WSC_CHROMEDRIVER", &browser.chromedriver)
+            .env("WSC_K6", crate::tools::k6_bin())
             .env("WSC_ARTIFACTS", root().join("artifacts")),
     )
 }
