@@ -18,9 +18,11 @@
 //! detection measure the client itself — its reconnect policy and offline queue, its heap —
 //! and have no k6 counterpart: [`unsupported`] says why.
 
+mod json;
+
 use crate::scenario::{Scenario, ScenarioKind, ScenarioParams};
 use crate::{AuthMode, Millis, RunConfig, Thresholds, redact};
-use serde_json::{Map, Value, json};
+use json::{Obj, quote};
 
 #[cfg(test)]
 mod tests;
@@ -55,9 +57,6 @@ pub fn script_for(params: &ScenarioParams, config: &RunConfig) -> Result<String,
     if let Some(why) = unsupported(params.kind()) {
         return Err(why);
     }
-    let cfg = config_json(params, config);
-    let options = options_json(params, config);
-    let pretty = |v: &Value| serde_json::to_string_pretty(v).expect("JSON values serialise");
     let text = format!(
         "{header}\nimport {{ WebSocket }} from 'k6/experimental/websockets';\n\
          import {{ setTimeout, clearTimeout, setInterval, clearInterval }} from 'k6/timers';\n\
@@ -65,8 +64,8 @@ pub fn script_for(params: &ScenarioParams, config: &RunConfig) -> Result<String,
          import {{ Counter, Rate, Trend }} from 'k6/metrics';\n\n\
          const CONFIG = {cfg};\n\nexport const options = {options};\n\n{RUNTIME}",
         header = header(params, config),
-        cfg = pretty(&cfg),
-        options = pretty(&options),
+        cfg = config_json(params, config),
+        options = options_json(params, config),
     );
     Ok(redact(&text, &config.token))
 }
@@ -107,69 +106,77 @@ fn without_token(text: &str, token: &str) -> String {
     }
 }
 
-fn config_json(params: &ScenarioParams, c: &RunConfig) -> Value {
-    let hb = c.heartbeat.as_ref().map(|h| {
-        json!({
-            "interval_ms": h.interval_ms,
-            "timeout_ms": h.timeout_ms,
-            "ping": without_token(&h.ping.source(), &c.token),
-        })
-    });
-    let mut v = json!({
-        "kind": params.kind().as_str(),
-        "endpoint": c.endpoint.template(),
-        "user_id": c.user_id,
-        "auth_mode": c.auth_mode.as_str(),
-        "sessions": params.sessions(),
-        "template": without_token(&c.template.source(), &c.token),
-        "correlation_pointer": c.correlation_pointer,
-        "reply_timeout_ms": c.reply_timeout_ms,
-        "duplicate_window_ms": c.duplicate_window_ms,
-        "connect_timeout_ms": c.reconnect.connect_timeout_ms,
-        "heartbeat": hb,
-        "heartbeat_pong_type": c.heartbeat.as_ref().map_or("pong", |h| h.pong_type.as_str()),
-        "interval_ms": c.send_interval_ms,
-        "messages": Value::Null,
-        "duration_ms": Value::Null,
-    });
-    let o = v.as_object_mut().expect("an object");
+fn config_json(params: &ScenarioParams, c: &RunConfig) -> String {
+    let heartbeat = c.heartbeat.as_ref().map_or_else(
+        || "null".to_owned(),
+        |h| {
+            Obj::new(1)
+                .num("interval_ms", h.interval_ms)
+                .num("timeout_ms", h.timeout_ms)
+                .str("ping", &without_token(&h.ping.source(), &c.token))
+                .end()
+        },
+    );
+    let (mut messages, mut interval) = ("null".to_owned(), json::opt_num(c.send_interval_ms));
+    let mut duration = "null".to_owned();
+    let mut extra = None;
     match params {
-        ScenarioParams::Load(p) => set(o, "duration_ms", json!(p.duration_ms)),
-        ScenarioParams::Soak(p) => set(o, "duration_ms", json!(p.duration_ms)),
+        ScenarioParams::Load(p) => duration = json::num(p.duration_ms),
+        ScenarioParams::Soak(p) => duration = json::num(p.duration_ms),
         ScenarioParams::Reliability(p) => {
-            set(o, "messages", json!(p.messages));
-            set(o, "interval_ms", json!(p.interval_ms));
+            messages = p.messages.to_string();
+            interval = json::num(p.interval_ms);
         }
-        ScenarioParams::RampUp(p) => set(
-            o,
-            "ramp",
-            json!({
-                "batch_every_ms": p.batch_every_ms,
-                "last_batch_at_ms": last_batch_at(p.sessions, p.batch_size, p.batch_every_ms),
-                "hold_ms": p.hold_ms,
-            }),
-        ),
-        ScenarioParams::Broadcast(p) => set(
-            o,
-            "broadcast",
-            json!({
-                "rate_per_s": p.rate_per_s,
-                "duration_ms": p.duration_ms,
-                "settle_ms": settle_ms(c),
-            }),
-        ),
-        ScenarioParams::Auth(p) => set(
-            o,
-            "auth",
-            json!({"hold_ms": p.hold_ms, "observe_ms": p.observe_ms}),
-        ),
+        ScenarioParams::RampUp(p) => {
+            let o = Obj::new(1)
+                .num("batch_every_ms", p.batch_every_ms)
+                .num(
+                    "last_batch_at_ms",
+                    last_batch_at(p.sessions, p.batch_size, p.batch_every_ms),
+                )
+                .num("hold_ms", p.hold_ms);
+            extra = Some(("ramp", o.end()));
+        }
+        ScenarioParams::Broadcast(p) => {
+            let o = Obj::new(1)
+                .num("rate_per_s", p.rate_per_s)
+                .num("duration_ms", p.duration_ms)
+                .num("settle_ms", settle_ms(c));
+            extra = Some(("broadcast", o.end()));
+        }
+        ScenarioParams::Auth(p) => {
+            let o = Obj::new(1)
+                .num("hold_ms", p.hold_ms)
+                .num("observe_ms", p.observe_ms);
+            extra = Some(("auth", o.end()));
+        }
         ScenarioParams::Recovery(_) | ScenarioParams::MemoryLeak(_) => {}
     }
-    v
-}
-
-fn set(o: &mut Map<String, Value>, k: &str, v: Value) {
-    o.insert(k.to_owned(), v);
+    let mut o = Obj::new(0)
+        .str("kind", params.kind().as_str())
+        .str("endpoint", c.endpoint.template())
+        .str("user_id", &c.user_id)
+        .str("auth_mode", c.auth_mode.as_str())
+        .raw("sessions", params.sessions())
+        .str("template", &without_token(&c.template.source(), &c.token))
+        .str("correlation_pointer", &c.correlation_pointer)
+        .num("reply_timeout_ms", c.reply_timeout_ms)
+        .num("duplicate_window_ms", c.duplicate_window_ms)
+        .num("connect_timeout_ms", c.reconnect.connect_timeout_ms)
+        .raw("heartbeat", heartbeat)
+        .str(
+            "heartbeat_pong_type",
+            c.heartbeat
+                .as_ref()
+                .map_or("pong", |h| h.pong_type.as_str()),
+        )
+        .raw("interval_ms", interval)
+        .raw("messages", messages)
+        .raw("duration_ms", duration);
+    if let Some((k, v)) = extra {
+        o = o.raw(k, v);
+    }
+    o.end()
 }
 
 /// Time for every session to connect before broadcasts start.
@@ -186,87 +193,89 @@ fn secs(ms: Millis) -> String {
     format!("{}s", (ms / 1000.0).ceil().max(1.0) as u64)
 }
 
-fn options_json(params: &ScenarioParams, c: &RunConfig) -> Value {
+/// One k6 scenario: `vus` sessions, one iteration each (a session's whole life), started
+/// at `start_ms`.
+fn once(vus: u32, planned: Millis, c: &RunConfig, start_ms: Option<Millis>) -> Obj {
     let slack = c.reply_timeout_ms + c.reconnect.connect_timeout_ms + 30_000.0;
-    let once = |vus: u32, planned: Millis| {
-        json!({
-            "executor": "per-vu-iterations",
-            "vus": vus,
-            "iterations": 1,
-            "maxDuration": secs(planned + slack),
-        })
-    };
+    let o = Obj::new(2)
+        .str("executor", "per-vu-iterations")
+        .raw("vus", vus)
+        .raw("iterations", 1)
+        .str("maxDuration", &secs(planned + slack));
+    match start_ms {
+        Some(at) => o.str("startTime", &format!("{}ms", at.round() as u64)),
+        None => o,
+    }
+}
+
+fn options_json(params: &ScenarioParams, c: &RunConfig) -> String {
     let n = params.sessions();
+    let one = |planned| Obj::new(1).raw("sessions", once(n, planned, c, None).end());
     let scenarios = match params {
-        ScenarioParams::Load(p) => json!({ "sessions": once(n, p.duration_ms) }),
-        ScenarioParams::Soak(p) => json!({ "sessions": once(n, p.duration_ms) }),
-        ScenarioParams::Reliability(p) => {
-            json!({ "sessions": once(n, f64::from(p.messages) * p.interval_ms) })
-        }
-        ScenarioParams::Broadcast(p) => {
-            json!({ "sessions": once(n, settle_ms(c) + p.duration_ms) })
-        }
-        ScenarioParams::Auth(p) => json!({
-            "sessions": once(n, p.hold_ms),
-            "invalid_token": with_start(once(1, p.observe_ms), p.hold_ms),
-        }),
+        ScenarioParams::Load(p) => one(p.duration_ms),
+        ScenarioParams::Soak(p) => one(p.duration_ms),
+        ScenarioParams::Reliability(p) => one(f64::from(p.messages) * p.interval_ms),
+        ScenarioParams::Broadcast(p) => one(settle_ms(c) + p.duration_ms),
+        ScenarioParams::Auth(p) => one(p.hold_ms).raw(
+            "invalid_token",
+            once(1, p.observe_ms, c, Some(p.hold_ms)).end(),
+        ),
         ScenarioParams::RampUp(p) => {
-            let mut batches = Map::new();
             let size = p.batch_size.max(1);
             let last = last_batch_at(p.sessions, size, p.batch_every_ms);
+            let mut o = Obj::new(1);
             for b in 0..p.sessions.div_ceil(size) {
                 let at = f64::from(b) * p.batch_every_ms;
                 let vus = size.min(p.sessions - b * size);
-                let mut s = with_start(once(vus, last - at + p.hold_ms), at);
-                s["env"] = json!({ "WSC_BATCH": b.to_string() });
-                batches.insert(format!("batch_{b}"), s);
+                let env = Obj::new(3).str("WSC_BATCH", &b.to_string()).end();
+                let s = once(vus, last - at + p.hold_ms, c, Some(at)).raw("env", env);
+                o = o.raw(&format!("batch_{b}"), s.end());
             }
-            Value::Object(batches)
+            o
         }
-        ScenarioParams::Recovery(_) | ScenarioParams::MemoryLeak(_) => json!({}),
+        ScenarioParams::Recovery(_) | ScenarioParams::MemoryLeak(_) => Obj::new(1),
     };
-    json!({
-        "scenarios": scenarios,
-        "thresholds": thresholds(params.kind(), &c.thresholds),
-        "summaryTrendStats": ["avg", "min", "med", "p(95)", "p(99)", "max", "count"],
-    })
+    Obj::new(0)
+        .raw("scenarios", scenarios.end())
+        .raw("thresholds", thresholds(params.kind(), &c.thresholds))
+        .raw(
+            "summaryTrendStats",
+            r#"["avg", "min", "med", "p(95)", "p(99)", "max", "count"]"#,
+        )
+        .end()
 }
 
-fn with_start(mut s: Value, at: Millis) -> Value {
-    s["startTime"] = json!(format!("{}ms", at.round() as u64));
-    s
-}
-
-/// The F10 critical limits of the criteria each scenario judges, as k6 thresholds.
-pub fn thresholds(kind: ScenarioKind, th: &Thresholds) -> Value {
+/// The F10 critical limits of the criteria each scenario judges, as k6 thresholds (a JSON
+/// object: metric → expressions).
+pub fn thresholds(kind: ScenarioKind, th: &Thresholds) -> String {
     let rate = format!("rate>={}", th.success_critical_pct / 100.0);
     let avg = format!("avg<={}", th.rtt_critical_ms);
-    let mut t = Map::new();
-    let mut add = |metric: &str, expr: &str| {
-        t.insert(metric.to_owned(), json!([expr]));
+    let list: &[(&str, &str)] = match kind {
+        ScenarioKind::Load | ScenarioKind::Soak => &[
+            ("ws_connect_success", &rate),
+            ("ws_msg_success", &rate),
+            ("ws_rtt", &avg),
+        ],
+        ScenarioKind::Reliability => &[
+            ("ws_msg_success", &rate),
+            ("ws_msgs_dup", "count<1"),
+            ("ws_rtt", &avg),
+        ],
+        ScenarioKind::RampUp => &[("ws_connect_success", &rate)],
+        ScenarioKind::Broadcast => &[
+            ("ws_connect_success", &rate),
+            ("ws_broadcast_delivery", &rate),
+            ("ws_delivery_latency", &avg),
+        ],
+        ScenarioKind::Auth => &[
+            ("ws_auth_valid_connects", "rate>=1"),
+            ("ws_auth_invalid_refused", "rate>=1"),
+        ],
+        ScenarioKind::Recovery | ScenarioKind::MemoryLeak => &[],
     };
-    match kind {
-        ScenarioKind::Load | ScenarioKind::Soak => {
-            add("ws_connect_success", &rate);
-            add("ws_msg_success", &rate);
-            add("ws_rtt", &avg);
-        }
-        ScenarioKind::Reliability => {
-            add("ws_msg_success", &rate);
-            add("ws_msgs_dup", "count<1");
-            add("ws_rtt", &avg);
-        }
-        ScenarioKind::RampUp => add("ws_connect_success", &rate),
-        ScenarioKind::Broadcast => {
-            add("ws_connect_success", &rate);
-            add("ws_broadcast_delivery", &rate);
-            add("ws_delivery_latency", &avg);
-        }
-        ScenarioKind::Auth => {
-            add("ws_auth_valid_connects", "rate>=1");
-            add("ws_auth_invalid_refused", "rate>=1");
-        }
-        ScenarioKind::Recovery | ScenarioKind::MemoryLeak => {}
-    }
-    Value::Object(t)
+    list.iter()
+        .fold(Obj::new(1), |o, (metric, expr)| {
+            o.raw(metric, format!("[{}]", quote(expr)))
+        })
+        .end()
 }

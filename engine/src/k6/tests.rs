@@ -5,6 +5,7 @@
 use super::*;
 use crate::scenario::{RawScenarioParams, ScenarioParams};
 use crate::{RawConfig, RunConfig};
+use serde_json::Value;
 
 const ORIGIN: &str = "http://127.0.0.1:8080";
 const TOKEN: &str = "s3cr3t/Tok+en";

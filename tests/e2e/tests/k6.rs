@@ -9,7 +9,7 @@
 use serde_json::Value;
 use std::path::PathBuf;
 use std::process::Stdio;
-use ws_console_e2e::{get_json, stat, stat_by_type};
+use ws_console_e2e::{LONG, get_json, run, stat, stat_by_type};
 use ws_console_engine::scenario::{RawScenarioParams, Scenario, ScenarioKind};
 use ws_console_engine::{AuthMode, RawConfig, RunConfig, k6};
 
@@ -94,13 +94,17 @@ fn config(endpoint: String) -> RawConfig {
 
 /// Exports `sc` and runs it with `token` in the environment.
 async fn run_k6(name: &str, sc: &Scenario, token: &str) -> K6Run {
-    let script = k6::script(sc).expect("exportable");
-    assert!(!script.contains(TOKEN), "the token is never in the script");
+    run_script(name, &k6::script(sc).expect("exportable"), token).await
+}
+
+/// Runs `script` with `token` in the environment.
+async fn run_script(name: &str, script: &str, token: &str) -> K6Run {
+    assert!(!script.contains(token), "the token is never in the script");
     let dir = std::env::temp_dir().join(format!("wsc-k6-{}-{name}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let file = dir.join(format!("{name}.js"));
     let summary = dir.join(format!("{name}.summary.json"));
-    std::fs::write(&file, &script).unwrap();
+    std::fs::write(&file, script).unwrap();
     let out = tokio::process::Command::new(k6_bin())
         // No REST API server (`--address ""`): parallel runs would fight over its port.
         .args([
@@ -294,4 +298,76 @@ async fn auth_passes_with_the_right_token_and_fails_with_a_wrong_one() {
     assert_eq!(run.code, 99, "{}", run.output);
     assert_eq!(run.rate("ws_auth_valid_connects"), 0.0);
     b.server.shutdown().await;
+}
+
+/// The buttons: **Export k6 script** saves exactly the script the engine makes for the form
+/// (and it runs), is disabled with the reason for recovery; **JUnit XML** saves a suite with
+/// a case per criterion of the report.
+#[tokio::test]
+async fn the_console_buttons_export_the_same_script_and_a_junit_report() {
+    run(testbed::Options::default(), |ctx| async move {
+        let raw = RawConfig {
+            endpoint: "/ws".into(),
+            heartbeat_enabled: false,
+            ..RawConfig::default()
+        };
+        ctx.open_console(&raw).await;
+        ctx.page.fill("token", "dev-token").await;
+        ctx.choose_scenario(
+            "load",
+            &[
+                ("scenario-sessions", "2"),
+                ("scenario-interval", "100"),
+                ("scenario-duration", "2"),
+            ],
+        )
+        .await;
+        let saved = ctx.download("export-k6", "ws-console-load.k6.js").await;
+        let expected = {
+            let with_token = RawConfig {
+                token: "dev-token".into(),
+                ..raw.clone()
+            };
+            let cfg = RunConfig::from_raw(&with_token, &ctx.origin).unwrap();
+            let params = load("2", "100", "2");
+            k6::script(&Scenario::from_raw(&params, &cfg).unwrap()).unwrap()
+        };
+        assert_eq!(saved, expected, "the button saves the engine's script");
+        let run = run_script("from-button", &saved, "dev-token").await;
+        assert_eq!(run.code, 0, "{}", run.output);
+        assert_eq!(run.count("ws_msgs_lost"), 0);
+
+        ctx.choose_scenario("recovery", &[]).await;
+        assert_eq!(
+            ctx.page
+                .eval("return document.querySelector('[data-testid=\"export-k6\"]').disabled")
+                .await,
+            serde_json::json!(true)
+        );
+        let why = ctx.page.text("export-k6-reason").await;
+        assert!(why.contains("reconnect policy"), "{why}");
+
+        // A short run of the load scenario in the console, then its JUnit export.
+        ctx.choose_scenario(
+            "load",
+            &[
+                ("scenario-sessions", "2"),
+                ("scenario-interval", "100"),
+                ("scenario-duration", "1"),
+            ],
+        )
+        .await;
+        let report = ctx.run_scenario(LONG).await;
+        let xml = ctx.download("export-junit", "ws-console-junit.xml").await;
+        let criteria = report["criteria"].as_array().unwrap();
+        assert!(xml.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>"));
+        assert_eq!(xml.matches("<testsuite ").count(), 1);
+        assert!(xml.contains("<testsuite name=\"Load\""), "{xml}");
+        assert_eq!(xml.matches("<testcase ").count(), criteria.len());
+        let fails = criteria.iter().filter(|c| c["grade"] == "FAIL").count();
+        assert_eq!(xml.matches("<failure ").count(), fails);
+        assert!(!xml.contains("dev-token"));
+        ctx
+    })
+    .await;
 }
