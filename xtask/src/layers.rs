@@ -170,6 +170,9 @@ fn host_tests() -> Result<TestCount> {
         "ws-console",
         "--exclude",
         "ws-console-e2e",
+        // The runner drives the built console in Chromium: it runs with the end-to-end layer.
+        "--exclude",
+        "runner",
     ]))
 }
 
@@ -220,7 +223,15 @@ fn e2e_tests(browser: &Browser) -> Result<TestCount> {
     let dist = build_console()?;
     run_counting(
         cmd("cargo")
-            .args(["test", "-p", "ws-console-e2e", "--", "--test-threads=1"])
+            .args([
+                "test",
+                "-p",
+                "ws-console-e2e",
+                "-p",
+                "runner",
+                "--",
+                "--test-threads=1",
+            ])
             .env("WSC_DIST", dist)
             .env("WSC_CHROMIUM", &browser.chromium)
             .env("WSC_CHROMEDRIVER", &browser.chromedriver)
