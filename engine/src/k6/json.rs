@@ -58,6 +58,9 @@ pub(super) fn quote(s: &str) -> String {
             '\n' => out.push_str("\\n"),
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
+            // Valid in JSON, but line terminators in older JavaScript string literals.
+            '\u{2028}' => out.push_str("\\u2028"),
+            '\u{2029}' => out.push_str("\\u2029"),
             c if (c as u32) < 0x20 => {
                 let _ = write!(out, "\\u{:04x}", c as u32);
             }
@@ -90,7 +93,7 @@ mod tests {
     #[test]
     fn writes_json_that_parses_back_to_the_same_values() {
         let text = Obj::new(0)
-            .str("s", "a\"b\\c\nd\u{1}é</script>")
+            .str("s", "a\"b\\c\nd\u{1}é</script>\u{2028}")
             .num("whole", 250.0)
             .num("frac", 0.85)
             .num("nan", f64::NAN)
@@ -98,7 +101,8 @@ mod tests {
             .raw("empty", Obj::new(1).end())
             .end();
         let v: serde_json::Value = serde_json::from_str(&text).unwrap();
-        assert_eq!(v["s"], "a\"b\\c\nd\u{1}é</script>");
+        assert_eq!(v["s"], "a\"b\\c\nd\u{1}é</script>\u{2028}");
+        assert!(!text.contains('\u{2028}'));
         assert_eq!(v["whole"], 250);
         assert_eq!(v["frac"], 0.85);
         assert!(v["nan"].is_null());

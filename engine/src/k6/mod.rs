@@ -247,7 +247,7 @@ fn options_json(params: &ScenarioParams, c: &RunConfig) -> String {
 
 /// The F10 critical limits of the criteria each scenario judges, as k6 thresholds (a JSON
 /// object: metric → expressions).
-pub fn thresholds(kind: ScenarioKind, th: &Thresholds) -> String {
+fn thresholds(kind: ScenarioKind, th: &Thresholds) -> String {
     let rate = format!("rate>={}", th.success_critical_pct / 100.0);
     let avg = format!("avg<={}", th.rtt_critical_ms);
     let list: &[(&str, &str)] = match kind {

@@ -6,6 +6,8 @@
 
 const rtt = new Trend('ws_rtt', true);
 const pingRtt = new Trend('ws_ping_rtt', true);
+const pingTimeouts = new Counter('ws_ping_timeouts');
+const pingsSent = new Counter('ws_pings_sent');
 const msgsTest = new Counter('ws_msgs_test');
 const msgsMatched = new Counter('ws_msgs_matched');
 const msgsLost = new Counter('ws_msgs_lost');
@@ -145,6 +147,11 @@ function traffic(session, plan) {
       }
     }
     for (const [id, at] of recent) if (now - at > CONFIG.duplicate_window_ms) recent.delete(id);
+    if (CONFIG.heartbeat) {
+      for (const [id, at] of pings) {
+        if (now - at >= CONFIG.heartbeat.timeout_ms) { pings.delete(id); pingTimeouts.add(1); }
+      }
+    }
     for (const [id, at] of expired) if (now - at > CONFIG.duplicate_window_ms) expired.delete(id);
     if (stopped && pending.size === 0) finish();
   };
@@ -184,6 +191,7 @@ function traffic(session, plan) {
       timers.push(setInterval(() => {
         const id = String(idBase + (nextId += 1));
         pings.set(id, Date.now());
+        pingsSent.add(1);
         ws.send(render(CONFIG.heartbeat.ping, { id: id, seq: 0, session: session }));
       }, CONFIG.heartbeat.interval_ms));
     }
@@ -196,7 +204,7 @@ function traffic(session, plan) {
     stopped = true;
     finish();
   };
-  [msgsLost, msgsDup, msgsReordered, msgsLate, drops].forEach((c) => c.add(0));
+  [msgsLost, msgsDup, msgsReordered, msgsLate, drops, pingsSent, pingTimeouts].forEach((c) => c.add(0));
   conn = connect(session, TOKEN, ready, onMessage, done);
 }
 

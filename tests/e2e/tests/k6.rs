@@ -183,6 +183,37 @@ async fn load_passes_and_k6_counts_what_the_server_counts() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn soak_keeps_its_heartbeat_and_counts_each_ping() {
+    let b = Backend::start().await;
+    let raw = RawConfig {
+        heartbeat_enabled: true,
+        heartbeat_interval_ms: "300".into(),
+        heartbeat_timeout_ms: "1000".into(),
+        ..config(format!("{}/ws", b.origin))
+    };
+    let params = RawScenarioParams {
+        kind: ScenarioKind::Soak,
+        ..load("2", "200", "2")
+    };
+    let run = run_k6("soak", &scenario(raw, params), TOKEN).await;
+    assert_eq!(run.code, 0, "{}", run.output);
+    let stats = b.stats().await;
+    let pings = run.count("ws_pings_sent");
+    assert!(
+        pings >= 2 * 5,
+        "2 sessions, a ping every 300 ms for 2 s: {pings}"
+    );
+    assert_eq!(
+        pings,
+        stat_by_type(&stats, "/totals/received_by_type", "ping")
+    );
+    assert_eq!(run.count("ws_ping_rtt"), pings, "every ping answered");
+    assert_eq!(run.count("ws_ping_timeouts"), 0);
+    assert_eq!(run.count("ws_drops"), 0);
+    b.server.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_backend_losing_replies_fails_the_threshold_with_99() {
     let b = Backend::start().await;
     let raw = config(format!("{}/ws?loss_rate=0.5&seed=7", b.origin));
