@@ -52,6 +52,8 @@ mod har;
 mod heap;
 mod heartbeat;
 mod histogram;
+pub mod junit;
+pub mod k6;
 mod log;
 mod message;
 mod metrics;

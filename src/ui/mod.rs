@@ -11,6 +11,7 @@ mod environment;
 mod fields;
 mod guidelines;
 mod log;
+mod pipeline;
 mod report;
 mod scenarios;
 mod sessions;

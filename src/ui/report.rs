@@ -78,6 +78,7 @@ pub fn Report() -> impl IntoView {
                 <button class="wsc-button" data-testid="export-csv" disabled=move || !has_run() on:click=move |_| export(Export::Csv)>"Sessions CSV"</button>
                 <button class="wsc-button" data-testid="export-log" disabled=move || !has_run() on:click=move |_| export(Export::Log)>"Log"</button>
                 <button class="wsc-button" data-testid="export-har" disabled=move || !has_run() on:click=move |_| export(Export::Har)>"Frames (HAR)"</button>
+                <super::pipeline::ExportJunit />
                 <button class="wsc-button" data-testid="copy-report" disabled=move || !has_run() on:click=move |_| copy_report()>"Copy report"</button>
             </div>
             <div class="wsc-note" data-testid="export-note">{move || ctx.export_note.get()}</div>

@@ -110,6 +110,7 @@ pub fn Scenarios() -> impl IntoView {
                 <button class="wsc-button" data-testid="scenario-cancel" disabled=move || !running() on:click=move |_| ctx.stop()>
                     "Cancel"
                 </button>
+                <super::pipeline::ExportK6 />
             </div>
             {move || progress().map(|p| view! {
                 <div class="wsc-progress" data-testid="scenario-progress" data-status=p.status.as_str() data-fraction=fixed(p.fraction, 3).to_string()>

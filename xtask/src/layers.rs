@@ -177,6 +177,9 @@ fn host_tests() -> Result<TestCount> {
         "ws-console",
         "--exclude",
         "ws-console-e2e",
+        // The runner drives the built console in Chromium: it runs with the end-to-end layer.
+        "--exclude",
+        "runner",
     ]))
 }
 
@@ -226,10 +229,19 @@ fn allow_runner(runner: std::net::SocketAddr) -> Vec<String> {
 fn e2e_tests(browser: &Browser, dist: &std::path::Path) -> Result<TestCount> {
     run_counting(
         cmd("cargo")
-            .args(["test", "-p", "ws-console-e2e", "--", "--test-threads=1"])
+            .args([
+                "test",
+                "-p",
+                "ws-console-e2e",
+                "-p",
+                "runner",
+                "--",
+                "--test-threads=1",
+            ])
             .env("WSC_DIST", dist)
             .env("WSC_CHROMIUM", &browser.chromium)
             .env("WSC_CHROMEDRIVER", &browser.chromedriver)
+            .env("WSC_K6", crate::tools::k6_bin())
             .env("WSC_ARTIFACTS", root().join("artifacts")),
     )
 }

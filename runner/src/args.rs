@@ -1,0 +1,172 @@
+//! The command line: which scenario, against what, and where the results go.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+use ws_console_engine::{AuthMode, ScenarioKind};
+
+pub const USAGE: &str = r#"usage: runner --scenario <kind> [--endpoint <url>] [--user-id <id>]
+              [--auth-mode query|subprotocol|first-message|cookie] [--config <json>]
+              [--param <name>=<value>]... [--json <file>] [--junit <file>]
+              [--console-addr <ip:port>] [--dist <dir>] [--timeout <seconds>]
+
+  Runs one scenario in the real console (headless Chromium) and exits 0 when its verdict
+  is PASS or WARN, 1 on FAIL, 2 when it could not run. The token comes from WSC_TOKEN.
+  Scenarios: load, soak, reliability, recovery, memory-leak, ramp-up, broadcast, auth.
+  Parameters are the scenario form's fields, e.g. sessions=5 interval=1000 duration=60
+  (durations in seconds, intervals in ms). --config takes the console's configuration as
+  JSON (what a share link's ?wsc= holds, e.g. {"reply_timeout_ms":"2000"}); --endpoint,
+  --user-id and --auth-mode override it."#;
+
+/// What to run.
+#[derive(Debug, PartialEq)]
+pub struct Args {
+    pub scenario: ScenarioKind,
+    /// The endpoint template; by default `/ws`, the console's own backend.
+    pub endpoint: Option<String>,
+    pub user_id: Option<String>,
+    pub auth_mode: Option<AuthMode>,
+    /// The configuration as JSON (a share link's `wsc=`), under the flags above.
+    pub config: Option<String>,
+    /// `(data-testid, value)` of the scenario form's fields.
+    pub params: Vec<(String, String)>,
+    pub json: Option<PathBuf>,
+    pub junit: Option<PathBuf>,
+    /// Where the console is served (a backend whose WebSockets check `Origin` must allow
+    /// `http://<this>`).
+    pub console_addr: SocketAddr,
+    pub dist: Option<PathBuf>,
+    pub timeout: Duration,
+}
+
+pub fn parse(args: &[String]) -> Result<Args, String> {
+    let mut scenario = None;
+    let mut out = Args {
+        scenario: ScenarioKind::Load,
+        endpoint: None,
+        user_id: None,
+        auth_mode: None,
+        config: None,
+        params: Vec::new(),
+        json: None,
+        junit: None,
+        console_addr: "127.0.0.1:0".parse().expect("an address"),
+        dist: None,
+        timeout: Duration::from_secs(3600),
+    };
+    let mut it = args.iter();
+    while let Some(flag) = it.next() {
+        let mut value = || {
+            it.next()
+                .cloned()
+                .ok_or_else(|| format!("{flag} needs a value"))
+        };
+        match flag.as_str() {
+            "--scenario" => {
+                let v = value()?;
+                scenario =
+                    Some(ScenarioKind::parse(&v).ok_or_else(|| format!("unknown scenario {v:?}"))?);
+            }
+            "--endpoint" => out.endpoint = Some(value()?),
+            "--user-id" => out.user_id = Some(value()?),
+            "--config" => out.config = Some(value()?),
+            "--auth-mode" => {
+                let v = value()?;
+                out.auth_mode = Some(
+                    AuthMode::ALL
+                        .into_iter()
+                        .find(|m| m.as_str() == v)
+                        .ok_or_else(|| format!("unknown auth mode {v:?}"))?,
+                );
+            }
+            "--param" => {
+                let v = value()?;
+                let (k, val) = v
+                    .split_once('=')
+                    .ok_or_else(|| format!("--param wants name=value, got {v:?}"))?;
+                out.params.push((format!("scenario-{k}"), val.to_owned()));
+            }
+            "--json" => out.json = Some(value()?.into()),
+            "--junit" => out.junit = Some(value()?.into()),
+            "--console-addr" => {
+                let v = value()?;
+                out.console_addr = v.parse().map_err(|_| format!("not an ip:port: {v:?}"))?;
+            }
+            "--dist" => out.dist = Some(value()?.into()),
+            "--timeout" => {
+                let v = value()?;
+                let s: u64 = v.parse().map_err(|_| format!("not seconds: {v:?}"))?;
+                out.timeout = Duration::from_secs(s);
+            }
+            other => return Err(format!("unknown argument {other:?}")),
+        }
+    }
+    out.scenario = scenario.ok_or("--scenario is required")?;
+    let fields: Vec<&str> = out.scenario.fields().iter().map(|f| f.as_str()).collect();
+    if let Some((k, _)) = out
+        .params
+        .iter()
+        .find(|(k, _)| !fields.contains(&k.as_str()))
+    {
+        let names: Vec<&str> = fields.iter().map(|f| &f["scenario-".len()..]).collect();
+        return Err(format!(
+            "{} has no parameter {:?}; it has {}",
+            out.scenario.as_str(),
+            &k["scenario-".len()..],
+            names.join(", ")
+        ));
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(s: &str) -> Vec<String> {
+        s.split_whitespace().map(str::to_owned).collect()
+    }
+
+    #[test]
+    fn reads_a_full_command_line() {
+        let a = parse(&args(
+            "--scenario reliability --endpoint ws://h:1/ws --auth-mode subprotocol --param sessions=3 --param messages=10 --json r.json --junit r.xml --timeout 60",
+        ))
+        .unwrap();
+        assert_eq!(a.scenario, ScenarioKind::Reliability);
+        assert_eq!(a.endpoint.as_deref(), Some("ws://h:1/ws"));
+        assert_eq!(a.auth_mode, Some(AuthMode::Subprotocol));
+        assert_eq!(
+            a.params,
+            [
+                ("scenario-sessions".to_owned(), "3".to_owned()),
+                ("scenario-messages".to_owned(), "10".to_owned())
+            ]
+        );
+        assert_eq!(a.json, Some("r.json".into()));
+        assert_eq!(a.timeout, Duration::from_secs(60));
+    }
+
+    #[test]
+    fn says_what_is_wrong() {
+        assert_eq!(
+            parse(&args("--endpoint /ws")).unwrap_err(),
+            "--scenario is required"
+        );
+        assert!(
+            parse(&args("--scenario nope"))
+                .unwrap_err()
+                .contains("unknown scenario")
+        );
+        let e = parse(&args("--scenario load --param messages=3")).unwrap_err();
+        assert!(
+            e.contains("no parameter \"messages\"") && e.contains("sessions, interval, duration"),
+            "{e}"
+        );
+        assert!(
+            parse(&args("--scenario load --json"))
+                .unwrap_err()
+                .contains("needs a value")
+        );
+    }
+}

@@ -1,0 +1,118 @@
+//! The end-of-run summary, in the shape k6 prints its own: a mark per criterion, dotted
+//! leaders, then the counters a reader checks first.
+
+use serde_json::Value;
+
+/// How the run ends for the shell: 0 PASS or WARN, 1 FAIL, 2 not finished.
+pub fn exit_code(report: &Value) -> u8 {
+    if report["status"] != "finished" {
+        2
+    } else if report["verdict"] == "FAIL" {
+        1
+    } else {
+        0
+    }
+}
+
+fn mark(grade: &str) -> &'static str {
+    match grade {
+        "PASS" => "✓",
+        "FAIL" => "✗",
+        "WARN" => "~",
+        _ => "-",
+    }
+}
+
+fn ms(v: &Value) -> String {
+    v.as_f64()
+        .map_or_else(|| "-".into(), |x| format!("{x:.2}ms"))
+}
+
+/// The summary for `report` (the console's report JSON).
+pub fn render(report: &Value) -> String {
+    let mut out = format!(
+        "\n  █ ws-console · {} · {} ({}, {:.1} s)\n\n",
+        report["scenario"]["label"].as_str().unwrap_or("?"),
+        report["verdict"].as_str().unwrap_or("?"),
+        report["status"].as_str().unwrap_or("?"),
+        report["run"]["duration_ms"].as_f64().unwrap_or(0.0) / 1000.0,
+    );
+    for c in report["criteria"].as_array().into_iter().flatten() {
+        let label = c["label"].as_str().unwrap_or("?");
+        let grade = c["grade"].as_str().unwrap_or("?");
+        let dots = ".".repeat(34usize.saturating_sub(label.chars().count()));
+        out.push_str(&format!(
+            "    {} {label} {dots} {}   target {}{}\n",
+            mark(grade),
+            c["measured"].as_str().unwrap_or(""),
+            c["target"].as_str().unwrap_or(""),
+            if matches!(grade, "WARN" | "SKIP") {
+                format!("   ({grade})")
+            } else {
+                String::new()
+            },
+        ));
+    }
+    let n = &report["totals"]["counters"];
+    let rtt = &report["totals"]["rtt_ms"];
+    out.push_str(&format!(
+        "\n    messages...: sent={} received={} matched={} lost={} duplicate={} out_of_order={}\n",
+        n["sent"], n["received"], n["matched"], n["lost"], n["duplicate"], n["out_of_order"]
+    ));
+    out.push_str(&format!(
+        "    rtt........: avg={} p50={} p95={} p99={} max={}\n",
+        ms(&rtt["mean"]),
+        ms(&rtt["p50"]),
+        ms(&rtt["p95"]),
+        ms(&rtt["p99"]),
+        ms(&rtt["max"])
+    ));
+    out.push_str(&format!(
+        "    sessions...: {} connects={} drops={} reconnects={}\n",
+        report["totals"]["sessions"], n["connects"], n["drops"], n["reconnects"]
+    ));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn report(status: &str, verdict: &str) -> Value {
+        json!({
+            "status": status, "verdict": verdict,
+            "scenario": {"label": "Load"}, "run": {"duration_ms": 3100.0},
+            "criteria": [
+                {"label": "Message success rate", "grade": "PASS", "measured": "100.0 %", "target": "> 95 %"},
+                {"label": "Average RTT", "grade": "FAIL", "measured": "1200 ms", "target": "< 200 ms"},
+                {"label": "Heap trend", "grade": "WARN", "measured": "increasing", "target": "stable"},
+            ],
+            "totals": {"sessions": 2, "counters": {"sent": 10, "received": 12, "matched": 10, "lost": 0,
+                "duplicate": 0, "out_of_order": 0, "connects": 2, "drops": 0, "reconnects": 0},
+                "rtt_ms": {"mean": 0.5, "p50": 0.4, "p95": 0.9, "p99": 1.0, "max": 1.2}},
+        })
+    }
+
+    #[test]
+    fn exit_codes_follow_the_verdict() {
+        assert_eq!(exit_code(&report("finished", "PASS")), 0);
+        assert_eq!(exit_code(&report("finished", "WARN")), 0);
+        assert_eq!(exit_code(&report("finished", "FAIL")), 1);
+        assert_eq!(exit_code(&report("cancelled", "PASS")), 2);
+    }
+
+    #[test]
+    fn marks_each_criterion_and_lists_the_counters() {
+        let s = render(&report("finished", "FAIL"));
+        assert!(
+            s.contains("█ ws-console · Load · FAIL (finished, 3.1 s)"),
+            "{s}"
+        );
+        assert!(s.contains("✓ Message success rate ..."));
+        assert!(s.contains("✗ Average RTT ...") && s.contains("1200 ms   target < 200 ms"));
+        assert!(s.contains("~ Heap trend") && s.contains("(WARN)"));
+        assert!(s.contains("sent=10 received=12 matched=10 lost=0"));
+        assert!(s.contains("avg=0.50ms") && s.contains("max=1.20ms"));
+    }
+}

@@ -1,0 +1,92 @@
+//! Exports for pipelines: the scenario as a k6 script (F16) and the report as JUnit XML.
+//!
+//! The k6 script is made from the scenario form and the configuration exactly as a Run would
+//! use them (same validation, same messages beside the fields), so what runs at scale on k6
+//! is the test the console would run. Scenarios k6 cannot express keep the button disabled,
+//! with the reason shown next to it rather than hidden in a tooltip.
+
+use super::ConsoleCtx;
+use crate::browser::clock::now;
+use crate::browser::export::download;
+use leptos::prelude::*;
+use ws_console_engine::{Scenario, junit, k6};
+
+impl ConsoleCtx {
+    /// The k6 script for the scenario form, or `None` (with the messages shown) when the
+    /// configuration or the form is invalid.
+    fn k6_script(&self) -> Option<(String, String)> {
+        let base = self.validated()?;
+        match self
+            .scenario
+            .with_untracked(|raw| Scenario::from_raw(raw, &base))
+        {
+            Ok(sc) => {
+                self.scenario_errors.set(Vec::new());
+                let name = format!("ws-console-{}.k6.js", sc.kind().as_str());
+                k6::script(&sc).ok().map(|s| (name, s))
+            }
+            Err(errors) => {
+                self.scenario_errors.set(errors);
+                None
+            }
+        }
+    }
+
+    /// The current report as JUnit XML, or `None` before the first run.
+    fn junit(&self) -> Option<String> {
+        self.driver.with_value(|d| {
+            d.with_scenario(|run, sc| {
+                let t = now();
+                let report = sc.map_or_else(|| run.report(t), |sc| sc.report(run, t));
+                junit::junit_xml(&[report])
+            })
+        })
+    }
+
+    fn save(&self, name: &str, mime: &str, text: &str) {
+        self.export_note.set(match download(name, mime, text) {
+            Ok(()) => format!("Saved {name} ({} bytes)", text.len()),
+            Err(e) => format!("Could not save {name}: {e}"),
+        });
+    }
+}
+
+/// **Export k6 script**: disabled, with the reason, for scenarios k6 cannot express.
+#[component]
+pub fn ExportK6() -> impl IntoView {
+    let ctx = ConsoleCtx::expect();
+    let why_not = move || ctx.scenario.with(|r| k6::unsupported(r.kind));
+    let export = move || {
+        if let Some((name, script)) = ctx.k6_script() {
+            ctx.save(&name, "text/javascript", &script);
+        }
+    };
+    view! {
+        <button
+            class="wsc-button"
+            data-testid="export-k6"
+            disabled=move || why_not().is_some()
+            on:click=move |_| export()
+        >
+            "Export k6 script"
+        </button>
+        <span class="wsc-note" data-testid="export-k6-reason">{why_not}</span>
+    }
+}
+
+/// **JUnit XML**: the report's criteria as test cases, for a CI dashboard.
+#[component]
+pub fn ExportJunit() -> impl IntoView {
+    let ctx = ConsoleCtx::expect();
+    let has_run = move || ctx.snapshot.with(|s| s.total_sessions() > 0);
+    let export = move || {
+        if let Some(xml) = ctx.junit() {
+            ctx.save("ws-console-junit.xml", "application/xml", &xml);
+        }
+    };
+    view! {
+        <button class="wsc-button" data-testid="export-junit" disabled=move || !has_run() on:click=move |_| export()>
+            "JUnit XML"
+        </button>
+    }
+}
