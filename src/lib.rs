@@ -6,6 +6,7 @@
 //! metrics, verdicts — is made by the pure `ws-console-engine` crate.
 
 pub mod browser;
+pub mod embed;
 pub mod ui;
 
 pub use ui::{Console, ConsoleCtx};

@@ -679,7 +679,8 @@ impl RunConfig {
     /// without `{token}`), or on the page's own origin.
     pub fn token_destination(&self, page_origin: &str) -> Option<String> {
         let sent = self.auth_mode != AuthMode::Cookie || self.endpoint.uses_token();
-        if self.token.is_empty() || !sent {
+        // A token provider's token is not there yet, but it will be sent.
+        if (self.token.is_empty() && !self.token_provider) || !sent {
             return None;
         }
         self.endpoint.foreign_host(page_origin)
@@ -1198,6 +1199,21 @@ mod tests {
             ..Default::default()
         };
         assert!(!bad.preview_url(ORIGIN).contains("zz-s3cret"));
+    }
+
+    #[test]
+    fn a_token_providers_token_counts_before_it_arrives() {
+        let raw = RawConfig {
+            endpoint: "ws://elsewhere.example:9/ws?token={token}".into(),
+            ..Default::default()
+        };
+        let mut cfg = RunConfig::from_raw(&raw, ORIGIN).unwrap();
+        assert_eq!(cfg.token_destination(ORIGIN), None);
+        cfg.token_provider = true;
+        assert_eq!(
+            cfg.token_destination(ORIGIN).as_deref(),
+            Some("elsewhere.example:9")
+        );
     }
 
     #[test]

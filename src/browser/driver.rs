@@ -17,6 +17,7 @@
 
 use super::clock::now;
 use super::socket::{Connection, FrameCap, Listener, SocketError, SocketEvent};
+use super::token::{OnReport, TokenProvider};
 use gloo_timers::callback::Timeout;
 use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
@@ -45,7 +46,14 @@ struct State {
     /// When the ticker fires (`f64::INFINITY` when it is not set).
     wake_at: f64,
     next_heap_at: f64,
+    /// Which run this is: a token that arrives for an earlier run is not handed to it.
+    run_id: u64,
+    /// The run (or its scenario) has ended and its report has gone out.
+    ended: bool,
 }
+
+/// Waits for the end of the current run: its report's JSON, or why there is none.
+type Waiter = Box<dyn FnOnce(Result<String, String>)>;
 
 /// When and whether the view is repainted.
 #[derive(Default)]
@@ -62,6 +70,25 @@ struct Shared {
     state: RefCell<State>,
     paint: Paint,
     on_change: Box<OnChange>,
+    /// The host's token provider, if any (F8).
+    token: RefCell<Option<TokenProvider>>,
+    /// The host's report callback, if any (F14).
+    on_report: RefCell<Option<OnReport>>,
+    /// One-shot waiters for the end of the current run.
+    waiters: RefCell<Vec<Waiter>>,
+    /// A token handed over before any run (see [`Driver::set_token`]).
+    next_token: RefCell<Option<String>>,
+}
+
+impl Drop for Shared {
+    /// Whoever still waits for a report learns that none will come.
+    fn drop(&mut self) {
+        for w in self.waiters.take() {
+            w(Err(
+                "ws-console: the console was unmounted before the run ended".into(),
+            ));
+        }
+    }
 }
 
 /// Owns a run, its sockets and its timers. Cheap to clone (shared).
@@ -80,14 +107,46 @@ impl Driver {
                 ticker: None,
                 wake_at: f64::INFINITY,
                 next_heap_at: 0.0,
+                run_id: 0,
+                ended: true,
             }),
             paint: Paint::default(),
             on_change: Box::new(on_change),
+            token: RefCell::new(None),
+            on_report: RefCell::new(None),
+            waiters: RefCell::new(Vec::new()),
+            next_token: RefCell::new(None),
         }))
     }
 
+    /// Sets the host's token provider: runs started from now on take their token from it.
+    pub fn set_token_provider(&self, provider: Option<TokenProvider>) {
+        *self.0.token.borrow_mut() = provider;
+    }
+
+    /// Whether a host's token provider supplies the token.
+    pub fn has_token_provider(&self) -> bool {
+        self.0.token.borrow().is_some()
+    }
+
+    /// Sets the host's report callback, called when a run or scenario ends.
+    pub fn set_on_report(&self, on_report: Option<OnReport>) {
+        *self.0.on_report.borrow_mut() = on_report;
+    }
+
+    /// Calls `f` once with the report when the current run ends (at once with an error when
+    /// no run is going).
+    pub fn when_ended(&self, f: impl FnOnce(Result<String, String>) + 'static) {
+        if self.0.state.borrow().ended {
+            return f(Err("ws-console: no run is going".into()));
+        }
+        self.0.waiters.borrow_mut().push(Box::new(f));
+    }
+
     /// Starts a new run with `config` (any previous run is stopped and its timer cleared).
-    pub fn start(&self, config: RunConfig) {
+    /// With a token provider, the run takes its token from it.
+    pub fn start(&self, mut config: RunConfig) {
+        config.token_provider |= self.has_token_provider();
         self.launch(Run::new(config, seed()), None);
     }
 
@@ -105,6 +164,9 @@ impl Driver {
             let t = now();
             run.set_time_origin(super::clock::time_origin());
             run.set_hidden(super::visibility::is_hidden(), t);
+            if let Some(token) = self.0.next_token.take() {
+                run.set_token(token, t);
+            }
             match scenario.as_mut() {
                 Some(sc) => sc.start(&mut run, t),
                 None => run.start(t),
@@ -113,6 +175,8 @@ impl Driver {
             st.run = Some(run);
             st.scenario = scenario;
             st.next_heap_at = t;
+            st.run_id += 1;
+            st.ended = false;
         }
         self.execute();
         self.after_change(true);
@@ -162,8 +226,13 @@ impl Driver {
         self.act(|run, t| run.set_hidden(hidden, t));
     }
 
-    /// Hands a fresh token to the run (reconnects use it).
+    /// Hands a fresh token to the run (reconnects use it); with no run going, to the run
+    /// started next. Held in memory only, never stored.
     pub fn set_token(&self, token: String) {
+        if self.0.state.borrow().run.is_none() {
+            *self.0.next_token.borrow_mut() = Some(token);
+            return;
+        }
         self.act(|run, t| run.set_token(token, t));
     }
 
@@ -287,6 +356,7 @@ impl Driver {
         let mut cap: Option<FrameCap> = None;
         let mut faults = Vec::new();
         let mut sent_on: Vec<SessionId> = Vec::new();
+        let mut token_wanted = false;
         let commands: Vec<Command> = {
             let mut st = self.0.state.borrow_mut();
             match st.run.as_mut() {
@@ -362,9 +432,9 @@ impl Driver {
                             c.close(code, &reason);
                         }
                     }
-                    // The standalone page has no token provider; an embedding host answers
-                    // through `set_token`.
-                    Command::RequestToken => {}
+                    // Without a provider (the standalone page) a host answers through
+                    // `set_token`, or the sessions keep needing auth.
+                    Command::RequestToken => token_wanted = true,
                     Command::Fault { request, url } => faults.push((request, url)),
                 }
             }
@@ -390,6 +460,9 @@ impl Driver {
                 }
             }
         }
+        if token_wanted {
+            self.fetch_token();
+        }
         if !faults.is_empty() {
             let weak = Rc::downgrade(&self.0);
             // In order, one after the other, as the engine asks.
@@ -405,6 +478,60 @@ impl Driver {
         true
     }
 
+    /// Asks the host's provider for a token and hands the answer to the run that asked (a
+    /// later run, or none, gets nothing from it).
+    fn fetch_token(&self) {
+        let Some(provider) = self.0.token.borrow().clone() else {
+            return;
+        };
+        let run_id = self.0.state.borrow().run_id;
+        let weak = Rc::downgrade(&self.0);
+        let answer = provider.get();
+        wasm_bindgen_futures::spawn_local(async move {
+            let answer = answer.await;
+            with(&weak, |d| {
+                if d.0.state.borrow().run_id != run_id {
+                    return;
+                }
+                d.act(|run, t| match answer {
+                    Ok(token) => run.set_token(token, t),
+                    Err(why) => run.token_unavailable(&why, t),
+                });
+            });
+        });
+    }
+
+    /// Once the run (or its scenario) has ended, gives its report to the host's callback
+    /// and to whoever waits for it, once.
+    fn report_end(&self) {
+        let report = {
+            let mut st = self.0.state.borrow_mut();
+            let ended = match (&st.run, &st.scenario) {
+                (None, _) => true,
+                (Some(_), Some(sc)) => sc.is_finished(),
+                (Some(run), None) => !run.is_running(),
+            };
+            if st.ended || !ended {
+                return;
+            }
+            st.ended = true;
+            let t = now();
+            match (&st.run, &st.scenario) {
+                (Some(run), Some(sc)) => sc.report(run, t).to_json(),
+                (Some(run), None) => run.report(t).to_json(),
+                (None, _) => return,
+            }
+        };
+        let on_report = self.0.on_report.borrow().clone();
+        let waiters = self.0.waiters.take();
+        if let Some(OnReport(f)) = on_report {
+            f(report.clone());
+        }
+        for w in waiters {
+            w(Ok(report.clone()));
+        }
+    }
+
     fn listener(&self, session: SessionId, generation: Generation) -> Listener {
         let weak = Rc::downgrade(&self.0);
         Rc::new(move |event, t| with(&weak, |d| d.on_socket(session, generation, event, t)))
@@ -412,6 +539,7 @@ impl Driver {
 
     /// Re-arms the timer for the engine's next deadline, and the repaint when `changed`.
     fn after_change(&self, changed: bool) {
+        self.report_end();
         self.arm_ticker();
         if changed {
             self.0.paint.dirty.set(true);

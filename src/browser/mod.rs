@@ -13,4 +13,5 @@ pub mod layout;
 pub mod panic;
 pub mod socket;
 pub mod storage;
+pub mod token;
 pub mod visibility;
