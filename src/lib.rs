@@ -9,6 +9,8 @@ pub mod browser;
 pub mod embed;
 pub mod ui;
 
+pub use browser::token::{OnReport, TokenProvider};
+pub use embed::WsConsole;
 pub use ui::{Console, ConsoleCtx};
 
 use std::cell::{Cell, RefCell};

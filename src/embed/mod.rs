@@ -13,7 +13,10 @@
 //! Methods never reach a disposed console, which would abort the wasm instance for every
 //! other console on the page.
 
+mod component;
 mod options;
+
+pub use component::WsConsole;
 
 use crate::ui::{Console, ConsoleCtx, CtxSlot};
 use leptos::prelude::*;

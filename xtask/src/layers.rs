@@ -92,6 +92,8 @@ fn clippy_host() -> Result<()> {
         "--workspace",
         "--exclude",
         "ws-console",
+        "--exclude",
+        EXAMPLE_HOST,
         "--all-targets",
         "--",
         "-D",
@@ -99,10 +101,16 @@ fn clippy_host() -> Result<()> {
     ]))
 }
 
-/// The console and its wasm tests; the engine comes along as a dependency (its own tests use
-/// host-only dev-dependencies and are linted by the host pass).
+/// The Leptos host that embeds the console as a component (`examples/leptos-host`): a wasm
+/// crate, linted and tested with the console.
+const EXAMPLE_HOST: &str = "ws-console-leptos-host";
+
+/// The console, the example host and their wasm tests; the engine comes along as a
+/// dependency (its own tests use host-only dev-dependencies and are linted by the host pass).
 fn clippy_wasm() -> Result<()> {
-    let args = "clippy -p ws-console --target wasm32-unknown-unknown --all-targets -- -D warnings";
+    let args = format!(
+        "clippy -p ws-console -p {EXAMPLE_HOST} --target wasm32-unknown-unknown --all-targets -- -D warnings"
+    );
     run(cmd("cargo").args(args.split(' ')))
 }
 
@@ -170,6 +178,8 @@ fn host_tests() -> Result<TestCount> {
         "ws-console",
         "--exclude",
         "ws-console-e2e",
+        "--exclude",
+        EXAMPLE_HOST,
     ]))
 }
 
@@ -201,6 +211,8 @@ fn wasm_tests(browser: &Browser) -> Result<TestCount> {
                 "test",
                 "-p",
                 "ws-console",
+                "-p",
+                EXAMPLE_HOST,
                 "--target",
                 "wasm32-unknown-unknown",
             ])
