@@ -160,6 +160,25 @@ mod tests {
     }
 
     #[test]
+    fn demo_flags_reach_the_options_and_come_in_pairs() {
+        let opts = parse(&[
+            "--demo-user",
+            "qa",
+            "--demo-password",
+            "pw",
+            "--demo-token-ttl",
+            "6",
+        ]);
+        let demo = opts.demo.expect("demo on");
+        assert_eq!(
+            (demo.user.as_str(), demo.password.as_str(), demo.token_ttl_s),
+            ("qa", "pw", 6)
+        );
+        assert!(parse(&[]).demo.is_none());
+        assert!(Cli::try_parse_from(["testbed", "--demo-user", "qa"]).is_err());
+    }
+
+    #[test]
     fn every_flag_reaches_the_options() {
         let opts = parse(&[
             "--addr",
