@@ -166,19 +166,16 @@ impl ConsoleCtx {
         let Some(config) = self.validated() else {
             return Ok(());
         };
-        match config.token_destination(&Self::origin()) {
-            Some(host) if allow_host.as_deref() != Some(host.as_str()) => Err(format!(
-                "ws-console: not started: the token would be sent to {host}, which is not this page's origin; call start({{ allowHost: \"{host}\" }}) to send it there"
-            )),
-            _ => {
-                self.driver.with_value(|d| d.start(config));
-                Ok(())
-            }
-        }
+        Self::allowed(&config, allow_host, |h| {
+            format!("call start({{ allowHost: \"{h}\" }})")
+        })?;
+        self.driver.with_value(|d| d.start(config));
+        Ok(())
     }
 
     /// The JS handle's `runScenario()`: as [`ConsoleCtx::start_from_handle`], for the
-    /// scenario form's current parameters; invalid parameters are an error naming them.
+    /// scenario form's current parameters; an invalid configuration or invalid parameters
+    /// are an error naming them.
     pub fn run_scenario_from_handle(&self, allow_host: Option<String>) -> Result<(), String> {
         let Some(base) = self.validated() else {
             let why = self.messages.with_untracked(|m| {
@@ -198,14 +195,26 @@ impl ConsoleCtx {
                 format!("ws-console: invalid scenario: {}", why.join("; "))
             })?;
         self.scenario_errors.set(Vec::new());
-        match base.token_destination(&Self::origin()) {
+        Self::allowed(&base, allow_host, |h| {
+            format!("add allowHost: \"{h}\" to runScenario's params")
+        })?;
+        self.driver.with_value(|d| d.start_scenario(scenario));
+        Ok(())
+    }
+
+    /// Whether the handle's caller agreed to where the token of `config` goes (R3); the
+    /// error says which host, and (`how`) the call that agrees to it.
+    fn allowed(
+        config: &RunConfig,
+        allow_host: Option<String>,
+        how: impl Fn(&str) -> String,
+    ) -> Result<(), String> {
+        match config.token_destination(&Self::origin()) {
             Some(host) if allow_host.as_deref() != Some(host.as_str()) => Err(format!(
-                "ws-console: not started: the token would be sent to {host}, which is not this page's origin; pass {{ allowHost: \"{host}\" }} to send it there"
+                "ws-console: not started: the token would be sent to {host}, which is not this page's origin; {} to send it there",
+                how(&host)
             )),
-            _ => {
-                self.driver.with_value(|d| d.start_scenario(scenario));
-                Ok(())
-            }
+            _ => Ok(()),
         }
     }
 
