@@ -25,7 +25,7 @@ use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::prelude::*;
-use ws_console_engine::RawScenarioParams;
+use ws_console_engine::{RawScenarioParams, ScenarioKind};
 
 const UNMOUNTED: &str = "ws-console: this console was unmounted; mount a new one";
 
@@ -176,16 +176,13 @@ fn run_scenario(
     let kind = kind.as_string().ok_or_else(|| {
         err("ws-console: runScenario(kind, params): kind is a string such as \"load\"")
     })?;
-    let kind = serde_json::from_value(serde_json::Value::String(kind.clone()))
+    let kind: ScenarioKind = serde_json::from_str(&format!("{kind:?}"))
         .map_err(|_| err(&format!("ws-console: no scenario called {kind:?}")))?;
-    let mut raw =
-        serde_json::to_value(RawScenarioParams::defaults(kind)).map_err(|e| err(&e.to_string()))?;
-    options::overlay(
-        &mut raw,
-        &options::to_json(params, "params").map_err(|m| err(&m))?,
-    );
+    let defaults = serde_json::to_string(&RawScenarioParams::defaults(kind))
+        .map_err(|e| err(&e.to_string()))?;
+    let json = options::overlay(&defaults, params, "params").map_err(|m| err(&m))?;
     let raw: RawScenarioParams =
-        serde_json::from_value(raw).map_err(|e| err(&format!("ws-console: params: {e}")))?;
+        serde_json::from_str(&json).map_err(|e| err(&format!("ws-console: params: {e}")))?;
     ctx.scenario.set(raw);
     ctx.run_scenario_from_handle(allow_host(params))
         .map_err(|m| err(&m))?;

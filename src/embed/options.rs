@@ -4,7 +4,6 @@
 
 use crate::browser::storage::{self, Persistence};
 use crate::browser::token::{OnReport, TokenProvider};
-use serde_json::Value;
 use wasm_bindgen::{JsCast, JsValue};
 use ws_console_engine::RawConfig;
 
@@ -34,34 +33,23 @@ fn function(obj: &JsValue, name: &str) -> Result<Option<js_sys::Function>, Strin
         .map_err(|_| format!("ws-console: options.{name} must be a function"))
 }
 
-/// A JS value as JSON (`{}` for undefined or null).
-pub fn to_json(v: &JsValue, what: &str) -> Result<Value, String> {
-    if v.is_undefined() || v.is_null() {
-        return Ok(Value::Object(Default::default()));
+/// `top`'s own fields written over `base`'s (shallow: a nested object is replaced whole, and
+/// serde fills in what it leaves out), as JSON text. Done by the browser's JSON, so the
+/// bundle carries no second, untyped JSON model.
+pub fn overlay(base: &str, top: &JsValue, what: &str) -> Result<String, String> {
+    let base = js_sys::JSON::parse(base).map_err(|_| format!("ws-console: {what}: bad JSON"))?;
+    let merged = js_sys::Object::new();
+    js_sys::Object::assign(&merged, base.unchecked_ref());
+    if !(top.is_undefined() || top.is_null()) {
+        if !top.is_object() {
+            return Err(format!("ws-console: {what} must be an object"));
+        }
+        js_sys::Object::assign(&merged, top.unchecked_ref());
     }
-    let text = js_sys::JSON::stringify(v)
+    js_sys::JSON::stringify(&merged)
         .ok()
         .and_then(|s| s.as_string())
-        .ok_or_else(|| format!("ws-console: {what} must be plain data"))?;
-    let value: Value =
-        serde_json::from_str(&text).map_err(|e| format!("ws-console: {what}: {e}"))?;
-    if value.is_object() {
-        Ok(value)
-    } else {
-        Err(format!("ws-console: {what} must be an object"))
-    }
-}
-
-/// Writes every field of `top` over `base` (objects merged field by field).
-pub fn overlay(base: &mut Value, top: &Value) {
-    match (base, top) {
-        (Value::Object(b), Value::Object(t)) => {
-            for (k, v) in t {
-                overlay(b.entry(k.clone()).or_insert(Value::Null), v);
-            }
-        }
-        (b, t) => *b = t.clone(),
-    }
+        .ok_or_else(|| format!("ws-console: {what} must be plain data"))
 }
 
 impl Options {
@@ -72,19 +60,20 @@ impl Options {
             _ if key.is_undefined() || key.is_null() => Persistence::Off,
             _ => return Err("ws-console: options.storageKey must be a non-empty string".into()),
         };
-        // The stored configuration first (the tester's last edits), the host's on top.
-        let mut config = serde_json::to_value(RawConfig::default()).map_err(|e| e.to_string())?;
-        if let Persistence::Key(k) = &persistence
-            && let Some(saved) = storage::saved_json(k).and_then(|s| serde_json::from_str(&s).ok())
-        {
-            overlay(&mut config, &saved);
-        }
-        overlay(
-            &mut config,
-            &to_json(&get(options, "config"), "options.config")?,
-        );
-        let config: RawConfig = serde_json::from_value(config)
-            .map_err(|e| format!("ws-console: options.config: {e}"))?;
+        // The stored configuration (the tester's last edits), the host's fields on top; serde
+        // fills in the defaults for the rest.
+        let saved = match &persistence {
+            Persistence::Key(k) => storage::saved_json(k)
+                .filter(|s| js_sys::JSON::parse(s).is_ok_and(|v| v.is_object())),
+            _ => None,
+        };
+        let json = overlay(
+            saved.as_deref().unwrap_or("{}"),
+            &get(options, "config"),
+            "options.config",
+        )?;
+        let config: RawConfig =
+            serde_json::from_str(&json).map_err(|e| format!("ws-console: options.config: {e}"))?;
         let token_provider = function(options, "getToken")?.map(TokenProvider::from_js);
         let on_report = function(options, "onReport")?.map(|f| {
             OnReport::from(move |json: String| {

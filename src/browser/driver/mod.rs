@@ -15,6 +15,8 @@
 //! clear themselves on drop). They hold only a weak reference back, so dropping the last
 //! [`Driver`] (unmounting the console) clears the timers and retires every socket.
 
+mod host;
+
 use super::clock::now;
 use super::socket::{Connection, FrameCap, Listener, SocketError, SocketEvent};
 use super::token::{OnReport, TokenProvider};
@@ -119,30 +121,6 @@ impl Driver {
         }))
     }
 
-    /// Sets the host's token provider: runs started from now on take their token from it.
-    pub fn set_token_provider(&self, provider: Option<TokenProvider>) {
-        *self.0.token.borrow_mut() = provider;
-    }
-
-    /// Whether a host's token provider supplies the token.
-    pub fn has_token_provider(&self) -> bool {
-        self.0.token.borrow().is_some()
-    }
-
-    /// Sets the host's report callback, called when a run or scenario ends.
-    pub fn set_on_report(&self, on_report: Option<OnReport>) {
-        *self.0.on_report.borrow_mut() = on_report;
-    }
-
-    /// Calls `f` once with the report when the current run ends (at once with an error when
-    /// no run is going).
-    pub fn when_ended(&self, f: impl FnOnce(Result<String, String>) + 'static) {
-        if self.0.state.borrow().ended {
-            return f(Err("ws-console: no run is going".into()));
-        }
-        self.0.waiters.borrow_mut().push(Box::new(f));
-    }
-
     /// Starts a new run with `config` (any previous run is stopped and its timer cleared).
     /// With a token provider, the run takes its token from it.
     pub fn start(&self, mut config: RunConfig) {
@@ -224,16 +202,6 @@ impl Driver {
     /// Tells the engine whether the tab is hidden (samples taken then are marked).
     pub fn set_hidden(&self, hidden: bool) {
         self.act(|run, t| run.set_hidden(hidden, t));
-    }
-
-    /// Hands a fresh token to the run (reconnects use it); with no run going, to the run
-    /// started next. Held in memory only, never stored.
-    pub fn set_token(&self, token: String) {
-        if self.0.state.borrow().run.is_none() {
-            *self.0.next_token.borrow_mut() = Some(token);
-            return;
-        }
-        self.act(|run, t| run.set_token(token, t));
     }
 
     /// Repaints now, though the run did not change (the user filtered or scrolled the log).
@@ -476,60 +444,6 @@ impl Driver {
             });
         }
         true
-    }
-
-    /// Asks the host's provider for a token and hands the answer to the run that asked (a
-    /// later run, or none, gets nothing from it).
-    fn fetch_token(&self) {
-        let Some(provider) = self.0.token.borrow().clone() else {
-            return;
-        };
-        let run_id = self.0.state.borrow().run_id;
-        let weak = Rc::downgrade(&self.0);
-        let answer = provider.get();
-        wasm_bindgen_futures::spawn_local(async move {
-            let answer = answer.await;
-            with(&weak, |d| {
-                if d.0.state.borrow().run_id != run_id {
-                    return;
-                }
-                d.act(|run, t| match answer {
-                    Ok(token) => run.set_token(token, t),
-                    Err(why) => run.token_unavailable(&why, t),
-                });
-            });
-        });
-    }
-
-    /// Once the run (or its scenario) has ended, gives its report to the host's callback
-    /// and to whoever waits for it, once.
-    fn report_end(&self) {
-        let report = {
-            let mut st = self.0.state.borrow_mut();
-            let ended = match (&st.run, &st.scenario) {
-                (None, _) => true,
-                (Some(_), Some(sc)) => sc.is_finished(),
-                (Some(run), None) => !run.is_running(),
-            };
-            if st.ended || !ended {
-                return;
-            }
-            st.ended = true;
-            let t = now();
-            match (&st.run, &st.scenario) {
-                (Some(run), Some(sc)) => sc.report(run, t).to_json(),
-                (Some(run), None) => run.report(t).to_json(),
-                (None, _) => return,
-            }
-        };
-        let on_report = self.0.on_report.borrow().clone();
-        let waiters = self.0.waiters.take();
-        if let Some(OnReport(f)) = on_report {
-            f(report.clone());
-        }
-        for w in waiters {
-            w(Ok(report.clone()));
-        }
     }
 
     fn listener(&self, session: SessionId, generation: Generation) -> Listener {
