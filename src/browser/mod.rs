@@ -7,7 +7,6 @@ pub mod clock;
 pub mod driver;
 pub mod export;
 pub mod fault;
-pub mod handle;
 pub mod heap;
 pub mod layout;
 pub mod panic;

@@ -18,7 +18,7 @@ mod options;
 
 pub use component::WsConsole;
 
-use crate::ui::{Console, ConsoleCtx, CtxSlot};
+use crate::ui::{Console, ConsoleCtx, ConsoleProps, CtxSlot};
 use leptos::prelude::*;
 use options::Options;
 use std::cell::{Cell, RefCell};
@@ -41,30 +41,37 @@ type Slot = Rc<RefCell<Option<Mounted>>>;
 /// function).
 #[wasm_bindgen(js_name = mount)]
 pub fn mount(element: web_sys::HtmlElement, options: JsValue) -> Result<js_sys::Object, JsValue> {
-    crate::browser::panic::install();
     let Options {
         config,
         persistence,
         token_provider,
         on_report,
-    } = Options::read(&options).map_err(|m| JsValue::from(js_sys::Error::new(&m)))?;
+    } = Options::read(&options).map_err(|m| err(&m))?;
+    mount_console(
+        element,
+        ConsoleProps {
+            config: Some(config),
+            ctx_slot: None,
+            persistence,
+            token_provider,
+            on_report,
+        },
+    )
+}
+
+/// Mounts a console with `props` into `element` and gives its handle: the JS entry's, and
+/// the standalone page's (`window.wsConsole`).
+pub(crate) fn mount_console(
+    element: web_sys::HtmlElement,
+    mut props: ConsoleProps,
+) -> Result<js_sys::Object, JsValue> {
+    crate::browser::panic::install();
     let ctx_slot: CtxSlot = Rc::new(Cell::new(None));
-    let for_view = ctx_slot.clone();
-    let view = leptos::mount::mount_to(element, move || {
-        view! {
-            <Console
-                config=config
-                ctx_slot=for_view
-                persistence=persistence
-                token_provider=token_provider
-                on_report=on_report
-            />
-        }
-        .into_any()
-    });
-    let ctx = ctx_slot.get().ok_or_else(|| {
-        JsValue::from(js_sys::Error::new("ws-console: the console did not mount"))
-    })?;
+    props.ctx_slot = Some(ctx_slot.clone());
+    let view = leptos::mount::mount_to(element, move || Console(props).into_any());
+    let ctx = ctx_slot
+        .get()
+        .ok_or_else(|| err("ws-console: the console did not mount"))?;
     let slot: Slot = Rc::new(RefCell::new(Some(Mounted { ctx, _view: view })));
     Ok(handle(slot))
 }

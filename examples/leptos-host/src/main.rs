@@ -1,5 +1,5 @@
-//! The example host, standalone: `trunk serve examples/leptos-host/index.html` next to a
-//! testbed started with `--demo-user … --demo-password …` (log in at /demo/ first).
+//! The example host, standalone: `cd examples/leptos-host && trunk serve` next to a testbed
+//! with the demo host on (see `Trunk.toml` here); log in at `/demo/` first.
 
 use ws_console::TokenProvider;
 use ws_console_leptos_host::{HostApp, fetch_token};
