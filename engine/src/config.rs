@@ -96,6 +96,7 @@ pub enum Field {
     QueueCapacity,
     LogCapacity,
     Thresholds,
+    TokenRefresh,
 }
 
 impl Field {
@@ -124,6 +125,7 @@ impl Field {
             Field::TryLaterCodes => "try-later-codes",
             Field::QueueCapacity => "queue-capacity",
             Field::LogCapacity => "log-capacity",
+            Field::TokenRefresh => "token-refresh-before",
             Field::Thresholds => "thresholds",
         }
     }
@@ -222,6 +224,9 @@ pub struct RawConfig {
     pub log_sent: bool,
     /// Thresholds (F10).
     pub thresholds: Thresholds,
+    /// Ask the token provider for a fresh token this many seconds before a JWT expires
+    /// (default "300"; seconds so a test can use a token that lives a few).
+    pub token_refresh_before_s: String,
 }
 
 impl Default for RawConfig {
@@ -257,6 +262,7 @@ impl Default for RawConfig {
             log_noise: false,
             log_sent: false,
             thresholds: Thresholds::default(),
+            token_refresh_before_s: "300".into(),
         }
     }
 }
@@ -406,6 +412,9 @@ pub struct RunConfig {
     pub thresholds: Thresholds,
     /// Ask for a fresh token this long before a JWT expires (5 min).
     pub refresh_before_ms: Millis,
+    /// The host's token provider supplies the token (F8): sessions wait for its first
+    /// token rather than open without one. Set by the adapter, never from the form.
+    pub token_provider: bool,
     /// Unix time (ms) of `now == 0`, i.e. `performance.timeOrigin`; needed for `{{ts}}`
     /// and JWT expiry. The adapter sets it (or calls [`crate::Run::set_time_origin`]).
     pub time_origin_ms: f64,
@@ -587,6 +596,18 @@ impl RunConfig {
             log_cap.as_ref().map(|_| ()).map_err(Clone::clone),
         );
         check(Field::Thresholds, raw.thresholds.validate());
+        let refresh_before = ms(
+            &raw.token_refresh_before_s,
+            "Token refresh margin",
+            0.0,
+            86_400.0,
+        )
+        .map(|s| s * 1000.0)
+        .map_err(|e| e.replace("milliseconds", "seconds"));
+        check(
+            Field::TokenRefresh,
+            refresh_before.as_ref().map(|_| ()).map_err(Clone::clone),
+        );
 
         if !errors.is_empty() {
             // A message may quote what was typed; no token shows, typed where it belongs
@@ -642,7 +663,8 @@ impl RunConfig {
             log_noise: raw.log_noise,
             log_sent: raw.log_sent,
             thresholds: raw.thresholds.clone(),
-            refresh_before_ms: 300_000.0,
+            refresh_before_ms: refresh_before.unwrap_or(300_000.0),
+            token_provider: false,
             time_origin_ms: 0.0,
             limits: Limits::default(),
             notices,
@@ -657,7 +679,8 @@ impl RunConfig {
     /// without `{token}`), or on the page's own origin.
     pub fn token_destination(&self, page_origin: &str) -> Option<String> {
         let sent = self.auth_mode != AuthMode::Cookie || self.endpoint.uses_token();
-        if self.token.is_empty() || !sent {
+        // A token provider's token is not there yet, but it will be sent.
+        if (self.token.is_empty() && !self.token_provider) || !sent {
             return None;
         }
         self.endpoint.foreign_host(page_origin)
@@ -1176,6 +1199,21 @@ mod tests {
             ..Default::default()
         };
         assert!(!bad.preview_url(ORIGIN).contains("zz-s3cret"));
+    }
+
+    #[test]
+    fn a_token_providers_token_counts_before_it_arrives() {
+        let raw = RawConfig {
+            endpoint: "ws://elsewhere.example:9/ws?token={token}".into(),
+            ..Default::default()
+        };
+        let mut cfg = RunConfig::from_raw(&raw, ORIGIN).unwrap();
+        assert_eq!(cfg.token_destination(ORIGIN), None);
+        cfg.token_provider = true;
+        assert_eq!(
+            cfg.token_destination(ORIGIN).as_deref(),
+            Some("elsewhere.example:9")
+        );
     }
 
     #[test]

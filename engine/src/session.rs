@@ -157,6 +157,8 @@ pub(crate) enum Phase {
         at: Millis,
     },
     NeedsAuth,
+    /// Not opened yet: the host's token provider has not answered (F8).
+    AwaitingToken,
     Failed {
         reason: String,
     },
@@ -202,6 +204,9 @@ pub(crate) struct Session {
     pub connect_time: Option<Millis>,
     pub last_recovery: Option<Millis>,
     pub timeline: VecDeque<TimelineEvent>,
+    /// Which token (the run's [`crate::Run::token_updates`] count) its socket opened with:
+    /// a refusal of the current token marks it bad, one of an older token does not.
+    pub token_gen: u64,
     timeline_cap: usize,
 }
 
@@ -232,6 +237,7 @@ impl Session {
             connect_time: None,
             last_recovery: None,
             timeline: VecDeque::new(),
+            token_gen: 0,
             timeline_cap: timeline_cap.max(1),
         }
     }
@@ -256,7 +262,9 @@ impl Session {
     pub(crate) fn state(&self, now: Millis) -> SessionState {
         match &self.phase {
             Phase::Idle => SessionState::Disconnected,
-            Phase::Connecting { .. } | Phase::Authenticating { .. } => SessionState::Connecting,
+            Phase::Connecting { .. } | Phase::Authenticating { .. } | Phase::AwaitingToken => {
+                SessionState::Connecting
+            }
             Phase::Connected { .. } => SessionState::Connected,
             Phase::Backoff { attempt, at } => SessionState::Reconnecting {
                 attempt: *attempt,

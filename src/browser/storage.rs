@@ -43,18 +43,45 @@ pub fn load() -> Loaded {
 
 /// The stored configuration, else the defaults.
 pub fn saved() -> RawConfig {
-    storage()
-        .and_then(|s| s.get_item(STORAGE_KEY).ok()?)
+    saved_json(STORAGE_KEY)
         .and_then(|s| RawConfig::from_json(&s))
         .unwrap_or_default()
 }
 
+/// The JSON stored under `key`, if any.
+pub fn saved_json(key: &str) -> Option<String> {
+    storage().and_then(|s| s.get_item(key).ok()?)
+}
+
 /// Stores the configuration (without any token).
 pub fn save(config: &RawConfig) {
+    save_at(STORAGE_KEY, config);
+}
+
+/// Stores the configuration under `key` (without any token).
+pub fn save_at(key: &str, config: &RawConfig) {
     if let (Some(s), Ok(json)) = (storage(), serde_json::to_string(&config.without_secrets())) {
         // A full or disabled storage only loses persistence, not the run.
-        let _ = s.set_item(STORAGE_KEY, &json);
+        let _ = s.set_item(key, &json);
     }
+}
+
+/// The `localStorage` key of an embedded console named `name` by its host: every embedded
+/// console keeps its configuration apart from the standalone page's and from the others'.
+pub fn embedded_key(name: &str) -> String {
+    format!("{STORAGE_KEY}:{name}")
+}
+
+/// Where a console keeps its configuration.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub enum Persistence {
+    /// The standalone page: [`STORAGE_KEY`], and share links.
+    #[default]
+    Page,
+    /// An embedded console: this key only (see [`embedded_key`]).
+    Key(String),
+    /// Nowhere (an embedded console its host gave no key).
+    Off,
 }
 
 /// A URL of this page that opens the console with this configuration (without any token).

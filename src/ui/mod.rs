@@ -20,7 +20,8 @@ mod trust;
 
 use crate::browser::clock::now;
 use crate::browser::driver::Driver;
-use crate::browser::storage;
+use crate::browser::storage::{self, Persistence};
+use crate::browser::token::{OnReport, TokenProvider};
 use crate::browser::visibility::{VisibilityListener, is_hidden};
 use leptos::prelude::*;
 use report::Export;
@@ -114,7 +115,8 @@ impl ConsoleCtx {
             .config
             .with_untracked(|raw| RunConfig::from_raw(raw, &Self::origin()))
         {
-            Ok(config) => {
+            Ok(mut config) => {
+                config.token_provider = self.driver.with_value(Driver::has_token_provider);
                 self.messages.set(Vec::new());
                 let mut notices = config.notices.clone();
                 notices.extend(moved);
@@ -165,14 +167,55 @@ impl ConsoleCtx {
         let Some(config) = self.validated() else {
             return Ok(());
         };
+        Self::allowed(&config, allow_host, |h| {
+            format!("call start({{ allowHost: \"{h}\" }})")
+        })?;
+        self.driver.with_value(|d| d.start(config));
+        Ok(())
+    }
+
+    /// The JS handle's `runScenario()`: as [`ConsoleCtx::start_from_handle`], for the
+    /// scenario form's current parameters; an invalid configuration or invalid parameters
+    /// are an error naming them.
+    pub fn run_scenario_from_handle(&self, allow_host: Option<String>) -> Result<(), String> {
+        let Some(base) = self.validated() else {
+            let why = self.messages.with_untracked(|m| {
+                m.iter()
+                    .map(|e| e.message.clone())
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            });
+            return Err(format!("ws-console: invalid configuration: {why}"));
+        };
+        let scenario = self
+            .scenario
+            .with_untracked(|raw| Scenario::from_raw(raw, &base))
+            .map_err(|errors| {
+                self.scenario_errors.set(errors.clone());
+                let why: Vec<String> = errors.iter().map(|e| e.message.clone()).collect();
+                format!("ws-console: invalid scenario: {}", why.join("; "))
+            })?;
+        self.scenario_errors.set(Vec::new());
+        Self::allowed(&base, allow_host, |h| {
+            format!("add allowHost: \"{h}\" to runScenario's params")
+        })?;
+        self.driver.with_value(|d| d.start_scenario(scenario));
+        Ok(())
+    }
+
+    /// Whether the handle's caller agreed to where the token of `config` goes (R3); the
+    /// error says which host, and (`how`) the call that agrees to it.
+    fn allowed(
+        config: &RunConfig,
+        allow_host: Option<String>,
+        how: impl Fn(&str) -> String,
+    ) -> Result<(), String> {
         match config.token_destination(&Self::origin()) {
             Some(host) if allow_host.as_deref() != Some(host.as_str()) => Err(format!(
-                "ws-console: not started: the token would be sent to {host}, which is not this page's origin; call start({{ allowHost: \"{host}\" }}) to send it there"
+                "ws-console: not started: the token would be sent to {host}, which is not this page's origin; {} to send it there",
+                how(&host)
             )),
-            _ => {
-                self.driver.with_value(|d| d.start(config));
-                Ok(())
-            }
+            _ => Ok(()),
         }
     }
 
@@ -275,6 +318,15 @@ pub fn Console(
     /// Receives the console's context once it exists.
     #[prop(optional)]
     ctx_slot: Option<CtxSlot>,
+    /// Where the configuration is kept (by default the standalone page's key and share links).
+    #[prop(optional)]
+    persistence: Persistence,
+    /// The host's token provider (F8): runs take their token from it, never from the form.
+    #[prop(optional_no_strip)]
+    token_provider: Option<TokenProvider>,
+    /// Called with the report's JSON when a run or scenario ends.
+    #[prop(optional_no_strip)]
+    on_report: Option<OnReport>,
 ) -> impl IntoView {
     let snapshot = RwSignal::new(Snapshot::default());
     let log_filter = RwSignal::new(LogFilter::default());
@@ -303,10 +355,21 @@ pub fn Console(
         }
         snapshot.set(next);
     }));
-    let loaded = config.map_or_else(storage::load, |config| storage::Loaded {
-        config,
-        shared: false,
+    driver.with_value(|d| {
+        d.set_token_provider(token_provider);
+        d.set_on_report(on_report);
     });
+    let loaded = match (config, &persistence) {
+        (Some(config), _) => storage::Loaded {
+            config,
+            shared: false,
+        },
+        (None, Persistence::Page) => storage::load(),
+        (None, _) => storage::Loaded {
+            config: RawConfig::default(),
+            shared: false,
+        },
+    };
     let ctx = ConsoleCtx {
         config: RwSignal::new(loaded.config),
         messages: RwSignal::new(Vec::new()),
@@ -330,8 +393,13 @@ pub fn Console(
     }
     // A share link's configuration is saved only once the user keeps it.
     Effect::new(move |_| {
-        if !ctx.shared.get() {
-            ctx.config.with(storage::save);
+        if ctx.shared.get() {
+            return;
+        }
+        match &persistence {
+            Persistence::Page => ctx.config.with(storage::save),
+            Persistence::Key(key) => ctx.config.with(|c| storage::save_at(key, c)),
+            Persistence::Off => ctx.config.track(),
         }
     });
     Effect::new(move |_| {
@@ -360,6 +428,13 @@ pub fn Console(
             </header>
             <trust::SharedConfig />
             <trust::ConfirmForeignOrigin />
+            <Show when=move || snapshot.with(|s| s.token_error.is_some())>
+                <div class="wsc-banner wsc-banner--auth" role="alert" data-testid="token-error">
+                    "Sessions need auth: no token from the host ("
+                    {move || snapshot.with(|s| s.token_error.clone().unwrap_or_default())}
+                    ")"
+                </div>
+            </Show>
             <Show when=move || ctx.hidden.get()>
                 <div class="wsc-banner" role="status" data-testid="hidden-warning">
                     "This tab is hidden: the browser throttles its timers (to once a minute after 5 minutes), so samples taken now are marked."

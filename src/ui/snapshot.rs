@@ -34,6 +34,8 @@ pub struct Snapshot {
     pub display_url: String,
     /// Whether the browser reports heap figures.
     pub heap_available: bool,
+    /// Why the host's token provider gave no token (redacted), until one arrives.
+    pub token_error: Option<String>,
     /// The scenario driving the run, if any.
     pub scenario: Option<ScenarioView>,
     /// Bytes each session's socket still had buffered at its last event.
@@ -69,6 +71,7 @@ impl Snapshot {
         let skip = log_top.map_or(newest, |top| top.min(newest));
         Snapshot {
             running: run.is_running(),
+            token_error: run.token_error().map(str::to_owned),
             totals: run.totals(now),
             sessions: run.sessions(now),
             verdicts: run.verdicts(now),

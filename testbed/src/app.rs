@@ -16,6 +16,7 @@ use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
 use crate::auth::Authenticator;
+use crate::demo::{self, Demo};
 use crate::faults::{self, GlobalFaults};
 use crate::hub::Hub;
 use crate::origin::OriginPolicy;
@@ -39,6 +40,8 @@ pub(crate) struct Shared {
     pub shutdown: CancellationToken,
     /// Tracks every session so shutdown can wait for them to close.
     pub sessions: TaskTracker,
+    /// The demo host, when on.
+    pub demo: Option<Demo>,
 }
 
 pub(crate) type AppState = Arc<Shared>;
@@ -60,6 +63,10 @@ impl Shared {
             started: Instant::now(),
             shutdown,
             sessions,
+            demo: opts
+                .demo
+                .clone()
+                .map(|d| Demo::new(d, opts.jwt_secret.clone().unwrap_or_default())),
         }
     }
 }
@@ -71,7 +78,8 @@ pub(crate) fn router(state: AppState, console: Option<Bundle>) -> Router {
         .route("/api/ws/stats", get(stats))
         .route("/ws", get(upgrade::open))
         .route("/api/v1/pam/ws/{user_id}", get(upgrade::authenticated))
-        .merge(faults::routes(state.clone()));
+        .merge(faults::routes(state.clone()))
+        .merge(demo::routes());
     let router = match console {
         Some(console) => static_files::mount(router, console),
         None => router,

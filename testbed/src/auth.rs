@@ -16,10 +16,14 @@ use crate::Options;
 type HmacSha256 = Hmac<Sha256>;
 
 /// Who a valid token says the caller is.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(crate) struct Identity {
     /// The JWT `sub` claim, when the token was a JWT that carried one.
     pub subject: Option<String>,
+    /// The JWT `jti` claim: which token this was (the demo host counts the ones it sees).
+    pub token_id: Option<String>,
+    /// The JWT `sid` claim, or the demo login session of a cookie: logging out ends it.
+    pub session: Option<String>,
 }
 
 /// Checks tokens against the configured static list and optional JWT secret.
@@ -44,7 +48,7 @@ impl Authenticator {
             return None;
         }
         if self.tokens.iter().any(|t| t == token) {
-            return Some(Identity { subject: None });
+            return Some(Identity::default());
         }
         let secret = self.jwt_secret.as_deref()?;
         verify_hs256(token, secret, now_s)
@@ -80,8 +84,16 @@ fn verify_hs256(token: &str, secret: &[u8], now_s: u64) -> Option<Identity> {
     {
         return None;
     }
-    let subject = claims.get("sub").and_then(Value::as_str).map(str::to_owned);
-    Some(Identity { subject })
+    let text = |name: &str| match claims.get(name) {
+        Some(Value::String(s)) => Some(s.clone()),
+        Some(Value::Number(n)) => Some(n.to_string()),
+        _ => None,
+    };
+    Some(Identity {
+        subject: text("sub"),
+        token_id: text("jti"),
+        session: text("sid"),
+    })
 }
 
 /// Signs `claims` as an HS256 JWT with `secret`.
@@ -117,7 +129,7 @@ mod tests {
     #[test]
     fn static_tokens_match_exactly() {
         let a = auth(None);
-        assert_eq!(a.check("dev-token", NOW), Some(Identity { subject: None }));
+        assert_eq!(a.check("dev-token", NOW), Some(Identity::default()));
         assert_eq!(a.check("dev-token ", NOW), None);
         assert_eq!(a.check("", NOW), None);
     }
@@ -129,7 +141,8 @@ mod tests {
         assert_eq!(
             got,
             Some(Identity {
-                subject: Some("alice".into())
+                subject: Some("alice".into()),
+                ..Identity::default()
             })
         );
     }

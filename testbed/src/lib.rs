@@ -10,10 +10,12 @@
 //! (`auth`); `session` runs the protocol (`protocol`), fans broadcasts out (`hub`) and counts
 //! (`stats`); `faults` makes it misbehave on request (started with [`Options::faults`]:
 //! per-connection query parameters and the `/api/faults` control endpoint); `static_files`
-//! serves the console (compressed, cached, under a CSP).
+//! serves the console (compressed, cached, under a CSP); `demo` is a host app with a login
+//! that embeds it ([`Options::demo`]).
 
 mod app;
 mod auth;
+mod demo;
 mod faults;
 mod hub;
 mod options;
@@ -26,6 +28,7 @@ mod stats;
 mod upgrade;
 
 pub use auth::sign_jwt;
+pub use demo::DemoOptions;
 pub use options::{DEFAULT_TOKEN, Options};
 pub use server::{Server, start};
 pub use stats::CLOSED_HISTORY;

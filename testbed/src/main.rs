@@ -43,6 +43,16 @@ struct Cli {
     /// rate-limit?per_second=N, reset; GET for the current state.
     #[arg(long)]
     faults: bool,
+    /// Serve the demo host app at /demo/ (login form, token endpoint, embedded console),
+    /// with this username…
+    #[arg(long, value_name = "NAME", requires = "demo_password")]
+    demo_user: Option<String>,
+    /// …and this password.
+    #[arg(long, value_name = "PASSWORD", requires = "demo_user")]
+    demo_password: Option<String>,
+    /// Lifetime of the demo's JWTs, in seconds.
+    #[arg(long, value_name = "SECONDS", default_value_t = 300)]
+    demo_token_ttl: u64,
 }
 
 impl From<Cli> for Options {
@@ -60,6 +70,14 @@ impl From<Cli> for Options {
             reject_with_401: cli.reject_401,
             static_dir: cli.static_dir,
             faults: cli.faults,
+            demo: cli
+                .demo_user
+                .zip(cli.demo_password)
+                .map(|(user, password)| testbed::DemoOptions {
+                    user,
+                    password,
+                    token_ttl_s: cli.demo_token_ttl.max(1),
+                }),
         }
     }
 }
@@ -69,6 +87,7 @@ async fn main() -> ExitCode {
     let opts = Options::from(Cli::parse());
     let serves_console = opts.static_dir.is_some();
     let faults = opts.faults;
+    let demo = opts.demo.is_some();
     let server = match testbed::start(opts).await {
         Ok(server) => server,
         Err(e) => {
@@ -83,6 +102,9 @@ async fn main() -> ExitCode {
     println!("origins allowed: {}", server.allowed_origins().join(", "));
     if faults {
         println!("faults: enabled (control: http://{addr}/api/faults)");
+    }
+    if demo {
+        println!("demo host: http://{addr}/demo/ (embeds the console from /ws-console/)");
     }
     if serves_console {
         println!("console: http://{addr}/ws-testing");
@@ -135,6 +157,25 @@ mod tests {
             opts.addr.ip().is_loopback(),
             "loopback unless told otherwise"
         );
+    }
+
+    #[test]
+    fn demo_flags_reach_the_options_and_come_in_pairs() {
+        let opts = parse(&[
+            "--demo-user",
+            "qa",
+            "--demo-password",
+            "pw",
+            "--demo-token-ttl",
+            "6",
+        ]);
+        let demo = opts.demo.expect("demo on");
+        assert_eq!(
+            (demo.user.as_str(), demo.password.as_str(), demo.token_ttl_s),
+            ("qa", "pw", 6)
+        );
+        assert!(parse(&[]).demo.is_none());
+        assert!(Cli::try_parse_from(["testbed", "--demo-user", "qa"]).is_err());
     }
 
     #[test]

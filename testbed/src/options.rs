@@ -32,6 +32,9 @@ pub struct Options {
     /// URL and server-wide ones through `/api/faults`. Off, fault parameters are ignored and
     /// `/api/faults` answers 404, so an ordinary backend never misbehaves by accident.
     pub faults: bool,
+    /// The demo host at `/demo/` (F14): off unless set. Without a [`Options::jwt_secret`]
+    /// a random one is made at start, so the demo's tokens are accepted.
+    pub demo: Option<crate::demo::DemoOptions>,
 }
 
 impl Default for Options {
@@ -44,6 +47,7 @@ impl Default for Options {
             reject_with_401: false,
             static_dir: None,
             faults: false,
+            demo: None,
         }
     }
 }

@@ -35,7 +35,10 @@ pub struct Server {
 ///
 /// Fails if the address cannot be bound, an allowed origin is not an origin, or
 /// `opts.static_dir` is not a directory holding a build that can be read whole.
-pub async fn start(opts: Options) -> io::Result<Server> {
+pub async fn start(mut opts: Options) -> io::Result<Server> {
+    if opts.demo.is_some() && opts.jwt_secret.is_none() {
+        opts.jwt_secret = Some(random_secret());
+    }
     let console = match &opts.static_dir {
         Some(dir) => Some(Bundle::load(dir)?),
         None => None,
@@ -101,4 +104,13 @@ impl Drop for Server {
     fn drop(&mut self) {
         self.shutdown.cancel();
     }
+}
+
+/// A secret nobody outside this process knows: 256 bits from keys the OS seeded.
+fn random_secret() -> String {
+    use std::hash::{BuildHasher, RandomState};
+    let keys = RandomState::new();
+    (0..4u8)
+        .map(|i| format!("{:016x}", keys.hash_one(i)))
+        .collect()
 }

@@ -43,6 +43,9 @@ pub(crate) struct SessionInfo {
     pub user_id: String,
     pub authenticated: bool,
     pub faults: FaultPlan,
+    /// Cancelled when the login session behind the credentials ends (demo logout): the
+    /// socket is then closed with 4001.
+    pub ended: Option<tokio_util::sync::CancellationToken>,
 }
 
 /// Serves one accepted session to its end, keeping the statistics.
@@ -61,6 +64,7 @@ pub(crate) async fn run(socket: WebSocket, state: AppState, info: SessionInfo) {
         authenticated: info.authenticated,
         faults: ConnFaults::new(info.faults, id, Instant::now()),
         close_code: None,
+        ended: info.ended,
     };
     let shutdown = state.shutdown.clone();
     let code = tokio::select! {
@@ -82,6 +86,14 @@ pub(crate) async fn run(socket: WebSocket, state: AppState, info: SessionInfo) {
 /// unlike an HTTP 401.
 pub(crate) async fn refuse(mut socket: WebSocket) {
     close(&mut socket, POLICY_VIOLATION, "invalid token").await;
+}
+
+/// Resolves when the login session ends; never, without one.
+async fn logged_out(ended: Option<&tokio_util::sync::CancellationToken>) {
+    match ended {
+        Some(t) => t.cancelled().await,
+        None => std::future::pending().await,
+    }
 }
 
 /// Resolves with `value` at the deadline; never, without one.
@@ -116,6 +128,7 @@ struct Session {
     faults: ConnFaults<Message>,
     /// The code of the client's close frame, once one arrived.
     close_code: Option<u16>,
+    ended: Option<tokio_util::sync::CancellationToken>,
 }
 
 /// Why a session ends before the client closes.
@@ -140,6 +153,7 @@ impl Session {
             return self.code(end);
         }
         let shutdown = self.state.shutdown.clone();
+        let ended = self.ended.clone();
         let planned_close = self.faults.close_at();
         loop {
             let due = self.faults.next_due();
@@ -149,6 +163,10 @@ impl Session {
                 () = shutdown.cancelled() => {
                     close(&mut self.socket, GOING_AWAY, "server shutting down").await;
                     return GOING_AWAY;
+                }
+                () = logged_out(ended.as_ref()), if !closing => {
+                    close(&mut self.socket, crate::demo::LOGGED_OUT, "logged out").await;
+                    Err(End::Code(crate::demo::LOGGED_OUT))
                 }
                 Ok(()) = drops.changed() => {
                     self.state.stats.fault(Fault::Dropped);

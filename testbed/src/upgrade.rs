@@ -8,6 +8,9 @@
 //! the client offers subprotocols we always echo one back — the valid token if there is one,
 //! otherwise the first offered — because a browser fails a handshake whose answer names none of
 //! its protocols, and would then see only close 1006 instead of the real verdict (1008).
+//!
+//! With the demo host on, the authenticated endpoint also takes the demo's session cookie
+//! (the console's cookie mode), and refuses the JWTs and cookie of a session that logged out.
 
 use std::collections::HashMap;
 
@@ -21,6 +24,7 @@ use crate::app::{AppState, json_response, unix_ms};
 use crate::auth::Identity;
 use crate::faults::{Fault, FaultPlan, ParamError};
 use crate::session::{self, SessionInfo};
+use tokio_util::sync::CancellationToken;
 
 /// Largest message (and frame) accepted: the protocol promises 1 MB+ messages work.
 pub(crate) const MAX_MESSAGE_BYTES: usize = 16 << 20;
@@ -55,9 +59,29 @@ impl Credentials {
                 protocol: Some(protocol.to_owned()),
             };
         }
+        // The demo host's session cookie, for the console's cookie mode.
+        let identity = query
+            .get("token")
+            .and_then(|t| state.auth.check(t, now_s))
+            .or_else(|| state.demo.as_ref()?.cookie_identity(headers));
         Self {
-            identity: query.get("token").and_then(|t| state.auth.check(t, now_s)),
+            identity,
             protocol: offered.first().map(|p| (*p).to_owned()),
+        }
+    }
+
+    /// Holds the credentials against the demo's logins: those of a session that logged out
+    /// are no credentials. Returns what to watch for the session's end.
+    fn admit(&mut self, state: &AppState) -> Option<CancellationToken> {
+        let (Some(demo), Some(identity)) = (state.demo.as_ref(), self.identity.as_ref()) else {
+            return None;
+        };
+        match demo.admit(identity) {
+            Ok(ended) => ended,
+            Err(()) => {
+                self.identity = None;
+                None
+            }
         }
     }
 }
@@ -78,7 +102,8 @@ pub(crate) async fn open(
         Ok(plan) => plan,
         Err(refusal) => return refusal.into_response(),
     };
-    let creds = Credentials::read(&state, &query, &headers);
+    let mut creds = Credentials::read(&state, &query, &headers);
+    let ended = creds.admit(&state);
     let user_id = creds
         .identity
         .as_ref()
@@ -89,6 +114,7 @@ pub(crate) async fn open(
         user_id,
         authenticated: creds.identity.is_some(),
         faults,
+        ended,
     };
     accept(ws, creds.protocol, state, info)
 }
@@ -110,7 +136,8 @@ pub(crate) async fn authenticated(
         Ok(plan) => plan,
         Err(refusal) => return refusal.into_response(),
     };
-    let creds = Credentials::read(&state, &query, &headers);
+    let mut creds = Credentials::read(&state, &query, &headers);
+    let ended = creds.admit(&state);
     if creds.identity.is_none() {
         state.stats.rejected_auth();
         if state.reject_with_401 {
@@ -130,6 +157,7 @@ pub(crate) async fn authenticated(
         user_id,
         authenticated: true,
         faults,
+        ended,
     };
     accept(ws, creds.protocol, state, info)
 }

@@ -99,6 +99,8 @@ fn clippy_host() -> Result<()> {
         "--workspace",
         "--exclude",
         "ws-console",
+        "--exclude",
+        EXAMPLE_HOST,
         "--all-targets",
         "--",
         "-D",
@@ -106,10 +108,16 @@ fn clippy_host() -> Result<()> {
     ]))
 }
 
-/// The console and its wasm tests; the engine comes along as a dependency (its own tests use
-/// host-only dev-dependencies and are linted by the host pass).
+/// The Leptos host that embeds the console as a component (`examples/leptos-host`): a wasm
+/// crate, linted and tested with the console.
+const EXAMPLE_HOST: &str = "ws-console-leptos-host";
+
+/// The console, the example host and their wasm tests; the engine comes along as a
+/// dependency (its own tests use host-only dev-dependencies and are linted by the host pass).
 fn clippy_wasm() -> Result<()> {
-    let args = "clippy -p ws-console --target wasm32-unknown-unknown --all-targets -- -D warnings";
+    let args = format!(
+        "clippy -p ws-console -p {EXAMPLE_HOST} --target wasm32-unknown-unknown --all-targets -- -D warnings"
+    );
     run(cmd("cargo").args(args.split(' ')))
 }
 
@@ -180,6 +188,8 @@ fn host_tests() -> Result<TestCount> {
         // The runner drives the built console in Chromium: it runs with the end-to-end layer.
         "--exclude",
         "runner",
+        "--exclude",
+        EXAMPLE_HOST,
     ]))
 }
 
@@ -211,6 +221,8 @@ fn wasm_tests(browser: &Browser) -> Result<TestCount> {
                 "test",
                 "-p",
                 "ws-console",
+                "-p",
+                EXAMPLE_HOST,
                 "--target",
                 "wasm32-unknown-unknown",
             ])

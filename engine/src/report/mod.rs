@@ -25,7 +25,7 @@
 //! | `configuration.endpoint` | string | URL template, token redacted |
 //! | `configuration.url` | string | session 0's filled-in URL, token redacted |
 //! | `configuration.user_id` | string | |
-//! | `configuration.token` | string | `"[redacted]"` when a token is set, else `""` |
+//! | `configuration.token` | string | `"[redacted]"` when a token is set (or came from the host's token provider), else `""` |
 //! | `configuration.auth_mode` | string | `query`, `subprotocol`, `first-message`, `cookie` |
 //! | `configuration.sessions` | integer | |
 //! | `configuration.send_interval_ms` | number / null | `null`: no automatic sending |
@@ -603,7 +603,8 @@ impl ReportConfig {
             endpoint: run.redact(cfg.endpoint.template()),
             url: run.display_url(SessionId(0)),
             user_id: run.redact(&cfg.user_id),
-            token: if cfg.token.is_empty() {
+            // A token handed over later (the host's provider) is a token set too.
+            token: if cfg.token.is_empty() && run.token_updates().0 == 0 {
                 String::new()
             } else {
                 REDACTED.into()

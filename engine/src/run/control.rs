@@ -8,6 +8,10 @@ use crate::log::{LogCategory, LogLevel};
 use crate::session::{Phase, TimelineKind};
 use crate::{Millis, SessionId};
 
+/// How long after a refresh that brought a token already due for refresh the provider is
+/// asked again (a host that hands out the same token until shortly before expiry).
+pub const TOKEN_RETRY_MS: Millis = 1000.0;
+
 impl Run {
     /// The user's Start: (re)enables reconnects and opens every session that has no socket.
     /// Automatic sending starts, staggered across the interval so sessions do not send in
@@ -220,14 +224,30 @@ impl Run {
     }
 
     /// A fresh token (F8), from the configuration or the host's token provider. Later opens
-    /// use it; sessions waiting for auth reconnect now (unless stopped).
+    /// use it; sessions waiting for auth or for a first token open now (unless stopped).
+    /// No token, or the very token the server just refused, is no fresh token: nothing
+    /// reconnects with it, and the sessions keep needing auth ([`Run::token_unavailable`]).
     pub fn set_token(&mut self, token: String, now: Millis) {
+        if token.is_empty() {
+            return self.token_unavailable("the token provider gave no token", now);
+        }
+        if self.token_bad && token == self.token {
+            return self
+                .token_unavailable("the token provider gave the token the server refused", now);
+        }
         self.redactor.add(&token);
         self.token_exp_ms = crate::token::jwt_exp_ms(&token);
         self.token = token;
         self.token_requested = false;
+        self.token_bad = false;
+        self.token_error = None;
         self.token_updates += 1;
         self.token_updated_at = Some(now);
+        // A token as close to expiry as the last one is not asked for again at once.
+        self.token_retry_at = None;
+        if self.token_refresh_due(now) {
+            self.token_retry_at = Some(now + TOKEN_RETRY_MS);
+        }
         let expiry = match self.token_exp_ms {
             Some(exp) => format!(
                 "; expires in {} s",
@@ -244,12 +264,50 @@ impl Run {
         );
         for i in 0..self.sessions.len() {
             let sess = &mut self.sessions[i];
-            if sess.phase == Phase::NeedsAuth && !sess.stopped {
+            if matches!(sess.phase, Phase::NeedsAuth | Phase::AwaitingToken) && !sess.stopped {
                 sess.attempts_in_row = 0;
                 sess.tries_since_open = 0;
                 self.open(SessionId(i as u32), now);
             }
         }
+    }
+
+    /// The host's token provider could not give a token (`why` is its message; shown
+    /// redacted): sessions waiting for one need auth and stay closed until a token arrives.
+    pub fn token_unavailable(&mut self, why: &str, now: Millis) {
+        self.token_requested = false;
+        let why = crate::log::redact_and_clip(&self.redactor, why, self.cfg.limits.log_text);
+        for sess in &mut self.sessions {
+            if sess.phase == Phase::AwaitingToken {
+                sess.phase = Phase::NeedsAuth;
+                sess.counters.errors.auth += 1;
+                sess.mark(now, TimelineKind::NeedsAuth);
+            }
+        }
+        self.push_log(
+            now,
+            LogLevel::Error,
+            LogCategory::Auth,
+            None,
+            &format!("no token: {why}; sessions needing auth wait for one"),
+        );
+        self.token_error = Some(why);
+    }
+
+    /// Session `s` is to open, but the token provider has not given the first token yet:
+    /// it waits for one (asked for once for every session).
+    pub(super) fn await_token(&mut self, s: SessionId, now: Millis) {
+        let Some(sess) = self.sessions.get_mut(s.index()) else {
+            return;
+        };
+        sess.stopped = false;
+        if self.token_error.is_some() {
+            sess.phase = Phase::NeedsAuth;
+            sess.mark(now, TimelineKind::NeedsAuth);
+        } else {
+            sess.phase = Phase::AwaitingToken;
+        }
+        self.request_token(now, "the run needs its first token");
     }
 
     /// A `performance.memory` reading (Chromium only; never call it with made-up values),

@@ -437,6 +437,7 @@ impl Run {
         self.close_live(s, 1000, "auth refused");
         let sess = &mut self.sessions[s.index()];
         sess.counters.errors.auth += 1;
+        self.token_bad |= sess.token_gen == self.token_updates;
         sess.phase = if sess.stopped {
             Phase::Idle
         } else {

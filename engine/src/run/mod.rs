@@ -11,6 +11,7 @@
 mod control;
 mod events;
 mod flow;
+pub use control::TOKEN_RETRY_MS;
 pub use flow::burst_size;
 mod timers;
 mod view;
@@ -60,6 +61,13 @@ pub struct Run {
     token: String,
     token_exp_ms: Option<f64>,
     token_requested: bool,
+    /// The server refused the current token: handing it over again reconnects nothing.
+    token_bad: bool,
+    /// The provider could not give a token (redacted): no refresh is asked for on a timer
+    /// until one arrives; a session refused anew still asks.
+    token_error: Option<String>,
+    /// A refreshed token that is itself due for refresh is not asked for again before this.
+    token_retry_at: Option<Millis>,
     running: bool,
     started_at: Option<Millis>,
     next_id: u64,
@@ -112,6 +120,9 @@ impl Run {
             token_exp_ms: crate::token::jwt_exp_ms(&token),
             token,
             token_requested: false,
+            token_bad: false,
+            token_error: None,
+            token_retry_at: None,
             running: false,
             started_at: None,
             sent_rate: RateWindow::new(10, 500.0),
@@ -168,6 +179,10 @@ impl Run {
 
     /// Opens a new socket for session `s`: bumps the generation, retiring whatever was there.
     fn open(&mut self, s: SessionId, now: Millis) {
+        if self.cfg.token_provider && self.token.is_empty() {
+            self.await_token(s, now);
+            return;
+        }
         let url = self
             .cfg
             .endpoint
@@ -199,6 +214,7 @@ impl Run {
             deadline: now + connect_timeout,
         };
         sess.counters.connect_attempts += 1;
+        sess.token_gen = self.token_updates;
         let generation = sess.generation;
         sess.mark(
             now,
@@ -269,6 +285,7 @@ impl Run {
         let (level, text) = match decision {
             Decision::NeedsAuth => {
                 sess.phase = Phase::NeedsAuth;
+                self.token_bad |= sess.token_gen == self.token_updates;
                 sess.counters.errors.auth += 1;
                 sess.mark(now, TimelineKind::NeedsAuth);
                 (

@@ -1200,6 +1200,7 @@ fn hidden_tab_is_logged_during_a_run() {
 }
 
 mod flow;
+mod provider;
 
 #[test]
 fn a_socket_the_browser_refused_to_create_ends_in_error_and_is_the_consoles() {

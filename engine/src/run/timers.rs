@@ -139,10 +139,15 @@ impl Run {
         });
     }
 
-    /// Whether the current token is a JWT due for refresh (5 minutes before `exp`).
+    /// Whether the current token is a JWT due for refresh (`refresh_before_ms`, 5 minutes
+    /// by default, before `exp`). Not while the provider has just failed, nor again right
+    /// after a refresh that brought a token as close to expiry.
     pub fn token_refresh_due(&self, now: Millis) -> bool {
-        self.token_exp_ms
-            .is_some_and(|exp| self.unix_now(now) >= exp - self.cfg.refresh_before_ms)
+        self.token_error.is_none()
+            && self.token_retry_at.is_none_or(|at| now >= at)
+            && self
+                .token_exp_ms
+                .is_some_and(|exp| self.unix_now(now) >= exp - self.cfg.refresh_before_ms)
     }
 
     /// The earliest moment something is scheduled to happen, for the adapter's timer.
@@ -177,11 +182,11 @@ impl Run {
         }
         consider(self.correlator.next_timeout(self.cfg.reply_timeout_ms));
         consider(self.flow_retry_at);
-        if self.running && !self.token_requested {
-            consider(
-                self.token_exp_ms
-                    .map(|exp| exp - self.cfg.refresh_before_ms - self.cfg.time_origin_ms),
-            );
+        if self.running && !self.token_requested && self.token_error.is_none() {
+            consider(self.token_exp_ms.map(|exp| {
+                let due = exp - self.cfg.refresh_before_ms - self.cfg.time_origin_ms;
+                self.token_retry_at.map_or(due, |at| due.max(at))
+            }));
         }
         if self.running {
             consider(self.next_history_at);

@@ -103,7 +103,9 @@ impl Run {
         for s in &self.sessions {
             match s.phase {
                 Phase::Idle => t.disconnected += 1,
-                Phase::Connecting { .. } | Phase::Authenticating { .. } => t.connecting += 1,
+                Phase::Connecting { .. } | Phase::Authenticating { .. } | Phase::AwaitingToken => {
+                    t.connecting += 1
+                }
                 Phase::Connected { .. } => t.active += 1,
                 Phase::Backoff { .. } => t.reconnecting += 1,
                 Phase::NeedsAuth => t.needs_auth += 1,
@@ -182,6 +184,11 @@ impl Run {
     /// Whether a token request is outstanding.
     pub fn token_requested(&self) -> bool {
         self.token_requested
+    }
+
+    /// Why the token provider could not give a token (redacted), until a token arrives.
+    pub fn token_error(&self) -> Option<&str> {
+        self.token_error.as_deref()
     }
 
     /// How many times [`Run::set_token`] was called, and when last: lets a scenario tell

@@ -37,8 +37,9 @@ use axum::routing::post;
 use crate::app::AppState;
 use bundle::Variant;
 
-/// Where the console is served besides the root.
-const PREFIX: &str = "/ws-testing";
+/// Where the console is served besides the root: the standalone page, and the bundle for
+/// host pages (`/ws-console/embed.js`).
+const PREFIXES: [&str; 2] = ["/ws-testing", "/ws-console"];
 /// Largest CSP report read; a real one is about 1 KB.
 const MAX_REPORT_BYTES: usize = 64 << 10;
 /// Reports printed to stderr (all are counted); enough to see what broke, bounded against a
@@ -101,13 +102,14 @@ fn common_headers() -> HeaderMap {
     .collect()
 }
 
-/// The build's file for a request path: under the root or [`PREFIX`], `index.html` for a
+/// The build's file for a request path: under the root or one of [`PREFIXES`], `index.html` for a
 /// directory, percent-escapes decoded. `None` for what cannot name a file.
 fn file_key(path: &str) -> Option<String> {
-    let rest = match path.strip_prefix(PREFIX) {
-        Some(rest) if rest.is_empty() || rest.starts_with('/') => rest,
-        _ => path,
-    };
+    let rest = PREFIXES
+        .iter()
+        .filter_map(|p| path.strip_prefix(p))
+        .find(|rest| rest.is_empty() || rest.starts_with('/'))
+        .unwrap_or(path);
     let rest = rest.strip_prefix('/').unwrap_or(rest);
     let mut key = percent_decode(rest)?;
     if key.is_empty() || key.ends_with('/') {
@@ -185,6 +187,7 @@ mod tests {
             ("/ws-testing/a_bg.wasm", "a_bg.wasm"),
             ("/public/", "public/index.html"),
             ("/ws-testingx", "ws-testingx"),
+            ("/ws-console/embed.js", "embed.js"),
             ("/my%20file.txt", "my file.txt"),
         ] {
             assert_eq!(file_key(path).as_deref(), Some(key), "{path}");

@@ -214,14 +214,27 @@ pub async fn http(
     path: &str,
     headers: &[(&str, &str)],
 ) -> Response {
+    http_with_body(addr, method, path, headers, "").await
+}
+
+/// As [`http`], sending `body`.
+pub async fn http_with_body(
+    addr: SocketAddr,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &str,
+) -> Response {
     within("an HTTP response", async {
         let mut stream = TcpStream::connect(addr).await.expect("connect");
         let extra: String = headers
             .iter()
             .map(|(n, v)| format!("{n}: {v}\r\n"))
             .collect();
-        let request =
-            format!("{method} {path} HTTP/1.0\r\nHost: {addr}\r\nContent-Length: 0\r\n{extra}\r\n");
+        let len = body.len();
+        let request = format!(
+            "{method} {path} HTTP/1.0\r\nHost: {addr}\r\nContent-Length: {len}\r\n{extra}\r\n{body}"
+        );
         stream.write_all(request.as_bytes()).await.expect("write");
         let mut raw = Vec::new();
         stream.read_to_end(&mut raw).await.expect("read");

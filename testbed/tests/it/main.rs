@@ -6,6 +6,7 @@
 
 mod auth;
 mod common;
+mod demo;
 mod faults;
 mod http;
 mod lifecycle;

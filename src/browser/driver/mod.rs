@@ -15,8 +15,11 @@
 //! clear themselves on drop). They hold only a weak reference back, so dropping the last
 //! [`Driver`] (unmounting the console) clears the timers and retires every socket.
 
+mod host;
+
 use super::clock::now;
 use super::socket::{Connection, FrameCap, Listener, SocketError, SocketEvent};
+use super::token::{OnReport, TokenProvider};
 use gloo_timers::callback::Timeout;
 use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
@@ -45,7 +48,14 @@ struct State {
     /// When the ticker fires (`f64::INFINITY` when it is not set).
     wake_at: f64,
     next_heap_at: f64,
+    /// Which run this is: a token that arrives for an earlier run is not handed to it.
+    run_id: u64,
+    /// The run (or its scenario) has ended and its report has gone out.
+    ended: bool,
 }
+
+/// Waits for the end of the current run: its report's JSON, or why there is none.
+type Waiter = Box<dyn FnOnce(Result<String, String>)>;
 
 /// When and whether the view is repainted.
 #[derive(Default)]
@@ -62,6 +72,25 @@ struct Shared {
     state: RefCell<State>,
     paint: Paint,
     on_change: Box<OnChange>,
+    /// The host's token provider, if any (F8).
+    token: RefCell<Option<TokenProvider>>,
+    /// The host's report callback, if any (F14).
+    on_report: RefCell<Option<OnReport>>,
+    /// One-shot waiters for the end of the current run.
+    waiters: RefCell<Vec<Waiter>>,
+    /// A token handed over before any run (see [`Driver::set_token`]).
+    next_token: RefCell<Option<String>>,
+}
+
+impl Drop for Shared {
+    /// Whoever still waits for a report learns that none will come.
+    fn drop(&mut self) {
+        for w in self.waiters.take() {
+            w(Err(
+                "ws-console: the console was unmounted before the run ended".into(),
+            ));
+        }
+    }
 }
 
 /// Owns a run, its sockets and its timers. Cheap to clone (shared).
@@ -80,14 +109,22 @@ impl Driver {
                 ticker: None,
                 wake_at: f64::INFINITY,
                 next_heap_at: 0.0,
+                run_id: 0,
+                ended: true,
             }),
             paint: Paint::default(),
             on_change: Box::new(on_change),
+            token: RefCell::new(None),
+            on_report: RefCell::new(None),
+            waiters: RefCell::new(Vec::new()),
+            next_token: RefCell::new(None),
         }))
     }
 
     /// Starts a new run with `config` (any previous run is stopped and its timer cleared).
-    pub fn start(&self, config: RunConfig) {
+    /// With a token provider, the run takes its token from it.
+    pub fn start(&self, mut config: RunConfig) {
+        config.token_provider |= self.has_token_provider();
         self.launch(Run::new(config, seed()), None);
     }
 
@@ -105,6 +142,9 @@ impl Driver {
             let t = now();
             run.set_time_origin(super::clock::time_origin());
             run.set_hidden(super::visibility::is_hidden(), t);
+            if let Some(token) = self.0.next_token.take() {
+                run.set_token(token, t);
+            }
             match scenario.as_mut() {
                 Some(sc) => sc.start(&mut run, t),
                 None => run.start(t),
@@ -113,6 +153,8 @@ impl Driver {
             st.run = Some(run);
             st.scenario = scenario;
             st.next_heap_at = t;
+            st.run_id += 1;
+            st.ended = false;
         }
         self.execute();
         self.after_change(true);
@@ -160,11 +202,6 @@ impl Driver {
     /// Tells the engine whether the tab is hidden (samples taken then are marked).
     pub fn set_hidden(&self, hidden: bool) {
         self.act(|run, t| run.set_hidden(hidden, t));
-    }
-
-    /// Hands a fresh token to the run (reconnects use it).
-    pub fn set_token(&self, token: String) {
-        self.act(|run, t| run.set_token(token, t));
     }
 
     /// Repaints now, though the run did not change (the user filtered or scrolled the log).
@@ -287,6 +324,7 @@ impl Driver {
         let mut cap: Option<FrameCap> = None;
         let mut faults = Vec::new();
         let mut sent_on: Vec<SessionId> = Vec::new();
+        let mut token_wanted = false;
         let commands: Vec<Command> = {
             let mut st = self.0.state.borrow_mut();
             match st.run.as_mut() {
@@ -362,9 +400,9 @@ impl Driver {
                             c.close(code, &reason);
                         }
                     }
-                    // The standalone page has no token provider; an embedding host answers
-                    // through `set_token`.
-                    Command::RequestToken => {}
+                    // Without a provider (the standalone page) a host answers through
+                    // `set_token`, or the sessions keep needing auth.
+                    Command::RequestToken => token_wanted = true,
                     Command::Fault { request, url } => faults.push((request, url)),
                 }
             }
@@ -390,6 +428,9 @@ impl Driver {
                 }
             }
         }
+        if token_wanted {
+            self.fetch_token();
+        }
         if !faults.is_empty() {
             let weak = Rc::downgrade(&self.0);
             // In order, one after the other, as the engine asks.
@@ -412,6 +453,7 @@ impl Driver {
 
     /// Re-arms the timer for the engine's next deadline, and the repaint when `changed`.
     fn after_change(&self, changed: bool) {
+        self.report_end();
         self.arm_ticker();
         if changed {
             self.0.paint.dirty.set(true);
