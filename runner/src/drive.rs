@@ -35,7 +35,10 @@ fn dist(args: &Args) -> Result<PathBuf, String> {
 /// The console's configuration: `--config`, then the flags over it.
 fn configuration(args: &Args) -> Result<RawConfig, String> {
     let mut raw: RawConfig = match &args.config {
-        Some(json) => serde_json::from_str(json).map_err(|e| format!("--config: {e}"))?,
+        Some(json) => RawConfig::from_json(json).ok_or_else(|| {
+            "--config: not a JSON object of the console's fields (a share link's configuration)"
+                .to_string()
+        })?,
         None => RawConfig::default(),
     };
     if let Some(e) = &args.endpoint {
