@@ -49,8 +49,13 @@ impl Redactor {
 
     /// `text` with every remembered secret, in any spelling, replaced by `[redacted]`.
     pub(crate) fn redact(&self, text: &str) -> String {
+        if self.secrets.is_empty() {
+            return text.to_owned();
+        }
         let mut out: Option<String> = None;
-        let plain = !text.contains(['%', '\\']);
+        // A byte scan: `str::contains` with a `[char]` pattern decodes every character, and
+        // this runs on every logged and captured message (P6).
+        let plain = !text.bytes().any(|b| b == b'%' || b == b'\\');
         for secret in &self.secrets {
             let current = out.as_deref().unwrap_or(text);
             if plain {
