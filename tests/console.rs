@@ -161,6 +161,11 @@ async fn a_burst_far_past_the_socket_window_loses_nothing_and_fails_no_send() {
         text(&host, "metric-active") == "3 / 3"
     })
     .await;
+    assert_eq!(
+        ctx.driver.with_value(|d| d.with_run(|r| r.stamped_in())),
+        Some(Some("worker")),
+        "the sockets are stamped off the page's thread"
+    );
     // 3 × 4,000 = 12,000: far more than the per-socket window the console keeps in flight.
     ctx.driver.with_value(|d| d.burst(None, 4_000));
     let held = ctx

@@ -1,4 +1,5 @@
-//! The socket adapter against the real test backend, in headless Chromium.
+//! The socket adapter against the real test backend, in headless Chromium: every case on the
+//! page's thread and in the socket worker, which must behave alike.
 
 #![cfg(target_arch = "wasm32")]
 
@@ -8,7 +9,9 @@ use std::cell::RefCell;
 use std::rc::Rc;
 use support::{wait_until, ws_url};
 use wasm_bindgen_test::*;
-use ws_console::browser::socket::{Connection, FrameCap, Listener, SocketError, SocketEvent};
+use ws_console::browser::socket::{
+    Connection, FrameCap, Listener, SocketError, SocketEvent, SocketWorker,
+};
 use ws_console_engine::Frame;
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -36,10 +39,60 @@ fn has(events: &RefCell<Vec<SocketEvent>>, pred: impl Fn(&SocketEvent) -> bool) 
     events.borrow().iter().any(pred)
 }
 
-#[wasm_bindgen_test]
-async fn a_browser_socket_reaches_the_test_backend_and_gets_replies() {
+/// Where a case's sockets live.
+#[derive(Clone, Copy, Debug)]
+enum Thread {
+    Page,
+    Worker,
+}
+
+async fn started_worker() -> SocketWorker {
+    let w = SocketWorker::spawn().expect("the test page allows a worker");
+    wait_until("the socket worker to start", 10_000.0, || w.is_ready()).await;
+    w
+}
+
+/// Opens `url` on `thread`; a refusal comes back as an error on the page's thread and as a
+/// [`SocketEvent::Refused`] from the worker.
+async fn open(
+    thread: Thread,
+    url: &str,
+    cap: FrameCap,
+    listener: Listener,
+) -> Result<Connection, SocketError> {
+    match thread {
+        Thread::Page => Connection::open(url, &[], cap, listener),
+        Thread::Worker => Ok(Connection::open_in(
+            &started_worker().await,
+            url,
+            &[],
+            &cap,
+            listener,
+        )),
+    }
+}
+
+/// Runs an async case on both threads.
+macro_rules! on_both_threads {
+    ($case:ident: $page:ident, $worker:ident) => {
+        #[wasm_bindgen_test]
+        async fn $page() {
+            $case(Thread::Page).await
+        }
+        #[wasm_bindgen_test]
+        async fn $worker() {
+            $case(Thread::Worker).await
+        }
+    };
+}
+
+on_both_threads!(reaches_the_backend: a_page_socket_reaches_the_test_backend_and_gets_replies, a_worker_socket_reaches_the_test_backend_and_gets_replies);
+
+async fn reaches_the_backend(thread: Thread) {
     let (events, listener) = recorder();
-    let conn = Connection::open(&ws_url(), &[], FrameCap::none(), listener).expect("socket opens");
+    let conn = open(thread, &ws_url(), FrameCap::none(), listener)
+        .await
+        .expect("socket opens");
     wait_until("open", 10_000.0, || {
         has(&events, |e| *e == SocketEvent::Open)
     })
@@ -56,23 +109,29 @@ async fn a_browser_socket_reaches_the_test_backend_and_gets_replies() {
         )
     })
     .await;
-    conn.send(&Frame::Text(r#"{"type":"message","id":"m-1"}"#.into()))
-        .unwrap();
+    conn.send(
+        &Frame::Text(r#"{"type":"message","id":"m-1"}"#.into()),
+        None,
+    )
+    .unwrap();
     wait_until("chat_response", 10_000.0, || {
         has(&events, |e| matches!(e, SocketEvent::Text(t) if t.contains("chat_response") && t.contains("m-1")))
     })
     .await;
-    conn.send(&Frame::Binary(vec![1, 2, 3])).unwrap();
+    conn.send(&Frame::Binary(vec![1, 2, 3]), None).unwrap();
     wait_until("binary echo", 10_000.0, || {
         has(&events, |e| *e == SocketEvent::Binary(vec![1, 2, 3]))
     })
     .await;
 }
 
-#[wasm_bindgen_test]
-async fn a_retired_socket_reports_nothing_more_not_even_its_close() {
+on_both_threads!(retired: a_retired_page_socket_reports_nothing_more_not_even_its_close, a_retired_worker_socket_reports_nothing_more_not_even_its_close);
+
+async fn retired(thread: Thread) {
     let (events, listener) = recorder();
-    let conn = Connection::open(&ws_url(), &[], FrameCap::none(), listener).expect("socket opens");
+    let conn = open(thread, &ws_url(), FrameCap::none(), listener)
+        .await
+        .expect("socket opens");
     wait_until("welcome", 10_000.0, || {
         has(&events, |e| matches!(e, SocketEvent::Text(_)))
     })
@@ -81,14 +140,15 @@ async fn a_retired_socket_reports_nothing_more_not_even_its_close() {
     conn.close(4000, "retired by test");
     // A second socket proves time passed and the backend answered meanwhile.
     let (other, other_listener) = recorder();
-    let probe =
-        Connection::open(&ws_url(), &[], FrameCap::none(), other_listener).expect("probe opens");
+    let probe = open(thread, &ws_url(), FrameCap::none(), other_listener)
+        .await
+        .expect("probe opens");
     wait_until("probe welcome", 10_000.0, || {
         has(&other, |e| matches!(e, SocketEvent::Text(_)))
     })
     .await;
     probe
-        .send(&Frame::Text(r#"{"type":"ping","id":"p"}"#.into()))
+        .send(&Frame::Text(r#"{"type":"ping","id":"p"}"#.into()), None)
         .unwrap();
     wait_until("probe pong", 10_000.0, || {
         has(
@@ -105,11 +165,13 @@ async fn a_retired_socket_reports_nothing_more_not_even_its_close() {
     );
 }
 
-#[wasm_bindgen_test]
-async fn a_refused_connection_reports_a_close_1006() {
+on_both_threads!(refused: a_refused_page_connection_reports_a_close_1006, a_refused_worker_connection_reports_a_close_1006);
+
+async fn refused(thread: Thread) {
     let (events, listener) = recorder();
     // Nothing listens on port 9 of loopback.
-    let _conn = Connection::open("ws://127.0.0.1:9/ws", &[], FrameCap::none(), listener)
+    let _conn = open(thread, "ws://127.0.0.1:9/ws", FrameCap::none(), listener)
+        .await
         .expect("the browser accepts the URL");
     wait_until("close", 10_000.0, || {
         has(&events, |e| matches!(e, SocketEvent::Close { .. }))
@@ -137,17 +199,45 @@ fn a_url_the_browser_rejects_is_an_error_not_a_panic() {
 }
 
 #[wasm_bindgen_test]
-async fn a_reply_is_stamped_after_its_send_and_a_connecting_socket_refuses_to_send() {
+async fn a_url_the_browser_rejects_in_the_worker_is_reported_as_refused() {
+    let (events, listener) = recorder();
+    let _conn = open(
+        Thread::Worker,
+        "ftp://127.0.0.1/ws",
+        FrameCap::none(),
+        listener,
+    )
+    .await
+    .expect("the worker reports later");
+    wait_until("the refusal", 10_000.0, || {
+        has(&events, |e| matches!(e, SocketEvent::Refused(_)))
+    })
+    .await;
+    let evs = events.borrow();
+    assert!(
+        matches!(&evs[..], [SocketEvent::Refused(why)] if !why.is_empty()),
+        "one refusal that says why, nothing else: {evs:?}"
+    );
+}
+
+on_both_threads!(stamped: a_page_reply_is_stamped_after_its_send_and_a_connecting_socket_refuses_to_send, a_worker_reply_is_stamped_after_its_send_and_a_connecting_socket_refuses_to_send);
+
+async fn stamped(thread: Thread) {
     let ((events, listener), stamps) = stamped_recorder();
-    let conn = Connection::open(&ws_url(), &[], FrameCap::none(), listener).expect("socket opens");
-    let early = conn.send(&Frame::Text("too early".into()));
+    let conn = open(thread, &ws_url(), FrameCap::none(), listener)
+        .await
+        .expect("socket opens");
+    let early = conn.send(&Frame::Text("too early".into()), Some(1));
     assert_eq!(early, Err(SocketError::NotOpen("connecting")));
     wait_until("welcome", 10_000.0, || {
         has(&events, |e| matches!(e, SocketEvent::Text(_)))
     })
     .await;
-    let sent_at = conn
-        .send(&Frame::Text(r#"{"type":"message","id":"stamp-1"}"#.into()))
+    let sent_now = conn
+        .send(
+            &Frame::Text(r#"{"type":"message","id":"stamp-1"}"#.into()),
+            Some(7),
+        )
         .expect("an open socket takes the frame");
     wait_until("reply", 10_000.0, || {
         has(
@@ -157,6 +247,17 @@ async fn a_reply_is_stamped_after_its_send_and_a_connecting_socket_refuses_to_se
     })
     .await;
     let stamps = stamps.borrow();
+    // The page's thread stamps the send as it makes it; the worker reports its stamp, for the
+    // key it was given, before the reply.
+    let reported = stamps.iter().find_map(|(e, _)| match e {
+        SocketEvent::Sent { key, at } => Some((*key, *at)),
+        _ => None,
+    });
+    let sent_at = match (thread, sent_now, reported) {
+        (Thread::Page, Some(at), None) => at,
+        (Thread::Worker, None, Some((Some(7), at))) => at,
+        other => panic!("unexpected send report {other:?}"),
+    };
     let (_, replied_at) = stamps
         .iter()
         .find(|(e, _)| matches!(e, SocketEvent::Text(t) if t.contains("stamp-1")))
@@ -171,14 +272,17 @@ async fn a_reply_is_stamped_after_its_send_and_a_connecting_socket_refuses_to_se
     );
 }
 
-#[wasm_bindgen_test]
-async fn an_oversized_frame_is_read_only_up_to_the_cap_and_its_id_still_found() {
+on_both_threads!(oversized: an_oversized_page_frame_is_read_only_up_to_the_cap_and_its_id_still_found, an_oversized_worker_frame_is_read_only_up_to_the_cap_and_its_id_still_found);
+
+async fn oversized(thread: Thread) {
     let (events, listener) = recorder();
     let cap = FrameCap {
         max: 64 * 1024,
         pointer: std::rc::Rc::from(vec!["id".to_string()]),
     };
-    let conn = Connection::open(&ws_url(), &[], cap, listener).expect("socket opens");
+    let conn = open(thread, &ws_url(), cap, listener)
+        .await
+        .expect("socket opens");
     wait_until("welcome", 10_000.0, || {
         has(&events, |e| matches!(e, SocketEvent::Text(_)))
     })
@@ -189,8 +293,8 @@ async fn an_oversized_frame_is_read_only_up_to_the_cap_and_its_id_still_found() 
         r#"{{"type":"message","id":"big-1","data":"{}"}}"#,
         "x".repeat(300_000)
     );
-    conn.send(&Frame::Text(body)).unwrap();
-    conn.send(&Frame::Binary(vec![5u8; 200_000])).unwrap();
+    conn.send(&Frame::Text(body), None).unwrap();
+    conn.send(&Frame::Binary(vec![5u8; 200_000]), None).unwrap();
     wait_until("both echoes", 10_000.0, || {
         events
             .borrow()

@@ -11,6 +11,7 @@ pub mod heap;
 pub mod layout;
 pub mod panic;
 pub mod socket;
+mod socket_worker;
 pub mod storage;
 pub mod token;
 pub mod visibility;

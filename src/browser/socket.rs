@@ -7,11 +7,14 @@
 //! the console's own queueing. (gloo-net's stream wrapper would put an unbounded channel and a
 //! task wake-up between the frame and its stamp, and hides `bufferedAmount`.)
 //!
-//! Each [`Connection`] owns its closures. Retiring it (drop or [`Connection::close`]) detaches
-//! the handlers *before* closing, so a retired socket can never report anything again — in
-//! particular not the close that retiring it causes.
+//! A [`Connection`] lives on the page's thread ([`PageSocket`], here) or, preferably, in the
+//! socket worker ([`SocketWorker`]), where no painting or engine work can delay a stamp. Either
+//! way, retiring it (drop or [`Connection::close`]) stops its events *before* closing, so a
+//! retired socket can never report anything again — in particular not the close that
+//! retiring it causes.
 
 use super::clock::now;
+pub use super::socket_worker::{SocketWorker, WorkerSocket};
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::Closure;
@@ -46,6 +49,13 @@ pub enum SocketEvent {
     },
     /// The browser's `error` event (it carries no detail).
     Error,
+    /// The browser refused to create the socket (reported by the socket worker, where the
+    /// page's thread learns it only afterwards).
+    Refused(String),
+    /// The socket worker sent a frame: `at` is the time taken right before its `send()`.
+    Sent { key: Option<u64>, at: f64 },
+    /// The socket worker could not send a frame.
+    Unsent { key: Option<u64>, why: String },
 }
 
 #[wasm_bindgen::prelude::wasm_bindgen]
@@ -89,12 +99,26 @@ impl FrameCap {
             }
             v = js_sys::Reflect::get(&v, &token.into()).ok()?;
         }
-        if let Some(s) = v.as_string() {
-            return Some(s);
-        }
-        v.as_f64()
-            .filter(|n| n.fract() == 0.0 && *n >= 0.0 && *n < 9.0e15)
-            .map(|n| fixed(n, 0).to_string())
+        id_value(&v)
+    }
+}
+
+/// A correlation id as the engine keys it: a string as it is, a whole number in decimal.
+pub(super) fn id_value(v: &wasm_bindgen::JsValue) -> Option<String> {
+    if let Some(s) = v.as_string() {
+        return Some(s);
+    }
+    v.as_f64()
+        .filter(|n| n.fract() == 0.0 && *n >= 0.0 && *n < 9.0e15)
+        .map(|n| fixed(n, 0).to_string())
+}
+
+/// The close code a page may send: the browser only accepts 1000 and 3000–4999 from script.
+pub(super) fn page_close_code(code: u16) -> u16 {
+    if code == 1000 || (3000..=4999).contains(&code) {
+        code
+    } else {
+        1000
     }
 }
 
@@ -123,9 +147,73 @@ impl std::fmt::Display for SocketError {
 /// Receives a socket's events, each with the `performance.now()` at which its handler began.
 pub type Listener = Rc<dyn Fn(SocketEvent, f64)>;
 
-/// The owner of one browser WebSocket. Dropping it retires the socket: its handlers are
-/// detached at once and the browser socket is closed.
-pub struct Connection {
+/// One socket, on the page's thread or in the socket worker ([`SocketWorker`]). Dropping it
+/// retires the socket: nothing it reports is delivered any more, and the browser socket is
+/// closed.
+pub enum Connection {
+    /// On the page's thread.
+    Page(PageSocket),
+    /// In the socket worker.
+    Worker(WorkerSocket),
+}
+
+impl Connection {
+    /// Opens `url` on the page's thread offering `protocols`; events go to `listener` until
+    /// this owner is retired. A URL the browser rejects outright comes back as an error, not
+    /// an event. Frames over `cap.max` are reported as [`SocketEvent::Oversized`].
+    pub fn open(
+        url: &str,
+        protocols: &[String],
+        cap: FrameCap,
+        listener: Listener,
+    ) -> Result<Connection, SocketError> {
+        PageSocket::open(url, protocols, cap, listener).map(Connection::Page)
+    }
+
+    /// Opens `url` in the socket worker. A URL the browser rejects comes back as
+    /// [`SocketEvent::Refused`].
+    pub fn open_in(
+        worker: &SocketWorker,
+        url: &str,
+        protocols: &[String],
+        cap: &FrameCap,
+        listener: Listener,
+    ) -> Connection {
+        Connection::Worker(worker.open(url, protocols, cap, listener))
+    }
+
+    /// Hands a frame to the browser. On the page's thread it is sent now and the time taken
+    /// immediately before `send()` comes back; in the worker it is sent there, and that time
+    /// comes as [`SocketEvent::Sent`] with `key` (`Ok(None)` here). A socket that is not
+    /// open refuses (a closing browser socket would swallow the frame silently).
+    pub fn send(&self, frame: &Frame, key: Option<u64>) -> Result<Option<f64>, SocketError> {
+        match self {
+            Connection::Page(p) => p.send(frame).map(Some),
+            Connection::Worker(w) => w.send(frame, key).map(|()| None),
+        }
+    }
+
+    /// Bytes handed to `send()` that the browser has not yet put on the wire (for the
+    /// worker, as it last reported).
+    pub fn buffered_amount(&self) -> u32 {
+        match self {
+            Connection::Page(p) => p.buffered_amount(),
+            Connection::Worker(w) => w.buffered_amount(),
+        }
+    }
+
+    /// Closes with a code and reason; no event from this socket is delivered afterwards.
+    pub fn close(self, code: u16, reason: &str) {
+        match self {
+            Connection::Page(p) => p.close(code, reason),
+            Connection::Worker(w) => w.close(code, reason),
+        }
+    }
+}
+
+/// The owner of one browser WebSocket on the page's thread. Dropping it retires the socket:
+/// its handlers are detached at once and the browser socket is closed.
+pub struct PageSocket {
     ws: WebSocket,
     _on_open: Closure<dyn FnMut(Event)>,
     _on_message: Closure<dyn FnMut(MessageEvent)>,
@@ -133,16 +221,13 @@ pub struct Connection {
     _on_error: Closure<dyn FnMut(Event)>,
 }
 
-impl Connection {
-    /// Opens `url` offering `protocols`; events go to `listener` until this owner is retired.
-    /// A URL the browser rejects outright comes back as an error, not an event.
-    /// Frames over `cap.max` are reported as [`SocketEvent::Oversized`].
-    pub fn open(
+impl PageSocket {
+    fn open(
         url: &str,
         protocols: &[String],
         cap: FrameCap,
         listener: Listener,
-    ) -> Result<Connection, SocketError> {
+    ) -> Result<PageSocket, SocketError> {
         let ws = if protocols.is_empty() {
             WebSocket::new(url)
         } else {
@@ -210,7 +295,7 @@ impl Connection {
         ws.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
         ws.set_onclose(Some(on_close.as_ref().unchecked_ref()));
         ws.set_onerror(Some(on_error.as_ref().unchecked_ref()));
-        Ok(Connection {
+        Ok(PageSocket {
             ws,
             _on_open: on_open,
             _on_message: on_message,
@@ -219,10 +304,7 @@ impl Connection {
         })
     }
 
-    /// Hands a frame to the browser now; returns the `performance.now()` taken immediately
-    /// before `send()`. A socket that is not open refuses (a closing browser socket would
-    /// swallow the frame silently).
-    pub fn send(&self, frame: &Frame) -> Result<f64, SocketError> {
+    fn send(&self, frame: &Frame) -> Result<f64, SocketError> {
         let state = self.ws.ready_state();
         if state != WebSocket::OPEN {
             return Err(SocketError::NotOpen(state_name(state)));
@@ -236,21 +318,15 @@ impl Connection {
         Ok(t)
     }
 
-    /// Bytes handed to `send()` that the browser has not yet put on the wire.
-    pub fn buffered_amount(&self) -> u32 {
+    fn buffered_amount(&self) -> u32 {
         self.ws.buffered_amount()
     }
 
-    /// Closes with a code and reason; no event from this socket is delivered afterwards.
-    pub fn close(self, code: u16, reason: &str) {
+    fn close(self, code: u16, reason: &str) {
         self.detach();
-        // The browser only accepts 1000 and 3000–4999 from a page.
-        let code = if code == 1000 || (3000..=4999).contains(&code) {
-            code
-        } else {
-            1000
-        };
-        let _ = self.ws.close_with_code_and_reason(code, reason);
+        let _ = self
+            .ws
+            .close_with_code_and_reason(page_close_code(code), reason);
     }
 
     fn detach(&self) {
@@ -261,7 +337,7 @@ impl Connection {
     }
 }
 
-impl Drop for Connection {
+impl Drop for PageSocket {
     fn drop(&mut self) {
         self.detach();
         if matches!(

@@ -58,6 +58,14 @@ pub fn Environment() -> impl IntoView {
                 <dd>{heap}</dd>
                 <dt>"Clock precision"</dt>
                 <dd data-testid="clock-precision">{clock}</dd>
+                <dt>"Stamped in"</dt>
+                <dd data-testid="stamped-in">
+                    {move || match ctx.snapshot.with(|s| s.stamped_in) {
+                        Some("worker") => "a socket worker, off the page's thread",
+                        Some(_) => "the page's thread (its policy allows no worker: add worker-src blob:)",
+                        None => "–",
+                    }}
+                </dd>
             </dl>
         </section>
     }

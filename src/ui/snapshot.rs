@@ -34,6 +34,8 @@ pub struct Snapshot {
     pub display_url: String,
     /// Whether the browser reports heap figures.
     pub heap_available: bool,
+    /// Which thread stamps the run's socket events (`"worker"` or `"page"`).
+    pub stamped_in: Option<&'static str>,
     /// Why the host's token provider gave no token (redacted), until one arrives.
     pub token_error: Option<String>,
     /// The scenario driving the run, if any.
@@ -96,6 +98,7 @@ impl Snapshot {
                 String::new()
             },
             heap_available: run.heap_available(),
+            stamped_in: run.stamped_in(),
             charts,
             buffered: buffered.to_vec(),
             scenario: scenario.map(|sc| ScenarioView {

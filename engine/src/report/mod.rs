@@ -40,6 +40,7 @@
 //! | `run.started_at` | number / null | first Start |
 //! | `run.duration_ms` | number | Start → end of the scenario (or `generated_at`) |
 //! | `run.tab_hidden` | bool | the tab was hidden at some moment (timers throttled) |
+//! | `run.stamped_in` | string / null | where socket events were stamped: `worker` (the socket worker, off the page's thread) or `page` (the page's thread, where the page's policy allows no worker) |
 //! | `run.frames_captured` | integer | frames held for the HAR export |
 //! | `phases[]` | array | `name`, `started_at`, `ended_at` (null while running), `duration_ms` (null while running) |
 //! | `totals.sessions` … `totals.disconnected` | integer | sessions in all / `active` / `connecting` / `reconnecting` / `needs_auth` / `errored` / `disconnected` |
@@ -220,6 +221,8 @@ pub struct ReportRun {
     pub duration_ms: Millis,
     /// The tab was hidden at some moment (timers throttled).
     pub tab_hidden: bool,
+    /// Where socket events were stamped (`"worker"` or `"page"`), if known.
+    pub stamped_in: Option<&'static str>,
     /// Frames held for the HAR export.
     pub frames_captured: usize,
 }
@@ -539,6 +542,7 @@ impl Report {
                 started_at: run.started_at().map(|t| origin + t),
                 duration_ms,
                 tab_hidden: run.was_hidden(),
+                stamped_in: run.stamped_in(),
                 frames_captured: run.frames().len(),
             },
             phases: f.phases,

@@ -86,6 +86,8 @@ pub struct Run {
     hidden: bool,
     /// Whether the tab was hidden at any moment of the run.
     was_hidden: bool,
+    /// Which thread stamped the run's socket events, as the adapter said.
+    stamped_in: Option<&'static str>,
     /// Automatic sending on (a scenario pauses it to let replies drain).
     auto_send: bool,
     frames: FrameLog,
@@ -138,6 +140,7 @@ impl Run {
             heap: HeapTracker::new(limits.heap_samples),
             hidden: false,
             was_hidden: false,
+            stamped_in: None,
             auto_send: true,
             frames: FrameLog::new(limits.frames, limits.frame_bytes, limits.frames_total_bytes),
             token_updates: 0,
@@ -157,6 +160,12 @@ impl Run {
     /// and for JWT expiry.
     pub fn set_time_origin(&mut self, unix_ms: f64) {
         self.cfg.time_origin_ms = unix_ms;
+    }
+
+    /// Records which thread stamps the socket events (`"worker"` or `"page"`), for the
+    /// report: a reader weighing the RTTs needs to know.
+    pub fn set_stamped_in(&mut self, thread: &'static str) {
+        self.stamped_in = Some(thread);
     }
 
     // ---- internal helpers shared by the submodules ----

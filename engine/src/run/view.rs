@@ -208,6 +208,11 @@ impl Run {
         self.was_hidden
     }
 
+    /// Which thread stamped the socket events, if the adapter said ([`Run::set_stamped_in`]).
+    pub fn stamped_in(&self) -> Option<&'static str> {
+        self.stamped_in
+    }
+
     /// The captured frames, oldest first (bounded; token redacted), for the frames view
     /// and the HAR export.
     pub fn frames(&self) -> impl DoubleEndedIterator<Item = &CapturedFrame> + ExactSizeIterator {

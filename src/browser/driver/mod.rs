@@ -18,7 +18,7 @@
 mod host;
 
 use super::clock::now;
-use super::socket::{Connection, FrameCap, Listener, SocketError, SocketEvent};
+use super::socket::{Connection, FrameCap, Listener, SocketError, SocketEvent, SocketWorker};
 use super::token::{OnReport, TokenProvider};
 use gloo_timers::callback::Timeout;
 use std::cell::{Cell, RefCell};
@@ -52,6 +52,8 @@ struct State {
     run_id: u64,
     /// The run (or its scenario) has ended and its report has gone out.
     ended: bool,
+    /// The run's sockets live in the socket worker (else on the page's thread).
+    in_worker: bool,
 }
 
 /// Waits for the end of the current run: its report's JSON, or why there is none.
@@ -80,6 +82,8 @@ struct Shared {
     waiters: RefCell<Vec<Waiter>>,
     /// A token handed over before any run (see [`Driver::set_token`]).
     next_token: RefCell<Option<String>>,
+    /// Where sockets are stamped off the page's thread, when the browser allows it.
+    worker: Option<SocketWorker>,
 }
 
 impl Drop for Shared {
@@ -111,6 +115,7 @@ impl Driver {
                 next_heap_at: 0.0,
                 run_id: 0,
                 ended: true,
+                in_worker: false,
             }),
             paint: Paint::default(),
             on_change: Box::new(on_change),
@@ -118,6 +123,7 @@ impl Driver {
             on_report: RefCell::new(None),
             waiters: RefCell::new(Vec::new()),
             next_token: RefCell::new(None),
+            worker: SocketWorker::spawn(),
         }))
     }
 
@@ -142,6 +148,8 @@ impl Driver {
             let t = now();
             run.set_time_origin(super::clock::time_origin());
             run.set_hidden(super::visibility::is_hidden(), t);
+            st.in_worker = self.0.worker.as_ref().is_some_and(SocketWorker::is_usable);
+            run.set_stamped_in(if st.in_worker { "worker" } else { "page" });
             if let Some(token) = self.0.next_token.take() {
                 run.set_token(token, t);
             }
@@ -300,6 +308,10 @@ impl Driver {
     }
 
     fn on_socket(&self, session: SessionId, generation: Generation, event: SocketEvent, t: f64) {
+        if let SocketEvent::Sent { key, at } = event {
+            self.on_sent(session, key, at);
+            return;
+        }
         self.act_at(t, |run, t| match event {
             SocketEvent::Open => run.on_open(session, generation, t),
             SocketEvent::Text(text) => run.on_text(session, generation, &text, t),
@@ -314,7 +326,29 @@ impl Driver {
                 run.on_close(session, generation, code, &reason, t)
             }
             SocketEvent::Error => run.on_error(session, generation, t),
+            SocketEvent::Refused(why) => run.on_open_refused(session, generation, &why, t),
+            SocketEvent::Unsent {
+                key: Some(key),
+                why,
+            } => run.on_unsent(session, generation, key, &why, t),
+            SocketEvent::Unsent { key: None, .. } => run.on_send_failed(session, generation, t),
+            SocketEvent::Sent { .. } => {}
         });
+    }
+
+    /// The socket worker stamped a send: nothing else changes, so nothing is executed or
+    /// repainted.
+    fn on_sent(&self, session: SessionId, key: Option<u64>, at: f64) {
+        let mut st = self.0.state.borrow_mut();
+        let State { run, conns, .. } = &mut *st;
+        if let Some(run) = run.as_mut() {
+            if let Some(key) = key {
+                run.on_sent(key, at);
+            }
+            if let Some((_, c)) = slot(conns, session).as_ref() {
+                run.set_buffered(session, c.buffered_amount());
+            }
+        }
     }
 
     /// Executes what the engine asked for; says whether there was anything.
@@ -337,6 +371,11 @@ impl Driver {
         }
         {
             let mut st = self.0.state.borrow_mut();
+            let worker = self
+                .0
+                .worker
+                .as_ref()
+                .filter(|w| st.in_worker && w.is_usable());
             let State { run, conns, .. } = &mut *st;
             let Some(run) = run.as_mut() else {
                 return false;
@@ -355,12 +394,12 @@ impl Driver {
                                 pointer: Rc::from(run.pointer_tokens().to_vec()),
                             })
                             .clone();
-                        match Connection::open(
-                            &url,
-                            &protocols,
-                            cap,
-                            self.listener(session, generation),
-                        ) {
+                        let listener = self.listener(session, generation);
+                        let opened = match worker {
+                            Some(w) => Ok(Connection::open_in(w, &url, &protocols, &cap, listener)),
+                            None => Connection::open(&url, &protocols, cap, listener),
+                        };
+                        match opened {
                             Ok(c) => *slot(conns, session) = Some((generation, c)),
                             Err(e) => refused.push((session, generation, e)),
                         }
@@ -372,12 +411,12 @@ impl Driver {
                         key,
                     } => {
                         let sent = match slot(conns, session) {
-                            Some((g, c)) if *g == generation => c.send(&frame),
+                            Some((g, c)) if *g == generation => c.send(&frame, key),
                             _ => Err(SocketError::NotOpen("retired")),
                         };
                         match sent {
                             Ok(at) => {
-                                if let Some(key) = key {
+                                if let (Some(key), Some(at)) = (key, at) {
                                     run.on_sent(key, at);
                                 }
                                 if sent_on.last() != Some(&session) {

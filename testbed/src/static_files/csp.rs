@@ -14,6 +14,10 @@
 //! `ws:`, so `http(s):` adds no reach. Plugins, `<base>` and framing are off. Violations are
 //! reported to `/api/csp-report` and counted in `/api/ws/stats` (`totals.csp_violations`), so
 //! the end-to-end tests can hold the console to zero.
+//!
+//! `worker-src blob:` lets the console start its socket worker, which it builds from a Blob
+//! (see the console's `socket_worker.rs`): only a worker the page's own script creates, which
+//! inherits this policy.
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
@@ -29,7 +33,7 @@ pub(crate) fn policy(html: &str) -> String {
     format!(
         "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'{scripts}; \
          style-src 'self'{styles}; connect-src 'self' ws: wss: http: https:; \
-         object-src 'none'; base-uri 'none'; frame-ancestors 'none'; report-uri {REPORT_PATH}"
+         worker-src blob:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; report-uri {REPORT_PATH}"
     )
 }
 

@@ -66,7 +66,13 @@ const THRESHOLD_FIELDS: [&str; 13] = [
     "min_connects",
     "min_pings",
 ];
-const RUN_FIELDS: [&str; 4] = ["started_at", "duration_ms", "tab_hidden", "frames_captured"];
+const RUN_FIELDS: [&str; 5] = [
+    "started_at",
+    "duration_ms",
+    "tab_hidden",
+    "stamped_in",
+    "frames_captured",
+];
 const PHASE_FIELDS: [&str; 4] = ["name", "started_at", "ended_at", "duration_ms"];
 const TOTALS_FIELDS: [&str; 21] = [
     "sessions",
