@@ -10,6 +10,21 @@ use ws_console_e2e::{dist_dir, get_json, post_form, stat_by_type};
 
 const TOKEN: &str = "Tk-runner-9931-distinct";
 
+/// Three sessions sending every 100 ms for 3 s, with a progress line a second: enough for
+/// every criterion's minimum (3 connects, 20 replies), short enough for every run.
+const SHORT_LOAD: [&str; 10] = [
+    "--scenario",
+    "load",
+    "--param",
+    "sessions=3",
+    "--param",
+    "interval=100",
+    "--param",
+    "duration=3",
+    "--progress",
+    "1",
+];
+
 fn runner(args: &[&str], dir: &std::path::Path) -> Output {
     runner_with(args, dir, &[("WSC_TOKEN", TOKEN)])
 }
@@ -89,21 +104,7 @@ fn text(out: &Output) -> String {
 #[test]
 fn a_clean_run_exits_0_with_the_consoles_report_and_junit() {
     let dir = scratch("clean");
-    let out = runner(
-        &[
-            "--scenario",
-            "load",
-            "--param",
-            "sessions=2",
-            "--param",
-            "interval=100",
-            "--param",
-            "duration=3",
-            "--progress",
-            "1",
-        ],
-        &dir,
-    );
+    let out = runner(&SHORT_LOAD, &dir);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
     // A line a second while it runs (the first after 1 s), and one at the end.
     let lines = progress_lines(&out, 3);
@@ -224,22 +225,8 @@ async fn the_console_embedded_behind_a_login_runs_at_its_url_and_exits_0() {
     let out = tokio::task::spawn_blocking({
         let (dir, url, cookie) = (dir.clone(), url.clone(), cookie.clone());
         move || {
-            let args = [
-                "--scenario",
-                "load",
-                "--console-url",
-                &url,
-                "--handle",
-                "demoApp.consoles[0]",
-                "--param",
-                "sessions=3",
-                "--param",
-                "interval=100",
-                "--param",
-                "duration=3",
-                "--progress",
-                "1",
-            ];
+            let mut args = vec!["--console-url", &url, "--handle", "demoApp.consoles[0]"];
+            args.extend(SHORT_LOAD);
             runner_with(&args, &dir, &[("WSC_COOKIE", &cookie)])
         }
     })
