@@ -9,6 +9,7 @@ pub const USAGE: &str = r#"usage: runner --scenario <kind> [--endpoint <url>] [-
               [--auth-mode query|subprotocol|first-message|cookie] [--config <json>]
               [--param <name>=<value>]... [--json <file>] [--junit <file>]
               [--console-addr <ip:port>] [--dist <dir>] [--timeout <seconds>]
+              [--console-url <url> [--handle <js expression>]] [--progress <seconds>]
 
   Runs one scenario in the real console (headless Chromium) and exits 0 when its verdict
   is PASS or WARN, 1 on FAIL, 2 when it could not run. The token comes from WSC_TOKEN.
@@ -16,7 +17,16 @@ pub const USAGE: &str = r#"usage: runner --scenario <kind> [--endpoint <url>] [-
   Parameters are the scenario form's fields, e.g. sessions=5 interval=1000 duration=60
   (durations in seconds, intervals in ms). --config takes the console's configuration as
   JSON (what a share link's ?wsc= holds, e.g. {"reply_timeout_ms":"2000"}); --endpoint,
-  --user-id and --auth-mode override it."#;
+  --user-id and --auth-mode override it.
+  --console-url drives a console already served at <url> (a standalone page, or one a host
+  app embeds) instead of serving dist/; it keeps that page's configuration, so it takes none
+  of --endpoint, --user-id, --auth-mode, --config, --dist, --console-addr. --handle names the
+  console's JS handle on that page (default window.wsConsole, the standalone page's). A page
+  behind a login gets its session cookie from WSC_COOKIE ("name=value; name2=value2").
+  A progress line goes to stderr every --progress seconds (default 5; 0: none)."#;
+
+/// The standalone page's handle (SPEC, automation interface).
+pub const DEFAULT_HANDLE: &str = "window.wsConsole";
 
 /// What to run.
 #[derive(Debug, PartialEq)]
@@ -37,6 +47,12 @@ pub struct Args {
     pub console_addr: SocketAddr,
     pub dist: Option<PathBuf>,
     pub timeout: Duration,
+    /// A console already served (`--console-url`): the runner serves none.
+    pub console_url: Option<String>,
+    /// The JavaScript expression that yields the console's handle on the page.
+    pub handle: String,
+    /// How often a progress line goes to stderr; zero for never.
+    pub progress: Duration,
 }
 
 pub fn parse(args: &[String]) -> Result<Args, String> {
@@ -53,7 +69,12 @@ pub fn parse(args: &[String]) -> Result<Args, String> {
         console_addr: "127.0.0.1:0".parse().expect("an address"),
         dist: None,
         timeout: Duration::from_secs(3600),
+        console_url: None,
+        handle: DEFAULT_HANDLE.to_owned(),
+        progress: Duration::from_secs(5),
     };
+    // The flags that shape the console the runner serves itself.
+    let mut serving = Vec::new();
     let mut it = args.iter();
     while let Some(flag) = it.next() {
         let mut value = || {
@@ -61,6 +82,12 @@ pub fn parse(args: &[String]) -> Result<Args, String> {
                 .cloned()
                 .ok_or_else(|| format!("{flag} needs a value"))
         };
+        if matches!(
+            flag.as_str(),
+            "--endpoint" | "--user-id" | "--auth-mode" | "--config" | "--dist" | "--console-addr"
+        ) {
+            serving.push(flag.as_str());
+        }
         match flag.as_str() {
             "--scenario" => {
                 let v = value()?;
@@ -93,15 +120,33 @@ pub fn parse(args: &[String]) -> Result<Args, String> {
                 out.console_addr = v.parse().map_err(|_| format!("not an ip:port: {v:?}"))?;
             }
             "--dist" => out.dist = Some(value()?.into()),
-            "--timeout" => {
+            "--timeout" => out.timeout = seconds(&value()?)?,
+            "--progress" => out.progress = seconds(&value()?)?,
+            "--console-url" => {
                 let v = value()?;
-                let s: u64 = v.parse().map_err(|_| format!("not seconds: {v:?}"))?;
-                out.timeout = Duration::from_secs(s);
+                if !(v.starts_with("http://") || v.starts_with("https://")) {
+                    return Err(format!("--console-url wants an http(s) URL, got {v:?}"));
+                }
+                out.console_url = Some(v);
+            }
+            "--handle" => {
+                let v = value()?;
+                if v.trim().is_empty() {
+                    return Err("--handle wants a JavaScript expression".into());
+                }
+                out.handle = v;
             }
             other => return Err(format!("unknown argument {other:?}")),
         }
     }
     out.scenario = scenario.ok_or("--scenario is required")?;
+    if out.console_url.is_some() && !serving.is_empty() {
+        return Err(format!(
+            "with --console-url the page's console keeps its own configuration (a standalone \
+             page takes a share link's ?wsc= in its URL), so {} cannot be used",
+            serving.join(", ")
+        ));
+    }
     let fields: Vec<&str> = out.scenario.fields().iter().map(|f| f.as_str()).collect();
     if let Some((k, _)) = out
         .params
@@ -117,6 +162,27 @@ pub fn parse(args: &[String]) -> Result<Args, String> {
         ));
     }
     Ok(out)
+}
+
+fn seconds(v: &str) -> Result<Duration, String> {
+    v.parse()
+        .map(Duration::from_secs)
+        .map_err(|_| format!("not seconds: {v:?}"))
+}
+
+/// `WSC_COOKIE`: the page's session cookies as a `Cookie` header holds them,
+/// `name=value; name2=value2`. A credential: an error never repeats it.
+pub fn cookies(text: &str) -> Result<Vec<(String, String)>, String> {
+    text.split(';')
+        .map(str::trim)
+        .filter(|pair| !pair.is_empty())
+        .map(|pair| match pair.split_once('=') {
+            Some((name, value)) if !name.trim().is_empty() => {
+                Ok((name.trim().to_owned(), value.trim().to_owned()))
+            }
+            _ => Err("WSC_COOKIE wants name=value pairs separated by \";\"".to_owned()),
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -145,6 +211,54 @@ mod tests {
         );
         assert_eq!(a.json, Some("r.json".into()));
         assert_eq!(a.timeout, Duration::from_secs(60));
+        assert_eq!(a.console_url, None);
+        assert_eq!(a.handle, "window.wsConsole");
+        assert_eq!(a.progress, Duration::from_secs(5));
+    }
+
+    #[test]
+    fn reads_a_console_at_a_url_with_its_handle() {
+        let a = parse(&args(
+            "--scenario load --console-url http://h:1/demo/app --handle demoApp.consoles[0] --progress 2",
+        ))
+        .unwrap();
+        assert_eq!(a.console_url.as_deref(), Some("http://h:1/demo/app"));
+        assert_eq!(a.handle, "demoApp.consoles[0]");
+        assert_eq!(a.progress, Duration::from_secs(2));
+        assert_eq!(
+            parse(&args("--scenario load --progress 0"))
+                .unwrap()
+                .progress,
+            Duration::ZERO
+        );
+    }
+
+    #[test]
+    fn a_console_at_a_url_takes_no_configuration_of_the_served_one() {
+        let e = parse(&args(
+            "--scenario load --console-url http://h:1/ --endpoint /ws --dist d",
+        ))
+        .unwrap_err();
+        assert!(e.ends_with("so --endpoint, --dist cannot be used"), "{e}");
+        assert!(
+            parse(&args("--scenario load --console-url h:1/app"))
+                .unwrap_err()
+                .contains("http(s) URL")
+        );
+    }
+
+    #[test]
+    fn reads_cookies_and_never_repeats_them() {
+        assert_eq!(
+            cookies("sid=abc; theme=dark;").unwrap(),
+            [
+                ("sid".to_owned(), "abc".to_owned()),
+                ("theme".to_owned(), "dark".to_owned())
+            ]
+        );
+        assert_eq!(cookies("").unwrap(), []);
+        let e = cookies("secret-value").unwrap_err();
+        assert!(!e.contains("secret-value"), "{e}");
     }
 
     #[test]

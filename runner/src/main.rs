@@ -7,10 +7,13 @@
 //! harness, and hands back the console's own report JSON and JUnit export, a k6-style
 //! summary, and an exit code: 0 when the verdict is PASS or WARN, 1 on FAIL, 2 when the
 //! scenario could not run. The token comes from `WSC_TOKEN`, never from the command line
-//! (which other users of the machine can read).
+//! (which other users of the machine can read), and so does the session cookie of a console
+//! behind a host app's login (`WSC_COOKIE`, with `--console-url`). While it runs, a progress
+//! line goes to stderr every few seconds; stdout holds only the summary.
 
 mod args;
 mod drive;
+mod progress;
 mod summary;
 
 use std::process::ExitCode;
@@ -24,7 +27,17 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let token = std::env::var("WSC_TOKEN").unwrap_or_default();
+    let cookies = match args::cookies(&std::env::var("WSC_COOKIE").unwrap_or_default()) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("runner: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let secrets = drive::Secrets {
+        token: std::env::var("WSC_TOKEN").unwrap_or_default(),
+        cookies,
+    };
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -34,7 +47,7 @@ fn main() -> ExitCode {
     // backend were dropped while unwinding, so nothing is left running.
     let outcome = local.block_on(&rt, async {
         tokio::task::spawn_local(
-            async move { drive::drive(&args, &token).await.map(|o| (o, args)) },
+            async move { drive::drive(&args, &secrets).await.map(|o| (o, args)) },
         )
         .await
     });

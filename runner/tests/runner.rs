@@ -1,22 +1,80 @@
 //! The runner end to end: the real binary, the real console in headless Chromium, the real
-//! test backend. A clean backend exits 0 with the console's report and JUnit; a backend that
-//! loses replies exits 1 with the failure in both; bad arguments exit 2 before any browser.
+//! test backend. A clean backend exits 0 with the console's report and JUnit, and progress
+//! lines on stderr while it runs; a backend that loses replies exits 1 with the failure in
+//! both; the console embedded in the testbed's demo host, behind its login, runs at its URL
+//! with the session cookie a CI job would get from the login form; bad arguments exit 2
+//! before any browser.
 
 use std::process::{Command, Output};
-use ws_console_e2e::{get_json, stat_by_type};
+use ws_console_e2e::{dist_dir, get_json, post_form, stat_by_type};
 
 const TOKEN: &str = "Tk-runner-9931-distinct";
 
+/// Three sessions sending every 100 ms for 3 s, with a progress line a second: enough for
+/// every criterion's minimum (3 connects, 20 replies), short enough for every run.
+const SHORT_LOAD: [&str; 10] = [
+    "--scenario",
+    "load",
+    "--param",
+    "sessions=3",
+    "--param",
+    "interval=100",
+    "--param",
+    "duration=3",
+    "--progress",
+    "1",
+];
+
 fn runner(args: &[&str], dir: &std::path::Path) -> Output {
+    runner_with(args, dir, &[("WSC_TOKEN", TOKEN)])
+}
+
+/// The runner with exactly `env` of the runner's own variables (`WSC_TOKEN`, `WSC_COOKIE`).
+fn runner_with(args: &[&str], dir: &std::path::Path, env: &[(&str, &str)]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_runner"))
         .args(args)
         .arg("--json")
         .arg(dir.join("report.json"))
         .arg("--junit")
         .arg(dir.join("junit.xml"))
-        .env("WSC_TOKEN", TOKEN)
+        .env_remove("WSC_TOKEN")
+        .env_remove("WSC_COOKIE")
+        .envs(env.iter().copied())
         .output()
         .expect("the runner starts")
+}
+
+/// The progress lines on stderr: at least `min`, their percentages never going back, the
+/// last at 100 %; none on stdout, which is the summary's.
+fn progress_lines(out: &Output, min: usize) -> Vec<String> {
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let lines: Vec<String> = stderr
+        .lines()
+        .filter(|l| l.starts_with("running ("))
+        .map(str::to_owned)
+        .collect();
+    assert!(
+        lines.len() >= min,
+        "{min}+ progress lines wanted:\n{stderr}"
+    );
+    let percent = |l: &str| -> u32 {
+        let at = l
+            .find("% ]")
+            .unwrap_or_else(|| panic!("no percentage in {l:?}"));
+        let open = l[..at].rfind('[').expect("a [ before the percentage");
+        l[open + 1..at].trim().parse().expect("a whole percentage")
+    };
+    let p: Vec<u32> = lines.iter().map(|l| percent(l)).collect();
+    assert!(p.windows(2).all(|w| w[0] <= w[1]), "{lines:#?}");
+    assert_eq!(p.last(), Some(&100), "{lines:#?}");
+    for l in &lines {
+        assert!(
+            l.contains(" sessions open, ") && l.contains(" sent="),
+            "{l}"
+        );
+    }
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("running ("));
+    lines
 }
 
 fn scratch(name: &str) -> std::path::PathBuf {
@@ -46,20 +104,15 @@ fn text(out: &Output) -> String {
 #[test]
 fn a_clean_run_exits_0_with_the_consoles_report_and_junit() {
     let dir = scratch("clean");
-    let out = runner(
-        &[
-            "--scenario",
-            "load",
-            "--param",
-            "sessions=2",
-            "--param",
-            "interval=100",
-            "--param",
-            "duration=2",
-        ],
-        &dir,
-    );
+    let out = runner(&SHORT_LOAD, &dir);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    // A line a second while it runs (the first after 1 s), and one at the end.
+    let lines = progress_lines(&out, 3);
+    assert!(lines[0].starts_with("running (0m01."), "{lines:#?}");
+    assert!(
+        lines.last().unwrap().contains("load [100% ] finished,"),
+        "{lines:#?}"
+    );
     let (report, xml) = read(&dir);
     assert_eq!(report["status"], "finished");
     assert_ne!(report["verdict"], "FAIL");
@@ -131,6 +184,95 @@ async fn a_backend_losing_replies_exits_1_and_reports_the_failure() {
     assert!(xml.contains("<failure type=\"FAIL\""), "{xml}");
     assert!(String::from_utf8_lossy(&out.stdout).contains("✗ Message success rate"));
     target.shutdown().await;
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_console_embedded_behind_a_login_runs_at_its_url_and_exits_0() {
+    let (user, password) = ("qa-ci", "pipeline pass");
+    let server = testbed::start(testbed::Options {
+        addr: "127.0.0.1:0".parse().unwrap(),
+        static_dir: Some(dist_dir()),
+        demo: Some(testbed::DemoOptions {
+            user: user.into(),
+            password: password.into(),
+            token_ttl_s: 300,
+        }),
+        ..testbed::Options::default()
+    })
+    .await
+    .unwrap();
+    let origin = format!("http://{}", server.local_addr());
+    // What a CI job does before the runner: sign in through the app's login form and keep
+    // the session cookie the answer sets.
+    let (status, head) = post_form(
+        &format!("{origin}/demo/login"),
+        "username=qa-ci&password=pipeline+pass",
+    )
+    .await;
+    assert_eq!(status, 303, "{head}");
+    let cookie = head
+        .lines()
+        .find_map(|l| {
+            l.strip_prefix("set-cookie: ")
+                .or(l.strip_prefix("Set-Cookie: "))
+        })
+        .and_then(|c| c.split(';').next())
+        .unwrap_or_else(|| panic!("no session cookie: {head}"))
+        .to_owned();
+    let dir = scratch("embedded");
+    let url = format!("{origin}/demo/app");
+    let out = tokio::task::spawn_blocking({
+        let (dir, url, cookie) = (dir.clone(), url.clone(), cookie.clone());
+        move || {
+            let mut args = vec!["--console-url", &url, "--handle", "demoApp.consoles[0]"];
+            args.extend(SHORT_LOAD);
+            runner_with(&args, &dir, &[("WSC_COOKIE", &cookie)])
+        }
+    })
+    .await
+    .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    progress_lines(&out, 2);
+    let (report, xml) = read(&dir);
+    assert_eq!(report["status"], "finished", "{report:#}");
+    assert_eq!(report["verdict"], "PASS", "{report:#}");
+    // The host's console ran, with the host's configuration: its authenticated endpoint,
+    // the tokens its provider fetched with the session.
+    let endpoint = report["configuration"]["endpoint"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(
+        endpoint.ends_with("/api/v1/pam/ws/{user_id}?token={token}"),
+        "{report:#}"
+    );
+    let tokens = get_json(&format!("{origin}/demo/api/tokens")).await;
+    assert!(
+        !tokens["seen"].as_array().unwrap().is_empty(),
+        "the server saw the host's JWTs: {tokens}"
+    );
+    let c = &report["totals"]["counters"];
+    assert!(c["sent"].as_u64().unwrap() >= 30, "{report:#}");
+    assert_eq!(c["sent"], c["matched"]);
+    let stats = get_json(&format!("{origin}/api/ws/stats")).await;
+    assert_eq!(
+        c["sent"].as_u64().unwrap(),
+        stat_by_type(&stats, "/totals/received_by_type", "message"),
+        "the console's count is the server's"
+    );
+    assert!(xml.contains("<testsuite name=\"Load\""), "{xml}");
+    assert!(!xml.contains("<failure"), "{xml}");
+    let sid = cookie.split_once('=').unwrap().1;
+    assert!(
+        !text(&out).contains(sid),
+        "the session cookie is never printed"
+    );
+    assert!(
+        !std::fs::read_to_string(dir.join("report.json"))
+            .unwrap()
+            .contains(sid)
+    );
+    server.shutdown().await;
     let _ = std::fs::remove_dir_all(&dir);
 }
 

@@ -1,6 +1,6 @@
 //! Console-level helpers shared by the end-to-end tests: filling the form and reading numbers.
 
-use crate::{Ctx, wait_for};
+use crate::{Ctx, Page, wait_for};
 use std::time::Duration;
 
 /// A generous deadline for anything the browser and backend do on loopback.
@@ -131,32 +131,14 @@ impl Ctx {
         assert_eq!(self.page.eval(&script).await, serde_json::json!(on), "{id}");
     }
 
-    /// Picks a scenario (its form resets to that scenario's defaults), then types `params`
-    /// (`data-testid`, value) into its fields.
+    /// Picks a scenario and types `params` into its form: [`Page::choose_scenario`].
     pub async fn choose_scenario(&self, kind: &str, params: &[(&str, &str)]) {
-        self.page
-            .client
-            .find(fantoccini::Locator::Css(
-                "[data-testid=\"scenario-select\"]",
-            ))
-            .await
-            .expect("the scenario picker")
-            .select_by_value(kind)
-            .await
-            .unwrap_or_else(|e| panic!("choose scenario {kind}: {e}"));
-        for (id, value) in params {
-            self.page.fill(id, value).await;
-        }
+        self.page.choose_scenario(kind, params).await;
     }
 
-    /// The scenario's status from its progress bar (`ready`, `running`, `finished`,
-    /// `cancelled`), or `None` before any scenario ran.
+    /// The scenario's status: [`Page::scenario_status`].
     pub async fn scenario_status(&self) -> Option<String> {
-        self.page
-            .eval("const p = document.querySelector('[data-testid=\"scenario-progress\"]'); return p ? p.dataset.status : null")
-            .await
-            .as_str()
-            .map(str::to_owned)
+        self.page.scenario_status().await
     }
 
     /// Presses Run scenario and waits until it runs; panics with the form's messages when
@@ -178,12 +160,53 @@ impl Ctx {
         .await;
     }
 
+    /// Waits until the running scenario has ended: [`Page::scenario_end`].
+    pub async fn scenario_end(&self, timeout: Duration) -> String {
+        self.page.scenario_end(timeout).await
+    }
+
+    /// Clicks an export button and returns the saved file: [`Page::download`].
+    pub async fn download(&self, id: &str, name: &str) -> String {
+        self.page.download(id, name).await
+    }
+
     /// Runs the chosen scenario to its end (finished or cancelled, within `timeout`) and
     /// returns its report.
     pub async fn run_scenario(&self, timeout: Duration) -> serde_json::Value {
         self.start_scenario().await;
         self.scenario_end(timeout).await;
         self.report().await
+    }
+}
+
+/// The scenario panel and the export buttons need only the page: the runner drives them on
+/// a console it did not serve (`--console-url`).
+impl Page {
+    /// Picks a scenario (its form resets to that scenario's defaults), then types `params`
+    /// (`data-testid`, value) into its fields.
+    pub async fn choose_scenario(&self, kind: &str, params: &[(&str, &str)]) {
+        self.client
+            .find(fantoccini::Locator::Css(
+                "[data-testid=\"scenario-select\"]",
+            ))
+            .await
+            .expect("the scenario picker")
+            .select_by_value(kind)
+            .await
+            .unwrap_or_else(|e| panic!("choose scenario {kind}: {e}"));
+        for (id, value) in params {
+            self.fill(id, value).await;
+        }
+    }
+
+    /// The scenario's status from its progress bar (`ready`, `running`, `finished`,
+    /// `cancelled`), or `None` before any scenario ran.
+    pub async fn scenario_status(&self) -> Option<String> {
+        self
+            .eval("const p = document.querySelector('[data-testid=\"scenario-progress\"]'); return p ? p.dataset.status : null")
+            .await
+            .as_str()
+            .map(str::to_owned)
     }
 
     /// Waits until the running scenario has ended (finished or cancelled); returns how.
@@ -199,9 +222,9 @@ impl Ctx {
     /// Clicks the export button `id` and returns the file `name` the browser saved, once it
     /// is complete.
     pub async fn download(&self, id: &str, name: &str) -> String {
-        let path = self.page.downloads_dir().join(name);
+        let path = self.downloads_dir().join(name);
         let _ = std::fs::remove_file(&path);
-        self.page.click(id).await;
+        self.click(id).await;
         wait_for(&format!("{name} to be downloaded"), LONG, || async {
             // Chromium writes `<name>.crdownload` and renames it when done.
             std::fs::read_to_string(&path)

@@ -18,7 +18,7 @@ mod http;
 
 pub use browser::Page;
 pub use console::{LONG, encode_component, number, per_connection, stat, stat_by_type};
-pub use http::{get_json, post_json};
+pub use http::{get_json, post_form, post_json};
 
 use futures::FutureExt;
 use futures::future::LocalBoxFuture;
