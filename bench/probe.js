@@ -11,7 +11,8 @@
 //   __probe.armClick(selector, ...)      the same, started by the next click on `selector`
 //                                        (capture phase: before the page's own handler)
 //   __probe.result()                     t0, lastAt (target-th event), doneAt, frames, fps…
-//   __probe.closeAll()                   closes every socket the page still holds
+//   __probe.closeAll()                   closes every socket the page still holds (and ends its
+//                                        workers, with their sockets)
 //   __probe.wireStart(), wireSummary()   RTT percentiles as seen at the socket (cross-check)
 //
 // doneAt is lastAt when the page had caught up at the first check after the last event (a
@@ -97,6 +98,58 @@
   }
   window.WebSocket = Probed;
 
+  // The console stamps in a socket worker (src/browser/socket_worker.js): there the probe
+  // reads the worker's event batches — each stamped in the worker, on its clock, moved to
+  // the page's by the two timeOrigins — and the send commands, whose acknowledgements carry
+  // the send stamps in order, per socket.
+  const OPEN = 0, TEXT = 1, SENT = 6, UNSENT = 7;
+  const NativeWorker = window.Worker;
+  P.workers = new Set();
+  if (NativeWorker) {
+    class ProbedWorker extends NativeWorker {
+      constructor(url, options) {
+        super(url, options);
+        P.workers.add(this);
+        let offset = 0;
+        const ids = new Map();
+        const post = this.postMessage.bind(this);
+        this.postMessage = (batch, transfer) => {
+          for (const c of Array.isArray(batch) ? batch : []) {
+            if (c[0] !== "s") continue;
+            const m = typeof c[2] === "string" && ID.exec(c[2]);
+            if (!ids.has(c[1])) ids.set(c[1], []);
+            ids.get(c[1]).push(m ? m[1] : null);
+          }
+          return transfer === undefined ? post(batch) : post(batch, transfer);
+        };
+        this.addEventListener("message", (e) => {
+          for (const ev of e.data) {
+            if (ev[0] === "ready") {
+              offset = ev[1] - performance.timeOrigin;
+              continue;
+            }
+            const [id, kind] = ev;
+            const t = ev[2] + offset;
+            if (kind === OPEN && P.kind === "open") hit(t);
+            if (kind === SENT || kind === UNSENT) {
+              const mid = (ids.get(id) || []).shift();
+              if (kind === SENT && P.wire && mid) P.wireSent.set(mid, t);
+            }
+            if (kind !== TEXT || typeof ev[3] !== "string") continue;
+            if (P.kind === "msg" && ev[3].includes('"chat_response"')) hit(t);
+            if (!P.wire) continue;
+            const m = ID.exec(ev[3]);
+            const at = m ? P.wireSent.get(m[1]) : undefined;
+            if (at === undefined) continue;
+            P.wireSent.delete(m[1]);
+            P.wire.push(t - at);
+          }
+        });
+      }
+    }
+    window.Worker = ProbedWorker;
+  }
+
   // Wire RTT: from just before the native send() to the first listener of the reply, matched
   // by the message's "id" — what any page could measure at best, to cross-check a page's own.
   P.wireStart = () => {
@@ -129,7 +182,8 @@
   // Before the bench leaves the page: a page kept in the back/forward cache keeps its sockets.
   P.closeAll = () => {
     for (const ws of P.sockets) ws.close();
-    return P.sockets.size;
+    for (const w of P.workers) w.terminate();
+    return P.sockets.size + P.workers.size;
   };
   P.result = () => {
     const end = P.stopAt ?? performance.now();

@@ -82,8 +82,9 @@ struct Shared {
     waiters: RefCell<Vec<Waiter>>,
     /// A token handed over before any run (see [`Driver::set_token`]).
     next_token: RefCell<Option<String>>,
-    /// Where sockets are stamped off the page's thread, when the browser allows it.
-    worker: Option<SocketWorker>,
+    /// Where sockets are stamped off the page's thread, when the browser allows it; started
+    /// with the first run.
+    worker: std::cell::OnceCell<Option<SocketWorker>>,
 }
 
 impl Drop for Shared {
@@ -123,7 +124,7 @@ impl Driver {
             on_report: RefCell::new(None),
             waiters: RefCell::new(Vec::new()),
             next_token: RefCell::new(None),
-            worker: SocketWorker::spawn(),
+            worker: std::cell::OnceCell::new(),
         }))
     }
 
@@ -148,7 +149,12 @@ impl Driver {
             let t = now();
             run.set_time_origin(super::clock::time_origin());
             run.set_hidden(super::visibility::is_hidden(), t);
-            st.in_worker = self.0.worker.as_ref().is_some_and(SocketWorker::is_usable);
+            st.in_worker = self
+                .0
+                .worker
+                .get_or_init(SocketWorker::spawn)
+                .as_ref()
+                .is_some_and(SocketWorker::is_usable);
             run.set_stamped_in(if st.in_worker { "worker" } else { "page" });
             if let Some(token) = self.0.next_token.take() {
                 run.set_token(token, t);
@@ -374,7 +380,8 @@ impl Driver {
             let worker = self
                 .0
                 .worker
-                .as_ref()
+                .get()
+                .and_then(Option::as_ref)
                 .filter(|w| st.in_worker && w.is_usable());
             let State { run, conns, .. } = &mut *st;
             let Some(run) = run.as_mut() else {
