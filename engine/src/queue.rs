@@ -41,6 +41,16 @@ impl OutQueue {
         Ok(())
     }
 
+    /// Puts `msg` back in front (it was taken out before the others), or hands it back when
+    /// the queue is full.
+    pub(crate) fn push_front(&mut self, msg: Outgoing) -> Result<(), Outgoing> {
+        if self.items.len() >= self.capacity {
+            return Err(msg);
+        }
+        self.items.push_front(msg);
+        Ok(())
+    }
+
     /// Takes the oldest message.
     pub(crate) fn pop(&mut self) -> Option<Outgoing> {
         self.items.pop_front()

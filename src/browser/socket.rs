@@ -54,8 +54,14 @@ pub enum SocketEvent {
     Refused(String),
     /// The socket worker sent a frame: `at` is the time taken right before its `send()`.
     Sent { key: Option<u64>, at: f64 },
-    /// The socket worker could not send a frame.
-    Unsent { key: Option<u64>, why: String },
+    /// The socket worker could not send `frame`: the socket had `closed` there before the
+    /// page learnt of it, or `send()` threw.
+    Unsent {
+        key: Option<u64>,
+        frame: Frame,
+        closed: bool,
+        why: String,
+    },
 }
 
 #[wasm_bindgen::prelude::wasm_bindgen]

@@ -79,14 +79,15 @@ function detach(ws) {
 function send(id, data) {
   const ws = socks.get(id);
   if (!ws || ws.readyState !== WebSocket.OPEN) {
-    emit([id, UNSENT, "socket is not open"]);
+    // Closed here before the page learnt of it: the page takes the frame back.
+    emit([id, UNSENT, "socket is not open", true]);
     return;
   }
   const t = performance.now();
   try {
     ws.send(data);
   } catch (e) {
-    emit([id, UNSENT, String((e && e.message) || e)]);
+    emit([id, UNSENT, String((e && e.message) || e), false]);
     return;
   }
   emit([id, SENT, t, ws.bufferedAmount]);

@@ -53,8 +53,9 @@ struct Route {
     /// `WebSocket.readyState` as last reported.
     state: Cell<u16>,
     buffered: Cell<u32>,
-    /// The keys of sends not yet acknowledged, in order.
-    keys: RefCell<VecDeque<Option<u64>>>,
+    /// The keys and data of sends not yet acknowledged, in order (a frame that met a closed
+    /// socket goes back to the engine).
+    unacked: RefCell<VecDeque<(Option<u64>, JsValue)>>,
 }
 
 struct Inner {
@@ -163,7 +164,7 @@ impl SocketWorker {
             listener,
             state: Cell::new(web_sys::WebSocket::CONNECTING),
             buffered: Cell::new(0),
-            keys: RefCell::new(VecDeque::new()),
+            unacked: RefCell::new(VecDeque::new()),
         });
         self.0.routes.borrow_mut().insert(id, route.clone());
         let list: js_sys::Array = protocols.iter().map(|p| JsValue::from(&**p)).collect();
@@ -291,14 +292,25 @@ impl Inner {
             ERROR => (SocketEvent::Error, at(2)),
             SENT => {
                 route.buffered.set(e.get(3).as_f64().unwrap_or(0.0) as u32);
-                let key = route.keys.borrow_mut().pop_front().flatten();
+                let key = route.unacked.borrow_mut().pop_front().and_then(|u| u.0);
                 let t = at(2);
                 (SocketEvent::Sent { key, at: t }, t)
             }
             UNSENT => {
-                let key = route.keys.borrow_mut().pop_front().flatten();
-                let why = SocketError::Send(text(2)).to_string();
-                (SocketEvent::Unsent { key, why }, super::clock::now())
+                let Some((key, data)) = route.unacked.borrow_mut().pop_front() else {
+                    return;
+                };
+                let frame = match data.as_string() {
+                    Some(t) => Frame::Text(t),
+                    None => Frame::Binary(js_sys::Uint8Array::new(&data).to_vec()),
+                };
+                let event = SocketEvent::Unsent {
+                    key,
+                    frame,
+                    closed: e.get(3).as_bool().unwrap_or(false),
+                    why: SocketError::Send(text(2)).to_string(),
+                };
+                (event, super::clock::now())
             }
             BUF => {
                 route.buffered.set(e.get(2).as_f64().unwrap_or(0.0) as u32);
@@ -335,7 +347,10 @@ impl WorkerSocket {
             Frame::Text(t) => t.into(),
             Frame::Binary(b) => js_sys::Uint8Array::from(&b[..]).into(),
         };
-        self.route.keys.borrow_mut().push_back(key);
+        self.route
+            .unacked
+            .borrow_mut()
+            .push_back((key, data.clone()));
         self.worker.post(&["s".into(), self.id.into(), data]);
         Ok(())
     }

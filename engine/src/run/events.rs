@@ -9,7 +9,7 @@ use crate::frames::Direction;
 use crate::log::{LogCategory, LogLevel};
 use crate::message::{Incoming, MessageKind, classify};
 use crate::session::{CloseInfo, Phase, TimelineKind};
-use crate::{Generation, Millis, SessionId};
+use crate::{Frame, Generation, Millis, SessionId};
 
 impl Run {
     fn accepts(&self, s: SessionId, g: Generation) -> bool {
@@ -285,6 +285,54 @@ impl Run {
             LogCategory::Sent,
             Some(s),
             &format!("not sent: {why}"),
+        );
+    }
+
+    /// The test message `key` reached a socket that had already closed, before its close
+    /// event did (the socket worker sends on its own thread, so the page can hand it a frame
+    /// in that moment). The message never left: it goes back to the front of the session's
+    /// offline queue, to go with the next connection, as it would have had the close been
+    /// known a moment sooner. Not sent, not pending, never lost, and no one's error.
+    pub fn on_closed_before_send(&mut self, key: u64, frame: Frame, now: Millis) {
+        let Some(p) = self.correlator.withdraw(key) else {
+            return;
+        };
+        let Some(sess) = self.sessions.get_mut(p.session.index()) else {
+            return;
+        };
+        let c = &mut sess.counters;
+        c.sent = c.sent.saturating_sub(1);
+        c.pending = c.pending.saturating_sub(1);
+        c.bytes_out = c.bytes_out.saturating_sub(frame.len() as u64);
+        if p.queued {
+            c.queue_flushed = c.queue_flushed.saturating_sub(1);
+        }
+        let msg = crate::queue::Outgoing {
+            key,
+            seq: p.seq,
+            frame,
+        };
+        let text = match sess.queue.push_front(msg) {
+            Ok(()) => {
+                if !p.queued {
+                    sess.counters.queued += 1;
+                }
+                "not sent: the socket had closed; back in the offline queue"
+            }
+            Err(_) => {
+                if p.queued {
+                    sess.counters.queued = sess.counters.queued.saturating_sub(1);
+                }
+                sess.counters.queue_overflow += 1;
+                "not sent: the socket had closed, and the offline queue is full"
+            }
+        };
+        self.push_log(
+            now,
+            LogLevel::Info,
+            LogCategory::Queue,
+            Some(p.session),
+            text,
         );
     }
 

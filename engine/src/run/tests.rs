@@ -1168,6 +1168,49 @@ fn a_test_message_the_browser_refused_is_taken_back_not_lost() {
 }
 
 #[test]
+fn a_test_message_that_met_a_closed_socket_goes_back_to_the_queue_and_leaves_with_the_next_connection()
+ {
+    let mut r = run(|_| {});
+    let g = connected(&mut r, 0.0)[0];
+    r.send_one(S0, 1.0);
+    let (key, frame) = cmds(&mut r)
+        .into_iter()
+        .find_map(|c| match c {
+            Command::Send {
+                key: Some(k),
+                frame,
+                ..
+            } => Some((k, frame)),
+            _ => None,
+        })
+        .unwrap();
+    r.on_closed_before_send(key, frame.clone(), 2.0);
+    r.on_close(S0, g, 1006, "", 2.0);
+    let c = r.counters();
+    assert_eq!(
+        (c.sent, c.pending, c.lost, c.client_errors, c.bytes_out),
+        (0, 0, 0, 0, 0)
+    );
+    assert_eq!((c.queued, c.queue_flushed), (1, 0));
+    assert_eq!(r.totals(2.0).queued_now, 1);
+    assert!(r.invariant_holds());
+    // The next connection takes it, as it was.
+    r.tick(60_000.0);
+    let g2 = opens(&cmds(&mut r))[0].1;
+    r.on_open(S0, g2, 60_001.0);
+    let resent = sends(&cmds(&mut r));
+    assert_eq!(resent.len(), 1);
+    assert_eq!(Frame::Text(resent[0].1.clone()), frame);
+    let c = r.counters();
+    assert_eq!((c.sent, c.queued, c.queue_flushed), (1, 1, 1));
+    // Flushed and bounced again: back in the queue, still counted once.
+    r.on_closed_before_send(key, frame, 60_002.0);
+    let c = r.counters();
+    assert_eq!((c.sent, c.queued, c.queue_flushed), (0, 1, 0));
+    assert_eq!(r.totals(60_002.0).queued_now, 1);
+}
+
+#[test]
 fn next_deadline_tracks_the_earliest_timer() {
     let mut r = run(with_heartbeat);
     assert_eq!(r.next_deadline(), None);

@@ -333,9 +333,23 @@ impl Driver {
             }
             SocketEvent::Error => run.on_error(session, generation, t),
             SocketEvent::Refused(why) => run.on_open_refused(session, generation, &why, t),
+            // The socket had closed in the worker before its close reached the page: a test
+            // message goes back to the queue; a ping or auth frame is moot (the close follows).
+            SocketEvent::Unsent {
+                key: Some(key),
+                frame,
+                closed: true,
+                ..
+            } => run.on_closed_before_send(key, frame, t),
+            SocketEvent::Unsent {
+                key: None,
+                closed: true,
+                ..
+            } => {}
             SocketEvent::Unsent {
                 key: Some(key),
                 why,
+                ..
             } => run.on_unsent(session, generation, key, &why, t),
             SocketEvent::Unsent { key: None, .. } => run.on_send_failed(session, generation, t),
             SocketEvent::Sent { .. } => {}
