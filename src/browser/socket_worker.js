@@ -6,6 +6,10 @@
 // Event kinds, as the page reads them (socket_worker.rs).
 const OPEN = 0, TEXT = 1, BIN = 2, OVER = 3, CLOSE = 4, ERROR = 5, SENT = 6, UNSENT = 7, BUF = 8, REFUSED = 9;
 const socks = new Map();
+// The last bufferedAmount the page was told of, per socket.
+const told = new Map();
+// The page's engine holds sends back from 256 KiB on; below this, a stale figure is harmless.
+const POLL_FROM = 16384;
 let out = [];
 let polling = false;
 
@@ -64,6 +68,7 @@ function open(id, url, protocols, max, pointer) {
   ws.onclose = (e) => {
     const t = performance.now();
     socks.delete(id);
+    told.delete(id);
     emit([id, CLOSE, t, e.code, e.reason, e.wasClean]);
   };
   ws.onerror = () => emit([id, ERROR, performance.now()]);
@@ -90,20 +95,27 @@ function send(id, data) {
     emit([id, UNSENT, String((e && e.message) || e), false]);
     return;
   }
-  emit([id, SENT, t, ws.bufferedAmount]);
-  if (ws.bufferedAmount > 0 && !polling) {
+  const b = ws.bufferedAmount;
+  told.set(id, b);
+  emit([id, SENT, t, b]);
+  if (b >= POLL_FROM && !polling) {
     polling = true;
     setTimeout(poll, 4);
   }
 }
 
-// The buffer drains without an event: while any socket holds bytes, report them every 4 ms.
+// The buffer drains without an event: while a socket holds many bytes, report changes every
+// 4 ms (and nothing at all while every buffer is near empty: no wake-ups on the stamping
+// thread for what the page does not need).
 function poll() {
   let more = false;
   for (const [id, ws] of socks) {
     const b = ws.bufferedAmount;
-    emit([id, BUF, b]);
-    more = more || b > 0;
+    if (told.get(id) !== b) {
+      told.set(id, b);
+      emit([id, BUF, b]);
+    }
+    more = more || b >= POLL_FROM;
   }
   polling = more;
   if (more) setTimeout(poll, 4);
@@ -113,6 +125,7 @@ function close(id, code, reason) {
   const ws = socks.get(id);
   if (!ws) return;
   socks.delete(id);
+  told.delete(id);
   detach(ws);
   if (ws.readyState === WebSocket.CONNECTING || ws.readyState === WebSocket.OPEN) {
     try {

@@ -42,6 +42,13 @@ async fn fifteen_sessions_count_exactly_what_the_server_counts() {
             ctx.page.text("clock-precision").await.starts_with("5 µs"),
             "the environment panel says which clock measures"
         );
+        assert!(
+            ctx.page
+                .text("stamped-in")
+                .await
+                .starts_with("a socket worker"),
+            "under the backend's policy, the sockets are stamped off the page's thread"
+        );
         // Per session: the rows' counts are the server's per-connection counts.
         let mut page_rows = ctx.numbers("session-sent").await;
         let mut server_rows: Vec<u64> = per_connection(&stats, "/received_by_type/message");
@@ -52,6 +59,38 @@ async fn fifteen_sessions_count_exactly_what_the_server_counts() {
             page_rows.iter().all(|n| *n >= 3),
             "Send to all reached every session: {page_rows:?}"
         );
+        ctx
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_page_that_allows_no_worker_keeps_its_sockets_and_counts_the_same() {
+    run(testbed::Options::default(), |ctx| async move {
+        // As a browser without workers, or a host whose policy refuses blob: workers, would.
+        ctx.page
+            .eval("window.Worker = undefined; return null")
+            .await;
+        ctx.start_sessions(3, 60_000).await;
+        ctx.page.click("broadcast").await;
+        wait_for("page and server counts to agree", LONG, || async {
+            let sent = ctx.metric("metric-sent").await;
+            let received = ctx.metric("metric-received").await;
+            let stats = ctx.stats().await;
+            let agree = sent >= 3
+                && sent == stat_by_type(&stats, "/totals/received_by_type", "message")
+                && received == stat(&stats, "/totals/sent");
+            agree.then_some(())
+        })
+        .await;
+        assert!(
+            ctx.page
+                .text("stamped-in")
+                .await
+                .starts_with("the page's thread"),
+            "the environment panel says where the stamps are taken"
+        );
+        assert_eq!(ctx.page.text("metric-success-rate").await, "100.0 %");
         ctx
     })
     .await;
