@@ -14,12 +14,22 @@
 //! Messages: the page posts batches of commands (`["o", id, url, protocols, max, pointer]`,
 //! `["s", id, data]`, `["c", id, code, reason]`), flushed once per task; the worker posts
 //! batches of events `[id, kind, …]` whose stamps are on its own clock, moved to the page's
-//! by the difference of the two `performance.timeOrigin`s. Sends are acknowledged in order,
-//! each with its stamp, so the page keeps the keys.
+//! by the difference of the two `performance.timeOrigin`s (first message: `["ready",
+//! timeOrigin]`). In the worker, as on the page's thread:
+//! - every event is stamped as the first thing its handler does, and a send right before
+//!   `send()`; sends are acknowledged in order, each with its stamp and the socket's
+//!   `bufferedAmount`, so the page keeps the keys (and the frames, until then);
+//! - a frame over the cap is cut there, its correlation id read by the worker's `JSON.parse`,
+//!   so no more than the cap is copied to the page and into wasm memory;
+//! - a frame sent to a socket that closed in the worker before its close reached the page
+//!   comes back (`closed`), and the engine queues it again;
+//! - the buffer drains without an event, so while a socket holds 16 KiB or more the worker
+//!   reports its `bufferedAmount` every 4 ms (below that a stale figure is harmless: the
+//!   engine holds sends back from 256 KiB), and otherwise never wakes.
 
 use super::socket::{FrameCap, Listener, SocketError, SocketEvent, id_value};
 use std::cell::{Cell, RefCell};
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::{Closure, JsValue};
@@ -64,7 +74,8 @@ struct Inner {
     phase: Cell<Phase>,
     /// Worker clock + offset = page clock.
     offset: Cell<f64>,
-    routes: RefCell<HashMap<u32, Rc<Route>>>,
+    /// Live sockets by id, in id order (ids only grow, so a push keeps the order).
+    routes: RefCell<Vec<(u32, Rc<Route>)>>,
     next_id: Cell<u32>,
     outbox: RefCell<Option<js_sys::Array>>,
     handlers: RefCell<Option<Handlers>>,
@@ -109,7 +120,7 @@ impl SocketWorker {
             url,
             phase: Cell::new(Phase::Starting),
             offset: Cell::new(0.0),
-            routes: RefCell::new(HashMap::new()),
+            routes: RefCell::new(Vec::new()),
             next_id: Cell::new(1),
             outbox: RefCell::new(None),
             handlers: RefCell::new(None),
@@ -159,14 +170,14 @@ impl SocketWorker {
         listener: Listener,
     ) -> WorkerSocket {
         let id = self.0.next_id.get();
-        self.0.next_id.set(id.wrapping_add(1).max(1));
+        self.0.next_id.set(id + 1);
         let route = Rc::new(Route {
             listener,
             state: Cell::new(web_sys::WebSocket::CONNECTING),
             buffered: Cell::new(0),
             unacked: RefCell::new(VecDeque::new()),
         });
-        self.0.routes.borrow_mut().insert(id, route.clone());
+        self.0.routes.borrow_mut().push((id, route.clone()));
         let list: js_sys::Array = protocols.iter().map(|p| JsValue::from(&**p)).collect();
         let pointer: js_sys::Array = cap.pointer.iter().map(|p| JsValue::from(&**p)).collect();
         let max = cap.max.min(u32::MAX as usize) as f64;
@@ -220,9 +231,9 @@ impl Inner {
     /// page.
     fn fail(&self) {
         self.phase.set(Phase::Failed);
-        let routes: Vec<Rc<Route>> = self.routes.borrow_mut().drain().map(|(_, r)| r).collect();
+        let routes: Vec<(u32, Rc<Route>)> = self.routes.take();
         let t = super::clock::now();
-        for r in routes {
+        for (_, r) in routes {
             let close = SocketEvent::Close {
                 code: 1006,
                 reason: "the console's socket worker failed".into(),
@@ -243,11 +254,17 @@ impl Inner {
                 self.phase.set(Phase::Ready);
                 continue;
             };
-            let route = self.routes.borrow().get(&(id as u32)).cloned();
+            let route = self.route(id as u32);
             if let Some(route) = route {
                 self.deliver(&route, &e);
             }
         }
+    }
+
+    fn route(&self, id: u32) -> Option<Rc<Route>> {
+        let routes = self.routes.borrow();
+        let i = routes.binary_search_by_key(&id, |r| r.0).ok()?;
+        Some(routes[i].1.clone())
     }
 
     fn deliver(&self, route: &Route, e: &js_sys::Array) {
@@ -366,7 +383,12 @@ impl WorkerSocket {
     }
 
     fn retire(&self, code: u16, reason: &str) {
-        if self.worker.routes.borrow_mut().remove(&self.id).is_some() {
+        let removed = {
+            let mut routes = self.worker.routes.borrow_mut();
+            let at = routes.binary_search_by_key(&self.id, |r| r.0);
+            at.map(|i| routes.remove(i)).is_ok()
+        };
+        if removed {
             let code = super::socket::page_close_code(code);
             self.worker
                 .post(&["c".into(), self.id.into(), code.into(), reason.into()]);
