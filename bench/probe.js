@@ -114,11 +114,13 @@
         const ids = new Map();
         const post = this.postMessage.bind(this);
         this.postMessage = (batch, transfer) => {
-          for (const c of Array.isArray(batch) ? batch : []) {
-            if (c[0] !== "s") continue;
-            const m = typeof c[2] === "string" && ID.exec(c[2]);
-            if (!ids.has(c[1])) ids.set(c[1], []);
-            ids.get(c[1]).push(m ? m[1] : null);
+          // Flat commands: 0 open (6 items), 1 send (3), 2 close (4).
+          const c = Array.isArray(batch) ? batch : [];
+          for (let i = 0; i < c.length; i += [6, 3, 4][c[i]]) {
+            if (c[i] !== 1) continue;
+            const m = typeof c[i + 2] === "string" && ID.exec(c[i + 2]);
+            if (!ids.has(c[i + 1])) ids.set(c[i + 1], []);
+            ids.get(c[i + 1]).push(m ? m[1] : null);
           }
           return transfer === undefined ? post(batch) : post(batch, transfer);
         };

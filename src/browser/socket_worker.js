@@ -7,8 +7,10 @@ const told = new Map();
 let out = [];
 let polling = false;
 
+// Events go out together: those that arrive before the timer runs (a burst's replies) share
+// one message. Each was stamped when it happened.
 function emit(e) {
-  if (out.length === 0) queueMicrotask(flush);
+  if (out.length === 0) setTimeout(flush, 0);
   out.push(e);
 }
 
@@ -122,10 +124,18 @@ function close(id, code, reason) {
 }
 
 onmessage = (e) => {
-  for (const c of e.data) {
-    if (c[0] === "o") open(c[1], c[2], c[3], c[4], c[5]);
-    else if (c[0] === "s") send(c[1], c[2]);
-    else if (c[0] === "c") close(c[1], c[2], c[3]);
+  const c = e.data;
+  for (let i = 0; i < c.length; ) {
+    if (c[i] === 0) {
+      open(c[i + 1], c[i + 2], c[i + 3], c[i + 4], c[i + 5]);
+      i += 6;
+    } else if (c[i] === 1) {
+      send(c[i + 1], c[i + 2]);
+      i += 3;
+    } else {
+      close(c[i + 1], c[i + 2], c[i + 3]);
+      i += 4;
+    }
   }
 };
 

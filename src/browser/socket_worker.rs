@@ -11,11 +11,12 @@
 //! `blob:` workers, or a browser without workers, keeps its sockets on the page's thread
 //! ([`super::socket::Connection::open`]); the report says which (`run.stamped_in`).
 //!
-//! Messages: the page posts batches of commands (`["o", id, url, protocols, max, pointer]`,
-//! `["s", id, data]`, `["c", id, code, reason]`), flushed once per task; the worker posts
-//! batches of events `[id, kind, …]` whose stamps are on its own clock, moved to the page's
-//! by the difference of the two `performance.timeOrigin`s (first message: `["ready",
-//! timeOrigin]`). In the worker, as on the page's thread:
+//! Messages: the page posts batches of commands, flat (`0, id, url, protocols, max, pointer`
+//! opens, `1, id, data` sends, `2, id, code, reason` closes), flushed once per task; the
+//! worker posts batches of events `[id, kind, …]` — all those of a moment, so that a burst
+//! costs a few messages rather than one per frame — whose stamps are on its own clock, moved
+//! to the page's by the difference of the two `performance.timeOrigin`s (first message:
+//! `["ready", timeOrigin]`). In the worker, as on the page's thread:
 //! - every event is stamped as the first thing its handler does, and a send right before
 //!   `send()`; sends are acknowledged in order, each with its stamp and the socket's
 //!   `bufferedAmount`, so the page keeps the keys (and the frames, until then);
@@ -37,6 +38,11 @@ use web_sys::{MessageEvent, Worker};
 use ws_console_engine::Frame;
 
 const SOURCE: &str = include_str!("socket_worker.js");
+
+/// Commands (as `socket_worker.js` numbers them).
+const CMD_OPEN: u32 = 0;
+const CMD_SEND: u32 = 1;
+const CMD_CLOSE: u32 = 2;
 
 /// Event kinds (as `socket_worker.js` numbers them).
 const OPEN: u32 = 0;
@@ -182,7 +188,7 @@ impl SocketWorker {
         let pointer: js_sys::Array = cap.pointer.iter().map(|p| JsValue::from(&**p)).collect();
         let max = cap.max.min(u32::MAX as usize) as f64;
         self.0.post(&[
-            "o".into(),
+            CMD_OPEN.into(),
             id.into(),
             url.into(),
             list.into(),
@@ -198,17 +204,18 @@ impl SocketWorker {
 }
 
 impl Inner {
-    /// Queues a command; the queue goes to the worker in one message once this task's work is
-    /// done.
+    /// Queues a command — its code and arguments, one after the other in one flat array; the
+    /// queue goes to the worker in one message once this task's work is done.
     fn post(self: &Rc<Self>, command: &[JsValue]) {
-        let entry: js_sys::Array = command.iter().collect();
         let mut outbox = self.outbox.borrow_mut();
         match outbox.as_ref() {
             Some(queue) => {
-                queue.push(&entry);
+                for v in command {
+                    queue.push(v);
+                }
             }
             None => {
-                *outbox = Some(js_sys::Array::of1(&entry));
+                *outbox = Some(command.iter().collect());
                 let weak = Rc::downgrade(self);
                 wasm_bindgen_futures::spawn_local(async move {
                     if let Some(inner) = weak.upgrade() {
@@ -368,7 +375,7 @@ impl WorkerSocket {
             .unacked
             .borrow_mut()
             .push_back((key, data.clone()));
-        self.worker.post(&["s".into(), self.id.into(), data]);
+        self.worker.post(&[CMD_SEND.into(), self.id.into(), data]);
         Ok(())
     }
 
@@ -391,7 +398,7 @@ impl WorkerSocket {
         if removed {
             let code = super::socket::page_close_code(code);
             self.worker
-                .post(&["c".into(), self.id.into(), code.into(), reason.into()]);
+                .post(&[CMD_CLOSE.into(), self.id.into(), code.into(), reason.into()]);
         }
     }
 }
