@@ -30,6 +30,20 @@ impl Frame {
     }
 }
 
+/// A received frame over [`crate::Limits::max_frame_bytes`], as the adapter read it: only its
+/// start, never the rest (see [`crate::Run::on_oversized`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct OversizedFrame<'a> {
+    /// Its first bytes: all that was read.
+    pub prefix: &'a [u8],
+    /// Its full size (a text frame's in UTF-16 units, as the browser holds it).
+    pub size: usize,
+    /// A binary frame.
+    pub binary: bool,
+    /// The value under the correlation pointer, when the adapter could read it.
+    pub id: Option<&'a str>,
+}
+
 /// An instruction for the browser adapter.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Command {

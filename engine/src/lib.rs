@@ -73,7 +73,7 @@ mod thresholds;
 mod token;
 mod url;
 
-pub use command::{Command, FaultRequest, Frame};
+pub use command::{Command, FaultRequest, Frame, OversizedFrame};
 pub use config::{
     AuthMode, DEFAULT_PING, DEFAULT_TEMPLATE, Field, FieldError, Limits, MAX_SESSIONS, RawConfig,
     RunConfig,

@@ -9,7 +9,7 @@ use crate::frames::Direction;
 use crate::log::{LogCategory, LogLevel};
 use crate::message::{Incoming, MessageKind, classify};
 use crate::session::{CloseInfo, Phase, TimelineKind};
-use crate::{Frame, Generation, Millis, SessionId};
+use crate::{Frame, Generation, Millis, OversizedFrame, SessionId};
 
 impl Run {
     fn accepts(&self, s: SessionId, g: Generation) -> bool {
@@ -99,8 +99,13 @@ impl Run {
             while !text.is_char_boundary(end) {
                 end -= 1;
             }
-            let key = classify(text, &self.pointer, "").key;
-            return self.oversized(s, &text.as_bytes()[..end], text.len(), false, key, now);
+            let frame = OversizedFrame {
+                prefix: &text.as_bytes()[..end],
+                size: text.len(),
+                binary: false,
+                id: None,
+            };
+            return self.oversized(s, frame, classify(text, &self.pointer, "").key, now);
         }
         self.capture_text(now, s, Direction::Receive, text, text.len());
         self.receive(s, text, text.len(), now);
@@ -115,43 +120,45 @@ impl Run {
         self.correlator.restamp(key, at);
     }
 
-    /// A frame of `size` bytes — over [`crate::Limits::max_frame_bytes`] — arrived, of which
-    /// only the first bytes, `prefix`, were read (the adapter never copies the rest into wasm
-    /// memory, which never shrinks). It is counted with its full size in `oversized`. The
-    /// reply is still matched — the console's cap never turns an answered message into a
-    /// lost one — by `id`, the value under the correlation pointer when the adapter could
-    /// read it (the browser parses the frame in its own, collected heap), else by an id
-    /// under a top-level key at the start of the prefix.
-    #[allow(clippy::too_many_arguments)]
+    /// A frame of `frame.size` bytes — over [`crate::Limits::max_frame_bytes`] — arrived,
+    /// of which only the first bytes, `frame.prefix`, were read (the adapter never copies the
+    /// rest into wasm memory, which never shrinks). It is counted with its full size in
+    /// `oversized`. The reply is still matched — the console's cap never turns an answered
+    /// message into a lost one — by `frame.id`, the value under the correlation pointer when
+    /// the adapter could read it (the browser parses the frame in its own, collected heap),
+    /// else by an id under a top-level key at the start of the prefix.
     pub fn on_oversized(
         &mut self,
         s: SessionId,
         g: Generation,
-        prefix: &[u8],
-        size: usize,
-        binary: bool,
-        id: Option<&str>,
+        frame: OversizedFrame<'_>,
         now: Millis,
     ) {
         if !self.accepts(s, g) {
             return;
         }
-        let key = match id {
+        let key = match frame.id {
             Some(id) => Some(crate::message::key_of_str(id)),
-            None => self.pointer.scan_prefix(&String::from_utf8_lossy(prefix)),
+            None => self
+                .pointer
+                .scan_prefix(&String::from_utf8_lossy(frame.prefix)),
         };
-        self.oversized(s, prefix, size, binary, key, now);
+        self.oversized(s, frame, key, now);
     }
 
     fn oversized(
         &mut self,
         s: SessionId,
-        prefix: &[u8],
-        size: usize,
-        binary: bool,
+        frame: OversizedFrame<'_>,
         key: Option<u64>,
         now: Millis,
     ) {
+        let OversizedFrame {
+            prefix,
+            size,
+            binary,
+            ..
+        } = frame;
         let text = String::from_utf8_lossy(prefix);
         if binary {
             self.capture_bytes(now, s, Direction::Receive, prefix, size);
@@ -200,7 +207,13 @@ impl Run {
             let key = self
                 .pointer
                 .scan_prefix(&String::from_utf8_lossy(&data[..cap]));
-            return self.oversized(s, &data[..cap], data.len(), true, key, now);
+            let frame = OversizedFrame {
+                prefix: &data[..cap],
+                size: data.len(),
+                binary: true,
+                id: None,
+            };
+            return self.oversized(s, frame, key, now);
         }
         self.capture_bytes(now, s, Direction::Receive, data, data.len());
         match std::str::from_utf8(data) {

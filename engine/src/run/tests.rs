@@ -1318,15 +1318,13 @@ fn a_frame_over_the_cap_is_counted_with_its_size_and_only_a_prefix_is_kept() {
     // server that writes its keys in alphabetical order puts a huge "echo" first).
     r.send_one(S0, 8.0);
     let id = id_of(&sends(&cmds(&mut r))[0].1);
-    r.on_oversized(
-        S0,
-        g,
-        br#"{"echo":{"data":"xxxx"#,
-        5 << 20,
-        false,
-        Some(&id),
-        9.0,
-    );
+    let frame = crate::OversizedFrame {
+        prefix: br#"{"echo":{"data":"xxxx"#,
+        size: 5 << 20,
+        binary: false,
+        id: Some(&id),
+    };
+    r.on_oversized(S0, g, frame, 9.0);
     assert_eq!((r.counters().matched, r.counters().oversized), (2, 4));
     // Nothing of the frames beyond the kept prefixes is held.
     let limit = r.config().limits.frame_bytes;

@@ -23,7 +23,7 @@ use super::token::{OnReport, TokenProvider};
 use gloo_timers::callback::Timeout;
 use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
-use ws_console_engine::{Command, Generation, Run, RunConfig, Scenario, SessionId};
+use ws_console_engine::{Command, Generation, OversizedFrame, Run, RunConfig, Scenario, SessionId};
 
 /// The longest the timer sleeps while a run or scenario is live (scenario phases, rates and
 /// heap samples have no deadline of their own).
@@ -327,7 +327,15 @@ impl Driver {
                 size,
                 binary,
                 id,
-            } => run.on_oversized(session, generation, &prefix, size, binary, id.as_deref(), t),
+            } => {
+                let frame = OversizedFrame {
+                    prefix: &prefix,
+                    size,
+                    binary,
+                    id: id.as_deref(),
+                };
+                run.on_oversized(session, generation, frame, t)
+            }
             SocketEvent::Close { code, reason, .. } => {
                 run.on_close(session, generation, code, &reason, t)
             }
