@@ -33,9 +33,11 @@ use ws_console_engine::{
 
 /// How often the charts are redrawn.
 pub const CHARTS_EVERY_MS: f64 = 1000.0;
-/// How often the log panel moves on while a run goes (its rows are text to read, and
-/// reshaping them is the costliest part of a repaint); at once when the filter or scroll
-/// position changes, or the run has stopped.
+/// How often the log panel and the session rows move on while a run goes (their rows are
+/// text to read, and reshaping them is the costliest part of a repaint, whose work competes
+/// with the sockets' for the machine's cores); the log at once when its filter or scroll
+/// position changes, a row at once when its session changes state, and both when the run
+/// has stopped.
 pub const LOG_EVERY_MS: f64 = 1000.0;
 
 /// What every panel of the console shares.
@@ -351,7 +353,10 @@ pub fn Console(
         if log_due {
             log_at.set(t);
         } else {
-            snapshot.with_untracked(|prev| next.keep_log_of(prev));
+            snapshot.with_untracked(|prev| {
+                next.keep_log_of(prev);
+                next.keep_sessions_of(prev);
+            });
         }
         snapshot.set(next);
     }));

@@ -122,6 +122,22 @@ impl Snapshot {
         self.log_evicted = prev.log_evicted;
     }
 
+    /// Keeps `prev`'s session rows, whose counters then move on at the log's slower beat,
+    /// unless a session changed state or socket, which shows at once. Says whether it kept
+    /// them.
+    pub fn keep_sessions_of(&mut self, prev: &Snapshot) -> bool {
+        let same = self.sessions.len() == prev.sessions.len()
+            && self.sessions.iter().zip(&prev.sessions).all(|(a, b)| {
+                a.generation == b.generation
+                    && std::mem::discriminant(&a.state) == std::mem::discriminant(&b.state)
+            });
+        if same {
+            self.sessions.clone_from(&prev.sessions);
+            self.buffered.clone_from(&prev.buffered);
+        }
+        same
+    }
+
     /// How many sessions the run has (0 before the first Start).
     pub fn total_sessions(&self) -> u32 {
         self.totals.sessions
