@@ -9,6 +9,7 @@ pub mod export;
 pub mod fault;
 pub mod heap;
 pub mod layout;
+pub mod page;
 pub mod panic;
 pub mod socket;
 mod socket_worker;

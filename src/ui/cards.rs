@@ -107,7 +107,12 @@ fn memory(s: &Snapshot) -> String {
 }
 
 fn memory_detail(s: &Snapshot) -> String {
-    let wasm = mb(crate::browser::heap::wasm_memory_bytes());
+    // wasm memory as the last heap sample read it (the view reads no browser state itself).
+    let wasm = s
+        .totals
+        .heap
+        .as_ref()
+        .map_or_else(|| "–".to_string(), |h| mb(h.wasm));
     // The engine says when a trend is long enough to judge; until then it is noise.
     let judged = s
         .verdicts

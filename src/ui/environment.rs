@@ -3,26 +3,11 @@
 use super::ConsoleCtx;
 use leptos::prelude::*;
 
-fn browser_name() -> String {
-    let ua = window().navigator().user_agent().unwrap_or_default();
-    ["Edg/", "Chrome/", "Firefox/", "Safari/"]
-        .iter()
-        .find_map(|k| {
-            let start = ua.find(k)?;
-            let version = ua[start + k.len()..].split(['.', ' ']).next().unwrap_or("");
-            Some(format!(
-                "{} {version}",
-                k.trim_end_matches('/').replace("Edg", "Edge")
-            ))
-        })
-        .unwrap_or(ua)
-}
-
 /// User id, backend, endpoint (token redacted), auth mode, browser, heap availability.
 #[component]
 pub fn Environment() -> impl IntoView {
     let ctx = ConsoleCtx::expect();
-    let origin = window().location().origin().unwrap_or_default();
+    let origin = crate::browser::page::origin();
     let heap = if crate::browser::heap::js_heap().is_some() {
         "available (performance.memory; includes the host page)"
     } else {
@@ -53,7 +38,7 @@ pub fn Environment() -> impl IntoView {
                 <dt>"Auth mode"</dt>
                 <dd>{move || ctx.config.with(|c| c.auth_mode.label())}</dd>
                 <dt>"Browser"</dt>
-                <dd>{browser_name()}</dd>
+                <dd>{crate::browser::page::browser_name()}</dd>
                 <dt>"Heap figures"</dt>
                 <dd>{heap}</dd>
                 <dt>"Clock precision"</dt>

@@ -93,7 +93,7 @@ impl ConsoleCtx {
     }
 
     fn origin() -> String {
-        window().location().origin().unwrap_or_default()
+        crate::browser::page::origin()
     }
 
     /// Validates the configuration, first moving a token typed into the endpoint to the
@@ -284,7 +284,7 @@ impl ConsoleCtx {
     /// Makes a share URL (never with the token) and copies it to the clipboard where allowed.
     pub fn share(&self) {
         let url = self.config.with_untracked(storage::share_url);
-        let _ = window().navigator().clipboard().write_text(&url);
+        crate::browser::export::copy(&url);
         self.share_url.set(url);
     }
 
