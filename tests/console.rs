@@ -335,3 +335,32 @@ async fn a_card_reads_collecting_until_its_minimum_sample_then_judges() {
     .await;
     ctx.stop();
 }
+
+#[wasm_bindgen_test]
+async fn the_network_coming_back_makes_a_waiting_session_try_at_once() {
+    // Nothing listens on port 9: each attempt fails fast, then waits out a long backoff.
+    let mut raw = config(1, 1000);
+    raw.endpoint = "ws://127.0.0.1:9/ws".into();
+    raw.reconnect_schedule_s = "60".into();
+    raw.jitter = false;
+    let (ctx, _handle, _host) = mount(raw);
+    ctx.start();
+    let attempts = || {
+        ctx.driver
+            .with_value(|d| d.with_run(|r| r.counters().connect_attempts))
+            .unwrap()
+    };
+    wait_until("the first attempt to fail", 10_000.0, || {
+        ctx.driver
+            .with_value(|d| d.with_run(|r| r.counters().connect_failures))
+            .unwrap()
+            == 1
+    })
+    .await;
+    assert_eq!(attempts(), 1, "then it waits a minute");
+    let online = web_sys::Event::new("online").unwrap();
+    web_sys::window().unwrap().dispatch_event(&online).unwrap();
+    // Long before the minute is out.
+    wait_until("a second attempt", 5_000.0, || attempts() == 2).await;
+    ctx.stop();
+}

@@ -22,7 +22,7 @@ use crate::browser::clock::now;
 use crate::browser::driver::Driver;
 use crate::browser::storage::{self, Persistence};
 use crate::browser::token::{OnReport, TokenProvider};
-use crate::browser::visibility::{VisibilityListener, is_hidden};
+use crate::browser::visibility::{PageListeners, is_hidden};
 use leptos::prelude::*;
 use report::Export;
 use snapshot::Snapshot;
@@ -414,10 +414,13 @@ pub fn Console(
         // The user is looking: rows must not wait for the next scheduled repaint.
         driver.with_value(Driver::repaint_now);
     });
-    let listener = StoredValue::new_local(VisibilityListener::new(move |hidden| {
-        ctx.hidden.set(hidden);
-        driver.with_value(|d| d.set_hidden(hidden));
-    }));
+    let listener = StoredValue::new_local(PageListeners::new(
+        move |hidden| {
+            ctx.hidden.set(hidden);
+            driver.with_value(|d| d.set_hidden(hidden));
+        },
+        move |why| driver.with_value(|d| d.network_back(why)),
+    ));
     on_cleanup(move || {
         driver.with_value(Driver::stop);
         listener.set_value(None);

@@ -323,6 +323,37 @@ impl Run {
         });
     }
 
+    /// The browser says the network is back (`online`), or the page came back from the
+    /// back/forward cache (`pageshow`): a session waiting out its backoff tries now rather
+    /// than at the end of its wait. Its attempt count stands (the backoff resets only after a
+    /// connection stays up), and a session that gave up, was stopped or needs auth is left
+    /// alone.
+    pub fn on_network_back(&mut self, why: &str, now: Millis) {
+        if !self.running {
+            return;
+        }
+        let waiting: Vec<SessionId> = self
+            .sessions
+            .iter()
+            .filter(|s| matches!(s.phase, Phase::Backoff { .. }) && !s.stopped)
+            .map(|s| s.id)
+            .collect();
+        if waiting.is_empty() {
+            return;
+        }
+        let n = waiting.len();
+        self.push_log(
+            now,
+            LogLevel::Info,
+            LogCategory::Browser,
+            None,
+            &format!("{why}: {n} session(s) waiting to reconnect try now"),
+        );
+        for s in waiting {
+            self.open(s, now);
+        }
+    }
+
     /// Page visibility changed. Hidden tabs have their timers throttled (down to once a
     /// minute after 5 minutes), so samples taken meanwhile are marked.
     pub fn set_hidden(&mut self, hidden: bool, now: Millis) {

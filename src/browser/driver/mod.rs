@@ -213,6 +213,12 @@ impl Driver {
         self.act(|run, t| run.burst(session, k, t));
     }
 
+    /// Tells the engine the network is back (or the page is back from the back/forward
+    /// cache): sessions waiting out a backoff try now.
+    pub fn network_back(&self, why: &str) {
+        self.act(|run, t| run.on_network_back(why, t));
+    }
+
     /// Tells the engine whether the tab is hidden (samples taken then are marked).
     pub fn set_hidden(&self, hidden: bool) {
         self.act(|run, t| run.set_hidden(hidden, t));

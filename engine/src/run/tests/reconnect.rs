@@ -308,3 +308,35 @@ fn stop_session_and_open_session() {
     r.open_session(S1, 60_000.0);
     assert_eq!(opens(&cmds(&mut r))[0].1, Generation(2));
 }
+
+#[test]
+fn the_network_coming_back_cuts_a_backoff_short_but_not_the_count() {
+    let mut r = run(|c| c.sessions = "2".into());
+    let g = connected(&mut r, 0.0);
+    cmds(&mut r);
+    r.on_close(S0, g[0], 1006, "", 100.0);
+    assert!(matches!(
+        state(&r, S0, 100.0),
+        SessionState::Reconnecting { attempt: 1, .. }
+    ));
+    assert!(opens(&cmds(&mut r)).is_empty(), "waiting out its backoff");
+    r.on_network_back("online", 150.0);
+    let o = opens(&cmds(&mut r));
+    assert_eq!(o.len(), 1, "only the session that waits: {o:?}");
+    assert_eq!((o[0].0, o[0].1), (S0, Generation(2)));
+    assert!(r.log().entries().any(|e| {
+        e.text
+            .contains("online: 1 session(s) waiting to reconnect try now")
+    }));
+    // Failing again backs off one step further: the count stood.
+    r.on_close(S0, Generation(2), 1006, "", 200.0);
+    assert!(matches!(
+        state(&r, S0, 200.0),
+        SessionState::Reconnecting { attempt: 2, .. }
+    ));
+    // Stopped, nothing is retried.
+    r.stop(300.0);
+    cmds(&mut r);
+    r.on_network_back("pageshow", 400.0);
+    assert!(opens(&cmds(&mut r)).is_empty());
+}
