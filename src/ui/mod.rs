@@ -260,7 +260,7 @@ impl ConsoleCtx {
     /// The text of an export, or `None` before the first run.
     pub fn export_text(&self, what: Export) -> Option<String> {
         if what == Export::Json {
-            return Some(self.report_json()).filter(|j| j != "null");
+            return self.report();
         }
         self.driver.with_value(|d| {
             d.with_scenario(|run, sc| {
@@ -288,16 +288,19 @@ impl ConsoleCtx {
         self.share_url.set(url);
     }
 
-    /// The report as JSON: what the export writes and `wsConsole.report()` returns.
-    pub fn report_json(&self) -> String {
-        self.driver
-            .with_value(|d| {
-                d.with_scenario(|run, sc| match sc {
-                    Some(sc) => sc.report(run, now()).to_json(),
-                    None => run.report(now()).to_json(),
-                })
+    /// The report as JSON (what the export writes), or `None` before the first run.
+    pub fn report(&self) -> Option<String> {
+        self.driver.with_value(|d| {
+            d.with_scenario(|run, sc| match sc {
+                Some(sc) => sc.report(run, now()).to_json(),
+                None => run.report(now()).to_json(),
             })
-            .unwrap_or_else(|| "null".to_string())
+        })
+    }
+
+    /// What `wsConsole.report()` returns: the report's JSON, or `null` before the first run.
+    pub fn report_json(&self) -> String {
+        self.report().unwrap_or_else(|| "null".to_string())
     }
 
     /// Session 0's URL as configured, every token redacted (one typed into the endpoint

@@ -3,7 +3,9 @@
 
 use super::ConsoleCtx;
 use leptos::prelude::*;
-use ws_console_engine::{ParamError, ParamField, RawScenarioParams, ScenarioKind, fixed};
+use ws_console_engine::{
+    ParamError, ParamField, RawScenarioParams, ScenarioKind, ScenarioStatus, fixed,
+};
 
 fn error_for(errors: &[ParamError], field: ParamField) -> Option<String> {
     errors
@@ -72,7 +74,7 @@ pub fn Scenarios() -> impl IntoView {
         ctx.snapshot
             .with(|s| s.scenario.as_ref().map(|v| v.progress.clone()))
     };
-    let running = move || progress().is_some_and(|p| p.status.as_str() == "running");
+    let running = move || progress().is_some_and(|p| p.status == ScenarioStatus::Running);
     view! {
         <section class="wsc-panel" aria-label="Scenarios">
             <h2>"Scenario"</h2>
