@@ -10,9 +10,11 @@ pub const USAGE: &str = r#"usage: runner --scenario <kind> [--endpoint <url>] [-
               [--param <name>=<value>]... [--json <file>] [--junit <file>]
               [--console-addr <ip:port>] [--dist <dir>] [--timeout <seconds>]
               [--console-url <url> [--handle <js expression>]] [--progress <seconds>]
+              [--fail-on fail|warn]
 
   Runs one scenario in the real console (headless Chromium) and exits 0 when its verdict
-  is PASS or WARN, 1 on FAIL, 2 when it could not run. The token comes from WSC_TOKEN.
+  is PASS or WARN, 1 on FAIL, 2 when it could not run; with --fail-on warn a WARN exits 1
+  too (default: --fail-on fail). The token comes from WSC_TOKEN.
   Scenarios: load, soak, reliability, recovery, memory-leak, ramp-up, broadcast, auth.
   Parameters are the scenario form's fields, e.g. sessions=5 interval=1000 duration=60
   (durations in seconds, intervals in ms). --config takes the console's configuration as
@@ -27,6 +29,27 @@ pub const USAGE: &str = r#"usage: runner --scenario <kind> [--endpoint <url>] [-
 
 /// The standalone page's handle (SPEC, automation interface).
 pub const DEFAULT_HANDLE: &str = "window.wsConsole";
+
+/// The verdict from which the run fails the build (`--fail-on`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum FailOn {
+    /// Only FAIL: a warning band does not break a build, as in the JUnit export.
+    #[default]
+    Fail,
+    /// WARN as well, for a pipeline that treats a warning, or too few samples to judge, as
+    /// a failure.
+    Warn,
+}
+
+impl FailOn {
+    fn parse(v: &str) -> Result<FailOn, String> {
+        match v {
+            "fail" => Ok(FailOn::Fail),
+            "warn" => Ok(FailOn::Warn),
+            _ => Err(format!("--fail-on wants fail or warn, got {v:?}")),
+        }
+    }
+}
 
 /// What to run.
 #[derive(Debug, PartialEq)]
@@ -53,6 +76,8 @@ pub struct Args {
     pub handle: String,
     /// How often a progress line goes to stderr; zero for never.
     pub progress: Duration,
+    /// Whether a WARN verdict fails the run.
+    pub fail_on: FailOn,
 }
 
 pub fn parse(args: &[String]) -> Result<Args, String> {
@@ -72,6 +97,7 @@ pub fn parse(args: &[String]) -> Result<Args, String> {
         console_url: None,
         handle: DEFAULT_HANDLE.to_owned(),
         progress: Duration::from_secs(5),
+        fail_on: FailOn::Fail,
     };
     // The flags that shape the console the runner serves itself.
     let mut serving = Vec::new();
@@ -122,6 +148,7 @@ pub fn parse(args: &[String]) -> Result<Args, String> {
             "--dist" => out.dist = Some(value()?.into()),
             "--timeout" => out.timeout = seconds(&value()?)?,
             "--progress" => out.progress = seconds(&value()?)?,
+            "--fail-on" => out.fail_on = FailOn::parse(&value()?)?,
             "--console-url" => {
                 let v = value()?;
                 if !(v.starts_with("http://") || v.starts_with("https://")) {
@@ -214,6 +241,23 @@ mod tests {
         assert_eq!(a.console_url, None);
         assert_eq!(a.handle, "window.wsConsole");
         assert_eq!(a.progress, Duration::from_secs(5));
+        assert_eq!(a.fail_on, FailOn::Fail);
+    }
+
+    #[test]
+    fn reads_which_verdict_fails_the_run() {
+        let fail_on = |s: &str| parse(&args(&format!("--scenario load {s}"))).map(|a| a.fail_on);
+        assert_eq!(fail_on(""), Ok(FailOn::Fail));
+        assert_eq!(fail_on("--fail-on fail"), Ok(FailOn::Fail));
+        assert_eq!(fail_on("--fail-on warn"), Ok(FailOn::Warn));
+        assert_eq!(
+            fail_on("--fail-on WARN"),
+            Err("--fail-on wants fail or warn, got \"WARN\"".to_owned())
+        );
+        assert_eq!(
+            fail_on("--fail-on"),
+            Err("--fail-on needs a value".to_owned())
+        );
     }
 
     #[test]

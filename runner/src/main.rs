@@ -6,10 +6,12 @@
 //! test backend of its own, drives it in headless Chromium with the end-to-end tests'
 //! harness, and hands back the console's own report JSON and JUnit export, a k6-style
 //! summary, and an exit code: 0 when the verdict is PASS or WARN, 1 on FAIL, 2 when the
-//! scenario could not run. The token comes from `WSC_TOKEN`, never from the command line
-//! (which other users of the machine can read), and so does the session cookie of a console
-//! behind a host app's login (`WSC_COOKIE`, with `--console-url`). While it runs, a progress
-//! line goes to stderr every few seconds; stdout holds only the summary.
+//! scenario could not run; a pipeline that takes a warning for a failure says so with
+//! `--fail-on warn`, and a WARN then exits 1 (the summary says why, either way). The token
+//! comes from `WSC_TOKEN`, never from the command line (which other users of the machine can
+//! read), and so does the session cookie of a console behind a host app's login
+//! (`WSC_COOKIE`, with `--console-url`). While it runs, a progress line goes to stderr every
+//! few seconds; stdout holds only the summary.
 
 mod args;
 mod drive;
@@ -62,7 +64,6 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    println!("{}", summary::render(&outcome.report));
     let write = |path: &std::path::Path, text: &str| {
         std::fs::write(path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))
     };
@@ -75,9 +76,14 @@ fn main() -> ExitCode {
             (Some(p), Some(xml)) => write(p, xml),
             _ => Ok(()),
         });
-    if let Err(e) = written {
-        eprintln!("runner: {e}");
-        return ExitCode::from(2);
-    }
-    ExitCode::from(summary::exit_code(&outcome.report))
+    // A report that could not be written is a setup error, whatever the verdict.
+    let exit = match written {
+        Ok(()) => summary::exit(&outcome.report, args.fail_on),
+        Err(e) => {
+            eprintln!("runner: {e}");
+            summary::Exit { code: 2, why: None }
+        }
+    };
+    println!("{}", summary::render(&outcome.report, &exit));
+    ExitCode::from(exit.code)
 }

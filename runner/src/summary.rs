@@ -1,17 +1,39 @@
 //! The end-of-run summary, in the shape k6 prints its own: a mark per criterion, dotted
-//! leaders, then the counters a reader checks first.
+//! leaders, then the counters a reader checks first, and why a WARN passed or failed.
 
+use crate::args::FailOn;
 use serde_json::Value;
 
-/// How the run ends for the shell: 0 PASS or WARN, 1 FAIL, 2 not finished.
-pub fn exit_code(report: &Value) -> u8 {
-    if report["status"] != "finished" {
-        2
+/// How the run ends for the shell.
+#[derive(Debug)]
+pub struct Exit {
+    pub code: u8,
+    /// Why, when the verdict alone does not say it: a WARN, which passes or fails by
+    /// `--fail-on`.
+    pub why: Option<&'static str>,
+}
+
+/// 0 on PASS, 1 on FAIL, 2 when the run did not finish; a WARN exits 1 with
+/// `--fail-on warn`, 0 without.
+pub fn exit(report: &Value, fail_on: FailOn) -> Exit {
+    let (code, why) = if report["status"] != "finished" {
+        (2, None)
     } else if report["verdict"] == "FAIL" {
-        1
+        (1, None)
+    } else if report["verdict"] != "WARN" {
+        (0, None)
+    } else if fail_on == FailOn::Warn {
+        (
+            1,
+            Some("exit 1: the verdict is WARN and --fail-on warn fails the run on it"),
+        )
     } else {
-        0
-    }
+        (
+            0,
+            Some("exit 0: a WARN verdict passes (--fail-on warn would fail the run on it)"),
+        )
+    };
+    Exit { code, why }
 }
 
 fn mark(grade: &str) -> &'static str {
@@ -28,8 +50,8 @@ fn ms(v: &Value) -> String {
         .map_or_else(|| "-".into(), |x| format!("{x:.2}ms"))
 }
 
-/// The summary for `report` (the console's report JSON).
-pub fn render(report: &Value) -> String {
+/// The summary for `report` (the console's report JSON) and how the run `exit`s.
+pub fn render(report: &Value, exit: &Exit) -> String {
     let mut out = format!(
         "\n  █ ws-console · {} · {} ({}, {:.1} s)\n\n",
         report["scenario"]["label"].as_str().unwrap_or("?"),
@@ -71,6 +93,9 @@ pub fn render(report: &Value) -> String {
         "    sessions...: {} connects={} drops={} reconnects={}\n",
         report["totals"]["sessions"], n["connects"], n["drops"], n["reconnects"]
     ));
+    if let Some(why) = exit.why {
+        out.push_str(&format!("\n    {why}\n"));
+    }
     out
 }
 
@@ -95,16 +120,52 @@ mod tests {
     }
 
     #[test]
-    fn exit_codes_follow_the_verdict() {
-        assert_eq!(exit_code(&report("finished", "PASS")), 0);
-        assert_eq!(exit_code(&report("finished", "WARN")), 0);
-        assert_eq!(exit_code(&report("finished", "FAIL")), 1);
-        assert_eq!(exit_code(&report("cancelled", "PASS")), 2);
+    fn exit_codes_follow_the_verdict_and_fail_on() {
+        use FailOn::{Fail, Warn};
+        let code = |status, verdict, fail_on| exit(&report(status, verdict), fail_on).code;
+        for fail_on in [Fail, Warn] {
+            assert_eq!(code("finished", "PASS", fail_on), 0);
+            assert_eq!(code("finished", "FAIL", fail_on), 1);
+            assert_eq!(code("finished", "SKIP", fail_on), 0);
+            for verdict in ["PASS", "WARN", "FAIL"] {
+                assert_eq!(code("cancelled", verdict, fail_on), 2);
+            }
+        }
+        assert_eq!(code("finished", "WARN", Fail), 0);
+        assert_eq!(code("finished", "WARN", Warn), 1);
+    }
+
+    #[test]
+    fn says_why_only_when_a_warn_decides() {
+        let why = |verdict, fail_on| exit(&report("finished", verdict), fail_on).why;
+        for fail_on in [FailOn::Fail, FailOn::Warn] {
+            assert_eq!(why("PASS", fail_on), None);
+            assert_eq!(why("FAIL", fail_on), None);
+            assert_eq!(exit(&report("cancelled", "WARN"), fail_on).why, None);
+        }
+        let r = report("finished", "WARN");
+        let passed = render(&r, &exit(&r, FailOn::Fail));
+        assert!(
+            passed.ends_with(
+                "\n\n    exit 0: a WARN verdict passes (--fail-on warn would fail the run on it)\n"
+            ),
+            "{passed}"
+        );
+        let failed = render(&r, &exit(&r, FailOn::Warn));
+        assert!(
+            failed.ends_with(
+                "\n\n    exit 1: the verdict is WARN and --fail-on warn fails the run on it\n"
+            ),
+            "{failed}"
+        );
+        let r = report("finished", "FAIL");
+        assert!(!render(&r, &exit(&r, FailOn::Warn)).contains("exit "));
     }
 
     #[test]
     fn marks_each_criterion_and_lists_the_counters() {
-        let s = render(&report("finished", "FAIL"));
+        let r = report("finished", "FAIL");
+        let s = render(&r, &exit(&r, FailOn::Fail));
         assert!(
             s.contains("█ ws-console · Load · FAIL (finished, 3.1 s)"),
             "{s}"

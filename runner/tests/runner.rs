@@ -1,9 +1,10 @@
 //! The runner end to end: the real binary, the real console in headless Chromium, the real
 //! test backend. A clean backend exits 0 with the console's report and JUnit, and progress
-//! lines on stderr while it runs; a backend that loses replies exits 1 with the failure in
-//! both; the console embedded in the testbed's demo host, behind its login, runs at its URL
-//! with the session cookie a CI job would get from the login form; bad arguments exit 2
-//! before any browser.
+//! lines on stderr while it runs; a run the console grades WARN exits 0, or 1 with
+//! `--fail-on warn`; a backend that loses replies exits 1 with the failure in both; the
+//! console embedded in the testbed's demo host, behind its login, runs at its URL with the
+//! session cookie a CI job would get from the login form; bad arguments exit 2 before any
+//! browser.
 
 use std::process::{Command, Output};
 use ws_console_e2e::{dist_dir, get_json, post_form, stat_by_type};
@@ -23,6 +24,22 @@ const SHORT_LOAD: [&str; 10] = [
     "duration=3",
     "--progress",
     "1",
+];
+
+/// Two sessions for a second: a clean run, but two connection attempts are fewer than the
+/// three the connection criterion needs to judge, so the console grades it WARN
+/// ("insufficient data") however healthy the backend.
+const WARN_LOAD: [&str; 10] = [
+    "--scenario",
+    "load",
+    "--param",
+    "sessions=2",
+    "--param",
+    "interval=100",
+    "--param",
+    "duration=1",
+    "--progress",
+    "0",
 ];
 
 fn runner(args: &[&str], dir: &std::path::Path) -> Output {
@@ -125,6 +142,48 @@ fn a_clean_run_exits_0_with_the_consoles_report_and_junit() {
     assert!(summary.contains("█ ws-console · Load"), "{summary}");
     assert!(summary.contains("✓ Message success rate"), "{summary}");
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_warn_exits_0_unless_fail_on_warn_makes_it_1() {
+    // The run's summary, once its exit code and its WARN are checked.
+    let ran = |name: &str, fail_on: &[&str], code: i32| {
+        let dir = scratch(name);
+        let args: Vec<&str> = WARN_LOAD.iter().chain(fail_on).copied().collect();
+        let out = runner(&args, &dir);
+        assert_eq!(out.status.code(), Some(code), "{}", text(&out));
+        let (report, xml) = read(&dir);
+        let _ = std::fs::remove_dir_all(&dir);
+        assert_eq!(report["verdict"], "WARN", "{report:#}");
+        assert!(
+            report["criteria"].as_array().unwrap().iter().any(|c| {
+                c["id"] == "connection-success"
+                    && c["grade"] == "WARN"
+                    && c["measured"]
+                        .as_str()
+                        .unwrap()
+                        .starts_with("insufficient data: 2 of 3")
+            }),
+            "{report:#}"
+        );
+        // The console's JUnit export passes a WARN either way; the exit code is the runner's.
+        assert!(!xml.contains("<failure") && xml.contains("WARN:"), "{xml}");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let summary = ran("warn", &[], 0);
+    assert!(
+        summary.contains("█ ws-console · Load · WARN (finished"),
+        "{summary}"
+    );
+    assert!(
+        summary.contains("exit 0: a WARN verdict passes (--fail-on warn would fail the run on it)"),
+        "{summary}"
+    );
+    let summary = ran("fail-on-warn", &["--fail-on", "warn"], 1);
+    assert!(
+        summary.contains("exit 1: the verdict is WARN and --fail-on warn fails the run on it"),
+        "{summary}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -278,12 +337,20 @@ async fn the_console_embedded_behind_a_login_runs_at_its_url_and_exits_0() {
 
 #[test]
 fn bad_arguments_exit_2_with_the_reason() {
-    let out = Command::new(env!("CARGO_BIN_EXE_runner"))
-        .args(["--scenario", "load", "--param", "messages=3"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&out.stderr);
+    let refused = |args: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_runner"))
+            .args(args)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    };
+    let err = refused(&["--scenario", "load", "--param", "messages=3"]);
     assert!(err.contains("load has no parameter \"messages\""), "{err}");
     assert!(err.contains("usage: runner"));
+    let err = refused(&["--scenario", "load", "--fail-on", "error"]);
+    assert!(
+        err.contains("--fail-on wants fail or warn, got \"error\""),
+        "{err}"
+    );
 }
