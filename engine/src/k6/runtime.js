@@ -153,7 +153,9 @@ function traffic(session, plan) {
       }
     }
     for (const [id, at] of expired) if (now - at > CONFIG.duplicate_window_ms) expired.delete(id);
-    if (stopped && pending.size === 0) finish();
+    // Like the console's drain: the end waits for the replies and pongs still due (each
+    // resolves by its timeout at the latest).
+    if (stopped && pending.size === 0 && pings.size === 0) finish();
   };
   const stop = () => { stopped = true; sweep(); };
   const onMessage = (ws, msg) => {
@@ -189,6 +191,7 @@ function traffic(session, plan) {
     connectSuccess.add(true);
     if (CONFIG.heartbeat) {
       timers.push(setInterval(() => {
+        if (stopped) return;
         const id = String(idBase + (nextId += 1));
         pings.set(id, Date.now());
         pingsSent.add(1);
