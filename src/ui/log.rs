@@ -46,10 +46,11 @@ fn Filters() -> impl IntoView {
             <input
                 type="search"
                 placeholder="Filter text"
+                aria-label="Filter the log"
                 data-testid="log-filter-text"
                 on:input=move |ev| ctx.log_filter.update(|f| f.text = event_target_value(&ev))
             />
-            <select data-testid="log-filter-level" on:change=move |ev| set_level(event_target_value(&ev))>
+            <select aria-label="Log level" data-testid="log-filter-level" on:change=move |ev| set_level(event_target_value(&ev))>
                 <option value="">"All levels"</option>
                 <option value="info">"Info and above"</option>
                 <option value="warn">"Warnings and errors"</option>
@@ -137,7 +138,8 @@ pub fn Log() -> impl IntoView {
                     t
                 })}
             </div>
-            <div class="wsc-log__list" node_ref=list on:scroll=on_scroll>
+            // Focusable, so the keyboard can scroll it.
+            <div class="wsc-log__list" tabindex="0" role="region" aria-label="Log entries" node_ref=list on:scroll=on_scroll>
                 <div style:height=spacer(true)></div>
                 <For each=move || 0..ctx.snapshot.with(|s| s.log.len()) key=|i| *i let:i>
                     <Row i />

@@ -43,6 +43,7 @@ fn Param(field: ParamField) -> impl IntoView {
             <input
                 type=kind
                 autocomplete="off"
+                aria-label=field.label()
                 data-testid=field.as_str()
                 prop:value=move || ctx.scenario.with(|r| r.text(field))
                 on:input=move |ev| {

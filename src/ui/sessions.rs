@@ -15,7 +15,7 @@ pub fn Sessions() -> impl IntoView {
     view! {
         <section class="wsc-panel" aria-label="Sessions" data-testid="session-table">
             <h2>"Sessions"</h2>
-            <div class="wsc-table-wrap">
+            <div class="wsc-table-wrap" tabindex="0" role="region" aria-label="Sessions table">
                 <table class="wsc-table">
                     <thead>
                         <tr>

@@ -254,6 +254,7 @@ fn e2e_tests(browser: &Browser, dist: &std::path::Path) -> Result<TestCount> {
             .env("WSC_CHROMIUM", &browser.chromium)
             .env("WSC_CHROMEDRIVER", &browser.chromedriver)
             .env("WSC_K6", crate::tools::k6_bin())
+            .env("WSC_AXE", crate::tools::axe_script())
             .env("WSC_ARTIFACTS", root().join("artifacts")),
     )
 }

