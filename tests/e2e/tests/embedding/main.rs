@@ -4,6 +4,7 @@
 //! the browser's cookies, the JWTs the app signs, the authenticated WebSocket endpoint that
 //! checks them.
 
+mod assets;
 mod host;
 
 use host::{Demo, USER, handshakes};
