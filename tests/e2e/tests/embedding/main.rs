@@ -6,6 +6,7 @@
 
 mod assets;
 mod host;
+mod teardown;
 
 use host::{Demo, USER, handshakes};
 use std::time::Duration;
