@@ -45,6 +45,8 @@ try {
       getToken: cookieMode ? undefined : getToken,
       onReport: (report) => reports.push(report),
       storageKey: `acme-ops-${i}`,
+      // Where the console's wasm and CSS are served, when not beside embed.js (`?assetBase=`).
+      assetBase: query.get("assetBase") ?? undefined,
     });
     state.consoles.push(handle);
   }

@@ -89,6 +89,11 @@ impl Demo {
         get_json(&format!("{}/demo/api/tokens", self.origin)).await
     }
 
+    /// Handshakes of every login session, as the token book counts them.
+    pub async fn handshakes(&self) -> u64 {
+        handshakes(&self.tokens().await)
+    }
+
     /// Types the username and password into the login form and submits it; lands on the app.
     pub async fn log_in(&self) {
         let c = &self.page.client;
@@ -124,19 +129,25 @@ impl Demo {
 
     /// Opens the app page with `query` and waits for its consoles to be mounted.
     pub async fn open_app(&self, query: &str) {
+        let state = self.open_app_outcome(query).await;
+        assert!(state["error"].is_null(), "mount failed: {state}");
+    }
+
+    /// Opens the app page with `query` and waits until its bootstrap has mounted the
+    /// consoles or given up: `{ready, error}`.
+    pub async fn open_app_outcome(&self, query: &str) -> serde_json::Value {
         self.page
             .client
             .goto(&format!("{}/demo/app{query}", self.origin))
             .await
             .expect("app page loads");
-        let state = wait_for("the consoles to mount", Duration::from_secs(30), || async {
+        wait_for("the consoles to mount", Duration::from_secs(30), || async {
             let s = self
                 .eval("return window.demoApp && {ready: demoApp.ready, error: demoApp.error}")
                 .await;
             (s["ready"] == true || !s["error"].is_null()).then_some(s)
         })
-        .await;
-        assert!(state["error"].is_null(), "mount failed: {state}");
+        .await
     }
 
     /// Runs a scenario on console `i` through its handle; the final report.
@@ -152,6 +163,23 @@ impl Demo {
         .await;
         assert!(outcome["error"].is_null(), "{outcome}");
         outcome["report"].clone()
+    }
+
+    /// Calls every method of the unmounted handle `handle` (a page expression) and asserts
+    /// that each throws, and `runScenario` rejects, saying the console was unmounted.
+    pub async fn assert_unmounted(&self, handle: &str) {
+        let errors = self
+            .eval_async(&format!(
+                "const h = {handle}; const out = [];
+                 for (const f of [() => h.start(), () => h.stop(), () => h.report(), () => h.setToken('x'), () => h.unmount()]) {{
+                   try {{ f(); out.push('no error'); }} catch (e) {{ out.push(String(e.message)); }}
+                 }}
+                 h.runScenario('load', {{}}).then(() => {{ out.push('resolved'); done(out); }}, (e) => {{ out.push(String(e.message)); done(out); }});"
+            ))
+            .await;
+        let errors: Vec<String> = serde_json::from_value(errors).expect("a list of messages");
+        assert_eq!(errors.len(), 6, "{errors:?}");
+        assert!(errors.iter().all(|e| e.contains("unmounted")), "{errors:?}");
     }
 
     pub async fn report(&self, i: usize) -> serde_json::Value {
@@ -205,4 +233,14 @@ impl Demo {
             );
         }
     }
+}
+
+/// Handshakes of every login session in the token book `book` (`/demo/api/tokens`).
+pub fn handshakes(book: &serde_json::Value) -> u64 {
+    book["handshakes"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no handshakes in {book}"))
+        .iter()
+        .filter_map(|v| v.as_u64())
+        .sum()
 }

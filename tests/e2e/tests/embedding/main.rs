@@ -4,9 +4,11 @@
 //! the browser's cookies, the JWTs the app signs, the authenticated WebSocket endpoint that
 //! checks them.
 
+mod assets;
 mod host;
+mod teardown;
 
-use host::{Demo, USER};
+use host::{Demo, USER, handshakes};
 use std::time::Duration;
 use ws_console_e2e::{holds_for, stat, wait_for};
 
@@ -100,14 +102,6 @@ async fn logging_out_mid_run_leaves_sessions_needing_auth_and_nothing_retries() 
         assert_eq!(stat(&report, "/totals/needs_auth"), 3, "{report:#}");
         assert_eq!(stat(&demo.stats().await, "/totals/open"), 0);
         // Past the whole backoff schedule's first steps: no session tries again.
-        let handshakes = |t: &serde_json::Value| -> u64 {
-            t["handshakes"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .filter_map(|v| v.as_u64())
-                .sum()
-        };
         let after = demo.tokens().await;
         assert!(
             handshakes(&after) - handshakes(&before) <= 3,
@@ -174,18 +168,7 @@ async fn two_consoles_run_apart_and_unmounting_one_leaves_nothing_of_it() {
         let first = demo.eval("return document.getElementById('console').childElementCount").await;
         assert_eq!(first.as_u64(), Some(0), "the first console left its element");
         // Every call on the unmounted handle says so, and the page keeps working.
-        let errors = demo
-            .eval_async(
-                "const h = demoApp.consoles[0]; const out = [];
-                 for (const f of [() => h.start(), () => h.stop(), () => h.report(), () => h.setToken('x'), () => h.unmount()]) {
-                   try { f(); out.push('no error'); } catch (e) { out.push(String(e.message)); }
-                 }
-                 h.runScenario('load', {}).then(() => out.push('resolved'), (e) => { out.push(String(e.message)); done(out); });",
-            )
-            .await;
-        let errors: Vec<String> = serde_json::from_value(errors).unwrap();
-        assert_eq!(errors.len(), 6, "{errors:?}");
-        assert!(errors.iter().all(|e| e.contains("unmounted")), "{errors:?}");
+        demo.assert_unmounted("demoApp.consoles[0]").await;
         // The second console goes on: its replies keep coming.
         let received = |r: &serde_json::Value| stat(r, "/totals/counters/received");
         let r1 = received(&demo.report(1).await);
