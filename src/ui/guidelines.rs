@@ -1,15 +1,78 @@
-//! The guidelines panel: the good / warning / critical bands in force, and the rule for "fair".
+//! The guidelines panel: the good / warning / critical bands in force, editable (F10), and
+//! the rule for "fair". The bands are part of the configuration: kept with it, shared with
+//! it, and carried into every report; an invalid set says why here and Start refuses it.
 
 use super::ConsoleCtx;
 use leptos::prelude::*;
+use ws_console_engine::{Field, Thresholds};
 
-/// The thresholds table (F10), read from the configuration being edited.
+/// One editable band: a number bound to one threshold of the configuration. A number that
+/// does not parse leaves the threshold as it was and says so.
+#[component]
+fn Band(
+    /// What it is, for assistive technology.
+    label: &'static str,
+    /// Its `data-testid`, `threshold-…`.
+    testid: &'static str,
+    /// Shown after it.
+    unit: &'static str,
+    get: fn(&Thresholds) -> f64,
+    set: fn(&mut Thresholds, f64),
+    bad: RwSignal<Option<String>>,
+) -> impl IntoView {
+    let ctx = ConsoleCtx::expect();
+    let on_change = move |ev: leptos::ev::Event| match event_target_value(&ev).trim().parse::<f64>()
+    {
+        Ok(v) if v.is_finite() => {
+            bad.set(None);
+            ctx.config.update(|c| set(&mut c.thresholds, v));
+        }
+        _ => bad.set(Some(format!("{label}: not a number"))),
+    };
+    view! {
+        <input
+            type="number"
+            step="any"
+            class="wsc-band"
+            aria-label=label
+            data-testid=testid
+            prop:value=move || ctx.config.with(|c| get(&c.thresholds).to_string())
+            on:change=on_change
+        />
+        {unit}
+    }
+}
+
+/// The thresholds table (F10), read from and written to the configuration being edited.
 #[component]
 pub fn Guidelines() -> impl IntoView {
     let ctx = ConsoleCtx::expect();
     let t = move || ctx.config.with(|c| c.thresholds.clone());
+    let bad = RwSignal::new(None::<String>);
+    // What is wrong with the bands as they stand, or what Start said of them.
+    let problem = move || {
+        bad.get()
+            .or_else(|| ctx.config.with(|c| c.thresholds.validate().err()))
+            .or_else(|| {
+                ctx.messages.with(|m| {
+                    m.iter()
+                        .find(|e| e.field == Field::Thresholds)
+                        .map(|e| e.message.clone())
+                })
+            })
+    };
+    // Opens by itself when the bands are wrong, so Start's refusal is seen (and never closes
+    // by itself).
+    let details = NodeRef::<leptos::html::Details>::new();
+    Effect::new(move |_| {
+        if problem().is_some()
+            && let Some(d) = details.get()
+        {
+            let _ = d.set_attribute("open", "");
+        }
+    });
     view! {
-        <details class="wsc-panel" data-testid="guidelines">
+        <details class="wsc-panel" data-testid="guidelines" node_ref=details>
             <summary><h2 class="wsc-inline-h2">"Guidelines"</h2></summary>
             <table class="wsc-table">
                 <thead>
@@ -18,30 +81,58 @@ pub fn Guidelines() -> impl IntoView {
                 <tbody>
                     <tr>
                         <td>"Connection / message success rate"</td>
-                        <td>{move || format!("> {} %", t().success_good_pct)}</td>
-                        <td>{move || format!("< {} %", t().success_warning_pct)}</td>
-                        <td>{move || format!("< {} %", t().success_critical_pct)}</td>
+                        <td>"> "<Band label="Success rate, good above" testid="threshold-success-good" unit=" %" get=|t| t.success_good_pct set=|t, v| t.success_good_pct = v bad />
+                        </td>
+                        <td>"< "<Band label="Success rate, warning below" testid="threshold-success-warning" unit=" %" get=|t| t.success_warning_pct set=|t, v| t.success_warning_pct = v bad />
+                        </td>
+                        <td>"< "<Band label="Success rate, critical below" testid="threshold-success-critical" unit=" %" get=|t| t.success_critical_pct set=|t, v| t.success_critical_pct = v bad />
+                        </td>
                     </tr>
                     <tr>
                         <td>"Average RTT"</td>
-                        <td>{move || format!("< {} ms", t().rtt_good_ms)}</td>
-                        <td>{move || format!("> {} ms", t().rtt_warning_ms)}</td>
-                        <td>{move || format!("> {} ms", t().rtt_critical_ms)}</td>
+                        <td>"< "<Band label="Average RTT, good below" testid="threshold-rtt-good" unit=" ms" get=|t| t.rtt_good_ms set=|t, v| t.rtt_good_ms = v bad />
+                        </td>
+                        <td>"> "<Band label="Average RTT, warning above" testid="threshold-rtt-warning" unit=" ms" get=|t| t.rtt_warning_ms set=|t, v| t.rtt_warning_ms = v bad />
+                        </td>
+                        <td>"> "<Band label="Average RTT, critical above" testid="threshold-rtt-critical" unit=" ms" get=|t| t.rtt_critical_ms set=|t, v| t.rtt_critical_ms = v bad />
+                        </td>
                     </tr>
                     <tr>
                         <td>"Heap"</td>
                         <td>"stable over time"</td>
-                        <td>{move || format!("increasing (> {} MB/min)", t().heap_increasing_mb_per_min)}</td>
+                        <td>"increasing (> "<Band label="Heap, increasing above" testid="threshold-heap-increasing" unit=" MB/min)" get=|t| t.heap_increasing_mb_per_min set=|t, v| t.heap_increasing_mb_per_min = v bad />
+                        </td>
                         <td>{move || format!("leak: steady growth (R² ≥ {}) over ≥ {} min", t().heap_leak_r2, t().heap_leak_min_span_min)}</td>
                     </tr>
                     <tr>
                         <td>"Reconnection"</td>
                         <td>"reconnects work"</td>
-                        <td>{move || format!("{}+ attempts in a row", t().reconnect_warning_attempts)}</td>
+                        <td><Band label="Reconnection, warning at attempts in a row" testid="threshold-reconnect-warning" unit="+ attempts in a row" get=|t| f64::from(t.reconnect_warning_attempts) set=|t, v| t.reconnect_warning_attempts = v.max(0.0).round() as u32 bad />
+                        </td>
                         <td>"fails to reconnect"</td>
+                    </tr>
+                    <tr>
+                        <td>"Minimum sample before a verdict"</td>
+                        <td><Band label="Replies a success rate or mean RTT needs" testid="threshold-min-replies" unit=" replies" get=|t| t.min_replies as f64 set=|t, v| t.min_replies = v.max(0.0).round() as u64 bad />
+                        </td>
+                        <td><Band label="Attempts the connection rate needs" testid="threshold-min-connects" unit=" attempts" get=|t| t.min_connects as f64 set=|t, v| t.min_connects = v.max(0.0).round() as u64 bad />
+                        </td>
+                        <td><Band label="Pings a heartbeat needs" testid="threshold-min-pings" unit=" pings" get=|t| t.min_pings as f64 set=|t, v| t.min_pings = v.max(0.0).round() as u64 bad />
+                        </td>
                     </tr>
                 </tbody>
             </table>
+            <p class="wsc-error" role="alert" data-testid="thresholds-error">{problem}</p>
+            <button
+                type="button"
+                data-testid="thresholds-reset"
+                on:click=move |_| {
+                    bad.set(None);
+                    ctx.config.update(|c| c.thresholds = Thresholds::default());
+                }
+            >
+                "Reset the bands to the defaults"
+            </button>
             <p class="wsc-note">
                 "A value between the good and the warning band reads as fair (for example a success rate of 92 %). "
                 "With no sample yet a card reads no data. Cards take the colour of their verdict."

@@ -8,7 +8,8 @@
 //! One test binary, a module per part: every scenario kind on a healthy backend ([`kinds`]),
 //! recovery under random drops and through the backend's fault control ([`recovery`]), the
 //! half-open server ([`half_open`]), auth with its exports checked field by field
-//! ([`exports`]), and cancelling ([`cancel`]).
+//! ([`exports`]), cancelling ([`cancel`]), and bands edited in the guidelines panel
+//! ([`thresholds`]).
 
 mod cancel;
 mod common;
@@ -16,3 +17,4 @@ mod exports;
 mod half_open;
 mod kinds;
 mod recovery;
+mod thresholds;

@@ -1,0 +1,74 @@
+//! The F10 bands edited in the guidelines panel change the verdicts, travel in the report,
+//! refuse a set out of order with the reason, and reset to the defaults.
+
+use super::common::*;
+use ws_console_e2e::{Ctx, LONG, run};
+
+/// A 3-session load of 2 s (enough replies for every verdict), run to its report.
+async fn short_load(ctx: &Ctx) -> serde_json::Value {
+    ctx.choose_scenario(
+        "load",
+        &[
+            ("scenario-sessions", "3"),
+            ("scenario-interval", "100"),
+            ("scenario-duration", "2"),
+        ],
+    )
+    .await;
+    ctx.run_scenario(LONG).await
+}
+
+/// Types `value` into the band `id` and leaves the field, as a person would (the band takes
+/// it on change).
+async fn set_band(ctx: &Ctx, id: &str, value: &str) {
+    ctx.page.fill(id, value).await;
+    ctx.page
+        .eval("document.activeElement.blur(); return null")
+        .await;
+}
+
+#[tokio::test]
+async fn an_edited_band_changes_the_verdict_and_travels_in_the_report() {
+    run(testbed::Options::default(), |ctx| async move {
+        let before = short_load(&ctx).await;
+        assert_eq!(criterion(&before, "avg-rtt")["grade"], "PASS");
+        ctx.page
+            .eval("document.querySelector('[data-testid=\"guidelines\"]').open = true; return null")
+            .await;
+        // A loopback round trip takes well under a millisecond: bands far below it.
+        for (id, v) in [
+            ("threshold-rtt-good", "0.001"),
+            ("threshold-rtt-warning", "0.002"),
+            ("threshold-rtt-critical", "0.003"),
+        ] {
+            set_band(&ctx, id, v).await;
+        }
+        assert_eq!(ctx.page.text("thresholds-error").await, "");
+        let after = short_load(&ctx).await;
+        assert_eq!(criterion(&after, "avg-rtt")["grade"], "FAIL");
+        assert_eq!(after["verdict"], "FAIL");
+        let t = &after["configuration"]["thresholds"];
+        assert_eq!(
+            (t["rtt_good_ms"].as_f64(), t["rtt_critical_ms"].as_f64()),
+            (Some(0.001), Some(0.003))
+        );
+        // Out of order: said at once, and Start refuses it.
+        set_band(&ctx, "threshold-rtt-good", "5").await;
+        assert!(
+            ctx.page
+                .text("thresholds-error")
+                .await
+                .contains("0 < good ≤ warning ≤ critical")
+        );
+        // Back to the defaults: the error goes, the bands read as before.
+        ctx.page.click("thresholds-reset").await;
+        assert_eq!(ctx.page.text("thresholds-error").await, "");
+        let good = ctx
+            .page
+            .eval("return document.querySelector('[data-testid=\"threshold-rtt-good\"]').value")
+            .await;
+        assert_eq!(good, serde_json::json!("200"));
+        ctx
+    })
+    .await;
+}
