@@ -4,12 +4,10 @@
 
 use super::ConsoleCtx;
 use leptos::prelude::*;
-use ws_console_engine::{Field, Thresholds};
+use ws_console_engine::{Field, Thresholds, fixed};
 
-/// One editable band: a number bound to one threshold of the configuration. A number that
-/// does not parse leaves the threshold as it was and says so.
-#[component]
-fn Band(
+/// One editable band: which threshold, how it reads.
+struct Spec {
     /// What it is, for assistive technology.
     label: &'static str,
     /// Its `data-testid`, `threshold-…`.
@@ -18,28 +16,124 @@ fn Band(
     unit: &'static str,
     get: fn(&Thresholds) -> f64,
     set: fn(&mut Thresholds, f64),
-    bad: RwSignal<Option<String>>,
-) -> impl IntoView {
+}
+
+/// A threshold as typed: up to three decimals, no trailing zeros.
+fn show(v: f64) -> String {
+    let s = fixed(v, 3).to_string();
+    s.trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
+/// A count typed as a number: whole, not negative.
+fn whole(v: f64) -> u64 {
+    v.max(0.0).round() as u64
+}
+
+const BANDS: [Spec; 10] = [
+    Spec {
+        label: "Success rate, good above",
+        testid: "threshold-success-good",
+        unit: " %",
+        get: |t| t.success_good_pct,
+        set: |t, v| t.success_good_pct = v,
+    },
+    Spec {
+        label: "Success rate, warning below",
+        testid: "threshold-success-warning",
+        unit: " %",
+        get: |t| t.success_warning_pct,
+        set: |t, v| t.success_warning_pct = v,
+    },
+    Spec {
+        label: "Success rate, critical below",
+        testid: "threshold-success-critical",
+        unit: " %",
+        get: |t| t.success_critical_pct,
+        set: |t, v| t.success_critical_pct = v,
+    },
+    Spec {
+        label: "Average RTT, good below",
+        testid: "threshold-rtt-good",
+        unit: " ms",
+        get: |t| t.rtt_good_ms,
+        set: |t, v| t.rtt_good_ms = v,
+    },
+    Spec {
+        label: "Average RTT, warning above",
+        testid: "threshold-rtt-warning",
+        unit: " ms",
+        get: |t| t.rtt_warning_ms,
+        set: |t, v| t.rtt_warning_ms = v,
+    },
+    Spec {
+        label: "Average RTT, critical above",
+        testid: "threshold-rtt-critical",
+        unit: " ms",
+        get: |t| t.rtt_critical_ms,
+        set: |t, v| t.rtt_critical_ms = v,
+    },
+    Spec {
+        label: "Heap, increasing above",
+        testid: "threshold-heap-increasing",
+        unit: " MB/min)",
+        get: |t| t.heap_increasing_mb_per_min,
+        set: |t, v| t.heap_increasing_mb_per_min = v,
+    },
+    Spec {
+        label: "Reconnection, warning at attempts in a row",
+        testid: "threshold-reconnect-warning",
+        unit: "+ attempts in a row",
+        get: |t| f64::from(t.reconnect_warning_attempts),
+        set: |t, v| t.reconnect_warning_attempts = whole(v).min(u64::from(u32::MAX)) as u32,
+    },
+    Spec {
+        label: "Replies a success rate or mean RTT needs",
+        testid: "threshold-min-replies",
+        unit: " replies",
+        get: |t| t.min_replies as f64,
+        set: |t, v| t.min_replies = whole(v),
+    },
+    Spec {
+        label: "Attempts the connection rate needs",
+        testid: "threshold-min-connects",
+        unit: " attempts",
+        get: |t| t.min_connects as f64,
+        set: |t, v| t.min_connects = whole(v),
+    },
+];
+
+/// Pings a heartbeat needs: the last band, in the minimum-sample row.
+const MIN_PINGS: Spec = Spec {
+    label: "Pings a heartbeat needs",
+    testid: "threshold-min-pings",
+    unit: " pings",
+    get: |t| t.min_pings as f64,
+    set: |t, v| t.min_pings = whole(v),
+};
+
+/// The input for `spec`, bound to the configuration. A number that does not parse leaves the
+/// threshold as it was and says so in `bad`.
+fn band(spec: &'static Spec, bad: RwSignal<Option<String>>) -> impl IntoView + use<> {
     let ctx = ConsoleCtx::expect();
     let on_change = move |ev: leptos::ev::Event| match event_target_value(&ev).trim().parse::<f64>()
     {
         Ok(v) if v.is_finite() => {
             bad.set(None);
-            ctx.config.update(|c| set(&mut c.thresholds, v));
+            ctx.config.update(|c| (spec.set)(&mut c.thresholds, v));
         }
-        _ => bad.set(Some(format!("{label}: not a number"))),
+        _ => bad.set(Some(format!("{}: not a number", spec.label))),
     };
     view! {
         <input
             type="number"
             step="any"
             class="wsc-band"
-            aria-label=label
-            data-testid=testid
-            prop:value=move || ctx.config.with(|c| get(&c.thresholds).to_string())
+            aria-label=spec.label
+            data-testid=spec.testid
+            prop:value=move || ctx.config.with(|c| show((spec.get)(&c.thresholds)))
             on:change=on_change
         />
-        {unit}
+        {spec.unit}
     }
 }
 
@@ -81,43 +175,43 @@ pub fn Guidelines() -> impl IntoView {
                 <tbody>
                     <tr>
                         <td>"Connection / message success rate"</td>
-                        <td>"> "<Band label="Success rate, good above" testid="threshold-success-good" unit=" %" get=|t| t.success_good_pct set=|t, v| t.success_good_pct = v bad />
+                        <td>"> "{band(&BANDS[0], bad)}
                         </td>
-                        <td>"< "<Band label="Success rate, warning below" testid="threshold-success-warning" unit=" %" get=|t| t.success_warning_pct set=|t, v| t.success_warning_pct = v bad />
+                        <td>"< "{band(&BANDS[1], bad)}
                         </td>
-                        <td>"< "<Band label="Success rate, critical below" testid="threshold-success-critical" unit=" %" get=|t| t.success_critical_pct set=|t, v| t.success_critical_pct = v bad />
+                        <td>"< "{band(&BANDS[2], bad)}
                         </td>
                     </tr>
                     <tr>
                         <td>"Average RTT"</td>
-                        <td>"< "<Band label="Average RTT, good below" testid="threshold-rtt-good" unit=" ms" get=|t| t.rtt_good_ms set=|t, v| t.rtt_good_ms = v bad />
+                        <td>"< "{band(&BANDS[3], bad)}
                         </td>
-                        <td>"> "<Band label="Average RTT, warning above" testid="threshold-rtt-warning" unit=" ms" get=|t| t.rtt_warning_ms set=|t, v| t.rtt_warning_ms = v bad />
+                        <td>"> "{band(&BANDS[4], bad)}
                         </td>
-                        <td>"> "<Band label="Average RTT, critical above" testid="threshold-rtt-critical" unit=" ms" get=|t| t.rtt_critical_ms set=|t, v| t.rtt_critical_ms = v bad />
+                        <td>"> "{band(&BANDS[5], bad)}
                         </td>
                     </tr>
                     <tr>
                         <td>"Heap"</td>
                         <td>"stable over time"</td>
-                        <td>"increasing (> "<Band label="Heap, increasing above" testid="threshold-heap-increasing" unit=" MB/min)" get=|t| t.heap_increasing_mb_per_min set=|t, v| t.heap_increasing_mb_per_min = v bad />
+                        <td>"increasing (> "{band(&BANDS[6], bad)}
                         </td>
-                        <td>{move || format!("leak: steady growth (R² ≥ {}) over ≥ {} min", t().heap_leak_r2, t().heap_leak_min_span_min)}</td>
+                        <td>{move || format!("leak: steady growth (R² ≥ {}) over ≥ {} min", show(t().heap_leak_r2), show(t().heap_leak_min_span_min))}</td>
                     </tr>
                     <tr>
                         <td>"Reconnection"</td>
                         <td>"reconnects work"</td>
-                        <td><Band label="Reconnection, warning at attempts in a row" testid="threshold-reconnect-warning" unit="+ attempts in a row" get=|t| f64::from(t.reconnect_warning_attempts) set=|t, v| t.reconnect_warning_attempts = v.max(0.0).round() as u32 bad />
+                        <td>{band(&BANDS[7], bad)}
                         </td>
                         <td>"fails to reconnect"</td>
                     </tr>
                     <tr>
                         <td>"Minimum sample before a verdict"</td>
-                        <td><Band label="Replies a success rate or mean RTT needs" testid="threshold-min-replies" unit=" replies" get=|t| t.min_replies as f64 set=|t, v| t.min_replies = v.max(0.0).round() as u64 bad />
+                        <td>{band(&BANDS[8], bad)}
                         </td>
-                        <td><Band label="Attempts the connection rate needs" testid="threshold-min-connects" unit=" attempts" get=|t| t.min_connects as f64 set=|t, v| t.min_connects = v.max(0.0).round() as u64 bad />
+                        <td>{band(&BANDS[9], bad)}
                         </td>
-                        <td><Band label="Pings a heartbeat needs" testid="threshold-min-pings" unit=" pings" get=|t| t.min_pings as f64 set=|t, v| t.min_pings = v.max(0.0).round() as u64 bad />
+                        <td>{band(&MIN_PINGS, bad)}
                         </td>
                     </tr>
                 </tbody>
