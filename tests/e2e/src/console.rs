@@ -170,6 +170,21 @@ impl Ctx {
         self.page.download(id, name).await
     }
 
+    /// A load of 3 sessions every 100 ms for 2 s (enough replies for every verdict), run to
+    /// its report.
+    pub async fn short_load(&self) -> serde_json::Value {
+        self.choose_scenario(
+            "load",
+            &[
+                ("scenario-sessions", "3"),
+                ("scenario-interval", "100"),
+                ("scenario-duration", "2"),
+            ],
+        )
+        .await;
+        self.run_scenario(LONG).await
+    }
+
     /// Runs the chosen scenario to its end (finished or cancelled, within `timeout`) and
     /// returns its report.
     pub async fn run_scenario(&self, timeout: Duration) -> serde_json::Value {

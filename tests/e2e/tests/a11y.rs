@@ -55,16 +55,7 @@ async fn axe_finds_no_violation_idle_running_or_after_a_scenario() {
         ctx.start_sessions(3, 200).await;
         let running = violations(&ctx.page, &axe).await;
         ctx.page.click("stop").await;
-        ctx.choose_scenario(
-            "load",
-            &[
-                ("scenario-sessions", "3"),
-                ("scenario-interval", "100"),
-                ("scenario-duration", "2"),
-            ],
-        )
-        .await;
-        ctx.run_scenario(LONG).await;
+        ctx.short_load().await;
         let finished = violations(&ctx.page, &axe).await;
         assert!(
             idle.is_empty() && running.is_empty() && finished.is_empty(),

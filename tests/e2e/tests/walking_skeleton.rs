@@ -1,6 +1,22 @@
 //! The whole chain: Rust → wasm → page in Chromium → real WebSockets → the real test backend.
 
-use ws_console_e2e::{LONG, per_connection, run, stat, stat_by_type, wait_for};
+use ws_console_e2e::{Ctx, LONG, per_connection, run, stat, stat_by_type, wait_for};
+
+/// Waits until the page has sent at least `sent` messages and both sides' counts agree
+/// exactly (what the page sent, the server received, and the other way round); returns the
+/// server's stats.
+async fn counts_agree(ctx: &Ctx, sent: u64) -> serde_json::Value {
+    wait_for("page and server counts to agree", LONG, || async {
+        let made = ctx.metric("metric-sent").await;
+        let received = ctx.metric("metric-received").await;
+        let stats = ctx.stats().await;
+        let agree = made >= sent
+            && made == stat_by_type(&stats, "/totals/received_by_type", "message")
+            && received == stat(&stats, "/totals/sent");
+        agree.then_some(stats)
+    })
+    .await
+}
 
 #[tokio::test]
 async fn fifteen_sessions_count_exactly_what_the_server_counts() {
@@ -12,16 +28,7 @@ async fn fifteen_sessions_count_exactly_what_the_server_counts() {
             ctx.page.click("broadcast").await;
         }
         // Quiescent now: both sides' counts converge and must then agree exactly.
-        let stats = wait_for("page and server counts to agree", LONG, || async {
-            let sent = ctx.metric("metric-sent").await;
-            let received = ctx.metric("metric-received").await;
-            let stats = ctx.stats().await;
-            let agree = sent >= 45
-                && sent == stat_by_type(&stats, "/totals/received_by_type", "message")
-                && received == stat(&stats, "/totals/sent");
-            agree.then_some(stats)
-        })
-        .await;
+        let stats = counts_agree(&ctx, 45).await;
         assert_eq!(stat(&stats, "/totals/open"), 15, "{stats}");
         assert_eq!(ctx.page.text("metric-active").await, "15 / 15");
         assert_eq!(ctx.page.text("metric-success-rate").await, "100.0 %");
@@ -73,16 +80,7 @@ async fn a_page_that_allows_no_worker_keeps_its_sockets_and_counts_the_same() {
             .await;
         ctx.start_sessions(3, 60_000).await;
         ctx.page.click("broadcast").await;
-        wait_for("page and server counts to agree", LONG, || async {
-            let sent = ctx.metric("metric-sent").await;
-            let received = ctx.metric("metric-received").await;
-            let stats = ctx.stats().await;
-            let agree = sent >= 3
-                && sent == stat_by_type(&stats, "/totals/received_by_type", "message")
-                && received == stat(&stats, "/totals/sent");
-            agree.then_some(())
-        })
-        .await;
+        counts_agree(&ctx, 3).await;
         assert!(
             ctx.page
                 .text("stamped-in")

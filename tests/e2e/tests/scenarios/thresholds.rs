@@ -2,21 +2,7 @@
 //! refuse a set out of order with the reason, and reset to the defaults.
 
 use super::common::*;
-use ws_console_e2e::{Ctx, LONG, run};
-
-/// A 3-session load of 2 s (enough replies for every verdict), run to its report.
-async fn short_load(ctx: &Ctx) -> serde_json::Value {
-    ctx.choose_scenario(
-        "load",
-        &[
-            ("scenario-sessions", "3"),
-            ("scenario-interval", "100"),
-            ("scenario-duration", "2"),
-        ],
-    )
-    .await;
-    ctx.run_scenario(LONG).await
-}
+use ws_console_e2e::{Ctx, run};
 
 /// Types `value` into the band `id` and leaves the field, as a person would (the band takes
 /// it on change).
@@ -30,7 +16,7 @@ async fn set_band(ctx: &Ctx, id: &str, value: &str) {
 #[tokio::test]
 async fn an_edited_band_changes_the_verdict_and_travels_in_the_report() {
     run(testbed::Options::default(), |ctx| async move {
-        let before = short_load(&ctx).await;
+        let before = ctx.short_load().await;
         assert_eq!(criterion(&before, "avg-rtt")["grade"], "PASS");
         ctx.page
             .eval("document.querySelector('[data-testid=\"guidelines\"]').open = true; return null")
@@ -44,7 +30,7 @@ async fn an_edited_band_changes_the_verdict_and_travels_in_the_report() {
             set_band(&ctx, id, v).await;
         }
         assert_eq!(ctx.page.text("thresholds-error").await, "");
-        let after = short_load(&ctx).await;
+        let after = ctx.short_load().await;
         assert_eq!(criterion(&after, "avg-rtt")["grade"], "FAIL");
         assert_eq!(after["verdict"], "FAIL");
         let t = &after["configuration"]["thresholds"];
