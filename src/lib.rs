@@ -1,3 +1,4 @@
+#![warn(missing_docs)]
 //! ws-console: a WebSocket test console that runs inside the browser.
 //!
 //! The crate is the thin browser half of the product: [`browser`] holds everything that

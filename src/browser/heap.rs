@@ -9,8 +9,11 @@ use wasm_bindgen::JsCast;
 /// One reading of the JS heap.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct JsHeap {
+    /// `usedJSHeapSize`: bytes in use.
     pub used: u64,
+    /// `totalJSHeapSize`: bytes the heap holds.
     pub total: u64,
+    /// `jsHeapSizeLimit`: the most it may hold.
     pub limit: u64,
 }
 

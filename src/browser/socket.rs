@@ -35,16 +35,22 @@ pub enum SocketEvent {
     /// browser, so it never occupies wasm memory (which never shrinks). A text frame's
     /// `size` is its length in UTF-16 code units, as the browser holds it.
     Oversized {
+        /// Its first bytes: all that was read.
         prefix: Vec<u8>,
+        /// Its full size.
         size: usize,
+        /// A binary frame.
         binary: bool,
         /// A text frame's correlation id, read by the browser (see [`FrameCap`]).
         id: Option<String>,
     },
     /// The socket closed (server close, network drop, or failed handshake as 1006).
     Close {
+        /// The close code.
         code: u16,
+        /// The close reason.
         reason: String,
+        /// Whether the closing handshake completed.
         was_clean: bool,
     },
     /// The browser's `error` event (it carries no detail).
@@ -53,13 +59,22 @@ pub enum SocketEvent {
     /// page's thread learns it only afterwards).
     Refused(String),
     /// The socket worker sent a frame: `at` is the time taken right before its `send()`.
-    Sent { key: Option<u64>, at: f64 },
+    Sent {
+        /// The test message's correlation key (none for a ping or an auth frame).
+        key: Option<u64>,
+        /// `performance.now()` right before `send()`, on the page's clock.
+        at: f64,
+    },
     /// The socket worker could not send `frame`: the socket had `closed` there before the
     /// page learnt of it, or `send()` threw.
     Unsent {
+        /// The test message's correlation key (none for a ping or an auth frame).
         key: Option<u64>,
+        /// The frame, back to its owner.
         frame: Frame,
+        /// The socket had closed (else `send()` threw).
         closed: bool,
+        /// Why, as the browser said it.
         why: String,
     },
 }

@@ -18,8 +18,11 @@ pub const LOG_VIEW: usize = 30;
 pub struct Snapshot {
     /// Whether a run is going (Stop not pressed).
     pub running: bool,
+    /// The run's totals.
     pub totals: Totals,
+    /// A row per session.
     pub sessions: Vec<SessionView>,
+    /// The F10 verdict of each measure.
     pub verdicts: Vec<Verdict>,
     /// The entries matching the filter from `log_first` on, at most [`LOG_VIEW`], oldest first.
     pub log: Vec<LogEntry>,
@@ -29,6 +32,7 @@ pub struct Snapshot {
     pub log_matching: usize,
     /// How many entries the log holds, and how many it has let go (it is bounded).
     pub log_len: usize,
+    /// See `log_len`.
     pub log_evicted: u64,
     /// Session 0's URL with the token redacted.
     pub display_url: String,
@@ -49,10 +53,15 @@ pub struct Snapshot {
 /// A scenario's progress and verdicts.
 #[derive(Clone, Debug)]
 pub struct ScenarioView {
+    /// Which scenario.
     pub kind: ScenarioKind,
+    /// Its status, phase and time left.
     pub progress: Progress,
+    /// Its phases so far.
     pub phases: Vec<ScenarioPhase>,
+    /// Its criteria, graded as they stand.
     pub criteria: Vec<Criterion>,
+    /// The worst grade among them.
     pub verdict: Grade,
 }
 
