@@ -4,7 +4,7 @@
 //! after every call. Each socket command names the session *and* the generation it is meant
 //! for, so the adapter can refuse one aimed at a socket it has already replaced.
 
-use crate::{Generation, SessionId};
+use crate::ids::{Generation, SessionId};
 
 /// One WebSocket frame to send.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -5,9 +5,9 @@
 //! next to its field and start nothing. Problems that do not stop a run (a template that is
 //! not JSON, a missing token) come back as notices inside the config.
 
-use crate::Millis;
 use crate::embedded::{embedded_tokens, without_embedded_tokens};
 use crate::heartbeat::HeartbeatConfig;
+use crate::ids::Millis;
 use crate::reconnect::ReconnectPolicy;
 use crate::template::Template;
 use crate::thresholds::Thresholds;

@@ -14,7 +14,7 @@
 use std::collections::{HashMap, VecDeque};
 use std::hash::{BuildHasherDefault, Hasher};
 
-use crate::{Millis, SessionId};
+use crate::ids::{Millis, SessionId};
 
 /// A cheap hasher for `u64` keys (engine ids are sequential; others are already hashed).
 #[derive(Default)]

@@ -9,8 +9,8 @@
 use std::collections::VecDeque;
 
 use crate::command::Frame;
+use crate::ids::{Millis, SessionId};
 use crate::url::Redactor;
-use crate::{Millis, SessionId};
 
 /// Which way a frame went.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]

@@ -9,9 +9,9 @@
 
 use serde_json::{Value, json};
 
-use crate::SessionId;
 use crate::command::Frame;
 use crate::datetime::iso8601;
+use crate::ids::SessionId;
 use crate::run::Run;
 
 impl Run {

@@ -10,7 +10,7 @@
 //! "stable". wasm linear memory is read exactly with every sample (it only grows), so the
 //! console's own memory has a trend even where the JS heap's is coarse.
 
-use crate::Millis;
+use crate::ids::Millis;
 use crate::series::{Merge, Series, weighted};
 
 const MB: f64 = 1024.0 * 1024.0;

@@ -5,7 +5,7 @@
 //! means the socket is dead (a half-open server looks exactly like this) and the session
 //! reconnects.
 
-use crate::Millis;
+use crate::ids::Millis;
 use crate::template::Template;
 
 /// Heartbeat settings. Absent from [`crate::RunConfig`] when the heartbeat is off.

@@ -7,7 +7,7 @@
 //! thousand, ~10 KB), so a session whose RTTs sit in a narrow band costs a few hundred bytes.
 //! Exact count, sum, min and max are kept beside it.
 
-use crate::Millis;
+use crate::ids::Millis;
 
 const SUB_BITS: u32 = 6;
 const SUB: u64 = 1 << SUB_BITS;

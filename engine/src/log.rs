@@ -7,8 +7,8 @@
 
 use std::collections::VecDeque;
 
+use crate::ids::{Millis, SessionId};
 use crate::url::Redactor;
-use crate::{Millis, SessionId};
 
 /// Severity.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]

@@ -4,7 +4,7 @@
 //! ones, each tagged with its slot number so stale counters are recognised without a
 //! clean-up pass. The rate covers the last `slots - 1` whole slots plus the current one.
 
-use crate::Millis;
+use crate::ids::Millis;
 
 /// A sliding-window event counter.
 #[derive(Clone, Debug)]

@@ -4,7 +4,7 @@
 //! the "try again later" codes are each one tested rule, the way graphql-ws keeps its list
 //! of close codes that are never retried.
 
-use crate::Millis;
+use crate::ids::Millis;
 use crate::rng::SplitMix64;
 
 /// How a session comes back after its socket drops.

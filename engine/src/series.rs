@@ -7,7 +7,7 @@
 //! as the run doubles. Merging (rather than dropping every other point) keeps spikes: a
 //! merged RTT p95 is the larger of the two.
 
-use crate::Millis;
+use crate::ids::Millis;
 
 /// A point that can absorb a later neighbour when the series downsamples.
 pub trait Merge {

@@ -9,9 +9,9 @@ use std::collections::VecDeque;
 
 use crate::heartbeat::Heartbeat;
 use crate::histogram::{Histogram, RttSummary};
+use crate::ids::{Generation, Millis, SessionId};
 use crate::metrics::Counters;
 use crate::queue::OutQueue;
-use crate::{Generation, Millis, SessionId};
 
 /// A session's state as the view shows it.
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]

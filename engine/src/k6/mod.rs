@@ -20,8 +20,9 @@
 
 mod json;
 
+use crate::ids::Millis;
 use crate::scenario::{Scenario, ScenarioKind, ScenarioParams};
-use crate::{AuthMode, Millis, RunConfig, Thresholds, redact};
+use crate::{AuthMode, RunConfig, Thresholds, redact};
 use json::{Obj, quote};
 
 #[cfg(test)]

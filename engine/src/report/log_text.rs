@@ -54,7 +54,7 @@ impl Run {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::SessionId;
+    use crate::ids::SessionId;
     use crate::log::{LogCategory, LogLevel};
 
     #[test]

@@ -102,6 +102,7 @@ use crate::config::{AuthMode, RunConfig};
 use crate::decimal::fixed;
 use crate::heap::HeapTrend;
 use crate::histogram::RttSummary;
+use crate::ids::{Millis, SessionId};
 use crate::metrics::Counters;
 use crate::reconnect::ReconnectPolicy;
 use crate::run::Run;
@@ -109,7 +110,6 @@ use crate::scenario::{Criterion, Grade, Scenario, ScenarioParams};
 use crate::session::SessionState;
 use crate::thresholds::{Measure, Thresholds};
 use crate::url::REDACTED;
-use crate::{Millis, SessionId};
 
 /// The report's `schema` field.
 pub const REPORT_SCHEMA: &str = "ws-console/report";

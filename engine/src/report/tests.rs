@@ -5,9 +5,10 @@ use serde_json::Value;
 
 use super::*;
 use crate::config::{Limits, RawConfig};
+use crate::ids::Generation;
 use crate::scenario::sim::{Server, Sim};
 use crate::scenario::{RawScenarioParams, ScenarioKind};
-use crate::{Command, Frame, Generation};
+use crate::{Command, Frame};
 
 const ORIGIN: &str = "http://127.0.0.1:8080";
 const TIME_ORIGIN: f64 = 1_700_000_000_000.0;

@@ -4,9 +4,9 @@ use super::Run;
 use crate::command::{Command, FaultRequest};
 use crate::decimal::fixed;
 use crate::heap::HeapSample;
+use crate::ids::{Millis, SessionId};
 use crate::log::{LogCategory, LogLevel};
 use crate::session::{Phase, TimelineKind};
-use crate::{Millis, SessionId};
 
 /// How long after a refresh that brought a token already due for refresh the provider is
 /// asked again (a host that hands out the same token until shortly before expiry).

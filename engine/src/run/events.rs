@@ -6,10 +6,11 @@ use crate::config::AuthMode;
 use crate::correlation::Outcome;
 use crate::decimal::fixed;
 use crate::frames::Direction;
+use crate::ids::{Generation, Millis, SessionId};
 use crate::log::{LogCategory, LogLevel};
 use crate::message::{Incoming, MessageKind, classify};
 use crate::session::{CloseInfo, Phase, TimelineKind};
-use crate::{Frame, Generation, Millis, OversizedFrame, SessionId};
+use crate::{Frame, OversizedFrame};
 
 impl Run {
     fn accepts(&self, s: SessionId, g: Generation) -> bool {

@@ -10,8 +10,8 @@
 //! poll (for the buffer, which reports no event when it drains) release the rest.
 
 use super::Run;
+use crate::ids::{Millis, SessionId};
 use crate::log::{LogCategory, LogLevel};
-use crate::{Millis, SessionId};
 
 /// Test messages one session may have awaiting replies before the rest are held back.
 pub const WINDOW_PER_SESSION: u64 = 512;

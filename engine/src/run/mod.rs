@@ -28,6 +28,7 @@ use crate::decimal::fixed;
 use crate::frames::{CapturedFrame, Direction, FrameLog, redact_clip_bytes, redact_clip_text};
 use crate::heap::HeapTracker;
 use crate::histogram::Histogram;
+use crate::ids::{Generation, Millis, SessionId};
 use crate::log::{Log, LogCategory, LogLevel, redact_and_clip};
 use crate::message::Pointer;
 use crate::metrics::Counters;
@@ -39,7 +40,6 @@ use crate::series::{Series, SeriesPoint};
 use crate::session::{Phase, Session, TimelineKind};
 use crate::template::Values;
 use crate::url::Redactor;
-use crate::{Generation, Millis, SessionId};
 
 /// Close code the engine uses for the closes it decides itself (timeouts, faults).
 pub const ENGINE_CLOSE_CODE: u16 = 4000;

@@ -7,11 +7,11 @@ use super::{HISTORY_EVERY_MS, Run};
 /// How far back a late tick still makes the scheduled sends it missed (at least one
 /// interval): later than that, the tab was throttled and the sends are skipped, counted.
 pub const CATCH_UP_MS: Millis = 250.0;
+use crate::ids::{Millis, SessionId};
 use crate::log::{LogCategory, LogLevel};
 use crate::series::SeriesPoint;
 use crate::session::Phase;
 use crate::template::Values;
-use crate::{Millis, SessionId};
 
 impl Run {
     /// Advances time to `now`. Call it often (every 10–50 ms) and whenever

@@ -4,12 +4,12 @@ use super::Run;
 use crate::config::RunConfig;
 use crate::frames::CapturedFrame;
 use crate::heap::HeapSample;
+use crate::ids::{Millis, SessionId};
 use crate::log::Log;
 use crate::metrics::{Counters, Totals};
 use crate::series::SeriesPoint;
 use crate::session::{Phase, SessionState, SessionView, TimelineEvent};
 use crate::thresholds::{Measure, ReconnectFacts, Verdict};
-use crate::{Millis, SessionId};
 
 impl Run {
     /// The validated configuration.
@@ -236,10 +236,10 @@ impl Run {
         self.sessions.iter().filter(|x| x.is_connected()).count()
     }
 
-    pub(crate) fn generation_of(&self, s: SessionId) -> crate::Generation {
+    pub(crate) fn generation_of(&self, s: SessionId) -> crate::ids::Generation {
         self.sessions
             .get(s.index())
-            .map_or(crate::Generation(0), |x| x.generation)
+            .map_or(crate::ids::Generation(0), |x| x.generation)
     }
 
     pub(crate) fn needs_auth(&self, s: SessionId) -> bool {

@@ -8,10 +8,11 @@
 //! (stated in its target) is "insufficient data": WARN, required or not, never PASS. The
 //! overall verdict is the worst judged criterion; SKIP counts for nothing.
 
+use crate::Thresholds;
 use crate::decimal::fixed;
+use crate::ids::Millis;
 use crate::run::Run;
 use crate::thresholds::{Level, Measure, Sample, Verdict};
-use crate::{Millis, Thresholds};
 
 /// The judgement of one criterion, or of a whole scenario.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]

@@ -46,13 +46,14 @@ pub use params::{
 };
 pub use phases::{Progress, ScenarioPhase, ScenarioStatus};
 
+use crate::AuthMode;
 use crate::config::{DEFAULT_PING, Field, RunConfig};
 use crate::decimal::fixed;
 use crate::heartbeat::HeartbeatConfig;
+use crate::ids::Millis;
 use crate::report::Report;
 use crate::run::Run;
 use crate::template::Template;
-use crate::{AuthMode, Millis};
 use phases::Core;
 
 /// The message the broadcast scenario sends: the default protocol's `broadcast`, which

@@ -6,9 +6,10 @@
 //! place, the `Default` of each kind's typed parameters; the form's defaults are printed
 //! from them.
 
+use crate::ScenarioKind;
 use crate::config::{Field, MAX_SESSIONS, count, quoted};
+use crate::ids::Millis;
 use crate::url::REDACTED;
-use crate::{Millis, ScenarioKind};
 
 /// A scenario form field, or a run configuration field a scenario depends on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

@@ -1,10 +1,11 @@
 //! The bookkeeping every scenario shares: status, phases with their times, the planned
 //! end for the progress bar, and the final drain.
 
+use crate::ScenarioKind;
 use crate::config::RunConfig;
+use crate::ids::Millis;
 use crate::log::LogLevel;
 use crate::run::Run;
-use crate::{Millis, ScenarioKind};
 
 /// Where a scenario is in its life.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]

@@ -15,10 +15,10 @@ use super::params::RecoveryParams;
 use super::phases::Core;
 use crate::command::FaultRequest;
 use crate::decimal::fixed;
+use crate::ids::{Generation, Millis, SessionId};
 use crate::log::LogLevel;
 use crate::run::Run;
 use crate::thresholds::Measure;
-use crate::{Generation, Millis, SessionId};
 
 /// How long to wait for a backend fault to show before dropping client-side instead.
 const FAULT_GRACE_MS: Millis = 3000.0;

@@ -5,10 +5,10 @@ use super::Drive;
 use super::criteria::{self, Criterion, F10, Grade};
 use super::params::{AuthParams, MemoryLeakParams, RampUpParams};
 use super::phases::Core;
+use crate::ids::{Millis, SessionId};
 use crate::run::Run;
 use crate::session::TimelineKind;
 use crate::thresholds::Measure;
-use crate::{Millis, SessionId};
 
 fn sessions(run: &Run) -> impl Iterator<Item = SessionId> + use<> {
     (0..run.session_count() as u32).map(SessionId)

@@ -12,9 +12,9 @@ use std::collections::{BinaryHeap, HashMap};
 use serde_json::{Value, json};
 
 use crate::command::{Command, FaultRequest, Frame};
+use crate::ids::{Generation, Millis, SessionId};
 use crate::run::Run;
 use crate::scenario::Scenario;
-use crate::{Generation, Millis, SessionId};
 
 /// How often the simulated adapter ticks.
 pub(crate) const TICK_MS: Millis = 20.0;

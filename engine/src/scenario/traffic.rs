@@ -6,9 +6,9 @@ use super::criteria::{self, Criterion, F10, Grade};
 use super::params::{BroadcastParams, LoadParams, ReliabilityParams, SoakParams};
 use super::phases::Core;
 use crate::decimal::fixed;
+use crate::ids::{Millis, SessionId};
 use crate::run::Run;
 use crate::thresholds::{Measure, Sample};
-use crate::{Millis, SessionId};
 
 fn all_connected(run: &Run) -> bool {
     run.connected_count() == run.session_count()
