@@ -48,7 +48,6 @@ mod datetime;
 mod decimal;
 mod embedded;
 mod frames;
-mod har;
 mod heap;
 mod heartbeat;
 mod histogram;

@@ -96,6 +96,7 @@
 //! `invalid_token` (always `"[redacted]"`).
 
 mod csv;
+mod har;
 mod log_text;
 
 use crate::config::{AuthMode, RunConfig};
