@@ -41,6 +41,7 @@
 
 #![warn(missing_docs)]
 
+mod auth_mode;
 mod command;
 mod config;
 mod correlation;

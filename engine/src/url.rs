@@ -6,7 +6,7 @@
 //! absolute WebSocket URL. The token never reaches a display path unredacted: every string
 //! shown or exported goes through [`redact`].
 
-use crate::config::AuthMode;
+use crate::auth_mode::AuthMode;
 pub(crate) use crate::redact::Redactor;
 pub use crate::redact::{REDACTED, redact};
 
