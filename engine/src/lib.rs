@@ -68,6 +68,8 @@ mod run;
 pub mod scenario;
 mod series;
 mod session;
+#[cfg(test)]
+mod sim;
 mod stored;
 mod template;
 mod thresholds;

@@ -6,8 +6,8 @@ use serde_json::Value;
 use super::*;
 use crate::config::{Limits, RawConfig};
 use crate::ids::Generation;
-use crate::scenario::sim::{Server, Sim};
 use crate::scenario::{RawScenarioParams, ScenarioKind};
+use crate::sim::{Server, Sim};
 use crate::{Command, Frame};
 
 const ORIGIN: &str = "http://127.0.0.1:8080";

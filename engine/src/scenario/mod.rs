@@ -34,8 +34,6 @@ mod sessions;
 mod traffic;
 
 #[cfg(test)]
-pub(crate) mod sim;
-#[cfg(test)]
 mod tests;
 
 pub use criteria::{Criterion, Grade};

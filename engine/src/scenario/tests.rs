@@ -1,9 +1,9 @@
 //! Every scenario driven through the simulated backend: its phases, a PASS on a healthy
 //! backend, and a WARN or FAIL on a faulty one.
 
-use super::sim::{Server, Sim};
 use super::*;
 use crate::config::RawConfig;
+use crate::sim::{Server, Sim};
 use crate::{Command, FaultRequest, LogFilter};
 
 const ORIGIN: &str = "http://127.0.0.1:8080";

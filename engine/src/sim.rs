@@ -1,5 +1,6 @@
-//! A simulated backend and event loop for host tests: it executes the run's commands the
-//! way the adapter and the test backend would, with synthetic time.
+//! Test support, not the product: a simulated backend and event loop for host tests. It
+//! executes the run's commands the way the adapter and the test backend would, with
+//! synthetic time.
 //!
 //! The server speaks the default protocol (`connected` greeting, `pong`, `chat_response`,
 //! broadcast fan-out, first-message auth, 1008 for a bad token) and can be made faulty:
