@@ -8,92 +8,10 @@
 //!
 //! # JSON schema, version 1
 //!
-//! Units are in the field names: `_ms` milliseconds, `_at` Unix time in milliseconds
-//! (UTC, `performance.timeOrigin + now`), `_pct` percent (0–100), `_per_s` per second,
-//! `_bytes` bytes. Absent values are `null`, never a made-up number.
-//!
-//! | field | type | meaning |
-//! | --- | --- | --- |
-//! | `schema` | string | always `"ws-console/report"` |
-//! | `version` | integer | always `1`; bumped on any incompatible change |
-//! | `generated_at` | number | when the report was made |
-//! | `status` | string | scenario: `ready`, `running`, `finished`, `cancelled`; manual run: `running` or `stopped` |
-//! | `scenario.kind` | string | `load`, `soak`, `reliability`, `recovery`, `memory-leak`, `ramp-up`, `broadcast`, `auth`, or `manual` |
-//! | `scenario.label` | string | human name |
-//! | `scenario.params` | object / null | the scenario's parameters (below); `null` for a manual run |
-//! | `scenario.progress` | number | 0–1 |
-//! | `configuration.endpoint` | string | URL template, token redacted |
-//! | `configuration.url` | string | session 0's filled-in URL, token redacted |
-//! | `configuration.user_id` | string | |
-//! | `configuration.token` | string | `"[redacted]"` when a token is set (or came from the host's token provider), else `""` |
-//! | `configuration.auth_mode` | string | `query`, `subprotocol`, `first-message`, `cookie` |
-//! | `configuration.sessions` | integer | |
-//! | `configuration.send_interval_ms` | number / null | `null`: no automatic sending |
-//! | `configuration.message_template` | string | token redacted |
-//! | `configuration.binary` | bool | messages sent as binary frames |
-//! | `configuration.correlation_pointer` | string | JSON pointer of the reply id |
-//! | `configuration.reply_timeout_ms`, `duplicate_window_ms` | number | |
-//! | `configuration.heartbeat` | object / null | `interval_ms`, `timeout_ms`, `ping_template`, `pong_type`; `null` when off |
-//! | `configuration.reconnect` | object | `enabled`, `schedule_ms` (array), `max_attempts` (null = never give up), `jitter`, `no_retry_codes`, `try_later_codes`, `connect_timeout_ms`, `stable_ms` (a connection up this long resets the backoff) |
-//! | `configuration.queue_capacity`, `log_capacity` | integer | |
-//! | `configuration.thresholds` | object | F10 bands: `success_good_pct`, `success_warning_pct`, `success_critical_pct`, `rtt_good_ms`, `rtt_warning_ms`, `rtt_critical_ms`, `heap_increasing_mb_per_min`, `heap_leak_r2`, `heap_leak_min_span_min`, `reconnect_warning_attempts`, and the minimum samples `min_replies`, `min_connects`, `min_pings` |
-//! | `run.started_at` | number / null | first Start |
-//! | `run.duration_ms` | number | Start → end of the scenario (or `generated_at`) |
-//! | `run.tab_hidden` | bool | the tab was hidden at some moment (timers throttled) |
-//! | `run.stamped_in` | string / null | where socket events were stamped: `worker` (the socket worker, off the page's thread) or `page` (the page's thread, where the page's policy allows no worker) |
-//! | `run.frames_captured` | integer | frames held for the HAR export |
-//! | `phases[]` | array | `name`, `started_at`, `ended_at` (null while running), `duration_ms` (null while running) |
-//! | `totals.sessions` … `totals.disconnected` | integer | sessions in all / `active` / `connecting` / `reconnecting` / `needs_auth` / `errored` / `disconnected` |
-//! | `totals.counters` | object | sums over sessions, see *counters* below |
-//! | `totals.success_rate_pct` | number / null | matched / (matched + lost) |
-//! | `totals.rtt_ms`, `ping_rtt_ms`, `delivery_latency_ms`, `connect_time_ms`, `recovery_ms` | object | summaries, see *summary* below: message RTT, heartbeat RTT, broadcast delivery to other sessions, connect time, drop → open |
-//! | `totals.sent_per_s`, `received_per_s` | number | sliding 5 s window at `generated_at` |
-//! | `totals.mean_sent_per_s`, `mean_received_per_s` | number | over `run.duration_ms` |
-//! | `totals.queued_now` | integer | messages in offline queues |
-//! | `totals.held_now` | integer | test messages held back until a socket has room (backpressure; neither sent nor lost) |
-//! | `totals.errors` | integer | all errors |
-//! | `totals.heap` | object | `available` (bool), `used_bytes`, `total_bytes`, `limit_bytes` (latest reading or null), `samples`, `trend` (`mb_per_min`, `r2`, `span_min`, `samples`, `coarse`, or null), `assessment` (`stable`, `increasing`, `leak`, `coarse`, `no data`), `wasm_bytes` (latest wasm linear memory), `wasm_trend` (as `trend`) |
-//! | `sessions[]` | array | one row per session, see *session row* below |
-//! | `invariant` | object | `holds` (bool), `sent`, `matched`, `lost`, `pending`: `sent = matched + lost + pending`, in total and for every session |
-//! | `criteria[]` | array | `id`, `label`, `target` (text, with the minimum sample it needs, e.g. `> 95 % (≥ 20 replies)`), `measured` (text; `insufficient data: …` below that minimum), `value` (number or null), `grade` (`PASS`, `WARN`, `FAIL`, `SKIP`; insufficient data is `WARN`, never `PASS`) |
-//! | `verdict` | string | the worst graded criterion (`SKIP` when none was graded) |
-//!
-//! *summary*: `count`, `mean`, `p50`, `p95`, `p99`, `min`, `max`, `last` — ms, null when
-//! `count` is 0; percentiles within 1 %.
-//!
-//! *counters*: `sent`, `received`, `matched`, `lost`, `pending`, `duplicate`,
-//! `unsolicited`, `out_of_order`, `late` (replies after their timeout, counted once),
-//! `foreign` (replies meant for another session: broadcast fan-out, each (message,
-//! receiver) once), `foreign_duplicate` (the same fan-out to the same receiver again),
-//! `client_errors` (the browser's own refusals: a frame `send()` would not take, a socket
-//! it would not create; never lost, never a server or connection failure), `oversized`
-//! (frames over the size cap: counted, only a prefix kept), `queued` (went into
-//! the offline queue), `queue_overflow` (refused by a full queue), `queue_flushed`,
-//! `queue_delivered`, `queue_lost` (queued messages sent after a reconnect, then answered
-//! or lost), `bytes_out`, `bytes_in`, `binary_in`, `noise` (heartbeat and greeting
-//! chatter), `pings_sent`, `pongs`, `ping_timeouts`, `connect_attempts`, `connects`,
-//! `connect_failures`, `drops`, `reconnects`, `schedule_skipped`, and `errors` (on the
-//! wire): `close_codes` (object, code → count), `parse`, `timeout`, `socket`, `server`,
-//! `auth`.
-//!
-//! *session row*: `session` (index), `state` (`disconnected`, `connecting`, `connected`,
-//! `reconnecting`, `error`, `needs-auth`), `state_detail`, `generation`, `sent`, `matched`,
-//! `lost`, `pending`, `received`, `duplicates`, `out_of_order`, `unsolicited`, `late`,
-//! `foreign`, `foreign_duplicates`, `queued`, `queue_overflow`, `queued_now`, `connects`,
-//! `connect_failures`,
-//! `drops`, `reconnects`, `errors`, `client_errors`, `last_close_code`, `last_close_reason`,
-//! `last_close_at`, `connect_time_ms`, `last_recovery_ms`, `bytes_out`, `bytes_in`,
-//! `rtt_ms` (summary). The CSV export has the same columns, with `rtt_ms` spread into
-//! `rtt_count`, `rtt_mean_ms`, `rtt_p50_ms`, `rtt_p95_ms`, `rtt_p99_ms`, `rtt_max_ms`.
-//!
-//! *scenario params* (durations in ms): load and soak `sessions`, `interval_ms`,
-//! `duration_ms`; reliability `sessions`, `messages`, `interval_ms`; recovery `sessions`,
-//! `interval_ms`, `warmup_ms`, `duration_ms`, `drop_every_ms` (0 = once), `outage_ms`,
-//! `recovery_target_ms`, `recovery_timeout_ms`, `use_backend_faults`; memory leak
-//! `sessions`, `cycles`, `open_ms`, `closed_ms`, `interval_ms`; ramp-up `sessions`,
-//! `batch_size`, `batch_every_ms`, `hold_ms`, `interval_ms`; broadcast `sessions`,
-//! `rate_per_s`, `duration_ms`; auth `sessions`, `hold_ms`, `observe_ms`,
-//! `invalid_token` (always `"[redacted]"`).
+//! The schema — every field, its type and meaning, the units in the names — is documented
+//! once, for the people who read the reports: in the README, *Exports and the report
+//! schema*. Every field there is a field of [`Report`] here; the end-to-end tests hold the
+//! exported JSON to it.
 
 mod csv;
 mod har;
