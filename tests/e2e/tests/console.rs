@@ -330,11 +330,11 @@ async fn sessions_recover_when_the_backend_restarts_and_queued_messages_arrive()
             (count(&r, "/totals/counters/matched") == 35).then_some(r)
         })
         .await;
-        assert_eq!(
-            ctx.numbers("session-queued").await,
-            vec![0; 5],
-            "queues flushed"
-        );
+        // The rows move on once a second while a run goes.
+        wait_for("the rows to show the queues flushed", LONG, || async {
+            (ctx.numbers("session-queued").await == vec![0; 5]).then_some(())
+        })
+        .await;
         let stats = ctx.stats().await;
         assert_eq!(
             stat_by_type(&stats, "/totals/received_by_type", "message"),
@@ -351,11 +351,12 @@ async fn sessions_recover_when_the_backend_restarts_and_queued_messages_arrive()
         ] {
             assert_eq!(count(c, &format!("/{field}")), want, "{field}: {c}");
         }
-        assert_eq!(
-            ctx.numbers("session-reconnects").await,
-            vec![1; 5],
-            "each session reconnected once"
-        );
+        wait_for(
+            "the rows to show each session reconnected once",
+            LONG,
+            || async { (ctx.numbers("session-reconnects").await == vec![1; 5]).then_some(()) },
+        )
+        .await;
         assert_eq!(ctx.metric("metric-reconnects").await, 5);
         ctx
     })
