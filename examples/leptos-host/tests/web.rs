@@ -97,6 +97,16 @@ async fn the_console_runs_on_the_hosts_token_and_reports_to_it() {
     wait_until("the report", || !reports.borrow().is_empty()).await;
     let report: serde_json::Value = serde_json::from_str(&reports.borrow()[0]).unwrap();
     assert_eq!(report["configuration"]["token"], "[redacted]");
+    // The host lists what it received, in its own page.
+    let listed = document()
+        .query_selector("[data-testid=host-reports] li")
+        .unwrap()
+        .and_then(|li| li.text_content())
+        .unwrap_or_default();
+    assert!(
+        listed.ends_with(" — run"),
+        "the host lists the run: {listed:?}"
+    );
     assert_eq!(
         report["totals"]["counters"]["errors"]["auth"], 0,
         "{report}"
