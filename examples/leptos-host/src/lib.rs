@@ -41,7 +41,7 @@ pub async fn fetch_token(url: String) -> Result<String, String> {
 pub struct ReportLine {
     /// `PASS`, `WARN`, `FAIL`, or `none` when the report carries no verdict.
     pub verdict: String,
-    /// The scenario's kind, or `run` for a run started with Start.
+    /// The scenario's kind (`manual` for a run started with Start), `unknown` when absent.
     pub what: String,
 }
 
@@ -56,7 +56,7 @@ impl ReportLine {
         };
         Some(Self {
             verdict: text(&report["verdict"], "none"),
-            what: text(&report["scenario"]["kind"], "run"),
+            what: text(&report["scenario"]["kind"], "unknown"),
         })
     }
 }

@@ -97,15 +97,20 @@ async fn the_console_runs_on_the_hosts_token_and_reports_to_it() {
     wait_until("the report", || !reports.borrow().is_empty()).await;
     let report: serde_json::Value = serde_json::from_str(&reports.borrow()[0]).unwrap();
     assert_eq!(report["configuration"]["token"], "[redacted]");
-    // The host lists what it received, in its own page.
-    let listed = document()
-        .query_selector("[data-testid=host-reports] li")
-        .unwrap()
-        .and_then(|li| li.text_content())
-        .unwrap_or_default();
-    assert!(
-        listed.ends_with(" — run"),
-        "the host lists the run: {listed:?}"
+    // The host lists what it received, in its own page (rendered on the next tick).
+    let listed = || {
+        document()
+            .query_selector("[data-testid=host-reports] li")
+            .unwrap()
+            .and_then(|li| li.text_content())
+            .unwrap_or_default()
+    };
+    wait_until("the host to list the report", || !listed().is_empty()).await;
+    let expected = format!("{} — manual", report["verdict"].as_str().unwrap_or("none"));
+    assert_eq!(
+        listed(),
+        expected,
+        "the host lists the run with its verdict"
     );
     assert_eq!(
         report["totals"]["counters"]["errors"]["auth"], 0,
