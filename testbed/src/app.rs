@@ -20,7 +20,7 @@ use crate::demo::{self, Demo};
 use crate::faults::{self, GlobalFaults};
 use crate::hub::Hub;
 use crate::origin::OriginPolicy;
-use crate::static_files::{self, Bundle};
+use crate::static_files::{self, Sites};
 use crate::stats::Stats;
 use crate::{Options, upgrade};
 
@@ -71,8 +71,8 @@ impl Shared {
     }
 }
 
-/// Builds every route the server answers; `console` is the build to serve, if any.
-pub(crate) fn router(state: AppState, console: Option<Bundle>) -> Router {
+/// Builds every route the server answers; `sites` are the builds to serve, if any.
+pub(crate) fn router(state: AppState, sites: Sites) -> Router {
     let router = Router::new()
         .route("/health", get(health))
         .route("/api/ws/stats", get(stats))
@@ -80,9 +80,10 @@ pub(crate) fn router(state: AppState, console: Option<Bundle>) -> Router {
         .route("/api/v1/pam/ws/{user_id}", get(upgrade::authenticated))
         .merge(faults::routes(state.clone()))
         .merge(demo::routes());
-    let router = match console {
-        Some(console) => static_files::mount(router, console),
-        None => router,
+    let router = if sites.is_empty() {
+        router
+    } else {
+        static_files::mount(router, sites)
     };
     router.with_state(state)
 }

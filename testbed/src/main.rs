@@ -34,6 +34,10 @@ struct Cli {
     /// Directory holding the built console (Trunk dist), served at / and /ws-testing.
     #[arg(long, value_name = "DIR")]
     static_dir: Option<PathBuf>,
+    /// Directory holding the built Leptos example host (examples/leptos-host, Trunk dist),
+    /// served at /leptos-host/; log in at /demo/ first for its tokens.
+    #[arg(long, value_name = "DIR")]
+    leptos_host_dir: Option<PathBuf>,
     /// Enable fault injection (without it fault parameters are ignored and /api/faults is 404).
     ///
     /// Per connection, query parameters on the WebSocket URL: drop_rate, loss_rate, dup_rate
@@ -69,6 +73,7 @@ impl From<Cli> for Options {
             jwt_secret: cli.jwt_secret,
             reject_with_401: cli.reject_401,
             static_dir: cli.static_dir,
+            leptos_host_dir: cli.leptos_host_dir,
             faults: cli.faults,
             demo: cli
                 .demo_user
@@ -88,6 +93,7 @@ async fn main() -> ExitCode {
     let serves_console = opts.static_dir.is_some();
     let faults = opts.faults;
     let demo = opts.demo.is_some();
+    let leptos_host = opts.leptos_host_dir.is_some();
     let server = match testbed::start(opts).await {
         Ok(server) => server,
         Err(e) => {
@@ -105,6 +111,9 @@ async fn main() -> ExitCode {
     }
     if demo {
         println!("demo host: http://{addr}/demo/ (embeds the console from /ws-console/)");
+    }
+    if leptos_host {
+        println!("Leptos example host: http://{addr}/leptos-host/ (log in at /demo/ first)");
     }
     if serves_console {
         println!("console: http://{addr}/ws-testing");
@@ -152,6 +161,7 @@ mod tests {
         assert_eq!(opts.tokens, lib.tokens);
         assert!(!opts.reject_with_401 && !opts.faults);
         assert!(opts.jwt_secret.is_none() && opts.static_dir.is_none());
+        assert!(opts.leptos_host_dir.is_none());
         assert!(opts.allow_origins.is_empty());
         assert!(
             opts.addr.ip().is_loopback(),
@@ -192,6 +202,8 @@ mod tests {
             "--reject-401",
             "--static-dir",
             "dist",
+            "--leptos-host-dir",
+            "host-dist",
             "--faults",
             "--allow-origin",
             "http://127.0.0.1:8081",
@@ -203,6 +215,7 @@ mod tests {
         assert_eq!(opts.jwt_secret.as_deref(), Some("s"));
         assert!(opts.reject_with_401 && opts.faults);
         assert_eq!(opts.static_dir, Some(PathBuf::from("dist")));
+        assert_eq!(opts.leptos_host_dir, Some(PathBuf::from("host-dist")));
         assert_eq!(
             opts.allow_origins,
             ["http://127.0.0.1:8081", "http://localhost:3000"]

@@ -28,6 +28,11 @@ pub struct Options {
     pub reject_with_401: bool,
     /// Directory holding the built console (Trunk `dist`), served at `/` and `/ws-testing`.
     pub static_dir: Option<PathBuf>,
+    /// Directory holding the built Leptos example host (`examples/leptos-host`, its Trunk
+    /// `dist` built with the public URL `/leptos-host/`), served at `/leptos-host/` under the
+    /// same per-page CSP as the console. Its token provider asks the demo host
+    /// ([`Options::demo`]) for tokens.
+    pub leptos_host_dir: Option<PathBuf>,
     /// Enables fault injection: per-connection faults from query parameters on the WebSocket
     /// URL and server-wide ones through `/api/faults`. Off, fault parameters are ignored and
     /// `/api/faults` answers 404, so an ordinary backend never misbehaves by accident.
@@ -46,6 +51,7 @@ impl Default for Options {
             jwt_secret: None,
             reject_with_401: false,
             static_dir: None,
+            leptos_host_dir: None,
             faults: false,
             demo: None,
         }

@@ -18,7 +18,7 @@ use tokio_util::task::TaskTracker;
 use crate::Options;
 use crate::app::{self, Shared};
 use crate::origin::OriginPolicy;
-use crate::static_files::Bundle;
+use crate::static_files::{Bundle, Sites};
 
 /// A running testbed. Dropping it without [`Server::shutdown`] still stops it, but without
 /// waiting for sessions to close.
@@ -34,14 +34,19 @@ pub struct Server {
 /// Binds `opts.addr` and starts serving in the background; returns as soon as it listens.
 ///
 /// Fails if the address cannot be bound, an allowed origin is not an origin, or
-/// `opts.static_dir` is not a directory holding a build that can be read whole.
+/// `opts.static_dir` or `opts.leptos_host_dir` is not a directory holding a build that can be
+/// read whole.
 pub async fn start(mut opts: Options) -> io::Result<Server> {
     if opts.demo.is_some() && opts.jwt_secret.is_none() {
         opts.jwt_secret = Some(random_secret());
     }
-    let console = match &opts.static_dir {
-        Some(dir) => Some(Bundle::load(dir)?),
-        None => None,
+    let sites = Sites {
+        console: opts.static_dir.as_deref().map(Bundle::load).transpose()?,
+        leptos_host: opts
+            .leptos_host_dir
+            .as_deref()
+            .map(Bundle::load)
+            .transpose()?,
     };
     let listener = TcpListener::bind(opts.addr).await?;
     let addr = listener.local_addr()?;
@@ -63,7 +68,7 @@ pub async fn start(mut opts: Options) -> io::Result<Server> {
         shutdown.clone(),
         sessions.clone(),
     ));
-    let router = app::router(state, console);
+    let router = app::router(state, sites);
     let serve = tokio::spawn(
         axum::serve(listener, router)
             .with_graceful_shutdown(shutdown.clone().cancelled_owned())

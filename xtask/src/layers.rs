@@ -3,13 +3,14 @@
 //!
 //! Layers: formatting, clippy (host and wasm32), the engine's purity, host tests (engine,
 //! testbed, xtask), wasm-bindgen-tests in headless Chromium against a live test backend, and
-//! the size gate on the release build (SPEC P4, see [`crate::size`]), and end-to-end tests
-//! driving Chromium through WebDriver against the test backend serving that build.
+//! the size gate on the release build (SPEC P4, see [`crate::size`]), the Leptos example host
+//! built as a page, and end-to-end tests driving Chromium through WebDriver against the test
+//! backend serving both builds.
 
 use crate::proc::{
     Guard, Result, TestCount, cmd, free_port, root, run, run_counting, wait_for_port,
 };
-use crate::serve::{build_console, build_testbed};
+use crate::serve::{build_console, build_leptos_host, build_testbed};
 use crate::tools::{Browser, ensure_all};
 
 /// Crates the engine must never depend on: it is pure, the browser is the adapter's business.
@@ -86,9 +87,20 @@ fn layers(r: &mut Report, browser: &Browser) -> Result<()> {
             .and_then(|d| crate::size::gate(&d))
             .map(|()| None),
     )?;
+    // The example host as a page, for its end-to-end test; its time is printed, as it adds
+    // to every run.
+    let started = std::time::Instant::now();
+    let host = build_leptos_host();
+    r.layer(
+        &format!(
+            "Leptos host page (Trunk release, {:.0} s)",
+            started.elapsed().as_secs_f64()
+        ),
+        host.clone().map(|_| None),
+    )?;
     r.layer(
         "end-to-end (WebDriver, Chromium)",
-        dist.and_then(|d| e2e_tests(browser, &d)).map(Some),
+        dist.and_then(|d| e2e_tests(browser, &d, &host?)).map(Some),
     )?;
     Ok(())
 }
@@ -238,7 +250,11 @@ fn allow_runner(runner: std::net::SocketAddr) -> Vec<String> {
     vec!["--allow-origin".into(), format!("http://{runner}")]
 }
 
-fn e2e_tests(browser: &Browser, dist: &std::path::Path) -> Result<TestCount> {
+fn e2e_tests(
+    browser: &Browser,
+    dist: &std::path::Path,
+    leptos_host: &std::path::Path,
+) -> Result<TestCount> {
     run_counting(
         cmd("cargo")
             .args([
@@ -251,6 +267,7 @@ fn e2e_tests(browser: &Browser, dist: &std::path::Path) -> Result<TestCount> {
                 "--test-threads=1",
             ])
             .env("WSC_DIST", dist)
+            .env("WSC_LEPTOS_HOST_DIST", leptos_host)
             .env("WSC_CHROMIUM", &browser.chromium)
             .env("WSC_CHROMEDRIVER", &browser.chromedriver)
             .env("WSC_K6", crate::tools::k6_bin())

@@ -1,4 +1,5 @@
-//! `cargo xtask serve`: the console, built in release mode, served by the test backend.
+//! `cargo xtask serve`: the console, built in release mode, served by the test backend; with
+//! `--leptos-host`, the Leptos example host too (`/leptos-host/`, behind the demo's login).
 
 use crate::proc::{Result, cmd, root, run};
 use std::path::PathBuf;
@@ -10,6 +11,21 @@ pub const DEFAULT_ADDR: &str = "127.0.0.1:8080";
 pub fn build_console() -> Result<PathBuf> {
     run(cmd("trunk").args(["build", "--release"]))?;
     Ok(root().join("dist"))
+}
+
+/// The Leptos example host's crate, which Trunk builds from its own folder.
+pub const LEPTOS_HOST_DIR: &str = "examples/leptos-host";
+/// `cargo xtask serve`'s own flag: also build and serve the Leptos example host.
+const LEPTOS_HOST_FLAG: &str = "--leptos-host";
+
+/// Builds the Leptos example host with Trunk (release, public URL `/leptos-host/`) into
+/// `target/leptos-host-dist` (its Trunk.toml's `dist`). Cheap after [`build_console`]: the
+/// two share the target folder, so only the example's crate and the final link are new.
+pub fn build_leptos_host() -> Result<PathBuf> {
+    run(cmd("trunk")
+        .args(["build", "--release"])
+        .current_dir(root().join(LEPTOS_HOST_DIR)))?;
+    Ok(root().join("target/leptos-host-dist"))
 }
 
 /// Builds the test backend and returns the path of its binary.
@@ -25,7 +41,16 @@ pub fn serve(extra: &[String]) -> Result<()> {
     crate::tools::ensure_all()?;
     let dist = build_console()?;
     let bin = build_testbed()?;
-    let mut args: Vec<String> = extra.to_vec();
+    let mut args: Vec<String> = extra
+        .iter()
+        .filter(|a| *a != LEPTOS_HOST_FLAG)
+        .cloned()
+        .collect();
+    let leptos_host = args.len() < extra.len();
+    if leptos_host {
+        args.push("--leptos-host-dir".into());
+        args.push(build_leptos_host()?.to_string_lossy().into_owned());
+    }
     let addr = match extra.iter().position(|a| a == "--addr") {
         Some(i) => extra.get(i + 1).cloned().unwrap_or_default(),
         None => {
@@ -34,6 +59,11 @@ pub fn serve(extra: &[String]) -> Result<()> {
         }
     };
     println!("serve: the console is at http://{addr}/ws-testing (Ctrl-C stops)");
+    if leptos_host {
+        println!(
+            "serve: the Leptos example host is at http://{addr}/leptos-host/?user=NAME (log in at /demo/ first)"
+        );
+    }
     // In the foreground process group, so that Ctrl-C reaches the server too.
     run(cmd(bin.to_str().unwrap_or("testbed"))
         .arg("--static-dir")

@@ -1,6 +1,8 @@
-//! A Leptos host app embedding the console: its own header, and `<WsConsole/>` with the
-//! host's token provider and report callback. It shows the shape a Leptos product team would
-//! write; its test mounts it against the live test backend.
+//! A Leptos host app embedding the console: its own header, `<WsConsole/>` with the host's
+//! token provider and report callback, and the reports the host received, listed in its own
+//! page (`data-testid="host-reports"`). It shows the shape a Leptos product team would write;
+//! its wasm test mounts it against the live test backend, and the end-to-end test loads the
+//! built page from the testbed (`/leptos-host/`) behind the demo host's login.
 //!
 //! The provider here asks the host's own backend for a token (`token_url`, sent with the
 //! session cookie, e.g. the testbed demo's `/demo/api/token`); a host with the token already
@@ -34,26 +36,62 @@ pub async fn fetch_token(url: String) -> Result<String, String> {
         .ok_or_else(|| "no token in the answer".to_string())
 }
 
-/// The host app: a header of its own, and the console.
+/// What the host keeps of a report: the verdict and what ran, never the report's details.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReportLine {
+    /// `PASS`, `WARN`, `FAIL`, or `none` when the report carries no verdict.
+    pub verdict: String,
+    /// The scenario's kind (`manual` for a run started with Start), `unknown` when absent.
+    pub what: String,
+}
+
+impl ReportLine {
+    /// Reads the line from the report's JSON text; `None` for what is not a report.
+    pub fn from_json(json: &str) -> Option<Self> {
+        let report: serde_json::Value = serde_json::from_str(json).ok()?;
+        report.as_object()?;
+        let text = |v: &serde_json::Value, default: &str| {
+            v.as_str()
+                .map_or_else(|| default.to_string(), str::to_string)
+        };
+        Some(Self {
+            verdict: text(&report["verdict"], "none"),
+            what: text(&report["scenario"]["kind"], "unknown"),
+        })
+    }
+}
+
+/// The host app: a header of its own, the console, and the reports it handed the host.
 #[component]
 pub fn HostApp(
-    /// Where the console connects (a URL template with `{token}`).
+    /// Where the console connects (a URL template with `{token}`, and `{user_id}`).
     endpoint: String,
+    /// Who is logged in: the console's `{user_id}`.
+    #[prop(optional, into)]
+    user_id: String,
     /// How the host gets a token.
     token_provider: TokenProvider,
-    /// What the host does with a report.
+    /// What else the host does with a report (the page lists every one anyway).
     #[prop(into)]
     on_report: OnReport,
 ) -> impl IntoView {
     let config = RawConfig {
         endpoint,
+        user_id,
         sessions: "3".into(),
         ..RawConfig::default()
     };
+    let reports = RwSignal::new(Vec::<ReportLine>::new());
+    let on_report = OnReport::from(move |json: String| {
+        if let Some(line) = ReportLine::from_json(&json) {
+            reports.update(|r| r.push(line));
+        }
+        (on_report.0)(json);
+    });
     view! {
         <header class="host-header">
             <h1>"Acme Ops"</h1>
-            <nav><a href="/">"Dashboard"</a></nav>
+            <nav><a href="/demo/">"Dashboard"</a></nav>
         </header>
         <main>
             <WsConsole
@@ -62,6 +100,18 @@ pub fn HostApp(
                 on_report=on_report
                 storage_key="leptos-host"
             />
+            <section class="host-reports">
+                <h2>"Reports received"</h2>
+                <ol data-testid="host-reports">
+                    {move || {
+                        reports
+                            .get()
+                            .into_iter()
+                            .map(|r| view! { <li data-verdict=r.verdict.clone()>{format!("{} — {}", r.verdict, r.what)}</li> })
+                            .collect_view()
+                    }}
+                </ol>
+            </section>
         </main>
     }
 }

@@ -48,6 +48,15 @@ fn click(testid: &str) {
         .click();
 }
 
+/// The text of the first element `selector` finds; empty when there is none.
+fn text_of(selector: &str) -> String {
+    document()
+        .query_selector(selector)
+        .unwrap()
+        .and_then(|e| e.text_content())
+        .unwrap_or_default()
+}
+
 #[wasm_bindgen_test]
 async fn the_console_runs_on_the_hosts_token_and_reports_to_it() {
     let calls = Rc::new(Cell::new(0u32));
@@ -71,13 +80,7 @@ async fn the_console_runs_on_the_hosts_token_and_reports_to_it() {
         }
     });
     click("start");
-    let active = || {
-        document()
-            .query_selector("[data-testid=metric-active]")
-            .unwrap()
-            .and_then(|e| e.text_content())
-            .unwrap_or_default()
-    };
+    let active = || text_of("[data-testid=metric-active]");
     // The backend is on another port than the test page: the console asks before the
     // provider's token goes there (R3), and the person agrees.
     wait_until("the question", || {
@@ -97,6 +100,15 @@ async fn the_console_runs_on_the_hosts_token_and_reports_to_it() {
     wait_until("the report", || !reports.borrow().is_empty()).await;
     let report: serde_json::Value = serde_json::from_str(&reports.borrow()[0]).unwrap();
     assert_eq!(report["configuration"]["token"], "[redacted]");
+    // The host lists what it received, in its own page (rendered on the next tick).
+    let listed = || text_of("[data-testid=host-reports] li");
+    wait_until("the host to list the report", || !listed().is_empty()).await;
+    let expected = format!("{} — manual", report["verdict"].as_str().unwrap_or("none"));
+    assert_eq!(
+        listed(),
+        expected,
+        "the host lists the run with its verdict"
+    );
     assert_eq!(
         report["totals"]["counters"]["errors"]["auth"], 0,
         "{report}"

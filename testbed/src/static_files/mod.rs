@@ -2,7 +2,9 @@
 //!
 //! The same build is served at the root and under `/ws-testing`, so the console works whether
 //! Trunk built it with a public URL of `/` or `/ws-testing/`; `/`, `/ws-testing` and
-//! `/ws-testing/` all give `index.html`. Content types come from the file extension (`.wasm`
+//! `/ws-testing/` all give `index.html`. The Leptos example host, a build of its own, is
+//! served under `/leptos-host/` alone (Trunk builds it with that public URL) and gets every
+//! header below, its page a CSP of its own. Content types come from the file extension (`.wasm`
 //! is `application/wasm`, which streaming compilation requires). Missing files are 404.
 //!
 //! What each answer carries, and why:
@@ -35,37 +37,62 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 
 use crate::app::AppState;
-use bundle::Variant;
+use bundle::{Asset, Variant};
 
 /// Where the console is served besides the root: the standalone page, and the bundle for
 /// host pages (`/ws-console/embed.js`).
 const PREFIXES: [&str; 2] = ["/ws-testing", "/ws-console"];
+/// Where the Leptos example host's build is served (its Trunk `public_url`).
+const LEPTOS_HOST_PREFIX: &str = "/leptos-host";
 /// Largest CSP report read; a real one is about 1 KB.
 const MAX_REPORT_BYTES: usize = 64 << 10;
 /// Reports printed to stderr (all are counted); enough to see what broke, bounded against a
 /// page that violates in a loop.
 const MAX_REPORTS_LOGGED: u32 = 20;
 
-/// Adds the console's routes to `router`, behind every explicit route.
-pub(crate) fn mount(router: Router<AppState>, console: Bundle) -> Router<AppState> {
-    let console = Arc::new(console);
+/// The builds the server serves: the console (`--static-dir`) and the Leptos example host
+/// (`--leptos-host-dir`), each when given.
+#[derive(Debug, Default)]
+pub(crate) struct Sites {
+    pub console: Option<Bundle>,
+    pub leptos_host: Option<Bundle>,
+}
+
+impl Sites {
+    pub fn is_empty(&self) -> bool {
+        self.console.is_none() && self.leptos_host.is_none()
+    }
+
+    /// The file a request path names: under [`LEPTOS_HOST_PREFIX`] from the example host's
+    /// build, anywhere else from the console's.
+    fn get(&self, path: &str) -> Option<&Asset> {
+        match under(path, LEPTOS_HOST_PREFIX) {
+            Some(rest) => self.leptos_host.as_ref()?.get(&file_key(rest)?),
+            None => self.console.as_ref()?.get(&file_key(path)?),
+        }
+    }
+}
+
+/// Adds the routes of `sites` to `router`, behind every explicit route.
+pub(crate) fn mount(router: Router<AppState>, sites: Sites) -> Router<AppState> {
+    let sites = Arc::new(sites);
     router
         .route(
             csp::REPORT_PATH,
             post(csp_report).layer(DefaultBodyLimit::max(MAX_REPORT_BYTES)),
         )
         .fallback(move |method: Method, uri: Uri, headers: HeaderMap| {
-            let console = console.clone();
-            async move { serve(&console, &method, uri.path(), &headers) }
+            let sites = sites.clone();
+            async move { serve(&sites, &method, uri.path(), &headers) }
         })
 }
 
-fn serve(console: &Bundle, method: &Method, path: &str, request: &HeaderMap) -> Response {
+fn serve(sites: &Sites, method: &Method, path: &str, request: &HeaderMap) -> Response {
     if method != Method::GET && method != Method::HEAD {
         let allow = [(header::ALLOW, HeaderValue::from_static("GET, HEAD"))];
         return (StatusCode::METHOD_NOT_ALLOWED, allow).into_response();
     }
-    let Some(asset) = file_key(path).and_then(|key| console.get(&key)) else {
+    let Some(asset) = sites.get(path) else {
         return (StatusCode::NOT_FOUND, common_headers()).into_response();
     };
     let gzip = asset.gzip.as_ref().filter(|_| accepts_gzip(request));
@@ -105,17 +132,19 @@ fn common_headers() -> HeaderMap {
 /// The build's file for a request path: under the root or one of [`PREFIXES`], `index.html` for a
 /// directory, percent-escapes decoded. `None` for what cannot name a file.
 fn file_key(path: &str) -> Option<String> {
-    let rest = PREFIXES
-        .iter()
-        .filter_map(|p| path.strip_prefix(p))
-        .find(|rest| rest.is_empty() || rest.starts_with('/'))
-        .unwrap_or(path);
+    let rest = PREFIXES.iter().find_map(|p| under(path, p)).unwrap_or(path);
     let rest = rest.strip_prefix('/').unwrap_or(rest);
     let mut key = percent_decode(rest)?;
     if key.is_empty() || key.ends_with('/') {
         key.push_str("index.html");
     }
     Some(key)
+}
+
+/// What follows `prefix` in `path` when `path` is `prefix` or lies below it.
+fn under<'a>(path: &'a str, prefix: &str) -> Option<&'a str> {
+    path.strip_prefix(prefix)
+        .filter(|rest| rest.is_empty() || rest.starts_with('/'))
 }
 
 fn percent_decode(s: &str) -> Option<String> {
@@ -194,6 +223,55 @@ mod tests {
         }
         assert_eq!(file_key("/bad%2"), None);
         assert_eq!(file_key("/bad%zz"), None);
+    }
+
+    #[test]
+    fn the_leptos_host_is_served_from_its_own_build_under_its_prefix_only() {
+        let dir = |files: &[(&str, &str)]| {
+            let dir = std::env::temp_dir().join(format!(
+                "testbed-sites-{}-{}",
+                std::process::id(),
+                files[0].1
+            ));
+            std::fs::create_dir_all(&dir).unwrap();
+            for (name, body) in files {
+                std::fs::write(dir.join(name), body).unwrap();
+            }
+            let bundle = Bundle::load(&dir).unwrap();
+            std::fs::remove_dir_all(&dir).unwrap();
+            bundle
+        };
+        let body = |sites: &Sites, path: &str| {
+            sites
+                .get(path)
+                .map(|a| String::from_utf8_lossy(&a.identity.body).into_owned())
+        };
+        let sites = Sites {
+            console: Some(dir(&[("index.html", "console"), ("a.js", "console js")])),
+            leptos_host: Some(dir(&[("index.html", "host"), ("b.js", "host js")])),
+        };
+        for (path, expected) in [
+            ("/leptos-host/", Some("host")),
+            ("/leptos-host", Some("host")),
+            ("/leptos-host/b.js", Some("host js")),
+            ("/leptos-host/a.js", None),
+            ("/leptos-hostx", None),
+            ("/ws-testing/", Some("console")),
+            ("/a.js", Some("console js")),
+            ("/b.js", None),
+        ] {
+            assert_eq!(body(&sites, path).as_deref(), expected, "{path}");
+        }
+        assert!(
+            sites.get("/leptos-host/").unwrap().csp.is_some(),
+            "a page's CSP"
+        );
+        let console_only = Sites {
+            leptos_host: None,
+            ..sites
+        };
+        assert_eq!(body(&console_only, "/leptos-host/"), None);
+        assert!(!console_only.is_empty() && Sites::default().is_empty());
     }
 
     fn accept(value: &'static str) -> HeaderMap {

@@ -41,6 +41,25 @@ pub fn dist_dir() -> PathBuf {
     dir
 }
 
+/// The built Leptos example host (`examples/leptos-host`, Trunk release with the public URL
+/// `/leptos-host/`), as `cargo xtask test` passes it in `WSC_LEPTOS_HOST_DIST`.
+pub fn leptos_host_dist_dir() -> PathBuf {
+    let dir = std::env::var_os("WSC_LEPTOS_HOST_DIST").map(PathBuf::from);
+    match dir {
+        Some(dir) if dir.join("index.html").exists() => dir,
+        Some(dir) => panic!(
+            "WSC_LEPTOS_HOST_DIST={} holds no built example host (no index.html) — build it \
+             with `trunk build --release` in examples/leptos-host, or run `cargo xtask test`",
+            dir.display()
+        ),
+        None => panic!(
+            "WSC_LEPTOS_HOST_DIST is not set: it names the Leptos example host's build \
+             (examples/leptos-host, `trunk build --release` writes target/leptos-host-dist); \
+             `cargo xtask test` builds it and sets it"
+        ),
+    }
+}
+
 /// Where screenshots and other artifacts go.
 pub fn artifacts_dir() -> PathBuf {
     let dir = std::env::var_os("WSC_ARTIFACTS").map_or_else(

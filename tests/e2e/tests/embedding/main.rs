@@ -2,10 +2,12 @@
 //! cookie, a token endpoint, a plain HTML page under a strict CSP) mounts the console through
 //! `mount()`, and a person logs in through the form before anything runs. Everything is real:
 //! the browser's cookies, the JWTs the app signs, the authenticated WebSocket endpoint that
-//! checks them.
+//! checks them. The Leptos example host (`/leptos-host/`) is tested the same way
+//! (`leptos_host`).
 
 mod assets;
 mod host;
+mod leptos_host;
 mod teardown;
 
 use host::{Demo, USER, handshakes};
