@@ -1,75 +1,21 @@
-//! The HTTP side: shared state, routes, and the two JSON endpoints.
+//! The HTTP side: routes, and the two JSON endpoints (the state they share is in
+//! [`crate::state`]).
 //!
 //! Routing is kept apart from the WebSocket code so that the whole surface of the server —
 //! what a browser, a test or an operator can reach — reads in one screen.
 
-use std::sync::Arc;
-use std::time::{Instant, SystemTime, UNIX_EPOCH};
-
 use axum::Router;
 use axum::extract::State;
-use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::response::Response;
 use axum::routing::get;
-use serde_json::{Value, json};
-use tokio_util::sync::CancellationToken;
-use tokio_util::task::TaskTracker;
+use serde_json::json;
 
-use crate::auth::Authenticator;
-use crate::demo::{self, Demo};
-use crate::faults::{self, GlobalFaults};
-use crate::hub::Hub;
-use crate::origin::OriginPolicy;
+use crate::demo;
+use crate::faults;
+use crate::state::{AppState, json_response};
 use crate::static_files::{self, Sites};
-use crate::stats::Stats;
-use crate::{Options, upgrade};
-
-/// Everything handlers and sessions share.
-#[derive(Debug)]
-pub(crate) struct Shared {
-    pub auth: Authenticator,
-    pub stats: Stats,
-    pub hub: Hub,
-    pub reject_with_401: bool,
-    /// Which browser pages may open WebSockets and use the fault control.
-    pub origins: OriginPolicy,
-    /// Server-wide faults, and whether fault injection is on at all.
-    pub faults: GlobalFaults,
-    started: Instant,
-    /// Cancelled when the server shuts down; every session watches it.
-    pub shutdown: CancellationToken,
-    /// Tracks every session so shutdown can wait for them to close.
-    pub sessions: TaskTracker,
-    /// The demo host, when on.
-    pub demo: Option<Demo>,
-}
-
-pub(crate) type AppState = Arc<Shared>;
-
-impl Shared {
-    pub fn new(
-        opts: &Options,
-        origins: OriginPolicy,
-        shutdown: CancellationToken,
-        sessions: TaskTracker,
-    ) -> Self {
-        Self {
-            auth: Authenticator::new(opts),
-            stats: Stats::default(),
-            hub: Hub::default(),
-            reject_with_401: opts.reject_with_401,
-            origins,
-            faults: GlobalFaults::new(opts.faults),
-            started: Instant::now(),
-            shutdown,
-            sessions,
-            demo: opts
-                .demo
-                .clone()
-                .map(|d| Demo::new(d, opts.jwt_secret.clone().unwrap_or_default())),
-        }
-    }
-}
+use crate::upgrade;
 
 /// Builds every route the server answers; `sites` are the builds to serve, if any.
 pub(crate) fn router(state: AppState, sites: Sites) -> Router {
@@ -102,21 +48,4 @@ async fn health(State(state): State<AppState>) -> Response {
 
 async fn stats(State(state): State<AppState>) -> Response {
     json_response(StatusCode::OK, state.stats.snapshot())
-}
-
-/// A JSON response any origin may read: browser tests fetch these from the console's origin.
-pub(crate) fn json_response(status: StatusCode, body: Value) -> Response {
-    let mut response = (status, axum::Json(body)).into_response();
-    response.headers_mut().insert(
-        header::ACCESS_CONTROL_ALLOW_ORIGIN,
-        HeaderValue::from_static("*"),
-    );
-    response
-}
-
-/// Milliseconds since the Unix epoch, as the protocol's `timestamp` fields carry.
-pub(crate) fn unix_ms() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
 }

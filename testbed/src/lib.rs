@@ -23,6 +23,7 @@ mod origin;
 mod protocol;
 mod server;
 mod session;
+mod state;
 mod static_files;
 mod stats;
 mod upgrade;

@@ -32,7 +32,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
-use crate::app::json_response;
+use crate::state::json_response;
 
 /// How many refused origins are remembered so each is logged once (the header is client
 /// input, so the memory is bounded).

@@ -16,8 +16,9 @@ use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
 use crate::Options;
-use crate::app::{self, Shared};
+use crate::app;
 use crate::origin::OriginPolicy;
+use crate::state::Shared;
 use crate::static_files::{Bundle, Sites};
 
 /// A running testbed. Dropping it without [`Server::shutdown`] still stops it, but without

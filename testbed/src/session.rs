@@ -19,9 +19,9 @@ use serde_json::Value;
 use tokio::sync::{mpsc, watch};
 use tokio::time::{Instant, sleep_until};
 
-use crate::app::{AppState, unix_ms};
 use crate::faults::{ConnFaults, Fate, Fault, FaultPlan, Verdict};
 use crate::protocol::{self, Request};
+use crate::state::{AppState, unix_ms};
 use crate::stats::{ConnId, Inbound};
 
 /// How long to wait for the client's answer to our close frame before dropping the socket.

@@ -20,10 +20,10 @@ use axum::http::{HeaderMap, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
-use crate::app::{AppState, json_response, unix_ms};
 use crate::auth::Identity;
 use crate::faults::{Fault, FaultPlan, ParamError};
 use crate::session::{self, SessionInfo};
+use crate::state::{AppState, json_response, unix_ms};
 use tokio_util::sync::CancellationToken;
 
 /// Largest message (and frame) accepted: the protocol promises 1 MB+ messages work.

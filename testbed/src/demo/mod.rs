@@ -29,8 +29,8 @@ use serde::Deserialize;
 use serde_json::json;
 use tokio_util::sync::CancellationToken;
 
-use crate::app::{AppState, json_response, unix_ms};
 use crate::auth::{Identity, sign_jwt};
+use crate::state::{AppState, json_response, unix_ms};
 
 /// The session cookie's name.
 pub(crate) const COOKIE: &str = "wsc_demo";

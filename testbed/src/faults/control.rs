@@ -21,7 +21,7 @@ use serde_json::json;
 use super::ParamError;
 use super::global::{MAX_PERIOD_S, MAX_RATE_LIMIT};
 use super::plan::parse;
-use crate::app::{AppState, json_response, unix_ms};
+use crate::state::{AppState, json_response, unix_ms};
 
 type Params = Query<HashMap<String, String>>;
 

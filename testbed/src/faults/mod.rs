@@ -83,7 +83,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
-use crate::app::json_response;
+use crate::state::json_response;
 
 /// A fault parameter that could not be used: answered with HTTP 400.
 #[derive(Debug, Clone, PartialEq)]

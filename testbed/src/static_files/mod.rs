@@ -36,7 +36,7 @@ use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, Uri, he
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 
-use crate::app::AppState;
+use crate::state::AppState;
 use bundle::{Asset, Variant};
 
 /// Where the console is served besides the root: the standalone page, and the bundle for
