@@ -5,6 +5,7 @@
 //! task runner itself compiles in seconds on a bare machine.
 
 mod layers;
+mod paths;
 mod proc;
 mod serve;
 mod size;

