@@ -216,6 +216,55 @@ impl Default for RawConfig {
     }
 }
 
+/// `RawConfig::text` and `RawConfig::text_mut` from one list: which field is which string.
+macro_rules! text_fields {
+    ($($variant:ident => $name:ident),* $(,)?) => {
+        impl RawConfig {
+            /// The text of a field typed as text, to edit (`None` for a choice, a switch or
+            /// the thresholds): one binding serves every text field of the form.
+            pub fn text_mut(&mut self, field: Field) -> Option<&mut String> {
+                match field {
+                    $(Field::$variant => Some(&mut self.$name),)*
+                    _ => None,
+                }
+            }
+
+            /// The text of a field typed as text; empty for the others.
+            pub fn text(&self, field: Field) -> &str {
+                match field {
+                    $(Field::$variant => &self.$name,)*
+                    _ => "",
+                }
+            }
+        }
+    };
+}
+
+text_fields!(
+    Endpoint => endpoint,
+    UserId => user_id,
+    Token => token,
+    Sessions => sessions,
+    SendInterval => send_interval_ms,
+    MessageTemplate => message_template,
+    CorrelationPointer => correlation_pointer,
+    ReplyTimeout => reply_timeout_ms,
+    DuplicateWindow => duplicate_window_ms,
+    HeartbeatInterval => heartbeat_interval_ms,
+    HeartbeatTimeout => heartbeat_timeout_ms,
+    PingTemplate => ping_template,
+    PongType => pong_type,
+    ConnectTimeout => connect_timeout_ms,
+    StableAfter => stable_ms,
+    ReconnectSchedule => reconnect_schedule_s,
+    MaxAttempts => max_attempts,
+    NoRetryCodes => no_retry_codes,
+    TryLaterCodes => try_later_codes,
+    QueueCapacity => queue_capacity,
+    LogCapacity => log_capacity,
+    TokenRefresh => token_refresh_before_s,
+);
+
 impl RawConfig {
     /// Moves a token typed into the endpoint (`?token=…`, a JWT …) into the Token field,
     /// leaving `{token}` in its place: the URL sent is the same, and the token is now
@@ -773,6 +822,49 @@ mod tests {
 
     fn errors(raw: RawConfig) -> Vec<FieldError> {
         RunConfig::from_raw(&raw, ORIGIN).unwrap_err()
+    }
+
+    #[test]
+    fn every_text_field_has_its_own_slot_and_validation_reads_it() {
+        use Field::*;
+        let texts = [
+            Endpoint,
+            UserId,
+            Token,
+            Sessions,
+            SendInterval,
+            MessageTemplate,
+            CorrelationPointer,
+            ReplyTimeout,
+            DuplicateWindow,
+            HeartbeatInterval,
+            HeartbeatTimeout,
+            PingTemplate,
+            PongType,
+            ConnectTimeout,
+            StableAfter,
+            ReconnectSchedule,
+            MaxAttempts,
+            NoRetryCodes,
+            TryLaterCodes,
+            QueueCapacity,
+            LogCapacity,
+            TokenRefresh,
+        ];
+        let mut raw = RawConfig::default();
+        for f in texts {
+            *raw.text_mut(f).unwrap() = format!("<{}>", f.as_str());
+        }
+        // Each wrote its own string: no two fields share a slot.
+        for f in texts {
+            assert_eq!(raw.text(f), format!("<{}>", f.as_str()));
+        }
+        assert!(raw.text_mut(AuthMode).is_none() && raw.text_mut(Thresholds).is_none());
+        assert_eq!(raw.text(Thresholds), "");
+        // What the form writes is what validation judges.
+        let mut raw = RawConfig::default();
+        *raw.text_mut(Sessions).unwrap() = "abc".into();
+        assert_eq!(one_error(raw).field, Sessions);
     }
 
     fn one_error(raw: RawConfig) -> FieldError {

@@ -59,17 +59,13 @@ pub fn Controls() -> impl IntoView {
                     label="Endpoint (URL template)"
                     field=Field::Endpoint
                     wide=true
-                    get=|c| &c.endpoint
-                    set=|c, v| c.endpoint = v
                     note="ws://, wss://, http(s):// or a path like /ws; placeholders {user_id}, {token}, {session}"
                 />
-                <TextField label="User id" field=Field::UserId get=|c| &c.user_id set=|c, v| c.user_id = v />
+                <TextField label="User id" field=Field::UserId />
                 <TextField
                     label="Token"
                     field=Field::Token
                     kind="password"
-                    get=|c| &c.token
-                    set=|c, v| c.token = v
                     note="Never stored; redacted everywhere"
                 />
                 <AuthSelect />
@@ -77,8 +73,6 @@ pub fn Controls() -> impl IntoView {
                     label="Sessions (1–200)"
                     field=Field::Sessions
                     kind="number"
-                    get=|c| &c.sessions
-                    set=|c, v| c.sessions = v
                     note="3–15 is the standard preset; Chromium allows about 255 sockets per profile, shared by every tab"
                 />
             </div>
@@ -88,22 +82,16 @@ pub fn Controls() -> impl IntoView {
                     label="Send interval (ms, 10–60000)"
                     field=Field::SendInterval
                     kind="number"
-                    get=|c| &c.send_interval_ms
-                    set=|c, v| c.send_interval_ms = v
                 />
                 <TextField
                     label="Correlation pointer"
                     field=Field::CorrelationPointer
-                    get=|c| &c.correlation_pointer
-                    set=|c, v| c.correlation_pointer = v
                     note="JSON pointer to the reply's id, e.g. /id or /request_id"
                 />
                 <TextField
                     label="Reply timeout (ms)"
                     field=Field::ReplyTimeout
                     kind="number"
-                    get=|c| &c.reply_timeout_ms
-                    set=|c, v| c.reply_timeout_ms = v
                 />
                 <div class="wsc-field wsc-checks">
                     <Check label="Send automatically" testid="auto-send" get=|c| c.auto_send set=|c, v| c.auto_send = v />
@@ -114,8 +102,6 @@ pub fn Controls() -> impl IntoView {
                 <TextArea
                     label="Message template"
                     field=Field::MessageTemplate
-                    get=|c| &c.message_template
-                    set=|c, v| c.message_template = v
                     note="JSON or raw text; {{id}} unique per message, {{seq}} per session, {{session}}, {{ts}} (ms)"
                 />
             </div>
@@ -127,24 +113,22 @@ pub fn Controls() -> impl IntoView {
                         <Check label="Reconnect" testid="reconnect-enabled" get=|c| c.reconnect_enabled set=|c, v| c.reconnect_enabled = v />
                         <Check label="Jitter" testid="jitter" get=|c| c.jitter set=|c, v| c.jitter = v />
                     </div>
-                    <TextField label="Ping every (ms)" field=Field::HeartbeatInterval kind="number" get=|c| &c.heartbeat_interval_ms set=|c, v| c.heartbeat_interval_ms = v />
-                    <TextField label="Pong timeout (ms)" field=Field::HeartbeatTimeout kind="number" get=|c| &c.heartbeat_timeout_ms set=|c, v| c.heartbeat_timeout_ms = v />
-                    <TextField label="Pong type" field=Field::PongType get=|c| &c.pong_type set=|c, v| c.pong_type = v />
-                    <TextField label="Connect timeout (ms)" field=Field::ConnectTimeout kind="number" get=|c| &c.connect_timeout_ms set=|c, v| c.connect_timeout_ms = v />
-                    <TextField label="Stable after (ms)" field=Field::StableAfter kind="number" get=|c| &c.stable_ms set=|c, v| c.stable_ms = v />
+                    <TextField label="Ping every (ms)" field=Field::HeartbeatInterval kind="number" />
+                    <TextField label="Pong timeout (ms)" field=Field::HeartbeatTimeout kind="number" />
+                    <TextField label="Pong type" field=Field::PongType />
+                    <TextField label="Connect timeout (ms)" field=Field::ConnectTimeout kind="number" />
+                    <TextField label="Stable after (ms)" field=Field::StableAfter kind="number" />
                     <TextField
                         label="Backoff schedule (s)"
                         field=Field::ReconnectSchedule
-                        get=|c| &c.reconnect_schedule_s
-                        set=|c, v| c.reconnect_schedule_s = v
                         note="Comma-separated; the last step repeats"
                     />
-                    <TextField label="Max attempts (empty: no limit)" field=Field::MaxAttempts kind="number" get=|c| &c.max_attempts set=|c, v| c.max_attempts = v />
-                    <TextField label="Close codes not retried" field=Field::NoRetryCodes get=|c| &c.no_retry_codes set=|c, v| c.no_retry_codes = v />
-                    <TextField label="Try-later close codes" field=Field::TryLaterCodes get=|c| &c.try_later_codes set=|c, v| c.try_later_codes = v />
-                    <TextField label="Offline queue per session" field=Field::QueueCapacity kind="number" get=|c| &c.queue_capacity set=|c, v| c.queue_capacity = v />
-                    <TextField label="Log capacity" field=Field::LogCapacity kind="number" get=|c| &c.log_capacity set=|c, v| c.log_capacity = v />
-                    <TextArea label="Ping template" field=Field::PingTemplate get=|c| &c.ping_template set=|c, v| c.ping_template = v />
+                    <TextField label="Max attempts (empty: no limit)" field=Field::MaxAttempts kind="number" />
+                    <TextField label="Close codes not retried" field=Field::NoRetryCodes />
+                    <TextField label="Try-later close codes" field=Field::TryLaterCodes />
+                    <TextField label="Offline queue per session" field=Field::QueueCapacity kind="number" />
+                    <TextField label="Log capacity" field=Field::LogCapacity kind="number" />
+                    <TextArea label="Ping template" field=Field::PingTemplate />
                 </div>
             </details>
             <div class="wsc-actions">

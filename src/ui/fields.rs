@@ -51,6 +51,15 @@ fn Wrap(
     }
 }
 
+/// Writes `value` into the configuration's text for `field`.
+fn edit(ctx: ConsoleCtx, field: Field, value: String) {
+    ctx.config.update(|c| {
+        if let Some(slot) = c.text_mut(field) {
+            *slot = value;
+        }
+    });
+}
+
 /// A text input (`kind`: text, password, number).
 #[component]
 pub fn TextField(
@@ -58,10 +67,6 @@ pub fn TextField(
     label: &'static str,
     /// The engine's field; its `as_str()` is the `data-testid`.
     field: Field,
-    /// Reads the field from the configuration.
-    get: fn(&RawConfig) -> &String,
-    /// Writes the field.
-    set: fn(&mut RawConfig, String),
     /// `text`, `password`, or `number` (a text input with a numeric keyboard).
     #[prop(default = "text")]
     kind: &'static str,
@@ -84,8 +89,8 @@ pub fn TextField(
                 autocomplete="off"
                 spellcheck="false"
                 data-testid=field.as_str()
-                prop:value=move || ctx.config.with(|c| get(c).clone())
-                on:input=move |ev| ctx.config.update(|c| set(c, event_target_value(&ev)))
+                prop:value=move || ctx.config.with(|c| c.text(field).to_string())
+                on:input=move |ev| edit(ctx, field, event_target_value(&ev))
             />
         </Wrap>
     }
@@ -96,12 +101,8 @@ pub fn TextField(
 pub fn TextArea(
     /// Label shown above the input.
     label: &'static str,
-    /// The engine's field.
+    /// The engine's field: its text in the configuration ([`RawConfig::text_mut`]).
     field: Field,
-    /// Reads the field.
-    get: fn(&RawConfig) -> &String,
-    /// Writes the field.
-    set: fn(&mut RawConfig, String),
     /// A hint under the field.
     #[prop(optional)]
     note: Option<&'static str>,
@@ -113,8 +114,8 @@ pub fn TextArea(
                 id=format!("wsc-{}", field.as_str())
                 spellcheck="false"
                 data-testid=field.as_str()
-                prop:value=move || ctx.config.with(|c| get(c).clone())
-                on:input=move |ev| ctx.config.update(|c| set(c, event_target_value(&ev)))
+                prop:value=move || ctx.config.with(|c| c.text(field).to_string())
+                on:input=move |ev| edit(ctx, field, event_target_value(&ev))
             ></textarea>
         </Wrap>
     }
