@@ -220,6 +220,9 @@ impl Default for RawConfig {
 macro_rules! text_fields {
     ($($variant:ident => $name:ident),* $(,)?) => {
         impl RawConfig {
+            /// Every field typed as text.
+            pub const TEXT_FIELDS: &'static [Field] = &[$(Field::$variant),*];
+
             /// The text of a field typed as text, to edit (`None` for a choice, a switch or
             /// the thresholds): one binding serves every text field of the form.
             pub fn text_mut(&mut self, field: Field) -> Option<&mut String> {
@@ -827,36 +830,14 @@ mod tests {
     #[test]
     fn every_text_field_has_its_own_slot_and_validation_reads_it() {
         use Field::*;
-        let texts = [
-            Endpoint,
-            UserId,
-            Token,
-            Sessions,
-            SendInterval,
-            MessageTemplate,
-            CorrelationPointer,
-            ReplyTimeout,
-            DuplicateWindow,
-            HeartbeatInterval,
-            HeartbeatTimeout,
-            PingTemplate,
-            PongType,
-            ConnectTimeout,
-            StableAfter,
-            ReconnectSchedule,
-            MaxAttempts,
-            NoRetryCodes,
-            TryLaterCodes,
-            QueueCapacity,
-            LogCapacity,
-            TokenRefresh,
-        ];
+        let texts = RawConfig::TEXT_FIELDS;
+        assert_eq!(texts.len(), 22);
         let mut raw = RawConfig::default();
-        for f in texts {
+        for &f in texts {
             *raw.text_mut(f).unwrap() = format!("<{}>", f.as_str());
         }
         // Each wrote its own string: no two fields share a slot.
-        for f in texts {
+        for &f in texts {
             assert_eq!(raw.text(f), format!("<{}>", f.as_str()));
         }
         assert!(raw.text_mut(AuthMode).is_none() && raw.text_mut(Thresholds).is_none());
