@@ -7,7 +7,8 @@ use super::ConsoleCtx;
 use leptos::prelude::*;
 use ws_console_engine::{Field, FieldError, RawConfig};
 
-fn message_for(messages: &[FieldError], field: Field) -> Option<String> {
+/// The message about `field` among `messages`, if any.
+pub(super) fn message_for(messages: &[FieldError], field: Field) -> Option<String> {
     messages
         .iter()
         .find(|m| m.field == field)

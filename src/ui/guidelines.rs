@@ -3,6 +3,7 @@
 //! it, and carried into every report; an invalid set says why here and Start refuses it.
 
 use super::ConsoleCtx;
+use super::fields::message_for;
 use leptos::prelude::*;
 use ws_console_engine::{Field, Thresholds, fixed};
 
@@ -147,13 +148,7 @@ pub fn Guidelines() -> impl IntoView {
     let problem = move || {
         bad.get()
             .or_else(|| ctx.config.with(|c| c.thresholds.validate().err()))
-            .or_else(|| {
-                ctx.messages.with(|m| {
-                    m.iter()
-                        .find(|e| e.field == Field::Thresholds)
-                        .map(|e| e.message.clone())
-                })
-            })
+            .or_else(|| ctx.messages.with(|m| message_for(m, Field::Thresholds)))
     };
     // Opens by itself when the bands are wrong, so Start's refusal is seen (and never closes
     // by itself).
