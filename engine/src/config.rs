@@ -124,7 +124,8 @@ pub struct RawConfig {
     pub sessions: String,
     /// Whether each session sends automatically (default true).
     pub auto_send: bool,
-    /// Automatic send interval in ms, 10–60000 (default "8000").
+    /// Automatic send interval in ms, 10–60000, or 0 for one message in flight (default
+    /// "8000").
     pub send_interval_ms: String,
     /// Message template (default [`DEFAULT_TEMPLATE`]).
     pub message_template: String,
@@ -383,7 +384,8 @@ pub struct RunConfig {
     pub auth_mode: AuthMode,
     /// Number of sessions, 1–200.
     pub sessions: u32,
-    /// Automatic send interval; `None` when automatic sending is off.
+    /// Automatic send interval; `None` when automatic sending is off, `Some(0.0)` for one
+    /// message in flight (see [`RunConfig::one_in_flight`]).
     pub send_interval_ms: Option<Millis>,
     /// The message template.
     pub template: Template,
@@ -475,7 +477,7 @@ impl RunConfig {
         }
 
         let sessions = parse_sessions(&raw.sessions);
-        let interval = ms(&raw.send_interval_ms, "Send interval", 10.0, 60_000.0);
+        let interval = send_interval(&raw.send_interval_ms);
         let template = Template::parse(&raw.message_template);
         if let Ok(t) = &template {
             if !t.renders_json() {
@@ -674,6 +676,14 @@ impl RunConfig {
 }
 
 impl RunConfig {
+    /// Whether automatic sending keeps one message in flight per session (a send interval of
+    /// 0): each session sends its next message as soon as the previous one is answered or
+    /// counted lost. The round trip is then measured on a socket that is never idle, as a
+    /// hand-written ping-pong loop does.
+    pub fn one_in_flight(&self) -> bool {
+        self.send_interval_ms == Some(0.0)
+    }
+
     /// The host a Start would send the token to, when that is not `page_origin` (the
     /// console's own origin): a share link or a typo must not send the token elsewhere
     /// unasked (R3). `None` without a token, when the token is not sent (cookie mode
@@ -709,6 +719,20 @@ fn parse_sessions(s: &str) -> Result<u32, String> {
             "Session count must be a whole number from 1 to {MAX_SESSIONS}; got {}",
             quoted(t)
         )),
+    }
+}
+
+/// The send interval: 10–60000 ms, or exactly 0 for one message in flight.
+pub(crate) fn send_interval(s: &str) -> Result<Millis, String> {
+    match s.trim().parse::<f64>() {
+        Ok(0.0) => Ok(0.0),
+        _ => ms(s, "Send interval", 10.0, 60_000.0).map_err(|e| {
+            e.replacen(
+                "; got",
+                ", or 0 for one message in flight (the next goes when its reply is in); got",
+                1,
+            )
+        }),
     }
 }
 
@@ -917,7 +941,7 @@ mod tests {
 
     #[test]
     fn interval_bad_inputs() {
-        for bad in ["0", "-5", "NaN", "inf", "x", "60001", "9"] {
+        for bad in ["-5", "-0.5", "0.5", "NaN", "inf", "x", "60001", "9"] {
             let e = one_error(RawConfig {
                 send_interval_ms: bad.into(),
                 ..Default::default()

@@ -60,6 +60,10 @@ impl OutQueue {
         self.items.len()
     }
 
+    pub(crate) fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
     pub(crate) fn capacity(&self) -> usize {
         self.capacity
     }

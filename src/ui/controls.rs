@@ -82,6 +82,7 @@ pub fn Controls() -> impl IntoView {
                     label="Send interval (ms, 10–60000)"
                     field=Field::SendInterval
                     kind="number"
+                    note="0: one message in flight per session, the next sent as its reply comes in"
                 />
                 <TextField
                     label="Correlation pointer"

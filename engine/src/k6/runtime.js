@@ -144,6 +144,7 @@ function traffic(session, plan) {
     for (const [id, p] of pending) {
       if (now - p.at >= CONFIG.reply_timeout_ms) {
         pending.delete(id); expired.set(id, now); msgsLost.add(1); msgSuccess.add(false);
+        if (plan.onSettled) plan.onSettled();
       }
     }
     for (const [id, at] of recent) if (now - at > CONFIG.duplicate_window_ms) recent.delete(id);
@@ -176,6 +177,7 @@ function traffic(session, plan) {
       if (p.seq < lastMatchedSeq) msgsReordered.add(1);
       lastMatchedSeq = Math.max(lastMatchedSeq, p.seq);
       settle(id, now);
+      if (plan.onSettled) plan.onSettled();
     } else if (id !== null && recent.has(id)) {
       msgsDup.add(1);
     } else if (id !== null && expired.has(id)) {
@@ -212,22 +214,26 @@ function traffic(session, plan) {
 }
 
 // Sends every `interval_ms` (staggered over the sessions) until `stop_after_ms` or
-// `messages` sent, then drains: waits for every reply or its timeout.
+// `messages` sent, then drains: waits for every reply or its timeout. An interval of 0
+// keeps one message in flight: the next goes when the previous is answered or lost.
 function paced(session, sessions, holdMs) {
+  let next = null;
   return {
     template: CONFIG.template,
+    onSettled: () => { if (next) next(); },
     start: (ws, sendOne, stop) => {
       let sent = 0;
       const begin = Date.now();
       let t = null;
       const tick = () => {
         const over = CONFIG.messages !== null ? sent >= CONFIG.messages : Date.now() - begin >= holdMs;
-        if (over) { clearInterval(t); stop(); return; }
+        if (over) { clearInterval(t); next = null; stop(); return; }
         sendOne(ws);
         sent += 1;
       };
       setTimeout(() => {
         if (CONFIG.interval_ms === null) { setTimeout(stop, holdMs); return; }
+        if (CONFIG.interval_ms === 0) { next = tick; tick(); return; }
         t = setInterval(tick, CONFIG.interval_ms);
         tick();
       }, (CONFIG.interval_ms || 0) * session / Math.max(1, sessions));

@@ -94,7 +94,7 @@ pub struct ReportConfig {
     pub auth_mode: AuthMode,
     /// Number of sessions.
     pub sessions: u32,
-    /// Automatic send interval; `None` when off.
+    /// Automatic send interval; `None` when off, 0 for one message in flight.
     pub send_interval_ms: Option<Millis>,
     /// The message template, token redacted.
     pub message_template: String,

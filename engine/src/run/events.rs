@@ -279,6 +279,7 @@ impl Run {
     /// `send()` threw). The message never left, so it is taken back — not sent, not pending,
     /// never lost — and counted in `client_errors`, the console's side of the wire.
     pub fn on_unsent(&mut self, s: SessionId, g: Generation, key: u64, why: &str, now: Millis) {
+        let mut owner = None;
         if let Some(p) = self.correlator.withdraw(key)
             && let Some(sess) = self.sessions.get_mut(p.session.index())
         {
@@ -287,6 +288,7 @@ impl Run {
             if p.queued {
                 sess.counters.queue_flushed = sess.counters.queue_flushed.saturating_sub(1);
             }
+            owner = Some(p.session);
         }
         if let Some(sess) = self.sessions.get_mut(s.index())
             && sess.generation == g
@@ -300,6 +302,14 @@ impl Run {
             Some(s),
             &format!("not sent: {why}"),
         );
+        // One message in flight: the next waits a moment rather than meeting the same refusal.
+        if let Some(o) = owner
+            && self.cfg.one_in_flight()
+        {
+            self.sessions[o.index()]
+                .next_send_at
+                .get_or_insert(now + super::timers::CATCH_UP_MS);
+        }
     }
 
     /// The test message `key` reached a socket that had already closed, before its close
@@ -439,6 +449,7 @@ impl Run {
                 sess.rtt.record(rtt);
                 self.rtt.record(rtt);
                 self.history_rtt.record(rtt);
+                self.in_flight_settled(s, now);
             }
             Outcome::Foreign { latency } => {
                 self.sessions[s.index()].counters.foreign += 1;

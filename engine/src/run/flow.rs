@@ -74,7 +74,7 @@ impl Run {
     /// Whether session `s` has anything held back or queued that it could send once connected.
     pub(super) fn has_backlog(&self, s: SessionId) -> bool {
         let sess = &self.sessions[s.index()];
-        sess.held > 0 || sess.queue.len() > 0
+        sess.held > 0 || !sess.queue.is_empty()
     }
 
     /// Releases what session `s` holds — its offline queue first, in order, then held test
@@ -92,7 +92,7 @@ impl Run {
             let sess = &mut self.sessions[s.index()];
             if let Some(msg) = sess.queue.pop() {
                 self.transmit(s, msg, now, true);
-                if self.sessions[s.index()].queue.len() == 0 {
+                if self.sessions[s.index()].queue.is_empty() {
                     self.queue_flushed_log(s, now);
                 }
             } else {
@@ -132,7 +132,7 @@ impl Run {
         }
         self.sessions
             .iter()
-            .filter(|s| s.buffered >= BUFFER_HIGH_WATER && (s.held > 0 || s.queue.len() > 0))
+            .filter(|s| s.buffered >= BUFFER_HIGH_WATER && (s.held > 0 || !s.queue.is_empty()))
             .map(|s| s.id)
             .collect()
     }

@@ -484,6 +484,7 @@ impl Run {
             Some(owner),
             &format!("message seq {seq} lost: {why}"),
         );
+        self.in_flight_settled(owner, now);
     }
 
     /// Sends a frame that is not a test message (ping, auth) on the live socket.

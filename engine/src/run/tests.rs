@@ -125,6 +125,7 @@ mod classification;
 mod correlation;
 mod flow;
 mod heartbeat;
+mod in_flight;
 mod lifecycle;
 mod metrics;
 mod provider;

@@ -70,6 +70,10 @@ impl Run {
             && self.auto_send
             && now >= at
         {
+            if iv == 0.0 {
+                self.send_in_flight(s, now);
+                return;
+            }
             // Drift-free: each send has its due time on a fixed grid, and every send due since
             // the last tick is made now — except those older than the catch-up window (a
             // throttled, hidden tab), which are skipped and counted rather than burst out.
@@ -89,6 +93,44 @@ impl Run {
                 self.send_or_queue(s, now);
             }
         }
+    }
+
+    /// One message in flight (a send interval of 0): sends the session's next message when
+    /// it is due and none of its messages is in flight, held back or queued.
+    pub(super) fn send_in_flight(&mut self, s: SessionId, now: Millis) {
+        if self.in_flight_ready(s, now) {
+            self.sessions[s.index()].next_send_at = None;
+            self.send_or_queue(s, now);
+        }
+    }
+
+    /// One message in flight: a message of session `s` was answered, lost or taken back, so
+    /// its next one is due now — sent at once when nothing else of it is in flight, so the
+    /// loop does not wait for a timer.
+    pub(super) fn in_flight_settled(&mut self, s: SessionId, now: Millis) {
+        if !self.cfg.one_in_flight() {
+            return;
+        }
+        if let Some(sess) = self.sessions.get_mut(s.index())
+            && sess.counters.pending == 0
+        {
+            sess.next_send_at.get_or_insert(now);
+            self.send_in_flight(s, now);
+        }
+    }
+
+    fn in_flight_ready(&self, s: SessionId, now: Millis) -> bool {
+        let Some(sess) = self.sessions.get(s.index()) else {
+            return false;
+        };
+        self.running
+            && self.auto_send
+            && !sess.stopped
+            && sess.is_connected()
+            && sess.counters.pending == 0
+            && sess.held == 0
+            && sess.queue.is_empty()
+            && sess.next_send_at.is_some_and(|at| now >= at)
     }
 
     fn tick_heartbeat(&mut self, s: SessionId, now: Millis) {
@@ -176,6 +218,8 @@ impl Run {
                 && self.auto_send
                 && !sess.stopped
                 && self.cfg.send_interval_ms.is_some()
+                && (!self.cfg.one_in_flight()
+                    || sess.is_connected() && sess.counters.pending == 0 && sess.queue.is_empty())
             {
                 consider(sess.next_send_at);
             }

@@ -166,7 +166,7 @@ impl ScenarioKind {
 pub struct LoadParams {
     /// Sessions (default 15).
     pub sessions: u32,
-    /// Automatic send interval per session, ms (default 1000).
+    /// Automatic send interval per session, ms (default 1000); 0 keeps one message in flight.
     pub interval_ms: Millis,
     /// How long, ms (default 60 000).
     pub duration_ms: Millis,
@@ -445,7 +445,7 @@ impl ScenarioParams {
         let params = match raw.kind {
             ScenarioKind::Load => ScenarioParams::Load(LoadParams {
                 sessions: v.sessions(1),
-                interval_ms: v.interval(),
+                interval_ms: v.interval_or_in_flight(),
                 duration_ms: v.duration(),
             }),
             ScenarioKind::Soak => ScenarioParams::Soak(SoakParams {
@@ -640,6 +640,14 @@ impl Validator<'_> {
             10.0,
             60_000.0,
         )
+    }
+
+    /// The load scenario's interval: as the form's, 0 keeps one message in flight.
+    fn interval_or_in_flight(&mut self) -> Millis {
+        crate::config::send_interval(&self.raw.interval_ms).unwrap_or_else(|e| {
+            self.fail(ParamField::IntervalMs, e);
+            0.0
+        })
     }
 
     fn duration(&mut self) -> Millis {
@@ -892,7 +900,7 @@ mod tests {
         );
         assert_eq!(
             e[1].message,
-            "Send interval must be a number of milliseconds from 10 to 60000; got \"5\""
+            "Send interval must be a number of milliseconds from 10 to 60000, or 0 for one message in flight (the next goes when its reply is in); got \"5\""
         );
         assert_eq!(
             e[2].message,

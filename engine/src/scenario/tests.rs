@@ -106,6 +106,32 @@ fn load_passes_on_a_healthy_backend() {
 }
 
 #[test]
+fn load_with_one_message_in_flight_sends_as_fast_as_the_replies_come() {
+    let server = Server {
+        reply_ms: 20.0,
+        ..Server::default()
+    };
+    let p = play(
+        server,
+        load(|r| r.interval_ms = "0".into()),
+        base(|_| {}),
+        30_000.0,
+    );
+    assert_eq!(p.verdict(), Grade::Pass, "{}", p.explain());
+    let c = p.run.counters();
+    // 3 sessions × 5 s, one 20 ms round trip at a time (the simulator's clock steps add a
+    // little to each).
+    assert!((450..=753).contains(&c.sent), "{}", c.sent);
+    assert_eq!((c.matched, c.lost, c.pending), (c.sent, 0, 0));
+    let refused =
+        Scenario::from_raw(&load(|r| r.interval_ms = "5".into()), &base(|_| {})).unwrap_err();
+    assert!(
+        refused[0].message.contains("0 for one message in flight"),
+        "{refused:?}"
+    );
+}
+
+#[test]
 fn load_fails_on_a_slow_or_lossy_backend() {
     let slow = Server {
         reply_ms: 1500.0,

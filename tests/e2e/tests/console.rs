@@ -24,6 +24,34 @@ async fn auth_endpoint(ctx: &Ctx, token: &str) {
 }
 
 #[tokio::test]
+async fn one_in_flight_sends_each_next_message_as_its_reply_comes_in() {
+    run(testbed::Options::default(), |ctx| async move {
+        // Every reply waits 50 ms: a timer would pile messages up, one in flight never does.
+        ctx.page.fill("endpoint-url", "/ws?delay_ms=50").await;
+        ctx.start_sessions(2, 0).await;
+        let most_pending = std::cell::Cell::new(0);
+        let report = wait_for("60 replies matched", LONG, || async {
+            let r = ctx.report().await;
+            most_pending.set(
+                most_pending
+                    .get()
+                    .max(count(&r, "/totals/counters/pending")),
+            );
+            (count(&r, "/totals/counters/matched") >= 60).then_some(r)
+        })
+        .await;
+        let most = most_pending.get();
+        assert!(most <= 2, "at most one per session: {most}");
+        let c = &report["totals"]["counters"];
+        assert_eq!(count(c, "/lost"), 0);
+        assert!(count(c, "/sent") <= count(c, "/matched") + 2, "{c}");
+        assert_eq!(report["configuration"]["send_interval_ms"], 0.0);
+        ctx
+    })
+    .await;
+}
+
+#[tokio::test]
 async fn every_bad_input_gets_its_message_and_nothing_starts() {
     run(testbed::Options::default(), |ctx| async move {
         let cases: [(&str, &str); 12] = [

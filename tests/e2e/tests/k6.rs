@@ -183,6 +183,30 @@ async fn load_passes_and_k6_counts_what_the_server_counts() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_in_flight_sends_each_next_message_on_its_reply() {
+    let b = Backend::start().await;
+    // Every reply waits 50 ms: one in flight, each session makes about 2 s / 50 ms sends.
+    let sc = scenario(
+        config(format!("{}/ws?delay_ms=50", b.origin)),
+        load("2", "0", "2"),
+    );
+    let run = run_k6("in-flight", &sc, TOKEN).await;
+    assert_eq!(run.code, 0, "{}", run.output);
+    let sent = run.count("ws_msgs_test");
+    assert!(
+        (40..=82).contains(&sent),
+        "2 sessions × 2 s / 50 ms: {sent}"
+    );
+    assert_eq!(run.count("ws_msgs_matched"), sent);
+    assert_eq!(run.count("ws_msgs_lost"), 0);
+    assert_eq!(
+        sent,
+        stat_by_type(&b.stats().await, "/totals/received_by_type", "message")
+    );
+    b.server.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn soak_keeps_its_heartbeat_and_counts_each_ping() {
     let b = Backend::start().await;
     let raw = RawConfig {
