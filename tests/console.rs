@@ -163,7 +163,7 @@ async fn a_burst_far_past_the_socket_window_loses_nothing_and_fails_no_send() {
     .await;
     assert_eq!(
         ctx.driver.with_value(|d| d.with_run(|r| r.stamped_in())),
-        Some(Some("worker")),
+        Some(Some(ws_console_engine::StampedIn::Worker)),
         "the sockets are stamped off the page's thread"
     );
     // 3 × 4,000 = 12,000: far more than the per-socket window the console keeps in flight.

@@ -97,7 +97,7 @@ pub use report::{
     ReportInvariant, ReportPhase, ReportRun, ReportScenario, ReportTotals, SessionRow,
 };
 pub use rng::SplitMix64;
-pub use run::{ENGINE_CLOSE_CODE, Run, TOKEN_RETRY_MS, burst_size};
+pub use run::{ENGINE_CLOSE_CODE, Run, StampedIn, TOKEN_RETRY_MS, burst_size};
 pub use scenario::{
     AuthParams, BroadcastParams, Criterion, Grade, LoadParams, MemoryLeakParams, ParamError,
     ParamField, Progress, RampUpParams, RawScenarioParams, RecoveryParams, ReliabilityParams,

@@ -238,6 +238,8 @@ impl Inner {
     /// page.
     fn fail(&self) {
         self.phase.set(Phase::Failed);
+        // Whatever it still holds goes with it: no socket lingers on the server unaccounted.
+        self.worker.terminate();
         let routes: Vec<(u32, Rc<Route>)> = self.routes.take();
         let t = super::clock::now();
         for (_, r) in routes {

@@ -2,6 +2,7 @@
 
 use super::ConsoleCtx;
 use leptos::prelude::*;
+use ws_console_engine::StampedIn;
 
 /// User id, backend, endpoint (token redacted), auth mode, browser, heap availability.
 #[component]
@@ -46,8 +47,9 @@ pub fn Environment() -> impl IntoView {
                 <dt>"Stamped in"</dt>
                 <dd data-testid="stamped-in">
                     {move || match ctx.snapshot.with(|s| s.stamped_in) {
-                        Some("worker") => "a socket worker, off the page's thread",
-                        Some(_) => "the page's thread (its policy allows no worker: add worker-src blob:)",
+                        Some(StampedIn::Worker) => "a socket worker, off the page's thread",
+                        Some(StampedIn::Page) => "the page's thread (its policy allows no worker: add worker-src blob:)",
+                        Some(StampedIn::WorkerThenPage) => "a socket worker until it failed, then the page's thread",
                         None => "–",
                     }}
                 </dd>

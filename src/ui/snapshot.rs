@@ -39,7 +39,7 @@ pub struct Snapshot {
     /// Whether the browser reports heap figures.
     pub heap_available: bool,
     /// Which thread stamps the run's socket events (`"worker"` or `"page"`).
-    pub stamped_in: Option<&'static str>,
+    pub stamped_in: Option<ws_console_engine::StampedIn>,
     /// Why the host's token provider gave no token (redacted), until one arrives.
     pub token_error: Option<String>,
     /// The scenario driving the run, if any.

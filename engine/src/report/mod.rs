@@ -140,8 +140,8 @@ pub struct ReportRun {
     pub duration_ms: Millis,
     /// The tab was hidden at some moment (timers throttled).
     pub tab_hidden: bool,
-    /// Where socket events were stamped (`"worker"` or `"page"`), if known.
-    pub stamped_in: Option<&'static str>,
+    /// Where socket events were stamped, if known.
+    pub stamped_in: Option<crate::run::StampedIn>,
     /// Frames held for the HAR export.
     pub frames_captured: usize,
 }

@@ -87,7 +87,7 @@ pub struct Run {
     /// Whether the tab was hidden at any moment of the run.
     was_hidden: bool,
     /// Which thread stamped the run's socket events, as the adapter said.
-    stamped_in: Option<&'static str>,
+    stamped_in: Option<StampedIn>,
     /// Automatic sending on (a scenario pauses it to let replies drain).
     auto_send: bool,
     frames: FrameLog,
@@ -96,6 +96,19 @@ pub struct Run {
     fault_failures: u64,
     /// When a session held back by a full socket buffer is to be looked at again.
     flow_retry_at: Option<Millis>,
+}
+
+/// Which thread stamped the run's socket events (SPEC P2: the report says where its times
+/// were taken).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum StampedIn {
+    /// The socket worker, off the page's thread.
+    Worker,
+    /// The page's thread (its policy allows no worker, or the browser has none).
+    Page,
+    /// The socket worker until it failed mid-run, then the page's thread.
+    WorkerThenPage,
 }
 
 impl Run {
@@ -162,9 +175,9 @@ impl Run {
         self.cfg.time_origin_ms = unix_ms;
     }
 
-    /// Records which thread stamps the socket events (`"worker"` or `"page"`), for the
-    /// report: a reader weighing the RTTs needs to know.
-    pub fn set_stamped_in(&mut self, thread: &'static str) {
+    /// Records which thread stamps the socket events, for the report: a reader weighing the
+    /// RTTs needs to know.
+    pub fn set_stamped_in(&mut self, thread: StampedIn) {
         self.stamped_in = Some(thread);
     }
 

@@ -209,7 +209,7 @@ impl Run {
     }
 
     /// Which thread stamped the socket events, if the adapter said ([`Run::set_stamped_in`]).
-    pub fn stamped_in(&self) -> Option<&'static str> {
+    pub fn stamped_in(&self) -> Option<super::StampedIn> {
         self.stamped_in
     }
 

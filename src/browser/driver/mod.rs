@@ -23,7 +23,9 @@ use super::token::{OnReport, TokenProvider};
 use gloo_timers::callback::Timeout;
 use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
-use ws_console_engine::{Command, Generation, OversizedFrame, Run, RunConfig, Scenario, SessionId};
+use ws_console_engine::{
+    Command, Generation, OversizedFrame, Run, RunConfig, Scenario, SessionId, StampedIn,
+};
 
 /// The longest the timer sleeps while a run or scenario is live (scenario phases, rates and
 /// heap samples have no deadline of their own).
@@ -155,7 +157,11 @@ impl Driver {
                 .get_or_init(SocketWorker::spawn)
                 .as_ref()
                 .is_some_and(SocketWorker::is_usable);
-            run.set_stamped_in(if st.in_worker { "worker" } else { "page" });
+            run.set_stamped_in(if st.in_worker {
+                StampedIn::Worker
+            } else {
+                StampedIn::Page
+            });
             if let Some(token) = self.0.next_token.take() {
                 run.set_token(token, t);
             }
@@ -411,10 +417,19 @@ impl Driver {
                 .get()
                 .and_then(Option::as_ref)
                 .filter(|w| st.in_worker && w.is_usable());
+            // The worker failed mid-run: its sockets closed (1006), and every socket from here
+            // on lives on the page's thread. The report says both.
+            let fell_back = st.in_worker && worker.is_none();
+            if fell_back {
+                st.in_worker = false;
+            }
             let State { run, conns, .. } = &mut *st;
             let Some(run) = run.as_mut() else {
                 return false;
             };
+            if fell_back {
+                run.set_stamped_in(StampedIn::WorkerThenPage);
+            }
             for command in commands {
                 match command {
                     Command::Open {

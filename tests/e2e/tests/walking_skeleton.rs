@@ -1,5 +1,6 @@
 //! The whole chain: Rust → wasm → page in Chromium → real WebSockets → the real test backend.
 
+use ws_console_e2e::console::count;
 use ws_console_e2e::{Ctx, LONG, per_connection, run, stat, stat_by_type, wait_for};
 
 /// Waits until the page has sent at least `sent` messages and both sides' counts agree
@@ -97,6 +98,52 @@ async fn a_page_that_allows_no_worker_keeps_its_sockets_and_counts_the_same() {
             "the environment panel says where the stamps are taken"
         );
         assert_eq!(ctx.page.text("metric-success-rate").await, "100.0 %");
+        ctx
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_socket_worker_that_fails_mid_run_hands_its_sessions_to_the_page() {
+    run(testbed::Options::default(), |ctx| async move {
+        // Keep a handle on the worker the console starts, to fail it as a crash would.
+        ctx.page
+            .eval(
+                "const W = window.Worker; window.Worker = function (u, o) { \
+                 const w = new W(u, o); window.__socketWorker = w; return w; }; return null",
+            )
+            .await;
+        ctx.start_sessions(3, 100).await;
+        wait_for("replies through the worker", LONG, || async {
+            (ctx.metric("metric-sent").await >= 9).then_some(())
+        })
+        .await;
+        ctx.page
+            .eval("window.__socketWorker.dispatchEvent(new Event('error')); return null")
+            .await;
+        wait_for("the environment panel to say so", LONG, || async {
+            let text = ctx.page.text("stamped-in").await;
+            text.starts_with("a socket worker until it failed").then_some(())
+        })
+        .await;
+        wait_for("every session back", LONG, || async {
+            (ctx.page.text("metric-active").await == "3 / 3").then_some(())
+        })
+        .await;
+        let before = count(&ctx.report().await, "/totals/counters/matched");
+        let report = wait_for("replies on the page's sockets", LONG, || async {
+            let r = ctx.report().await;
+            (count(&r, "/totals/counters/matched") >= before + 9).then_some(r)
+        })
+        .await;
+        assert_eq!(report["run"]["stamped_in"], "worker-then-page");
+        // The worker's sockets closed under their messages: those count as lost, nothing else.
+        let c = &report["totals"]["counters"];
+        assert_eq!(
+            count(c, "/sent"),
+            count(c, "/matched") + count(c, "/lost") + count(c, "/pending"),
+            "{c}"
+        );
         ctx
     })
     .await;
