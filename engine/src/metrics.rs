@@ -213,6 +213,8 @@ pub struct Totals {
     pub foreign_latency: RttSummary,
     /// Time from asking to open to open.
     pub connect_time: RttSummary,
+    /// Time from open to the server's first frame on that socket.
+    pub first_message: RttSummary,
     /// Time from a drop to the session's next open.
     pub recovery: RttSummary,
     /// Messages sent per second (sliding window).

@@ -129,6 +129,8 @@ pub struct SessionView {
     pub last_close: Option<CloseInfo>,
     /// How long its last successful open took.
     pub connect_time_ms: Option<Millis>,
+    /// How long after its last open the server's first frame came.
+    pub first_message_ms: Option<Millis>,
     /// Since when it has been connected.
     pub connected_since: Option<Millis>,
     /// How long its last recovery (drop → open) took.
@@ -202,6 +204,9 @@ pub(crate) struct Session {
     pub down_since: Option<Millis>,
     pub last_close: Option<CloseInfo>,
     pub connect_time: Option<Millis>,
+    /// When the current socket opened, until its first frame arrives.
+    pub awaiting_first_since: Option<Millis>,
+    pub first_message: Option<Millis>,
     pub last_recovery: Option<Millis>,
     pub timeline: VecDeque<TimelineEvent>,
     /// Which token (the run's [`crate::Run::token_updates`] count) its socket opened with:
@@ -235,6 +240,8 @@ impl Session {
             down_since: None,
             last_close: None,
             connect_time: None,
+            awaiting_first_since: None,
+            first_message: None,
             last_recovery: None,
             timeline: VecDeque::new(),
             token_gen: 0,
@@ -289,6 +296,7 @@ impl Session {
             max_attempts_in_row: self.max_attempts_in_row,
             last_close: self.last_close.clone(),
             connect_time_ms: self.connect_time,
+            first_message_ms: self.first_message,
             connected_since: match self.phase {
                 Phase::Connected { since } => Some(since),
                 _ => None,

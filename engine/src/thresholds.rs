@@ -9,12 +9,17 @@
 //!   ("leak") when the growth is steady (least-squares fit R² ≥ [0.8]) over at least
 //!   [5 min] of visible samples, otherwise warning ("increasing"). Less than a minute of
 //!   samples is still collecting.
+//! - connect time (mean handshake, from `new WebSocket` to open): good below [500 ms];
+//!   critical above [3000 ms]; warning above [1000 ms]; fair in between.
+//! - time to first message (mean, from open to the first frame the server sends, e.g. its
+//!   welcome): good below [1000 ms]; critical above [5000 ms]; warning above [2000 ms].
 //! - reconnection: critical when a session gave up; warning when a session needed
 //!   [3] or more attempts in a row; good when every drop recovered; no data without drops.
 //!
 //! No verdict without evidence: each measure needs a minimum sample, stated in its target
 //! text — [20] replies (matched + lost) for the success rate and the mean RTT, [3] connection
-//! attempts for the connection success rate. Below it the measure is [`Level::Collecting`]
+//! attempts for the connection success rate, [3] connections for the connect time and the
+//! time to first message. Below it the measure is [`Level::Collecting`]
 //! ("insufficient data"), which a report grades WARN, never PASS.
 
 use crate::decimal::fixed;
@@ -63,6 +68,10 @@ pub enum Measure {
     ConnectionSuccess,
     /// Mean message RTT.
     AvgRtt,
+    /// Mean connect time (handshake).
+    ConnectTime,
+    /// Mean time from open to the server's first frame.
+    FirstMessage,
     /// JS heap trend.
     Heap,
     /// Whether dropped sessions come back.
@@ -76,6 +85,8 @@ impl Measure {
             Measure::MessageSuccess => "message-success",
             Measure::ConnectionSuccess => "connection-success",
             Measure::AvgRtt => "avg-rtt",
+            Measure::ConnectTime => "connect-time",
+            Measure::FirstMessage => "first-message",
             Measure::Heap => "heap",
             Measure::Reconnection => "reconnection",
         }
@@ -87,6 +98,8 @@ impl Measure {
             Measure::MessageSuccess => "Message success rate",
             Measure::ConnectionSuccess => "Connection success rate",
             Measure::AvgRtt => "Average RTT",
+            Measure::ConnectTime => "Connect time",
+            Measure::FirstMessage => "Time to first message",
             Measure::Heap => "Heap",
             Measure::Reconnection => "Reconnection",
         }
@@ -110,6 +123,18 @@ pub struct Thresholds {
     pub rtt_warning_ms: f64,
     /// Mean RTT (ms) above which it is critical.
     pub rtt_critical_ms: f64,
+    /// Mean connect time (ms) below which it is good.
+    pub connect_good_ms: f64,
+    /// Mean connect time (ms) above which it is a warning.
+    pub connect_warning_ms: f64,
+    /// Mean connect time (ms) above which it is critical.
+    pub connect_critical_ms: f64,
+    /// Mean time to first message (ms) below which it is good.
+    pub first_message_good_ms: f64,
+    /// Mean time to first message (ms) above which it is a warning.
+    pub first_message_warning_ms: f64,
+    /// Mean time to first message (ms) above which it is critical.
+    pub first_message_critical_ms: f64,
     /// Heap trend (MB/min) at or above which the heap is no longer stable.
     pub heap_increasing_mb_per_min: f64,
     /// R² of the heap fit at or above which growth counts as steady.
@@ -136,6 +161,12 @@ impl Default for Thresholds {
             rtt_good_ms: 200.0,
             rtt_warning_ms: 500.0,
             rtt_critical_ms: 1000.0,
+            connect_good_ms: 500.0,
+            connect_warning_ms: 1000.0,
+            connect_critical_ms: 3000.0,
+            first_message_good_ms: 1000.0,
+            first_message_warning_ms: 2000.0,
+            first_message_critical_ms: 5000.0,
             heap_increasing_mb_per_min: 0.5,
             heap_leak_r2: 0.8,
             heap_leak_min_span_min: 5.0,
@@ -185,12 +216,16 @@ impl Thresholds {
                 "Success thresholds must satisfy 0 ≤ critical ≤ warning ≤ good ≤ 100".into(),
             );
         }
-        let rtt_ok = self.rtt_good_ms > 0.0
-            && self.rtt_good_ms <= self.rtt_warning_ms
-            && self.rtt_warning_ms <= self.rtt_critical_ms
-            && self.rtt_critical_ms.is_finite();
-        if !rtt_ok {
-            return Err("RTT thresholds must satisfy 0 < good ≤ warning ≤ critical".into());
+        for (what, [good, warning, critical]) in [
+            ("RTT", self.bands(Measure::AvgRtt)),
+            ("Connect time", self.bands(Measure::ConnectTime)),
+            ("First message", self.bands(Measure::FirstMessage)),
+        ] {
+            if !(good > 0.0 && good <= warning && warning <= critical && critical.is_finite()) {
+                return Err(format!(
+                    "{what} thresholds must satisfy 0 < good ≤ warning ≤ critical"
+                ));
+            }
         }
         if !(self.heap_increasing_mb_per_min.is_finite() && self.heap_increasing_mb_per_min > 0.0) {
             return Err("The heap threshold must be a positive number of MB/min".into());
@@ -218,13 +253,38 @@ impl Thresholds {
 
     /// Level of a mean RTT in ms.
     pub fn rtt_level(&self, ms: f64) -> Level {
-        if ms.is_nan() {
+        self.time_level(Measure::AvgRtt, ms)
+    }
+
+    /// The good, warning and critical lines of a measure in milliseconds (RTT, connect
+    /// time, time to first message; NaN for the others).
+    fn bands(&self, measure: Measure) -> [f64; 3] {
+        match measure {
+            Measure::AvgRtt => [self.rtt_good_ms, self.rtt_warning_ms, self.rtt_critical_ms],
+            Measure::ConnectTime => [
+                self.connect_good_ms,
+                self.connect_warning_ms,
+                self.connect_critical_ms,
+            ],
+            Measure::FirstMessage => [
+                self.first_message_good_ms,
+                self.first_message_warning_ms,
+                self.first_message_critical_ms,
+            ],
+            _ => [f64::NAN; 3],
+        }
+    }
+
+    /// Level of a time in ms against the bands of `measure` (lower is better).
+    pub fn time_level(&self, measure: Measure, ms: f64) -> Level {
+        let [good, warning, critical] = self.bands(measure);
+        if ms.is_nan() || good.is_nan() {
             Level::NoData
-        } else if ms < self.rtt_good_ms {
+        } else if ms < good {
             Level::Good
-        } else if ms > self.rtt_critical_ms {
+        } else if ms > critical {
             Level::Critical
-        } else if ms > self.rtt_warning_ms {
+        } else if ms > warning {
             Level::Warning
         } else {
             Level::Fair
@@ -267,13 +327,22 @@ impl Thresholds {
 
     /// The mean RTT over `count` matched replies.
     pub(crate) fn rtt_verdict(&self, mean: Option<f64>, count: u64) -> Verdict {
-        let sample = Sample::new(count, self.min_replies, "replies");
-        let target = sample.target(&format!("< {} ms", self.rtt_good_ms));
+        self.time_verdict(Measure::AvgRtt, mean, count)
+    }
+
+    /// A mean time (RTT over `count` replies; connect time or time to first message over
+    /// `count` connections) judged against its bands.
+    pub(crate) fn time_verdict(&self, measure: Measure, mean: Option<f64>, count: u64) -> Verdict {
+        let sample = match measure {
+            Measure::AvgRtt => Sample::new(count, self.min_replies, "replies"),
+            _ => Sample::new(count, self.min_connects, "connections"),
+        };
+        let target = sample.target(&format!("< {} ms", self.bands(measure)[0]));
         match mean {
-            None => no_data(Measure::AvgRtt, target),
+            None => no_data(measure, target),
             Some(ms) => Verdict {
-                measure: Measure::AvgRtt,
-                level: sample.level(self.rtt_level(ms)),
+                measure,
+                level: sample.level(self.time_level(measure, ms)),
                 target,
                 measured: sample.measured(format!("{} ms", fixed(ms, 1))),
                 value: Some(ms),

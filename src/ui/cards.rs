@@ -147,6 +147,12 @@ pub fn Cards() -> impl IntoView {
                 detail=|s| format!("p50 {} · max {}", ms(s.totals.rtt.p50), ms(s.totals.rtt.max)) />
             <Card label="RTT p95 / p99" testid="metric-rtt-p95" value=|s| ms(s.totals.rtt.p95)
                 detail=|s| format!("p99 {}", ms(s.totals.rtt.p99)) />
+            <Card label="Connect time" testid="metric-connect-time" measure=Measure::ConnectTime
+                value=|s| ms(s.totals.connect_time.mean)
+                detail=|s| format!("p95 {} · max {}", ms(s.totals.connect_time.p95), ms(s.totals.connect_time.max)) />
+            <Card label="First message" testid="metric-first-message" measure=Measure::FirstMessage
+                value=|s| ms(s.totals.first_message.mean)
+                detail=|s| format!("after open · p95 {}", ms(s.totals.first_message.p95)) />
             <Card label="Reconnections" testid="metric-reconnects" measure=Measure::Reconnection
                 value=|s| s.totals.counters.reconnects.to_string()
                 detail=|s| format!("recovery avg {}", ms(s.totals.recovery.mean)) />

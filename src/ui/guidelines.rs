@@ -30,7 +30,7 @@ fn whole(v: f64) -> u64 {
     v.max(0.0).round() as u64
 }
 
-const BANDS: [Spec; 10] = [
+const BANDS: [Spec; 16] = [
     Spec {
         label: "Success rate, good above",
         testid: "threshold-success-good",
@@ -95,11 +95,53 @@ const BANDS: [Spec; 10] = [
         set: |t, v| t.min_replies = whole(v),
     },
     Spec {
-        label: "Attempts the connection rate needs",
+        label: "Attempts the connection rate needs (connections the connect time and first message need)",
         testid: "threshold-min-connects",
         unit: " attempts",
         get: |t| t.min_connects as f64,
         set: |t, v| t.min_connects = whole(v),
+    },
+    Spec {
+        label: "Connect time, good below",
+        testid: "threshold-connect-good",
+        unit: " ms",
+        get: |t| t.connect_good_ms,
+        set: |t, v| t.connect_good_ms = v,
+    },
+    Spec {
+        label: "Connect time, warning above",
+        testid: "threshold-connect-warning",
+        unit: " ms",
+        get: |t| t.connect_warning_ms,
+        set: |t, v| t.connect_warning_ms = v,
+    },
+    Spec {
+        label: "Connect time, critical above",
+        testid: "threshold-connect-critical",
+        unit: " ms",
+        get: |t| t.connect_critical_ms,
+        set: |t, v| t.connect_critical_ms = v,
+    },
+    Spec {
+        label: "Time to first message, good below",
+        testid: "threshold-first-message-good",
+        unit: " ms",
+        get: |t| t.first_message_good_ms,
+        set: |t, v| t.first_message_good_ms = v,
+    },
+    Spec {
+        label: "Time to first message, warning above",
+        testid: "threshold-first-message-warning",
+        unit: " ms",
+        get: |t| t.first_message_warning_ms,
+        set: |t, v| t.first_message_warning_ms = v,
+    },
+    Spec {
+        label: "Time to first message, critical above",
+        testid: "threshold-first-message-critical",
+        unit: " ms",
+        get: |t| t.first_message_critical_ms,
+        set: |t, v| t.first_message_critical_ms = v,
     },
 ];
 
@@ -187,6 +229,24 @@ pub fn Guidelines() -> impl IntoView {
                         </td>
                     </tr>
                     <tr>
+                        <td>"Connect time (mean)"</td>
+                        <td>"< "{band(&BANDS[10], bad)}
+                        </td>
+                        <td>"> "{band(&BANDS[11], bad)}
+                        </td>
+                        <td>"> "{band(&BANDS[12], bad)}
+                        </td>
+                    </tr>
+                    <tr>
+                        <td>"Time to first message (mean, open → the server's first frame)"</td>
+                        <td>"< "{band(&BANDS[13], bad)}
+                        </td>
+                        <td>"> "{band(&BANDS[14], bad)}
+                        </td>
+                        <td>"> "{band(&BANDS[15], bad)}
+                        </td>
+                    </tr>
+                    <tr>
                         <td>"Heap"</td>
                         <td>"stable over time"</td>
                         <td>"increasing (> "{band(&BANDS[6], bad)}
@@ -230,7 +290,7 @@ pub fn Guidelines() -> impl IntoView {
                 {move || {
                     let t = t();
                     format!(
-                        "No verdict without evidence: a success rate or a mean RTT needs {} replies, the connection rate {} attempts, a heartbeat {} pings, a heap trend a minute of samples. Until then a card reads collecting… and a report grades the criterion WARN (insufficient data), never PASS.",
+                        "No verdict without evidence: a success rate or a mean RTT needs {} replies, the connection rate {} attempts (the connect time and the time to first message as many connections), a heartbeat {} pings, a heap trend a minute of samples. Until then a card reads collecting… and a report grades the criterion WARN (insufficient data), never PASS.",
                         t.min_replies, t.min_connects, t.min_pings,
                     )
                 }}

@@ -45,6 +45,7 @@ const COLUMNS: &[Column] = &[
     }),
     ("last_close_at", |r| opt(r.last_close_at)),
     ("connect_time_ms", |r| opt(r.connect_time_ms)),
+    ("first_message_ms", |r| opt(r.first_message_ms)),
     ("last_recovery_ms", |r| opt(r.last_recovery_ms)),
     ("bytes_out", |r| r.bytes_out.to_string()),
     ("bytes_in", |r| r.bytes_in.to_string()),

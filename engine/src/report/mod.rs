@@ -188,6 +188,8 @@ pub struct ReportTotals {
     pub delivery_latency_ms: RttSummary,
     /// Time to open.
     pub connect_time_ms: RttSummary,
+    /// Open → the server's first frame on that socket.
+    pub first_message_ms: RttSummary,
     /// Drop → next open.
     pub recovery_ms: RttSummary,
     /// Sliding 5 s window.
@@ -290,6 +292,8 @@ pub struct SessionRow {
     pub last_close_at: Option<f64>,
     /// Last open took.
     pub connect_time_ms: Option<Millis>,
+    /// Last open → the server's first frame on that socket.
+    pub first_message_ms: Option<Millis>,
     /// Last drop → open.
     pub last_recovery_ms: Option<Millis>,
     /// Payload bytes sent.
@@ -339,7 +343,10 @@ impl Report {
                 let required = match v.measure {
                     Measure::MessageSuccess | Measure::AvgRtt => c.sent > 0,
                     Measure::ConnectionSuccess => c.connect_attempts > 0,
-                    Measure::Heap | Measure::Reconnection => false,
+                    Measure::ConnectTime
+                    | Measure::FirstMessage
+                    | Measure::Heap
+                    | Measure::Reconnection => false,
                 };
                 Criterion::from_verdict(v, required)
             })
@@ -444,6 +451,7 @@ impl Report {
                 last_close_reason: v.last_close.as_ref().map(|x| run.redact(&x.reason)),
                 last_close_at: v.last_close.as_ref().map(|x| origin + x.at),
                 connect_time_ms: v.connect_time_ms,
+                first_message_ms: v.first_message_ms,
                 last_recovery_ms: v.last_recovery_ms,
                 bytes_out: v.counters.bytes_out,
                 bytes_in: v.counters.bytes_in,
@@ -485,6 +493,7 @@ impl Report {
                 ping_rtt_ms: totals.ping_rtt,
                 delivery_latency_ms: totals.foreign_latency,
                 connect_time_ms: totals.connect_time,
+                first_message_ms: totals.first_message,
                 recovery_ms: totals.recovery,
                 sent_per_s: totals.sent_per_s,
                 received_per_s: totals.received_per_s,

@@ -32,6 +32,7 @@ impl Run {
         };
         let took = (now - since).max(0.0);
         sess.connect_time = Some(took);
+        sess.awaiting_first_since = Some(now);
         sess.counters.connects += 1;
         sess.tries_since_open = 0;
         // The backoff starts again only once this connection has stayed up a while
@@ -378,6 +379,12 @@ impl Run {
     fn count_received(&mut self, s: SessionId, len: usize, binary: bool, now: Millis) {
         let sess = &mut self.sessions[s.index()];
         sess.counters.received += 1;
+        if let Some(opened) = sess.awaiting_first_since.take() {
+            let took = (now - opened).max(0.0);
+            sess.first_message = Some(took);
+            self.first_message.record(took);
+        }
+        let sess = &mut self.sessions[s.index()];
         sess.counters.bytes_in += len as u64;
         if binary {
             sess.counters.binary_in += 1;

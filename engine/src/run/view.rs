@@ -89,6 +89,7 @@ impl Run {
             ping_rtt: self.ping_rtt.summary(),
             foreign_latency: self.foreign_latency.summary(),
             connect_time: self.connect_time.summary(),
+            first_message: self.first_message.summary(),
             recovery: self.recovery.summary(),
             sent_per_s: self.sent_rate.per_second(now),
             received_per_s: self.received_rate.per_second(now),
@@ -137,6 +138,16 @@ impl Run {
             th.success_verdict(Measure::MessageSuccess, c.matched, c.lost),
             th.success_verdict(Measure::ConnectionSuccess, c.connects, c.connect_failures),
             th.rtt_verdict(self.rtt.mean(), self.rtt.count()),
+            th.time_verdict(
+                Measure::ConnectTime,
+                self.connect_time.mean(),
+                self.connect_time.count(),
+            ),
+            th.time_verdict(
+                Measure::FirstMessage,
+                self.first_message.mean(),
+                self.first_message.count(),
+            ),
             th.heap_verdict(self.heap.trend().as_ref()),
             th.reconnect_verdict(facts),
         ]

@@ -123,7 +123,8 @@ async fn a_socket_worker_that_fails_mid_run_hands_its_sessions_to_the_page() {
             .await;
         wait_for("the environment panel to say so", LONG, || async {
             let text = ctx.page.text("stamped-in").await;
-            text.starts_with("a socket worker until it failed").then_some(())
+            text.starts_with("a socket worker until it failed")
+                .then_some(())
         })
         .await;
         wait_for("every session back", LONG, || async {

@@ -51,7 +51,7 @@ fn heap_samples_marked_when_hidden_and_trend_judged() {
 fn verdicts_cover_every_measure() {
     let mut r = run(|_| {});
     let v = r.verdicts(0.0);
-    assert_eq!(v.len(), 5);
+    assert_eq!(v.len(), 7);
     assert!(v.iter().all(|v| v.level == Level::NoData), "{v:?}");
     let g = connected(&mut r, 0.0)[0];
     r.send_one(S0, 0.0);
@@ -84,6 +84,63 @@ fn verdicts_cover_every_measure() {
         (v[2].measure, v[2].level),
         (Measure::AvgRtt, Level::Warning)
     );
+}
+
+#[test]
+fn connect_time_and_the_first_message_are_judged_against_their_bands() {
+    let mut r = run(|c| {
+        c.sessions = "3".into();
+        c.thresholds.connect_good_ms = 100.0;
+        c.thresholds.connect_warning_ms = 200.0;
+        c.thresholds.first_message_good_ms = 50.0;
+        c.thresholds.first_message_warning_ms = 300.0;
+        c.thresholds.first_message_critical_ms = 1000.0;
+    });
+    r.start(0.0);
+    let gens: Vec<Generation> = opens(&cmds(&mut r)).into_iter().map(|o| o.1).collect();
+    let find = |r: &Run, m: Measure, now| {
+        r.verdicts(now)
+            .into_iter()
+            .find(|v| v.measure == m)
+            .unwrap()
+    };
+    // Two connections are not evidence (3 needed): collecting.
+    r.on_open(S0, gens[0], 150.0);
+    r.on_open(S1, gens[1], 150.0);
+    assert_eq!(
+        find(&r, Measure::ConnectTime, 150.0).level,
+        Level::Collecting
+    );
+    assert_eq!(find(&r, Measure::FirstMessage, 150.0).level, Level::NoData);
+    r.on_open(SessionId(2), gens[2], 450.0);
+    // Mean (150 + 150 + 450) / 3 = 250 ms: past the warning line.
+    let v = find(&r, Measure::ConnectTime, 450.0);
+    assert_eq!((v.level, v.value), (Level::Warning, Some(250.0)), "{v:?}");
+    assert_eq!(v.target, "< 100 ms (≥ 3 connections)");
+    // The first frame of each socket counts, and only the first.
+    for (i, g) in gens.iter().enumerate() {
+        let at = 450.0 + 20.0 * (i as f64 + 1.0);
+        echo(
+            &mut r,
+            SessionId(i as u32),
+            *g,
+            r#"{"type":"connected"}"#,
+            at,
+        );
+        echo(
+            &mut r,
+            SessionId(i as u32),
+            *g,
+            r#"{"type":"connected"}"#,
+            at + 5000.0,
+        );
+    }
+    let totals = r.totals(6000.0);
+    assert_eq!(totals.first_message.count, 3);
+    assert_eq!(r.session(S1, 6000.0).unwrap().first_message_ms, Some(340.0));
+    // S0 waited 320 ms, S1 340 ms, S2 60 ms: mean 240 ms, fair (between good and warning).
+    let v = find(&r, Measure::FirstMessage, 6000.0);
+    assert_eq!((v.level, v.value), (Level::Fair, Some(240.0)), "{v:?}");
 }
 
 #[test]

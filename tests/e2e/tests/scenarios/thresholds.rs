@@ -2,7 +2,8 @@
 //! refuse a set out of order with the reason, and reset to the defaults.
 
 use super::common::*;
-use ws_console_e2e::{Ctx, run};
+use ws_console_e2e::console::count;
+use ws_console_e2e::{Ctx, LONG, run, wait_for};
 
 /// Types `value` into the band `id` and leaves the field, as a person would (the band takes
 /// it on change).
@@ -54,6 +55,55 @@ async fn an_edited_band_changes_the_verdict_and_travels_in_the_report() {
             .eval("return document.querySelector('[data-testid=\"threshold-rtt-good\"]').value")
             .await;
         assert_eq!(good, serde_json::json!("200"));
+        ctx
+    })
+    .await;
+}
+
+/// The manual run's report, once every session's socket has had its first frame (the
+/// backend's welcome).
+async fn judged(ctx: &Ctx, sessions: u64) -> serde_json::Value {
+    wait_for("every session's first frame", LONG, || async {
+        let r = ctx.report().await;
+        (count(&r, "/totals/first_message_ms/count") >= sessions).then_some(r)
+    })
+    .await
+}
+
+#[tokio::test]
+async fn connect_time_and_first_message_bands_judge_a_manual_run() {
+    run(testbed::Options::default(), |ctx| async move {
+        ctx.start_sessions(3, 60_000).await;
+        let before = judged(&ctx, 3).await;
+        assert_eq!(criterion(&before, "connect-time")["grade"], "PASS");
+        assert_eq!(criterion(&before, "first-message")["grade"], "PASS");
+        assert_eq!(
+            criterion(&before, "connect-time")["target"],
+            "< 500 ms (≥ 3 connections)"
+        );
+        ctx.page.click("stop").await;
+        ctx.page
+            .eval("document.querySelector('[data-testid=\"guidelines\"]').open = true; return null")
+            .await;
+        // A loopback handshake takes far more than a microsecond.
+        for (id, v) in [
+            ("threshold-connect-good", "0.001"),
+            ("threshold-connect-warning", "0.002"),
+            ("threshold-connect-critical", "0.003"),
+        ] {
+            set_band(&ctx, id, v).await;
+        }
+        assert_eq!(ctx.page.text("thresholds-error").await, "");
+        ctx.start_sessions(3, 60_000).await;
+        let after = judged(&ctx, 3).await;
+        assert_eq!(criterion(&after, "connect-time")["grade"], "FAIL");
+        assert_eq!(criterion(&after, "first-message")["grade"], "PASS");
+        assert_eq!(after["verdict"], "FAIL");
+        let card = ctx
+            .page
+            .eval("return document.querySelector('[data-testid=\"metric-connect-time-card\"]').className")
+            .await;
+        assert!(card.as_str().unwrap_or("").contains("critical"), "{card}");
         ctx
     })
     .await;
