@@ -74,6 +74,12 @@ impl Run {
         &self.redactor
     }
 
+    /// RTT and counts by the value of the configured field of the messages, a row per
+    /// value (bounded); `None` when no field is configured.
+    pub fn breakdown(&self) -> Option<crate::groups::Breakdown> {
+        self.groups.as_ref().map(crate::groups::Groups::breakdown)
+    }
+
     /// Counters summed over every session.
     pub fn counters(&self) -> Counters {
         self.total_counters()
