@@ -1,13 +1,17 @@
 //! RTT by a field of the messages, end to end: the template cycles `/agent` through three
 //! values, "Group RTT by" is `/agent`, and the console shows — and reports — a row per agent
-//! with its own counts and RTT figures, matching what the backend answered.
+//! with its own counts and RTT figures, matching what the backend answered. The template
+//! cycles the backend's per-message `delay_ms` in lockstep (0, 40, 80 ms), so each agent
+//! really has its own latency and a reply counted under the wrong agent would show.
 
 use serde_json::Value;
 use ws_console_e2e::console::count;
 use ws_console_e2e::{Ctx, LONG, run, stat_by_type, wait_for};
 
 const AGENTS: [&str; 3] = ["Financial Advisor", "Error Handler", "Router"];
-const TEMPLATE: &str = r#"{"type":"message","id":"{{id}}","seq":{{seq}},"agent":"{{cycle:Financial Advisor|Error Handler|Router}}"}"#;
+/// What the backend holds each agent's replies back by, in ms.
+const DELAYS: [f64; 3] = [0.0, 40.0, 80.0];
+const TEMPLATE: &str = r#"{"type":"message","id":"{{id}}","seq":{{seq}},"agent":"{{cycle:Financial Advisor|Error Handler|Router}}","delay_ms":{{cycle:0|40|80}}}"#;
 
 /// The breakdown rows as the page shows them: (value, sent, matched, lost, [p50, p95, p99, avg]).
 async fn rows(ctx: &Ctx) -> Vec<(String, u64, u64, u64, [String; 4])> {
@@ -60,7 +64,11 @@ fn ms(text: &str) -> f64 {
 
 #[tokio::test]
 async fn a_template_cycling_agent_gets_a_row_per_agent_with_its_own_rtt() {
-    run(testbed::Options::default(), |ctx| async move {
+    let options = testbed::Options {
+        faults: true,
+        ..testbed::Options::default()
+    };
+    run(options, |ctx| async move {
         // No breakdown until a field is named; a pointer that is not one is refused.
         assert!(ctx.page.texts("field-breakdown").await.is_empty());
         ctx.page.fill("group-pointer", "agent").await;
@@ -74,23 +82,20 @@ async fn a_template_cycling_agent_gets_a_row_per_agent_with_its_own_rtt() {
 
         ctx.page.fill("group-pointer", "/agent").await;
         ctx.page.fill("message-template", TEMPLATE).await;
-        ctx.start_sessions(2, 100).await;
+        // No automatic sending: a burst of nine per session, three per agent, exactly.
+        ctx.set_checked("auto-send", false).await;
+        ctx.start_sessions(2, 1000).await;
         assert_eq!(ctx.page.text("field-pointer").await, "/agent");
-        // Every agent answered a few times.
-        wait_for("three rows with replies", LONG, || async {
-            let rows = rows(&ctx).await;
-            (rows.len() == 3 && rows.iter().all(|r| r.2 >= 5)).then_some(())
-        })
-        .await;
-        ctx.page.click("stop").await;
+        ctx.page.fill("burst-count", "9").await;
+        ctx.page.click("burst").await;
         // Once every reply is in, the page's rows are the report's.
-        let report: Value = wait_for("every reply in, rows as in the report", LONG, || async {
+        let report: Value = wait_for("every reply in, shown in the rows", LONG, || async {
             let report = ctx.report().await;
-            if count(&report, "/totals/counters/pending") != 0 {
+            if count(&report, "/totals/counters/matched") != 18 {
                 return None;
             }
-            let sent: u64 = rows(&ctx).await.iter().map(|r| r.1).sum();
-            (sent == count(&report, "/totals/counters/sent")).then_some(report)
+            let matched: u64 = rows(&ctx).await.iter().map(|r| r.2).sum();
+            (matched == 18).then_some(report)
         })
         .await;
         let shown = rows(&ctx).await;
@@ -115,13 +120,26 @@ async fn a_template_cycling_agent_gets_a_row_per_agent_with_its_own_rtt() {
                 (sent, matched, count(g, "/lost")),
                 "row {i}"
             );
-            assert_eq!(sent, matched + count(g, "/lost") + count(g, "/pending"));
-            assert_eq!(count(g, "/lost"), 0, "the echo endpoint loses nothing");
+            assert_eq!(
+                (sent, matched, count(g, "/lost"), count(g, "/pending")),
+                (6, 6, 0, 0),
+                "row {i}: three per session, every one answered"
+            );
             // Its own RTT: a sample per matched reply, and the page shows its figures.
             assert_eq!(count(g, "/rtt_ms/count"), matched, "row {i}");
             let rtt = &g["rtt_ms"];
             let (p50, p99) = (rtt["p50"].as_f64().unwrap(), rtt["p99"].as_f64().unwrap());
             assert!(p50 > 0.0 && p50 <= p99, "row {i}: {rtt}");
+            // Its own latency: at least its delay (percentiles within 1 %), and under the
+            // next agent's.
+            let min = rtt["min"].as_f64().unwrap();
+            assert!(
+                min >= DELAYS[i] * 0.99,
+                "row {i} has a reply faster than its delay: {rtt}"
+            );
+            if let Some(next) = DELAYS.get(i + 1) {
+                assert!(p50 < *next, "row {i}'s median is another agent's: {rtt}");
+            }
             let [s50, s95, s99, savg] = &row.4;
             assert!((ms(s50) - p50).abs() <= 0.051, "row {i}: {s50} vs {p50}");
             assert!(ms(s95) <= ms(s99), "row {i}");
@@ -138,6 +156,21 @@ async fn a_template_cycling_agent_gets_a_row_per_agent_with_its_own_rtt() {
             total_sent,
             stat_by_type(&stats, "/totals/received_by_type", "message")
         );
+        // The JSON export carries the same breakdown (every reply is in: nothing moves).
+        let file = ctx.download("export-json", "ws-console-report.json").await;
+        let exported: Value = serde_json::from_str(&file).expect("the JSON export parses");
+        assert_eq!(exported["configuration"]["group_pointer"], "/agent");
+        assert_eq!(exported["breakdown"]["pointer"], "/agent");
+        let saved = exported["breakdown"]["groups"]
+            .as_array()
+            .expect("groups[]");
+        assert_eq!(saved.len(), 3);
+        for (a, b) in saved.iter().zip(groups) {
+            assert_eq!(a["value"], b["value"]);
+            for k in ["/sent", "/matched", "/lost", "/pending", "/rtt_ms/count"] {
+                assert_eq!(count(a, k), count(b, k), "{k} of {}", b["value"]);
+            }
+        }
         // Two sessions, each cycling from its own first message: no agent is short by more
         // than one message per session.
         let sent: Vec<u64> = groups.iter().map(|g| count(g, "/sent")).collect();
