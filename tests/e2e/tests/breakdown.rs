@@ -70,7 +70,8 @@ async fn a_template_cycling_agent_gets_a_row_per_agent_with_its_own_rtt() {
     };
     run(options, |ctx| async move {
         // No breakdown until a field is named; a pointer that is not one is refused.
-        assert!(ctx.page.texts("field-breakdown").await.is_empty());
+        let hidden = "return document.querySelector('[data-testid=field-breakdown]').hidden";
+        assert_eq!(ctx.page.eval(hidden).await, Value::Bool(true));
         ctx.page.fill("group-pointer", "agent").await;
         ctx.page.click("start").await;
         let error = ctx.page.text("group-pointer-error").await;
@@ -85,6 +86,7 @@ async fn a_template_cycling_agent_gets_a_row_per_agent_with_its_own_rtt() {
         // No automatic sending: a burst of nine per session, three per agent, exactly.
         ctx.set_checked("auto-send", false).await;
         ctx.start_sessions(2, 1000).await;
+        assert_eq!(ctx.page.eval(hidden).await, Value::Bool(false));
         assert_eq!(ctx.page.text("field-pointer").await, "/agent");
         ctx.page.fill("burst-count", "9").await;
         ctx.page.click("burst").await;
