@@ -131,3 +131,37 @@ fn a_message_keeps_its_group_through_the_offline_queue_and_a_refused_send() {
         ]
     );
 }
+
+#[test]
+fn a_message_back_in_the_queue_after_a_close_counts_once_in_its_row() {
+    let mut r = run(|c| {
+        c.message_template = CYCLING.into();
+        c.group_pointer = "/agent".into();
+    });
+    let g = connected(&mut r, 0.0);
+    cmds(&mut r);
+    r.send_one(S0, 1.0);
+    let sent = sends(&cmds(&mut r));
+    let key = id_of(&sent[0].1).parse::<u64>().unwrap();
+    // The socket had closed in the worker before the frame reached it: back to the queue.
+    r.on_closed_before_send(key, Frame::Text(sent[0].1.clone()), 2.0);
+    assert_eq!(
+        agents(&r)[0],
+        ("Financial Advisor".into(), 0, 0, 0, 0, None)
+    );
+    r.on_close(S0, g[0], 1006, "", 3.0);
+    r.tick(1003.0);
+    let reopened = opens(&cmds(&mut r))[0].1;
+    r.on_open(S0, reopened, 1004.0);
+    let again = sends(&cmds(&mut r));
+    assert_eq!(
+        again.len(),
+        1,
+        "the queued message goes out with the new socket"
+    );
+    echo(&mut r, S0, reopened, &reply(&id_of(&again[0].1)), 1010.0);
+    assert_eq!(
+        agents(&r),
+        [("Financial Advisor".into(), 1, 1, 0, 0, Some(6.0))]
+    );
+}
