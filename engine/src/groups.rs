@@ -154,7 +154,8 @@ impl Groups {
                 other => Some(other.to_string()),
             })
             .unwrap_or_default();
-        redactor.redact(&value.chars().take(LABEL_CHARS).collect::<String>())
+        // Redacted before it is clipped, so no part of a token is left at the cut.
+        redactor.redact(&value).chars().take(LABEL_CHARS).collect()
     }
 
     fn at(&mut self, g: u8) -> Option<&mut Group> {

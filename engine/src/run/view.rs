@@ -75,9 +75,14 @@ impl Run {
     }
 
     /// RTT and counts by the value of the configured field of the messages, a row per
-    /// value (bounded); `None` when no field is configured.
+    /// value (bounded); `None` when no field is configured. Values are redacted again with
+    /// every token the run has used (one may have come after the row was made).
     pub fn breakdown(&self) -> Option<crate::groups::Breakdown> {
-        self.groups.as_ref().map(crate::groups::Groups::breakdown)
+        let mut b = self.groups.as_ref()?.breakdown();
+        for g in &mut b.groups {
+            g.value = self.redactor.redact(&g.value);
+        }
+        Some(b)
     }
 
     /// Counters summed over every session.

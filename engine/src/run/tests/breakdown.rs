@@ -165,3 +165,19 @@ fn a_message_back_in_the_queue_after_a_close_counts_once_in_its_row() {
         [("Financial Advisor".into(), 1, 1, 0, 0, Some(6.0))]
     );
 }
+
+#[test]
+fn a_value_holding_a_token_handed_over_later_is_redacted() {
+    let mut r = run(|c| {
+        c.message_template = r#"{"id":"{{id}}","agent":"for later-token-77"}"#.into();
+        c.group_pointer = "/agent".into();
+    });
+    connected(&mut r, 0.0);
+    r.send_one(S0, 1.0);
+    cmds(&mut r);
+    assert_eq!(agents(&r)[0].0, "for later-token-77");
+    r.set_token("later-token-77".into(), 2.0);
+    let shown = &r.breakdown().unwrap().groups[0].value;
+    assert!(!shown.contains("later-token"), "{shown}");
+    assert!(!r.report(3.0).to_json().contains("later-token-77"));
+}
