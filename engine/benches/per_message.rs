@@ -11,10 +11,12 @@ use ws_console_engine::{
 
 const S0: SessionId = SessionId(0);
 
-/// A connected one-session run with the defaults (heartbeat, logging of replies and all).
-fn connected_run() -> (Run, Generation) {
+/// A connected one-session run with the defaults (heartbeat, logging of replies and all),
+/// grouping RTT by `group_pointer` ("" for no breakdown, the default).
+fn connected_run(group_pointer: &str) -> (Run, Generation) {
     let raw = RawConfig {
         sessions: "1".into(),
+        group_pointer: group_pointer.into(),
         ..Default::default()
     };
     let cfg = RunConfig::from_raw(&raw, "http://127.0.0.1:8080").unwrap();
@@ -68,7 +70,7 @@ fn per_message(c: &mut Criterion) {
     // Receive side alone: parse, classify, match, RTT histograms, rates, log entry.
     group.bench_function("on_text_match", |b| {
         b.iter_custom(|iters| {
-            let (mut run, g) = connected_run();
+            let (mut run, g) = connected_run("");
             let mut now = 2.0;
             let mut took = Duration::ZERO;
             let mut left = iters;
@@ -97,28 +99,32 @@ fn per_message(c: &mut Criterion) {
         })
     });
 
-    // The whole loop the adapter sees per echo: render + send + receive + match.
-    group.bench_function("round_trip", |b| {
-        let (mut run, g) = connected_run();
-        let mut now = 2.0;
-        let mut buf = Vec::new();
-        b.iter(|| {
-            now += 0.01;
-            run.send_one(S0, now);
-            buf.clear();
-            buf.extend(run.drain_commands());
-            run.set_buffered(S0, 0);
-            if let Some(Command::Send {
-                frame: Frame::Text(t),
-                ..
-            }) = buf.first()
-            {
-                run.on_text(S0, g, black_box(t), now + 0.4);
-            } else {
-                panic!("every round trip sends");
-            }
-        })
-    });
+    // The whole loop the adapter sees per echo: render + send + receive + match; and the same
+    // with RTT grouped by a field of the messages (one more read of each sent message).
+    for (name, group_pointer) in [("round_trip", ""), ("round_trip_grouped", "/type")] {
+        group.bench_function(name, |b| {
+            let (mut run, g) = connected_run(group_pointer);
+            let mut now = 2.0;
+            let mut buf = Vec::new();
+            b.iter(|| {
+                now += 0.01;
+                run.send_one(S0, now);
+                buf.clear();
+                buf.extend(run.drain_commands());
+                run.set_buffered(S0, 0);
+                if let Some(Command::Send {
+                    frame: Frame::Text(t),
+                    ..
+                }) = buf.first()
+                {
+                    run.on_text(S0, g, black_box(t), now + 0.4);
+                } else {
+                    panic!("every round trip sends");
+                }
+            });
+            assert_eq!(run.breakdown().is_some(), !group_pointer.is_empty());
+        });
+    }
 
     // Rendering the default template.
     let template = Template::parse(ws_console_engine::DEFAULT_TEMPLATE).unwrap();

@@ -30,6 +30,7 @@ pub enum Field {
     SendInterval,
     MessageTemplate,
     CorrelationPointer,
+    GroupPointer,
     ReplyTimeout,
     DuplicateWindow,
     HeartbeatInterval,
@@ -60,6 +61,7 @@ impl Field {
             Field::SendInterval => "send-interval",
             Field::MessageTemplate => "message-template",
             Field::CorrelationPointer => "correlation-pointer",
+            Field::GroupPointer => "group-pointer",
             Field::ReplyTimeout => "reply-timeout",
             Field::DuplicateWindow => "duplicate-window",
             Field::HeartbeatInterval => "heartbeat-interval",
@@ -133,6 +135,9 @@ pub struct RawConfig {
     pub binary: bool,
     /// JSON pointer to the reply's correlation id (default "/id").
     pub correlation_pointer: String,
+    /// JSON pointer into each sent message whose value groups RTT and counts, e.g.
+    /// `/agent`; empty = no breakdown (default "").
+    pub group_pointer: String,
     /// Reply timeout in ms (default "10000").
     pub reply_timeout_ms: String,
     /// Duplicate detection window in ms (default "5000").
@@ -192,6 +197,7 @@ impl Default for RawConfig {
             message_template: DEFAULT_TEMPLATE.into(),
             binary: false,
             correlation_pointer: "/id".into(),
+            group_pointer: String::new(),
             reply_timeout_ms: "10000".into(),
             duplicate_window_ms: "5000".into(),
             heartbeat_enabled: true,
@@ -252,6 +258,7 @@ text_fields!(
     SendInterval => send_interval_ms,
     MessageTemplate => message_template,
     CorrelationPointer => correlation_pointer,
+    GroupPointer => group_pointer,
     ReplyTimeout => reply_timeout_ms,
     DuplicateWindow => duplicate_window_ms,
     HeartbeatInterval => heartbeat_interval_ms,
@@ -395,6 +402,9 @@ pub struct RunConfig {
     pub binary: bool,
     /// JSON pointer to the correlation id (RFC 6901; "" = whole document).
     pub correlation_pointer: String,
+    /// JSON pointer into each sent message whose value groups RTT and counts; `None`
+    /// when there is no breakdown.
+    pub group_pointer: Option<String>,
     /// Reply timeout.
     pub reply_timeout_ms: Millis,
     /// Duplicate detection window.
@@ -492,7 +502,9 @@ impl RunConfig {
                 ));
             }
         }
-        let pointer = check_pointer(raw.correlation_pointer.trim());
+        let pointer = check_pointer(raw.correlation_pointer.trim(), "Correlation pointer");
+        let group_pointer = raw.group_pointer.trim();
+        let group = check_pointer(group_pointer, "Group RTT by");
         let reply_timeout = ms(&raw.reply_timeout_ms, "Reply timeout", 1.0, 600_000.0);
         let dup_window = ms(&raw.duplicate_window_ms, "Duplicate window", 1.0, 600_000.0);
         let hb_interval = ms(
@@ -536,6 +548,7 @@ impl RunConfig {
             template.as_ref().map(|_| ()).map_err(Clone::clone),
         );
         check(Field::CorrelationPointer, pointer.clone());
+        check(Field::GroupPointer, group);
         check(
             Field::ReplyTimeout,
             reply_timeout.as_ref().map(|_| ()).map_err(Clone::clone),
@@ -648,6 +661,7 @@ impl RunConfig {
             template,
             binary: raw.binary,
             correlation_pointer: raw.correlation_pointer.trim().to_owned(),
+            group_pointer: (!group_pointer.is_empty()).then(|| group_pointer.to_owned()),
             reply_timeout_ms: reply_timeout.unwrap_or(10_000.0),
             duplicate_window_ms: dup_window.unwrap_or(5_000.0),
             heartbeat,
@@ -809,11 +823,12 @@ fn parse_codes(s: &str, what: &str) -> Result<Vec<u16>, String> {
         .collect()
 }
 
-/// RFC 6901: empty, or `/`-separated tokens where `~` is only `~0` or `~1`.
-fn check_pointer(p: &str) -> Result<(), String> {
+/// RFC 6901: empty, or `/`-separated tokens where `~` is only `~0` or `~1`. `what` names
+/// the field in the message.
+fn check_pointer(p: &str, what: &str) -> Result<(), String> {
     let bad = |why: &str| {
         Err(format!(
-            "Correlation pointer must be a JSON pointer like /id or /meta/request_id ({why}); got {}",
+            "{what} must be a JSON pointer like /id or /meta/request_id ({why}); got {}",
             quoted(p)
         ))
     };
@@ -855,7 +870,7 @@ mod tests {
     fn every_text_field_has_its_own_slot_and_validation_reads_it() {
         use Field::*;
         let texts = RawConfig::TEXT_FIELDS;
-        assert_eq!(texts.len(), 22);
+        assert_eq!(texts.len(), 23);
         let mut raw = RawConfig::default();
         for &f in texts {
             *raw.text_mut(f).unwrap() = format!("<{}>", f.as_str());
@@ -1039,6 +1054,33 @@ mod tests {
             });
             assert_eq!(e.field, Field::CorrelationPointer, "{bad}");
             assert!(e.message.contains("JSON pointer"));
+        }
+    }
+
+    #[test]
+    fn group_pointer_is_off_when_empty_and_checked_when_set() {
+        let c = RunConfig::from_raw(&RawConfig::default(), ORIGIN).unwrap();
+        assert_eq!(c.group_pointer, None);
+        let c = RunConfig::from_raw(
+            &RawConfig {
+                group_pointer: " /agent ".into(),
+                ..Default::default()
+            },
+            ORIGIN,
+        )
+        .unwrap();
+        assert_eq!(c.group_pointer.as_deref(), Some("/agent"));
+        for bad in ["agent", "/a~2"] {
+            let e = one_error(RawConfig {
+                group_pointer: bad.into(),
+                ..Default::default()
+            });
+            assert_eq!(e.field, Field::GroupPointer, "{bad}");
+            assert!(
+                e.message.starts_with("Group RTT by must be a JSON pointer"),
+                "{}",
+                e.message
+            );
         }
     }
 

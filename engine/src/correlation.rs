@@ -45,13 +45,20 @@ pub(crate) struct Pending {
     pub sent_at: Millis,
     /// Whether it waited in the offline queue before it was sent.
     pub queued: bool,
+    /// Its row of the breakdown by field.
+    pub group: u8,
 }
 
 /// What a reply turned out to be.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub(crate) enum Outcome {
     /// Answers a pending request of the receiving session.
-    Matched { seq: u64, rtt: Millis, queued: bool },
+    Matched {
+        seq: u64,
+        rtt: Millis,
+        queued: bool,
+        group: u8,
+    },
     /// Answers a request of another session (broadcast fan-out), the first time this
     /// session gets it; nothing resolved.
     Foreign { latency: Millis },
@@ -172,6 +179,7 @@ impl Correlator {
                 seq: p.seq,
                 rtt: (now - p.sent_at).max(0.0),
                 queued: p.queued,
+                group: p.group,
             };
         }
         if let Some(a) = self.recent.get(&key).copied() {
@@ -334,6 +342,7 @@ mod tests {
             seq,
             sent_at,
             queued: false,
+            group: 0,
         }
     }
 
@@ -352,7 +361,8 @@ mod tests {
             Outcome::Matched {
                 seq: 1,
                 rtt: 0.4000000000000057,
-                queued: false
+                queued: false,
+                group: 0
             }
         );
         assert_eq!(c.reply(1, S0, 101.0), Outcome::Duplicate);
@@ -418,7 +428,8 @@ mod tests {
             Outcome::Matched {
                 seq: 1,
                 rtt: 4.0,
-                queued: false
+                queued: false,
+                group: 0
             }
         );
         // The same fan-out on the same receiver again: once is a delivery, twice a duplicate,

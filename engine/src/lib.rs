@@ -49,6 +49,7 @@ mod datetime;
 mod decimal;
 mod embedded;
 mod frames;
+mod groups;
 mod heap;
 mod heartbeat;
 mod histogram;
@@ -84,6 +85,7 @@ pub use config::{
 pub use decimal::{Fixed, fixed};
 pub use embedded::{EmbeddedToken, embedded_tokens, looks_like_jwt};
 pub use frames::{CapturedFrame, Direction};
+pub use groups::{Breakdown, Bucket, GroupRow, MAX_GROUPS};
 pub use heap::{HeapSample, HeapTrend};
 pub use heartbeat::HeartbeatConfig;
 pub use histogram::{Histogram, RttSummary};

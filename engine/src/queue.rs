@@ -13,6 +13,8 @@ pub(crate) struct Outgoing {
     pub key: u64,
     /// Its `{{seq}}`.
     pub seq: u64,
+    /// Its row of the breakdown by field (`groups::NO_GROUP` when there is none).
+    pub group: u8,
     /// The frame.
     pub frame: Frame,
 }
@@ -77,6 +79,7 @@ mod tests {
         Outgoing {
             key: seq,
             seq,
+            group: 0,
             frame: Frame::Text(seq.to_string()),
         }
     }

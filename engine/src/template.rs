@@ -2,6 +2,11 @@
 //!
 //! A template is compiled once into literal pieces and placeholders, so rendering a message
 //! is one pass of string pushes: no searching, no parsing on the per-message path.
+//!
+//! `{{cycle:a|b|c}}` takes its values in turn by `{{seq}}`: a session's first message gets
+//! `a`, its second `b`, its fourth `a` again. By `seq` rather than a run-wide counter so
+//! that every session sends every value, evenly, whatever the number of sessions; with the
+//! *Group RTT by* pointer on that field, each value gets its own row of figures.
 
 use std::fmt::Write as _;
 
@@ -25,6 +30,8 @@ enum Piece {
     Seq,
     Session,
     Ts,
+    /// `{{cycle:a|b}}`: the values, taken in turn by `seq`.
+    Cycle(Vec<String>),
 }
 
 /// A compiled message template.
@@ -54,11 +61,16 @@ impl Template {
                 "seq" => Piece::Seq,
                 "session" => Piece::Session,
                 "ts" => Piece::Ts,
-                other => {
-                    return Err(format!(
-                        "Unknown placeholder {{{{{other}}}}}; use {{{{id}}}}, {{{{seq}}}}, {{{{session}}}} or {{{{ts}}}}"
-                    ));
-                }
+                other => match other.strip_prefix("cycle:") {
+                    Some(values) if !values.is_empty() => {
+                        Piece::Cycle(values.split('|').map(str::to_owned).collect())
+                    }
+                    _ => {
+                        return Err(format!(
+                            "Unknown placeholder {{{{{other}}}}}; use {{{{id}}}}, {{{{seq}}}}, {{{{session}}}}, {{{{ts}}}} or {{{{cycle:a|b|c}}}}"
+                        ));
+                    }
+                },
             };
             if !text.is_empty() {
                 pieces.push(Piece::Text(std::mem::take(&mut text)));
@@ -88,6 +100,10 @@ impl Template {
                 Piece::Seq => write!(out, "{}", values.seq),
                 Piece::Session => write!(out, "{}", values.session),
                 Piece::Ts => write!(out, "{}", values.ts),
+                Piece::Cycle(v) => {
+                    out.push_str(&v[(values.seq.wrapping_sub(1) % v.len() as u64) as usize]);
+                    Ok(())
+                }
             };
         }
         out
@@ -109,13 +125,19 @@ impl Template {
     pub fn source(&self) -> String {
         let mut out = String::with_capacity(self.size_hint);
         for piece in &self.pieces {
-            out.push_str(match piece {
+            let name = match piece {
                 Piece::Text(t) => t,
                 Piece::Id => "{{id}}",
                 Piece::Seq => "{{seq}}",
                 Piece::Session => "{{session}}",
                 Piece::Ts => "{{ts}}",
-            });
+                Piece::Cycle(v) => {
+                    out.push_str("{{cycle:");
+                    out.push_str(&v.join("|"));
+                    "}}"
+                }
+            };
+            out.push_str(name);
         }
         out
     }
@@ -170,5 +192,30 @@ mod tests {
     fn unknown_placeholder_is_an_error() {
         let e = Template::parse("{{user}}").unwrap_err();
         assert!(e.contains("{{user}}"), "{e}");
+        // A cycle needs its values.
+        let e = Template::parse("{{cycle:}}").unwrap_err();
+        assert!(e.contains("{{cycle:a|b|c}}"), "{e}");
+    }
+
+    #[test]
+    fn cycle_takes_its_values_in_turn_by_seq() {
+        let t = Template::parse(
+            r#"{"agent":"{{ cycle:Financial Advisor|Error Handler|x }}","n":{{seq}}}"#,
+        )
+        .unwrap();
+        let agent = |seq| t.render(&Values { seq, ..V });
+        assert_eq!(agent(1), r#"{"agent":"Financial Advisor","n":1}"#);
+        assert_eq!(agent(2), r#"{"agent":"Error Handler","n":2}"#);
+        assert_eq!(agent(3), r#"{"agent":"x","n":3}"#);
+        assert_eq!(agent(4), r#"{"agent":"Financial Advisor","n":4}"#);
+        assert!(t.renders_json());
+        // The source round-trips; one value is a constant; empty values are values.
+        let again = Template::parse(&t.source()).unwrap();
+        assert_eq!(again.pieces, t.pieces);
+        let one = Template::parse("{{cycle:solo}}").unwrap();
+        assert_eq!(one.render(&Values { seq: 9, ..V }), "solo");
+        let gaps = Template::parse("[{{cycle:|b}}]").unwrap();
+        assert_eq!(gaps.render(&Values { seq: 1, ..V }), "[]");
+        assert_eq!(gaps.render(&Values { seq: 2, ..V }), "[b]");
     }
 }

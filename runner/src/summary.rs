@@ -50,6 +50,32 @@ fn ms(v: &Value) -> String {
         .map_or_else(|| "-".into(), |x| format!("{x:.2}ms"))
 }
 
+/// The RTT by a field of the messages, a line per value, when the run grouped by one.
+fn breakdown(out: &mut String, b: &Value) {
+    let Some(groups) = b["groups"].as_array() else {
+        return;
+    };
+    out.push_str(&format!(
+        "\n    rtt by {}\n",
+        b["pointer"].as_str().unwrap_or("?")
+    ));
+    for g in groups {
+        let value = g["value"].as_str().unwrap_or("?");
+        let dots = ".".repeat(20usize.saturating_sub(value.chars().count()));
+        let rtt = &g["rtt_ms"];
+        out.push_str(&format!(
+            "      {value} {dots}: sent={} matched={} lost={} avg={} p50={} p95={} p99={}\n",
+            g["sent"],
+            g["matched"],
+            g["lost"],
+            ms(&rtt["mean"]),
+            ms(&rtt["p50"]),
+            ms(&rtt["p95"]),
+            ms(&rtt["p99"])
+        ));
+    }
+}
+
 /// The summary for `report` (the console's report JSON) and how the run `exit`s.
 pub fn render(report: &Value, exit: &Exit) -> String {
     let mut out = format!(
@@ -93,6 +119,7 @@ pub fn render(report: &Value, exit: &Exit) -> String {
         "    sessions...: {} connects={} drops={} reconnects={}\n",
         report["totals"]["sessions"], n["connects"], n["drops"], n["reconnects"]
     ));
+    breakdown(&mut out, &report["breakdown"]);
     if let Some(why) = exit.why {
         out.push_str(&format!("\n    {why}\n"));
     }
@@ -175,5 +202,27 @@ mod tests {
         assert!(s.contains("~ Heap trend") && s.contains("(WARN)"));
         assert!(s.contains("sent=10 received=12 matched=10 lost=0"));
         assert!(s.contains("avg=0.50ms") && s.contains("max=1.20ms"));
+        assert!(!s.contains("rtt by"), "no breakdown, no block: {s}");
+    }
+
+    #[test]
+    fn lists_the_rtt_by_field_a_line_per_value() {
+        let mut r = report("finished", "PASS");
+        r["breakdown"] = json!({"pointer": "/agent", "groups": [
+            {"value": "Financial Advisor", "sent": 4, "matched": 4, "lost": 0,
+             "rtt_ms": {"mean": 85.1, "p50": 85.0, "p95": 90.0, "p99": 91.0}},
+            {"value": "(other)", "sent": 1, "matched": 0, "lost": 1,
+             "rtt_ms": {"mean": null, "p50": null, "p95": null, "p99": null}},
+        ]});
+        let s = render(&r, &exit(&r, FailOn::Fail));
+        assert!(s.contains("\n    rtt by /agent\n"), "{s}");
+        assert!(
+            s.contains("      Financial Advisor ...: sent=4 matched=4 lost=0 avg=85.10ms p50=85.00ms p95=90.00ms p99=91.00ms\n"),
+            "{s}"
+        );
+        assert!(
+            s.contains("(other) .............: sent=1 matched=0 lost=1 avg=- p50=-"),
+            "{s}"
+        );
     }
 }

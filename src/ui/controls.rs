@@ -90,6 +90,11 @@ pub fn Controls() -> impl IntoView {
                     note="JSON pointer to the reply's id, e.g. /id or /request_id"
                 />
                 <TextField
+                    label="Group RTT by"
+                    field=Field::GroupPointer
+                    note="JSON pointer to a field of the sent message, e.g. /type or /agent: RTT and counts per value (16 rows, then (other)); empty for none"
+                />
+                <TextField
                     label="Reply timeout (ms)"
                     field=Field::ReplyTimeout
                     kind="number"
@@ -103,7 +108,7 @@ pub fn Controls() -> impl IntoView {
                 <TextArea
                     label="Message template"
                     field=Field::MessageTemplate
-                    note="JSON or raw text; {{id}} unique per message, {{seq}} per session, {{session}}, {{ts}} (ms)"
+                    note="JSON or raw text; {{id}} unique per message, {{seq}} per session, {{session}}, {{ts}} (ms), {{cycle:a|b|c}} one value per message in turn (by seq)"
                 />
             </div>
             <details class="wsc-more">

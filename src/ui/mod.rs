@@ -4,6 +4,7 @@
 //! no globals, so it can be mounted standalone or inside a host app. Children get the
 //! [`ConsoleCtx`] — signals to read, methods to act — and never the engine itself.
 
+mod breakdown;
 mod cards;
 mod charts;
 mod controls;
@@ -462,6 +463,7 @@ pub fn Console(
                     <cards::Cards />
                     <report::Report />
                     <sessions::Sessions />
+                    <breakdown::Breakdown />
                     <charts::Charts />
                     <log::Log />
                 </div>

@@ -4,8 +4,8 @@
 //! view: components read plain data from one signal, fine-grained.
 
 use ws_console_engine::{
-    Criterion, Grade, LogEntry, LogFilter, Millis, Progress, Run, Scenario, ScenarioKind,
-    ScenarioPhase, SessionState, SessionView, Totals, Verdict, fixed,
+    Breakdown, Criterion, Grade, LogEntry, LogFilter, Millis, Progress, Run, Scenario,
+    ScenarioKind, ScenarioPhase, SessionState, SessionView, Totals, Verdict, fixed,
 };
 
 /// How many log rows exist in the page at once: the visible ones and a few either side. The
@@ -22,6 +22,8 @@ pub struct Snapshot {
     pub totals: Totals,
     /// A row per session.
     pub sessions: Vec<SessionView>,
+    /// RTT and counts by a field of the messages, when the run groups by one.
+    pub breakdown: Option<Breakdown>,
     /// The F10 verdict of each measure.
     pub verdicts: Vec<Verdict>,
     /// The entries matching the filter from `log_first` on, at most [`LOG_VIEW`], oldest first.
@@ -85,6 +87,7 @@ impl Snapshot {
             token_error: run.token_error().map(str::to_owned),
             totals: run.totals(now),
             sessions: run.sessions(now),
+            breakdown: run.breakdown(),
             verdicts: run.verdicts(now),
             log_matching: matching.len(),
             log: matching

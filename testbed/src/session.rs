@@ -19,7 +19,7 @@ use serde_json::Value;
 use tokio::sync::{mpsc, watch};
 use tokio::time::{Instant, sleep_until};
 
-use crate::faults::{ConnFaults, Fate, Fault, FaultPlan, Verdict};
+use crate::faults::{ConnFaults, Fate, Fault, FaultPlan, Verdict, requested_delay};
 use crate::protocol::{self, Request};
 use crate::state::{AppState, unix_ms};
 use crate::stats::{ConnId, Inbound};
@@ -207,7 +207,8 @@ impl Session {
                 if !self.admit().await? {
                     return Ok(());
                 }
-                self.reply(Message::Binary(bytes), "(binary)").await
+                self.reply(Message::Binary(bytes), "(binary)", Duration::ZERO)
+                    .await
             }
             // The socket answers pings itself; keep reading until the client's close
             // handshake completes and `recv` ends.
@@ -230,9 +231,15 @@ impl Session {
             return Ok(());
         }
         let now = unix_ms();
+        let mut extra = Duration::ZERO;
         let reply = match request {
             Request::Ping { id } => protocol::pong(id, now),
-            Request::Message { id, body } => protocol::chat_response(id, body, now),
+            Request::Message { id, body } => {
+                if self.state.faults.enabled() {
+                    extra = requested_delay(&body);
+                }
+                protocol::chat_response(id, body, now)
+            }
             Request::Broadcast { id, body } => {
                 let text = protocol::broadcast(id, self.id, body, now).to_string();
                 let dropped = self.state.hub.broadcast(&text.into());
@@ -244,7 +251,7 @@ impl Session {
             Request::Malformed { message } => protocol::malformed_json(&message),
         };
         let text = reply.to_string();
-        self.reply(Message::Text(text.into()), protocol::type_of(&reply))
+        self.reply(Message::Text(text.into()), protocol::type_of(&reply), extra)
             .await
     }
 
@@ -286,15 +293,21 @@ impl Session {
     }
 
     /// Sends the answer to one of the client's frames, through the per-reply faults: lost,
-    /// duplicated, or queued until its delay is over.
-    async fn reply(&mut self, frame: Message, key: &str) -> Result<(), End> {
-        let Fate::Send { copies, due } = self.faults.reply_fate(Instant::now()) else {
+    /// duplicated, or queued until its delay (and the `extra` its message asked for) is over.
+    async fn reply(&mut self, frame: Message, key: &str, extra: Duration) -> Result<(), End> {
+        let now = Instant::now();
+        let Fate::Send { copies, due } = self.faults.reply_fate(now) else {
             self.state.stats.fault(Fault::Lost);
             return Ok(());
         };
         if copies > 1 {
             self.state.stats.fault(Fault::Duplicated);
         }
+        let due = match due {
+            _ if extra.is_zero() => due,
+            Some(due) => Some(due + extra),
+            None => Some(now + extra),
+        };
         match due {
             Some(due) => {
                 self.state.stats.fault(Fault::Delayed);

@@ -45,8 +45,13 @@ function fillUrl(session, token) {
   return url;
 }
 
+// {{cycle:a|b|c}} takes its values in turn by seq, as in the console.
 function render(template, v) {
-  return template.replace(/\{\{\s*(id|seq|session|ts|token)\s*\}\}/g, (_, k) => {
+  return template.replace(/\{\{\s*(id|seq|session|ts|token|cycle:(.*?))\s*\}\}/g, (_, k, values) => {
+    if (values !== undefined) {
+      const all = values.split('|');
+      return all[(((v.seq - 1) % all.length) + all.length) % all.length];
+    }
     if (k === 'token') return TOKEN;
     if (k === 'ts') return String(Date.now());
     return String(v[k]);

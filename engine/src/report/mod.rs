@@ -19,6 +19,7 @@ mod log_text;
 
 use crate::config::{AuthMode, RunConfig};
 use crate::decimal::fixed;
+use crate::groups::Breakdown;
 use crate::heap::HeapTrend;
 use crate::histogram::RttSummary;
 use crate::ids::{Millis, SessionId};
@@ -58,6 +59,8 @@ pub struct Report {
     pub totals: ReportTotals,
     /// One row per session.
     pub sessions: Vec<SessionRow>,
+    /// RTT and counts by the value of one field of the messages; `None` when off.
+    pub breakdown: Option<Breakdown>,
     /// `sent = matched + lost + pending`, in total.
     pub invariant: ReportInvariant,
     /// The verdict per criterion.
@@ -102,6 +105,8 @@ pub struct ReportConfig {
     pub binary: bool,
     /// JSON pointer of the reply id.
     pub correlation_pointer: String,
+    /// JSON pointer of the field the breakdown groups by; empty when off.
+    pub group_pointer: String,
     /// Reply timeout.
     pub reply_timeout_ms: Millis,
     /// Duplicate window.
@@ -516,6 +521,7 @@ impl Report {
                 counters: totals.counters.clone(),
             },
             sessions,
+            breakdown: run.breakdown(),
             criteria: f.criteria,
             verdict,
         }
@@ -547,6 +553,7 @@ impl ReportConfig {
             message_template: run.redact(&cfg.template.source()),
             binary: cfg.binary,
             correlation_pointer: cfg.correlation_pointer.clone(),
+            group_pointer: cfg.group_pointer.clone().unwrap_or_default(),
             reply_timeout_ms: cfg.reply_timeout_ms,
             duplicate_window_ms: cfg.duplicate_window_ms,
             heartbeat: cfg.heartbeat.as_ref().map(|h| ReportHeartbeat {

@@ -284,6 +284,9 @@ impl Run {
         if let Some(p) = self.correlator.withdraw(key)
             && let Some(sess) = self.sessions.get_mut(p.session.index())
         {
+            if let Some(g) = &mut self.groups {
+                g.unsent(p.group);
+            }
             sess.counters.sent = sess.counters.sent.saturating_sub(1);
             sess.counters.pending = sess.counters.pending.saturating_sub(1);
             if p.queued {
@@ -322,6 +325,9 @@ impl Run {
         let Some(p) = self.correlator.withdraw(key) else {
             return;
         };
+        if let Some(g) = &mut self.groups {
+            g.unsent(p.group);
+        }
         let Some(sess) = self.sessions.get_mut(p.session.index()) else {
             return;
         };
@@ -335,6 +341,7 @@ impl Run {
         let msg = crate::queue::Outgoing {
             key,
             seq: p.seq,
+            group: p.group,
             frame,
         };
         let text = match sess.queue.push_front(msg) {
@@ -441,7 +448,15 @@ impl Run {
 
     fn correlate(&mut self, s: SessionId, key: u64, now: Millis) {
         match self.correlator.reply(key, s, now) {
-            Outcome::Matched { seq, rtt, queued } => {
+            Outcome::Matched {
+                seq,
+                rtt,
+                queued,
+                group,
+            } => {
+                if let Some(g) = &mut self.groups {
+                    g.matched(group, rtt);
+                }
                 let sess = &mut self.sessions[s.index()];
                 sess.counters.matched += 1;
                 if queued {

@@ -26,6 +26,7 @@ use crate::config::{AuthMode, RunConfig};
 use crate::correlation::Correlator;
 use crate::decimal::fixed;
 use crate::frames::{CapturedFrame, Direction, FrameLog, redact_clip_bytes, redact_clip_text};
+use crate::groups::{Groups, NO_GROUP};
 use crate::heap::HeapTracker;
 use crate::histogram::Histogram;
 use crate::ids::{Generation, Millis, SessionId};
@@ -83,6 +84,8 @@ pub struct Run {
     next_history_at: Option<Millis>,
     /// RTTs matched since the last history point.
     history_rtt: Histogram,
+    /// The breakdown by a field of the messages, when configured.
+    groups: Option<Groups>,
     heap: HeapTracker,
     hidden: bool,
     /// Whether the tab was hidden at any moment of the run.
@@ -152,6 +155,7 @@ impl Run {
             history: Series::new(limits.history),
             next_history_at: None,
             history_rtt: Histogram::new(),
+            groups: config.group_pointer.as_deref().map(Groups::new),
             heap: HeapTracker::new(limits.heap_samples),
             hidden: false,
             was_hidden: false,
@@ -383,6 +387,10 @@ impl Run {
             session: s.0,
             ts,
         });
+        let group = match &mut self.groups {
+            Some(g) => g.group_of(&text, &self.redactor),
+            None => NO_GROUP,
+        };
         let frame = if self.cfg.binary {
             Frame::Binary(text.into_bytes())
         } else {
@@ -391,6 +399,7 @@ impl Run {
         Some(Outgoing {
             key: id,
             seq,
+            group,
             frame,
         })
     }
@@ -463,7 +472,11 @@ impl Run {
             seq: msg.seq,
             sent_at: now,
             queued,
+            group: msg.group,
         };
+        if let Some(g) = &mut self.groups {
+            g.sent(msg.group);
+        }
         if let Some(evicted) = self.correlator.sent(msg.key, pending) {
             self.resolve_lost(evicted, now, "pushed out of the full pending map");
         }
@@ -485,6 +498,9 @@ impl Run {
     /// Counts one request as lost.
     fn resolve_lost(&mut self, p: crate::correlation::Pending, now: Millis, why: &str) {
         let (owner, seq) = (p.session, p.seq);
+        if let Some(g) = &mut self.groups {
+            g.lost(p.group);
+        }
         if let Some(sess) = self.session_mut(owner) {
             sess.counters.pending = sess.counters.pending.saturating_sub(1);
             sess.counters.lost += 1;

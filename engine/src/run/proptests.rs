@@ -111,6 +111,10 @@ fn small_config(first_message: bool, jitter: bool) -> RunConfig {
         token: "tok".into(),
         log_noise: jitter,
         log_sent: !jitter,
+        // RTT by an agent the template cycles, so every path a message takes (queue,
+        // eviction, refusal, timeout) is checked against its row too.
+        message_template: r#"{"type":"message","id":"{{id}}","agent":"{{cycle:a|b|c}}"}"#.into(),
+        group_pointer: "/agent".into(),
         ..Default::default()
     };
     let mut cfg = RunConfig::from_raw(&raw, "http://127.0.0.1:8080").unwrap();
@@ -236,6 +240,24 @@ fn check_invariants(r: &Run) -> Result<(), TestCaseError> {
     for (what, len, cap) in r.bounded_sizes() {
         prop_assert!(len <= cap, "{what}: {len} > {cap}");
     }
+    // Per row of the breakdown as in total: the rows add up to the run's counts.
+    let c = r.counters();
+    let rows = r.breakdown().map(|b| b.groups).unwrap_or_default();
+    for g in &rows {
+        prop_assert!(g.matched + g.lost <= g.sent, "row {g:?}");
+    }
+    let sum = |f: fn(&crate::groups::GroupRow) -> u64| rows.iter().map(f).sum::<u64>();
+    prop_assert_eq!(
+        (
+            sum(|g| g.sent),
+            sum(|g| g.matched),
+            sum(|g| g.lost),
+            sum(|g| g.pending)
+        ),
+        (c.sent, c.matched, c.lost, c.pending),
+        "the breakdown's rows do not add up to the run: {:?}",
+        rows
+    );
     Ok(())
 }
 

@@ -121,6 +121,7 @@ fn with_heartbeat(c: &mut RawConfig) {
 
 mod adapter;
 mod auth;
+mod breakdown;
 mod classification;
 mod correlation;
 mod flow;

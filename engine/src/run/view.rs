@@ -74,6 +74,17 @@ impl Run {
         &self.redactor
     }
 
+    /// RTT and counts by the value of the configured field of the messages, a row per
+    /// value (bounded); `None` when no field is configured. Values are redacted again with
+    /// every token the run has used (one may have come after the row was made).
+    pub fn breakdown(&self) -> Option<crate::groups::Breakdown> {
+        let mut b = self.groups.as_ref()?.breakdown();
+        for g in &mut b.groups {
+            g.value = self.redactor.redact(&g.value);
+        }
+        Some(b)
+    }
+
     /// Counters summed over every session.
     pub fn counters(&self) -> Counters {
         self.total_counters()

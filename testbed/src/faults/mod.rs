@@ -28,6 +28,8 @@
 //! | `close_after_ms=T` | 0–86400000 | …T ms after the connection opened (either alone: C defaults to 1000, T to 0) |
 //! | `seed=S` | u64 | seeds the connection's random draws (default: the connection id), so a run replays exactly |
 //!
+//! Per message: a `message` carrying `"delay_ms": D` (0–300000) is answered D ms later still,
+//! on top of the connection's delay, so a test can make some messages slow and others not.
 //! "Reply" means the answer to one of the connection's own frames (pong, chat_response,
 //! errors, auth results, binary echo). The welcome and broadcasts from others are not replies.
 //! Control-frame pings are answered by the WebSocket layer itself and are never faulted
@@ -77,7 +79,7 @@ pub(crate) use conn::{ConnFaults, Fate, Verdict};
 pub(crate) use control::routes;
 pub(crate) use counts::{Fault, FaultCounts};
 pub(crate) use global::GlobalFaults;
-pub(crate) use plan::FaultPlan;
+pub(crate) use plan::{FaultPlan, requested_delay};
 
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};

@@ -17,6 +17,15 @@ const MAX_CLOSE_AFTER_MS: u64 = 86_400_000;
 /// Close code used when only `close_after_ms` is given.
 const DEFAULT_CLOSE_CODE: u16 = 1000;
 
+/// The extra delay a `message` asks for with `"delay_ms": D` (a whole number, at most
+/// [`MAX_DELAY_MS`]; anything else asks for none). Per message rather than per connection,
+/// so one test can make some messages slow and others not — e.g. one agent of several
+/// cycled by the console's template.
+pub(crate) fn requested_delay(body: &serde_json::Value) -> Duration {
+    let ms = body["delay_ms"].as_u64().filter(|d| *d <= MAX_DELAY_MS);
+    Duration::from_millis(ms.unwrap_or(0))
+}
+
 /// A close the server starts by itself, `after` the connection opened.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct ScheduledClose {
@@ -234,5 +243,25 @@ mod tests {
     fn long_bad_values_are_cut_in_the_message() {
         let err = plan(&format!("seed={}", "é".repeat(1000))).unwrap_err();
         assert!(err.message.len() < 200, "{}", err.message);
+    }
+
+    #[test]
+    fn a_message_asks_for_its_own_delay() {
+        use serde_json::json;
+        let asked = |v| requested_delay(&v);
+        assert_eq!(asked(json!({"delay_ms": 150})), Duration::from_millis(150));
+        assert_eq!(
+            asked(json!({"delay_ms": 300_000})),
+            Duration::from_secs(300)
+        );
+        for none in [
+            json!({}),
+            json!({"delay_ms": 300_001}),
+            json!({"delay_ms": -1}),
+            json!({"delay_ms": 1.5}),
+            json!({"delay_ms": "150"}),
+        ] {
+            assert_eq!(asked(none.clone()), Duration::ZERO, "{none}");
+        }
     }
 }

@@ -115,6 +115,49 @@ async fn delay_ms_holds_every_reply_back() {
 }
 
 #[tokio::test]
+async fn a_message_asking_for_delay_ms_is_answered_that_much_later() {
+    let server = start(fault_options()).await;
+    let addr = server.local_addr();
+    let (mut ws, _) = connect_welcomed(addr, "/ws").await;
+    let asked = Instant::now();
+    send_json(
+        &mut ws,
+        &json!({"type": "message", "id": "slow", "delay_ms": 150}),
+    )
+    .await;
+    send_json(&mut ws, &json!({"type": "message", "id": "fast"})).await;
+    assert_eq!(
+        next_json(&mut ws).await["id"],
+        "fast",
+        "the other overtakes it"
+    );
+    assert_eq!(next_json(&mut ws).await["id"], "slow");
+    let waited = asked.elapsed();
+    assert!(waited >= Duration::from_millis(150), "{waited:?}");
+    assert_eq!(faults(&stats(addr).await)["delayed"], 1);
+    close(ws).await;
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn without_faults_a_message_asking_for_delay_ms_is_answered_at_once() {
+    let server = start(testbed::Options::default()).await;
+    let addr = server.local_addr();
+    let (mut ws, _) = connect_welcomed(addr, "/ws").await;
+    send_json(
+        &mut ws,
+        &json!({"type": "message", "id": "slow", "delay_ms": 150}),
+    )
+    .await;
+    send_json(&mut ws, &json!({"type": "message", "id": "fast"})).await;
+    // In order: the first was not held back.
+    assert_eq!(next_json(&mut ws).await["id"], "slow");
+    assert_eq!(next_json(&mut ws).await["id"], "fast");
+    close(ws).await;
+    server.shutdown().await;
+}
+
+#[tokio::test]
 async fn jitter_reorders_replies_but_loses_none() {
     const PINGS: u64 = 20;
     let server = start(fault_options()).await;

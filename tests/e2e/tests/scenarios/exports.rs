@@ -6,7 +6,7 @@ use ws_console_e2e::console::count;
 use ws_console_e2e::{LONG, run, stat};
 
 /// Every field the report schema (engine/src/report/mod.rs) documents.
-const TOP_LEVEL: [&str; 13] = [
+const TOP_LEVEL: [&str; 14] = [
     "schema",
     "version",
     "generated_at",
@@ -17,12 +17,13 @@ const TOP_LEVEL: [&str; 13] = [
     "phases",
     "totals",
     "sessions",
+    "breakdown",
     "invariant",
     "criteria",
     "verdict",
 ];
 const SCENARIO_FIELDS: [&str; 4] = ["kind", "label", "params", "progress"];
-const CONFIGURATION_FIELDS: [&str; 17] = [
+const CONFIGURATION_FIELDS: [&str; 18] = [
     "endpoint",
     "url",
     "user_id",
@@ -33,6 +34,7 @@ const CONFIGURATION_FIELDS: [&str; 17] = [
     "message_template",
     "binary",
     "correlation_pointer",
+    "group_pointer",
     "reply_timeout_ms",
     "duplicate_window_ms",
     "heartbeat",
