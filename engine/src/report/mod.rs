@@ -25,7 +25,7 @@ use crate::ids::{Millis, SessionId};
 use crate::metrics::Counters;
 use crate::reconnect::ReconnectPolicy;
 use crate::run::Run;
-use crate::scenario::{Criterion, Grade, Scenario, ScenarioParams};
+use crate::scenario::{CapacityResult, Criterion, Grade, Scenario, ScenarioParams};
 use crate::session::SessionState;
 use crate::thresholds::{Measure, Thresholds};
 use crate::url::REDACTED;
@@ -64,6 +64,8 @@ pub struct Report {
     pub criteria: Vec<Criterion>,
     /// The worst graded criterion.
     pub verdict: Grade,
+    /// The capacity finder's steps and the rate it found; `None` for other scenarios.
+    pub capacity: Option<CapacityResult>,
 }
 
 /// Which scenario (or `manual`) and with what parameters.
@@ -322,6 +324,7 @@ struct Frame<'a> {
     phases: Vec<ReportPhase>,
     criteria: Vec<Criterion>,
     ended_at: Option<Millis>,
+    capacity: Option<CapacityResult>,
     run: &'a Run,
 }
 
@@ -360,6 +363,7 @@ impl Report {
                 phases: Vec::new(),
                 criteria,
                 ended_at: None,
+                capacity: None,
                 run,
             },
             now,
@@ -391,6 +395,7 @@ impl Report {
                 phases,
                 criteria: sc.criteria(run, now),
                 ended_at: sc.span().1,
+                capacity: sc.capacity(),
                 run,
             },
             now,
@@ -509,6 +514,7 @@ impl Report {
             sessions,
             criteria: f.criteria,
             verdict,
+            capacity: f.capacity,
         }
     }
 

@@ -439,6 +439,7 @@ impl Run {
                 sess.rtt.record(rtt);
                 self.rtt.record(rtt);
                 self.history_rtt.record(rtt);
+                self.step_rtt.record(rtt);
             }
             Outcome::Foreign { latency } => {
                 self.sessions[s.index()].counters.foreign += 1;

@@ -82,6 +82,8 @@ pub struct Run {
     next_history_at: Option<Millis>,
     /// RTTs matched since the last history point.
     history_rtt: Histogram,
+    /// RTTs matched since a scenario last took them ([`Run::take_step_rtt`]).
+    step_rtt: Histogram,
     heap: HeapTracker,
     hidden: bool,
     /// Whether the tab was hidden at any moment of the run.
@@ -137,6 +139,7 @@ impl Run {
             history: Series::new(limits.history),
             next_history_at: None,
             history_rtt: Histogram::new(),
+            step_rtt: Histogram::new(),
             heap: HeapTracker::new(limits.heap_samples),
             hidden: false,
             was_hidden: false,
