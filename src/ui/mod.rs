@@ -4,6 +4,7 @@
 //! no globals, so it can be mounted standalone or inside a host app. Children get the
 //! [`ConsoleCtx`] — signals to read, methods to act — and never the engine itself.
 
+mod capacity;
 mod cards;
 mod charts;
 mod controls;

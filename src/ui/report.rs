@@ -73,6 +73,7 @@ pub fn Report() -> impl IntoView {
                     </table>
                 }
             }))}
+            <super::capacity::CapacitySteps />
             <div class="wsc-actions">
                 <button class="wsc-button" data-testid="export-json" disabled=move || !has_run() on:click=move |_| export(Export::Json)>"Report JSON"</button>
                 <button class="wsc-button" data-testid="export-csv" disabled=move || !has_run() on:click=move |_| export(Export::Csv)>"Sessions CSV"</button>
