@@ -77,9 +77,9 @@ pub fn render(report: &Value, exit: &Exit) -> String {
     }
     for st in report["capacity"]["steps"].as_array().into_iter().flatten() {
         out.push_str(&format!(
-            "    step {:>3} ...: {} msgs/s → {} answered/s, rtt p50={} p95={} p99={}   {}\n",
+            "    step {:>3} ...: {:.1} msgs/s → {} answered/s, rtt p50={} p95={} p99={}   {}\n",
             st["step"].as_u64().unwrap_or(0),
-            st["target_per_s"],
+            st["target_per_s"].as_f64().unwrap_or(0.0),
             st["matched_per_s"]
                 .as_f64()
                 .map_or("-".into(), |v| format!("{v:.1}")),

@@ -64,10 +64,13 @@ fn curve(r: &CapacityResult) -> impl IntoView + use<> {
 #[component]
 pub fn CapacitySteps() -> impl IntoView {
     let ctx = ConsoleCtx::expect();
+    // Rebuilt when a step ends, not at every repaint.
+    let result = Memo::new(move |_| {
+        ctx.snapshot
+            .with(|s| s.scenario.as_ref().and_then(|v| v.capacity.clone()))
+    });
     move || {
-        let r = ctx
-            .snapshot
-            .with(|s| s.scenario.as_ref().and_then(|v| v.capacity.clone()))?;
+        let r = result.get()?;
         let rate = r
             .rate_per_s
             .map_or("none".into(), |v| format!("{} msgs/s", fixed(v, 1)));

@@ -204,7 +204,10 @@ impl Capacity {
         let skipped = d(|c| c.schedule_skipped);
         let refused = d(|c| c.client_errors);
         // Every scheduled send is sent, held back, queued (or refused by a full queue), or
-        // skipped; the grid's edges allow one send per session either way.
+        // skipped.
+        // The grid's edges, and the replies still in flight as the step ends, allow one
+        // message per session either way.
+        let n = run.session_count() as u64;
         let made = sent
             + run.held_now().saturating_sub(m.held)
             + d(|c| c.queued)
@@ -213,8 +216,7 @@ impl Capacity {
         let rtt = run.take_step_rtt();
         let matched_per_s = matched as f64 / secs;
         let tolerance = ((1.0 - self.hold) * sent as f64).floor() as u64;
-        let (outcome, why) = if skipped + refused > 0
-            || ((made + run.session_count() as u64) as f64) < self.hold * expected
+        let (outcome, why) = if skipped + refused > 0 || ((made + n) as f64) < self.hold * expected
         {
             (
                 StepOutcome::ConsoleLimit,
@@ -241,7 +243,7 @@ impl Capacity {
                     self.min_messages
                 ),
             )
-        } else if matched_per_s < self.hold * m.target {
+        } else if ((matched + n) as f64) < self.hold * expected {
             (
                 StepOutcome::NotHeld,
                 format!(

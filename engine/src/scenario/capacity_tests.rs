@@ -305,3 +305,19 @@ fn the_report_carries_the_steps_and_a_cancel_says_so() {
         "a manual run has none"
     );
 }
+
+#[test]
+fn replies_still_in_flight_as_a_step_ends_do_not_fail_it() {
+    // 2 sessions at 10 msgs/s for 2 s: the last send leaves as the step ends, its reply a
+    // moment later. Even a 100 % hold share must not count that against the server.
+    let raw = finder(|r| {
+        r.sessions = "2".into();
+        r.step_s = "2".into();
+        r.max_rate_per_s = "10".into();
+        r.hold_pct = "100".into();
+    });
+    let p = play(Server::default(), raw, base(|_| {}), 30_000.0);
+    let r = found(&p);
+    assert_eq!(outcomes(&r), [(10.0, StepOutcome::Held)], "{r:?}");
+    assert_eq!(r.stopped, Some(CapacityStop::MaxRate));
+}
