@@ -81,13 +81,15 @@ pub fn CapacitySteps() -> impl IntoView {
                     "Highest rate held: "<strong data-testid="capacity-rate">{rate}</strong>
                     " · stopped: "<span data-testid="capacity-stop">{stop}</span>
                 </p>
-                <table class="wsc-table" data-testid="capacity-steps">
-                    <thead><tr>
-                        <th>"Step"</th><th>"Target msgs/s"</th><th>"Sent/s"</th><th>"Answered/s"</th>
-                        <th>"RTT p50 ms"</th><th>"p95 ms"</th><th>"p99 ms"</th><th>"Lost, errors, drops"</th><th>"Result"</th>
-                    </tr></thead>
-                    <tbody>{r.steps.iter().map(row).collect_view()}</tbody>
-                </table>
+                <div class="wsc-table-wrap" tabindex="0" role="region" aria-label="Capacity steps">
+                    <table class="wsc-table" data-testid="capacity-steps">
+                        <thead><tr>
+                            <th>"Step"</th><th>"Target msgs/s"</th><th>"Sent/s"</th><th>"Answered/s"</th>
+                            <th>"RTT p50 ms"</th><th>"p95 ms"</th><th>"p99 ms"</th><th>"Lost, errors, drops"</th><th>"Result"</th>
+                        </tr></thead>
+                        <tbody>{r.steps.iter().map(row).collect_view()}</tbody>
+                    </table>
+                </div>
                 {(!r.steps.is_empty()).then(|| curve(&r))}
             </div>
         })

@@ -18,14 +18,14 @@ use std::process::Command;
 /// The SPEC's budget: wasm + JS, gzip, in bytes (1 KB = 1000 bytes).
 pub const GOAL: u64 = 150_000;
 
-/// What the gate enforces today: 327.6 KB, rounded up by about 2 KB. The cuts reached 271.5
+/// What the gate enforces today: 328.2 KB, rounded up by about 2 KB. The cuts reached 271.5
 /// KB; then the k6 and JUnit exports (about 11 KB), embedding with its token provider
 /// (`mount()`, the host handle, `<WsConsole/>`: about 21 KB), the socket worker (about 6.5
 /// KB: sockets stamped off the page's thread, P2 p99 and P1 throughput), the editable
 /// thresholds with the accessibility fixes and the wake-up listeners (about 5 KB), and the
-/// capacity finder (about 12.5 KB: its driver, form, report section, steps table and curve)
+/// capacity finder (about 13 KB: its driver, form, report section, steps table and curve)
 /// landed on top.
-pub const ENFORCED: u64 = 329_500;
+pub const ENFORCED: u64 = 330_000;
 
 /// One file the page loads.
 #[derive(Debug, PartialEq)]

@@ -114,6 +114,19 @@ async fn the_capacity_finder_stops_by_itself_below_the_backends_rate_limit() {
             )
             .await;
         assert_eq!(lines.as_u64(), Some(2), "p50 and p95 against rate");
+        // The whole page, as for the load scenario's screenshot.
+        let height = ctx
+            .page
+            .eval("return document.documentElement.scrollHeight")
+            .await
+            .as_u64()
+            .expect("page height");
+        ctx.page
+            .client
+            .set_window_size(1280, height as u32 + 150)
+            .await
+            .expect("window resizes");
+        ctx.page.screenshot("capacity-finder").await;
         ctx
     })
     .await;
