@@ -45,6 +45,12 @@ fn rates_rise_by_factor_and_increment_up_to_the_max_and_the_step_bound() {
     let slow = p(0.1, 1.0, 0.1, MAX_CAPACITY_RATE, 1000).rates();
     assert_eq!(slow.len(), MAX_CAPACITY_STEPS as usize);
     assert_eq!(p(5.0, 2.0, 0.0, 5.0, 20).rates(), [5.0]);
+    // Typed parameters the form would refuse still give a bounded, usable plan.
+    assert_eq!(p(10.0, 2.0, 0.0, 50.0, 0).rates(), [10.0]);
+    assert_eq!(p(0.0, 2.0, 0.0, 0.4, 20).rates(), [0.1, 0.2, 0.4]);
+    assert_eq!(p(f64::NAN, f64::NAN, 0.0, f64::NAN, 20).rates(), [0.1]);
+    let huge = p(10.0, 10.0, 0.0, 1e12, 100).rates();
+    assert_eq!(huge.last(), Some(&MAX_CAPACITY_RATE));
 }
 
 #[test]

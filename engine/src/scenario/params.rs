@@ -462,18 +462,22 @@ impl Default for CapacityParams {
 
 impl CapacityParams {
     /// The target rate of every step, in order: from the start rate, each times the factor
-    /// plus the increment (to 0.1 msgs/s), the last one at most the max rate, at most
-    /// `max_steps` of them.
+    /// plus the increment (to 0.1 msgs/s), the last one at most the max rate, at least one
+    /// and at most `max_steps` (and [`MAX_CAPACITY_STEPS`]) of them. Rates stay within
+    /// 0.1 – [`MAX_CAPACITY_RATE`] whatever the parameters (the form checks them; typed
+    /// parameters may come from elsewhere).
     pub fn rates(&self) -> Vec<f64> {
         let mut out = Vec::new();
-        let mut r = self.start_rate_per_s.min(self.max_rate_per_s);
-        while out.len() < self.max_steps.min(MAX_CAPACITY_STEPS) as usize {
+        // `max` rather than `clamp`: a NaN becomes the floor instead of staying NaN.
+        let max = self.max_rate_per_s.max(0.1).min(MAX_CAPACITY_RATE);
+        let mut r = self.start_rate_per_s.max(0.1).min(max);
+        while out.len() < self.max_steps.clamp(1, MAX_CAPACITY_STEPS) as usize {
             out.push(r);
             let next = ((r * self.rate_factor + self.rate_increment_per_s) * 10.0).round() / 10.0;
-            if r >= self.max_rate_per_s || next <= r {
+            if r >= max || next.is_nan() || next <= r {
                 break;
             }
-            r = next.min(self.max_rate_per_s);
+            r = next.min(max);
         }
         out
     }
