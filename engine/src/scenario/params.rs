@@ -468,9 +468,10 @@ impl CapacityParams {
     /// parameters may come from elsewhere).
     pub fn rates(&self) -> Vec<f64> {
         let mut out = Vec::new();
-        // `max` rather than `clamp`: a NaN becomes the floor instead of staying NaN.
-        let max = self.max_rate_per_s.max(0.1).min(MAX_CAPACITY_RATE);
-        let mut r = self.start_rate_per_s.max(0.1).min(max);
+        // A NaN becomes the floor (`clamp` would keep it).
+        let within = |v: f64, hi: f64| if v.is_nan() { 0.1 } else { v.clamp(0.1, hi) };
+        let max = within(self.max_rate_per_s, MAX_CAPACITY_RATE);
+        let mut r = within(self.start_rate_per_s, max);
         while out.len() < self.max_steps.clamp(1, MAX_CAPACITY_STEPS) as usize {
             out.push(r);
             let next = ((r * self.rate_factor + self.rate_increment_per_s) * 10.0).round() / 10.0;
