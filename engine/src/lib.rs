@@ -101,9 +101,10 @@ pub use report::{
 pub use rng::SplitMix64;
 pub use run::{ENGINE_CLOSE_CODE, Run, StampedIn, TOKEN_RETRY_MS, burst_size};
 pub use scenario::{
-    AuthParams, BroadcastParams, Criterion, Grade, LoadParams, MemoryLeakParams, ParamError,
-    ParamField, Progress, RampUpParams, RawScenarioParams, RecoveryParams, ReliabilityParams,
-    Scenario, ScenarioKind, ScenarioParams, ScenarioPhase, ScenarioStatus, SoakParams,
+    AuthParams, BroadcastParams, CapacityParams, CapacityResult, CapacityStep, CapacityStop,
+    Criterion, Grade, LoadParams, MemoryLeakParams, ParamError, ParamField, Progress, RampUpParams,
+    RawScenarioParams, RecoveryParams, ReliabilityParams, Scenario, ScenarioKind, ScenarioParams,
+    ScenarioPhase, ScenarioStatus, SoakParams, StepOutcome,
 };
 pub use series::{Merge, Series, SeriesPoint};
 pub use session::{CloseInfo, SessionState, SessionView, TimelineEvent, TimelineKind};

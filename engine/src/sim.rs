@@ -58,6 +58,8 @@ pub(crate) struct Server {
     pub heap: Option<(f64, f64)>,
     /// Answer the engine's token requests with this token after this delay.
     pub token_provider: Option<(String, Millis)>,
+    /// Messages it can answer per second, one after the other; more wait their turn.
+    pub capacity_per_s: Option<f64>,
 }
 
 impl Default for Server {
@@ -80,6 +82,7 @@ impl Default for Server {
             max_connections: None,
             heap: None,
             token_provider: None,
+            capacity_per_s: None,
         }
     }
 }
@@ -113,6 +116,10 @@ pub(crate) struct Sim {
     /// Fault requests the server received, in order.
     pub faults: Vec<FaultRequest>,
     next_heap_at: Millis,
+    /// When the server (with a capacity) is free to answer the next message.
+    busy_until: Millis,
+    /// How often the simulated adapter ticks (a late, throttled timer ticks seldom).
+    pub tick_ms: Millis,
 }
 
 impl Sim {
@@ -128,6 +135,8 @@ impl Sim {
             opened: HashMap::new(),
             faults: Vec::new(),
             next_heap_at: 0.0,
+            busy_until: 0.0,
+            tick_ms: TICK_MS,
         }
     }
 
@@ -334,6 +343,13 @@ impl Sim {
             _ => {
                 self.replies += 1;
                 let k = self.replies;
+                let t = match self.server.capacity_per_s {
+                    Some(cap) => {
+                        self.busy_until = self.busy_until.max(self.now) + 1000.0 / cap;
+                        self.busy_until + self.server.reply_ms
+                    }
+                    None => t,
+                };
                 if self.server.lose_every.is_some_and(|n| k.is_multiple_of(n)) {
                     return;
                 }
@@ -400,7 +416,7 @@ impl Sim {
 
     /// One adapter timer tick: events first, then heap sampling, `run.tick`, `sc.tick`.
     pub(crate) fn step(&mut self, run: &mut Run, sc: Option<&mut Scenario>) {
-        let until = self.now + TICK_MS;
+        let until = self.now + self.tick_ms;
         self.deliver_until(run, until);
         self.now = until;
         if let Some((base, growth)) = self.server.heap

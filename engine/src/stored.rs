@@ -1,4 +1,5 @@
-//! Reading a saved or shared configuration (F15) back from its JSON.
+//! Reading a saved or shared configuration (F15), or the scenario form the JS handle's
+//! `runScenario()` is given, back from its JSON.
 //!
 //! Why by hand: `#[derive(serde::Deserialize)]` on [`RawConfig`] and [`Thresholds`] cost the
 //! console's wasm about 20 KB (a typed serde_json deserializer per struct, field visitors,
@@ -10,6 +11,7 @@
 //! console never writes one).
 
 use crate::config::{AuthMode, RawConfig};
+use crate::scenario::{RawScenarioParams, ScenarioKind};
 use crate::thresholds::Thresholds;
 use serde_json::{Map, Value};
 
@@ -64,6 +66,59 @@ impl RawConfig {
         })?;
         read(&m, "thresholds", &mut c.thresholds, thresholds)?;
         Some(c)
+    }
+}
+
+impl RawScenarioParams {
+    /// The scenario form in `json` (what its `Serialize` writes, or any part of it) over the
+    /// defaults of its `kind` (load when it names none), or `None` when it is not such an
+    /// object. The invalid token is never read.
+    #[must_use]
+    pub fn from_json(json: &str) -> Option<RawScenarioParams> {
+        let Ok(Value::Object(m)) = serde_json::from_str::<Value>(json) else {
+            return None;
+        };
+        let kind = match m.get("kind") {
+            Some(v) => ScenarioKind::from_name(v.as_str()?)?,
+            None => ScenarioKind::Load,
+        };
+        let mut p = RawScenarioParams::defaults(kind);
+        for (key, slot) in [
+            ("sessions", &mut p.sessions),
+            ("interval_ms", &mut p.interval_ms),
+            ("duration_s", &mut p.duration_s),
+            ("messages", &mut p.messages),
+            ("batch_size", &mut p.batch_size),
+            ("batch_every_s", &mut p.batch_every_s),
+            ("hold_s", &mut p.hold_s),
+            ("cycles", &mut p.cycles),
+            ("open_s", &mut p.open_s),
+            ("closed_s", &mut p.closed_s),
+            ("rate_per_s", &mut p.rate_per_s),
+            ("warmup_s", &mut p.warmup_s),
+            ("drop_every_s", &mut p.drop_every_s),
+            ("outage_s", &mut p.outage_s),
+            ("recovery_target_s", &mut p.recovery_target_s),
+            ("recovery_timeout_s", &mut p.recovery_timeout_s),
+            ("observe_s", &mut p.observe_s),
+            ("start_rate_per_s", &mut p.start_rate_per_s),
+            ("rate_factor", &mut p.rate_factor),
+            ("rate_increment_per_s", &mut p.rate_increment_per_s),
+            ("step_s", &mut p.step_s),
+            ("max_rate_per_s", &mut p.max_rate_per_s),
+            ("max_steps", &mut p.max_steps),
+            ("hold_pct", &mut p.hold_pct),
+            ("rtt_limit_ms", &mut p.rtt_limit_ms),
+        ] {
+            read(&m, key, slot, |v| v.as_str().map(str::to_owned))?;
+        }
+        read(
+            &m,
+            "use_backend_faults",
+            &mut p.use_backend_faults,
+            Value::as_bool,
+        )?;
+        Some(p)
     }
 }
 
@@ -275,6 +330,37 @@ mod tests {
             r#"{"sessions":"9"} trailing"#,
         ] {
             assert_eq!(RawConfig::from_json(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn the_scenario_form_reads_back_over_its_kinds_defaults() {
+        for kind in ScenarioKind::ALL {
+            let mut p = RawScenarioParams::defaults(kind);
+            p.sessions = "7".into();
+            p.use_backend_faults = !p.use_backend_faults;
+            let json = serde_json::to_string(&p).unwrap();
+            assert_eq!(RawScenarioParams::from_json(&json), Some(p), "{kind:?}");
+        }
+        // A part: the rest is the kind's defaults; unknown fields are ignored.
+        let p =
+            RawScenarioParams::from_json(r#"{"kind":"capacity","max_steps":"3","x":1}"#).unwrap();
+        let mut want = RawScenarioParams::defaults(ScenarioKind::Capacity);
+        want.max_steps = "3".into();
+        assert_eq!(p, want);
+        assert_eq!(
+            RawScenarioParams::from_json("{}").map(|p| p.kind),
+            Some(ScenarioKind::Load)
+        );
+        for bad in [
+            "[]",
+            "3",
+            r#"{"kind":"nope"}"#,
+            r#"{"kind":7}"#,
+            r#"{"sessions":3}"#,
+            r#"{"use_backend_faults":"yes"}"#,
+        ] {
+            assert_eq!(RawScenarioParams::from_json(bad), None, "{bad}");
         }
     }
 }

@@ -15,7 +15,8 @@ pub const USAGE: &str = r#"usage: runner --scenario <kind> [--endpoint <url>] [-
   Runs one scenario in the real console (headless Chromium) and exits 0 when its verdict
   is PASS or WARN, 1 on FAIL, 2 when it could not run; with --fail-on warn a WARN exits 1
   too (default: --fail-on fail). The token comes from WSC_TOKEN.
-  Scenarios: load, soak, reliability, recovery, memory-leak, ramp-up, broadcast, auth.
+  Scenarios: load, soak, reliability, recovery, memory-leak, ramp-up, broadcast, auth,
+  capacity.
   Parameters are the scenario form's fields, e.g. sessions=5 interval=1000 duration=60
   (durations in seconds, intervals in ms). --config takes the console's configuration as
   JSON (what a share link's ?wsc= holds, e.g. {"reply_timeout_ms":"2000"}); --endpoint,

@@ -101,6 +101,20 @@ pub fn render(report: &Value, exit: &Exit) -> String {
             },
         ));
     }
+    for st in report["capacity"]["steps"].as_array().into_iter().flatten() {
+        out.push_str(&format!(
+            "    step {:>3} ...: {:.1} msgs/s → {} answered/s, rtt p50={} p95={} p99={}   {}\n",
+            st["step"].as_u64().unwrap_or(0),
+            st["target_per_s"].as_f64().unwrap_or(0.0),
+            st["matched_per_s"]
+                .as_f64()
+                .map_or("-".into(), |v| format!("{v:.1}")),
+            ms(&st["rtt_ms"]["p50"]),
+            ms(&st["rtt_ms"]["p95"]),
+            ms(&st["rtt_ms"]["p99"]),
+            st["outcome"].as_str().unwrap_or("?"),
+        ));
+    }
     let n = &report["totals"]["counters"];
     let rtt = &report["totals"]["rtt_ms"];
     out.push_str(&format!(
@@ -203,6 +217,7 @@ mod tests {
         assert!(s.contains("sent=10 received=12 matched=10 lost=0"));
         assert!(s.contains("avg=0.50ms") && s.contains("max=1.20ms"));
         assert!(!s.contains("rtt by"), "no breakdown, no block: {s}");
+        assert!(!s.contains("step "), "no capacity steps outside the finder");
     }
 
     #[test]
@@ -222,6 +237,28 @@ mod tests {
         );
         assert!(
             s.contains("(other) .............: sent=1 matched=0 lost=1 avg=- p50=-"),
+            "{s}"
+        );
+    }
+
+    #[test]
+    fn lists_the_capacity_finders_steps() {
+        let mut r = report("finished", "PASS");
+        r["capacity"] = json!({"steps": [
+            {"step": 1, "target_per_s": 10.0, "matched_per_s": 9.96, "outcome": "held",
+             "rtt_ms": {"p50": 0.4, "p95": 0.9, "p99": 1.0}},
+            {"step": 2, "target_per_s": 20.0, "matched_per_s": 7.0, "outcome": "not-held",
+             "rtt_ms": {"p50": null, "p95": null, "p99": null}},
+        ]});
+        let s = render(&r, &exit(&r, FailOn::Fail));
+        assert!(
+            s.contains("step   1 ...: 10.0 msgs/s → 10.0 answered/s, rtt p50=0.40ms p95=0.90ms p99=1.00ms   held\n"),
+            "{s}"
+        );
+        assert!(
+            s.contains(
+                "step   2 ...: 20.0 msgs/s → 7.0 answered/s, rtt p50=- p95=- p99=-   not-held"
+            ),
             "{s}"
         );
     }

@@ -3,8 +3,8 @@
 //! lines on stderr while it runs; a run the console grades WARN exits 0, or 1 with
 //! `--fail-on warn`; a backend that loses replies exits 1 with the failure in both; the
 //! console embedded in the testbed's demo host, behind its login, runs at its URL with the
-//! session cookie a CI job would get from the login form; bad arguments exit 2 before any
-//! browser.
+//! session cookie a CI job would get from the login form; the capacity finder runs to its max
+//! rate and lists its steps; bad arguments exit 2 before any browser.
 
 use std::process::{Command, Output};
 use ws_console_e2e::{dist_dir, get_json, post_form, stat_by_type};
@@ -141,6 +141,41 @@ fn a_clean_run_exits_0_with_the_consoles_report_and_junit() {
     let summary = String::from_utf8_lossy(&out.stdout);
     assert!(summary.contains("█ ws-console · Load"), "{summary}");
     assert!(summary.contains("✓ Message success rate"), "{summary}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn the_capacity_finder_runs_to_its_max_rate_and_lists_its_steps() {
+    let dir = scratch("capacity");
+    let out = runner(
+        &[
+            "--scenario",
+            "capacity",
+            "--param",
+            "sessions=2",
+            "--param",
+            "start-rate=10",
+            "--param",
+            "rate-factor=2",
+            "--param",
+            "max-rate=20",
+            "--param",
+            "step=2",
+            "--progress",
+            "0",
+        ],
+        &dir,
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let (report, xml) = read(&dir);
+    let cap = &report["capacity"];
+    assert_eq!(cap["stopped"], "max-rate", "{cap:#}");
+    assert_eq!(cap["rate_per_s"].as_f64(), Some(20.0), "{cap:#}");
+    assert!(xml.contains("<testsuite name=\"Capacity finder\""), "{xml}");
+    let summary = String::from_utf8_lossy(&out.stdout);
+    assert!(summary.contains("✓ Highest rate held"), "{summary}");
+    assert!(summary.contains("step   1 ...: 10.0 msgs/s"), "{summary}");
+    assert!(summary.contains("step   2 ...: 20.0 msgs/s"), "{summary}");
     let _ = std::fs::remove_dir_all(&dir);
 }
 

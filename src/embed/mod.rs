@@ -183,13 +183,14 @@ fn run_scenario(
     let kind = kind.as_string().ok_or_else(|| {
         err("ws-console: runScenario(kind, params): kind is a string such as \"load\"")
     })?;
-    let kind: ScenarioKind = serde_json::from_str(&format!("{kind:?}"))
-        .map_err(|_| err(&format!("ws-console: no scenario called {kind:?}")))?;
+    let kind = ScenarioKind::from_name(&kind)
+        .ok_or_else(|| err(&format!("ws-console: no scenario called {kind:?}")))?;
     let defaults = serde_json::to_string(&RawScenarioParams::defaults(kind))
         .map_err(|e| err(&e.to_string()))?;
     let json = options::overlay(&defaults, params, "params").map_err(|m| err(&m))?;
-    let raw: RawScenarioParams =
-        serde_json::from_str(&json).map_err(|e| err(&format!("ws-console: params: {e}")))?;
+    let raw = RawScenarioParams::from_json(&json).ok_or_else(|| {
+        err("ws-console: params: each of the scenario form's fields is a string (use_backend_faults a boolean)")
+    })?;
     ctx.scenario.set(raw);
     ctx.run_scenario_from_handle(allow_host(params))
         .map_err(|m| err(&m))?;

@@ -83,6 +83,24 @@ fn peak(lines: &[&[(f64, f64)]]) -> f64 {
         * 1.1
 }
 
+/// The caption's note for `lines`: their peak, in `unit`; and the peak itself (with headroom),
+/// which scales the y axis.
+pub fn peak_note(lines: &[Line], unit: &str) -> (String, f64) {
+    let max = peak(&lines.iter().map(|(_, l)| l.as_slice()).collect::<Vec<_>>());
+    (format!(" · peak {} {unit}", fixed(max / 1.1, 1)), max)
+}
+
+/// `lines` as SVG polylines, x over `span`, y up to `max`.
+pub fn polylines(lines: Vec<Line>, span: (f64, f64), max: f64) -> impl IntoView {
+    lines
+        .into_iter()
+        .map(|(class, l)| view! { <polyline class=class points=points(&l, span, max) /> })
+        .collect_view()
+}
+
+/// The chart's `viewBox`.
+pub const VIEW_BOX: &str = "0 0 600 120";
+
 #[component]
 fn Chart(
     /// Title above the chart.
@@ -100,21 +118,14 @@ fn Chart(
         <figure class="wsc-chart" data-testid=testid>
             <figcaption>
                 {title}
-                <span class="wsc-note">{move || {
-                    let d = data();
-                    let ls = lines(&d);
-                    let max = peak(&ls.iter().map(|(_, l)| l.as_slice()).collect::<Vec<_>>());
-                    format!(" · peak {} {unit}", fixed(max / 1.1, 1))
-                }}</span>
+                <span class="wsc-note">{move || peak_note(&lines(&data()), unit).0}</span>
             </figcaption>
-            <svg viewBox=format!("0 0 {W} {H}") preserveAspectRatio="none" role="img" aria-label=title>
+            <svg viewBox=VIEW_BOX preserveAspectRatio="none" role="img" aria-label=title>
                 {move || {
                     let d = data();
                     let ls = lines(&d);
-                    let max = peak(&ls.iter().map(|(_, l)| l.as_slice()).collect::<Vec<_>>());
-                    ls.into_iter()
-                        .map(|(class, l)| view! { <polyline class=class points=points(&l, d.span, max) /> })
-                        .collect_view()
+                    let max = peak_note(&ls, unit).1;
+                    polylines(ls, d.span, max)
                 }}
             </svg>
         </figure>
@@ -198,6 +209,7 @@ mod tests {
 
     #[test]
     fn scales_samples_into_the_chart() {
+        assert_eq!(VIEW_BOX, format!("0 0 {W} {H}"));
         assert_eq!(
             points(&[(0.0, 0.0), (10.0, 5.0)], (0.0, 10.0), 5.0),
             "0.0,120.0 600.0,0.0"

@@ -5,6 +5,7 @@
 //! [`ConsoleCtx`] — signals to read, methods to act — and never the engine itself.
 
 mod breakdown;
+mod capacity;
 mod cards;
 mod charts;
 mod controls;

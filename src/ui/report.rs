@@ -58,21 +58,24 @@ pub fn Report() -> impl IntoView {
                         {sc.kind.label()}": "
                         <strong class=format!("wsc-grade wsc-grade--{overall}") data-testid="verdict">{overall.to_ascii_uppercase()}</strong>
                     </p>
-                    <table class="wsc-table">
-                        <thead><tr><th>"Criterion"</th><th>"Target"</th><th>"Measured"</th><th>"Result"</th></tr></thead>
-                        <tbody>
-                            {sc.criteria.iter().map(|c| view! {
-                                <tr data-testid="criterion" data-criterion=c.id>
-                                    <td>{c.label}</td>
-                                    <td>{c.target.clone()}</td>
-                                    <td>{c.measured.clone()}</td>
-                                    <td class=format!("wsc-grade wsc-grade--{}", c.grade.as_str())>{c.grade.as_str().to_ascii_uppercase()}</td>
-                                </tr>
-                            }).collect_view()}
-                        </tbody>
-                    </table>
+                    <div class="wsc-table-wrap" tabindex="0" role="region" aria-label="Verdict per criterion">
+                        <table class="wsc-table">
+                            <thead><tr><th>"Criterion"</th><th>"Target"</th><th>"Measured"</th><th>"Result"</th></tr></thead>
+                            <tbody>
+                                {sc.criteria.iter().map(|c| view! {
+                                    <tr data-testid="criterion" data-criterion=c.id>
+                                        <td>{c.label}</td>
+                                        <td>{c.target.clone()}</td>
+                                        <td>{c.measured.clone()}</td>
+                                        <td class=format!("wsc-grade wsc-grade--{}", c.grade.as_str())>{c.grade.as_str().to_ascii_uppercase()}</td>
+                                    </tr>
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    </div>
                 }
             }))}
+            <super::capacity::CapacitySteps />
             <div class="wsc-actions">
                 <button class="wsc-button" data-testid="export-json" disabled=move || !has_run() on:click=move |_| export(Export::Json)>"Report JSON"</button>
                 <button class="wsc-button" data-testid="export-csv" disabled=move || !has_run() on:click=move |_| export(Export::Csv)>"Sessions CSV"</button>

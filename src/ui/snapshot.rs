@@ -4,8 +4,8 @@
 //! view: components read plain data from one signal, fine-grained.
 
 use ws_console_engine::{
-    Breakdown, Criterion, Grade, LogEntry, LogFilter, Millis, Progress, Run, Scenario,
-    ScenarioKind, ScenarioPhase, SessionState, SessionView, Totals, Verdict, fixed,
+    Breakdown, CapacityResult, Criterion, Grade, LogEntry, LogFilter, Millis, Progress, Run,
+    Scenario, ScenarioKind, ScenarioPhase, SessionState, SessionView, Totals, Verdict, fixed,
 };
 
 /// How many log rows exist in the page at once: the visible ones and a few either side. The
@@ -65,6 +65,8 @@ pub struct ScenarioView {
     pub criteria: Vec<Criterion>,
     /// The worst grade among them.
     pub verdict: Grade,
+    /// The capacity finder's steps and the rate it found (that scenario only).
+    pub capacity: Option<CapacityResult>,
 }
 
 impl Snapshot {
@@ -119,6 +121,7 @@ impl Snapshot {
                 phases: sc.phases().to_vec(),
                 criteria: sc.criteria(run, now),
                 verdict: sc.verdict(run, now),
+                capacity: sc.capacity(),
             }),
         }
     }

@@ -16,7 +16,8 @@
 //! k6 cannot grade WARN (a threshold passes or fails), so only the critical limits become
 //! thresholds; the warning bands are listed in the script's header. Recovery and memory-leak
 //! detection measure the client itself — its reconnect policy and offline queue, its heap —
-//! and have no k6 counterpart: [`unsupported`] says why.
+//! and have no k6 counterpart; the capacity finder decides its next step from what it
+//! measured, which a fixed k6 plan cannot: [`unsupported`] says why.
 
 mod json;
 
@@ -42,6 +43,9 @@ pub fn unsupported(kind: ScenarioKind) -> Option<&'static str> {
         ),
         ScenarioKind::MemoryLeak => Some(
             "Memory-leak detection samples the browser's JS heap; k6 runs no browser and has no heap to sample, so run it in the console",
+        ),
+        ScenarioKind::Capacity => Some(
+            "The capacity finder decides step by step, from what it measured, whether to go on; a k6 script runs a fixed plan, so run it in the console (or export a load scenario at the rate it found)",
         ),
         _ => None,
     }
@@ -151,7 +155,9 @@ fn config_json(params: &ScenarioParams, c: &RunConfig) -> String {
                 .num("observe_ms", p.observe_ms);
             extra = Some(("auth", o.end()));
         }
-        ScenarioParams::Recovery(_) | ScenarioParams::MemoryLeak(_) => {}
+        ScenarioParams::Recovery(_)
+        | ScenarioParams::MemoryLeak(_)
+        | ScenarioParams::Capacity(_) => {}
     }
     let mut o = Obj::new(0)
         .str("kind", params.kind().as_str())
@@ -234,7 +240,9 @@ fn options_json(params: &ScenarioParams, c: &RunConfig) -> String {
             }
             o
         }
-        ScenarioParams::Recovery(_) | ScenarioParams::MemoryLeak(_) => Obj::new(1),
+        ScenarioParams::Recovery(_)
+        | ScenarioParams::MemoryLeak(_)
+        | ScenarioParams::Capacity(_) => Obj::new(1),
     };
     Obj::new(0)
         .raw("scenarios", scenarios.end())
@@ -272,7 +280,7 @@ fn thresholds(kind: ScenarioKind, th: &Thresholds) -> String {
             ("ws_auth_valid_connects", "rate>=1"),
             ("ws_auth_invalid_refused", "rate>=1"),
         ],
-        ScenarioKind::Recovery | ScenarioKind::MemoryLeak => &[],
+        ScenarioKind::Recovery | ScenarioKind::MemoryLeak | ScenarioKind::Capacity => &[],
     };
     list.iter()
         .fold(Obj::new(1), |o, (metric, expr)| {

@@ -26,7 +26,7 @@ use crate::ids::{Millis, SessionId};
 use crate::metrics::Counters;
 use crate::reconnect::ReconnectPolicy;
 use crate::run::Run;
-use crate::scenario::{Criterion, Grade, Scenario, ScenarioParams};
+use crate::scenario::{CapacityResult, Criterion, Grade, Scenario, ScenarioParams};
 use crate::session::SessionState;
 use crate::thresholds::{Measure, Thresholds};
 use crate::url::REDACTED;
@@ -67,6 +67,8 @@ pub struct Report {
     pub criteria: Vec<Criterion>,
     /// The worst graded criterion.
     pub verdict: Grade,
+    /// The capacity finder's steps and the rate it found; `None` for other scenarios.
+    pub capacity: Option<CapacityResult>,
 }
 
 /// Which scenario (or `manual`) and with what parameters.
@@ -331,6 +333,7 @@ struct Frame<'a> {
     phases: Vec<ReportPhase>,
     criteria: Vec<Criterion>,
     ended_at: Option<Millis>,
+    capacity: Option<CapacityResult>,
     run: &'a Run,
 }
 
@@ -372,6 +375,7 @@ impl Report {
                 phases: Vec::new(),
                 criteria,
                 ended_at: None,
+                capacity: None,
                 run,
             },
             now,
@@ -403,6 +407,7 @@ impl Report {
                 phases,
                 criteria: sc.criteria(run, now),
                 ended_at: sc.span().1,
+                capacity: sc.capacity(),
                 run,
             },
             now,
@@ -524,6 +529,7 @@ impl Report {
             breakdown: run.breakdown(),
             criteria: f.criteria,
             verdict,
+            capacity: f.capacity,
         }
     }
 

@@ -80,6 +80,21 @@ impl Run {
         self.push_log(now, LogLevel::Info, LogCategory::Run, None, text);
     }
 
+    /// Changes the automatic send interval (the capacity finder's steps): each session's
+    /// next send is placed afresh on the new grid, staggered across the interval as at Start.
+    pub fn set_send_interval(&mut self, interval_ms: Millis, now: Millis) {
+        self.cfg.send_interval_ms = Some(interval_ms);
+        let n = self.sessions.len().max(1) as f64;
+        for (i, sess) in self.sessions.iter_mut().enumerate() {
+            sess.next_send_at = Some(now + interval_ms * (i as f64 + 1.0) / n);
+        }
+    }
+
+    /// The message RTTs matched since the last call (a capacity step's own percentiles).
+    pub fn take_step_rtt(&mut self) -> crate::RttSummary {
+        std::mem::take(&mut self.step_rtt).summary()
+    }
+
     /// Asks the adapter to have the backend's fault control inject `fault`
     /// ([`Command::Fault`]); the adapter reports back with [`Run::on_fault_result`].
     pub fn request_fault(&mut self, fault: FaultRequest, now: Millis) {

@@ -472,6 +472,7 @@ impl Run {
                 self.rtt.record(rtt);
                 self.history_rtt.record(rtt);
                 self.in_flight_settled(s, now);
+                self.step_rtt.record(rtt);
             }
             Outcome::Foreign { latency } => {
                 self.sessions[s.index()].counters.foreign += 1;

@@ -86,6 +86,8 @@ pub struct Run {
     history_rtt: Histogram,
     /// The breakdown by a field of the messages, when configured.
     groups: Option<Groups>,
+    /// RTTs matched since a scenario last took them ([`Run::take_step_rtt`]).
+    step_rtt: Histogram,
     heap: HeapTracker,
     hidden: bool,
     /// Whether the tab was hidden at any moment of the run.
@@ -156,6 +158,7 @@ impl Run {
             next_history_at: None,
             history_rtt: Histogram::new(),
             groups: config.group_pointer.as_deref().map(Groups::new),
+            step_rtt: Histogram::new(),
             heap: HeapTracker::new(limits.heap_samples),
             hidden: false,
             was_hidden: false,

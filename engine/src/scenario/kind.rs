@@ -1,9 +1,7 @@
-//! The eight scenarios (F12), by name.
+//! The scenarios (F12) — the SPEC's eight and the capacity finder — by name.
 
 /// Which scenario.
-#[derive(
-    Clone, Copy, Debug, Default, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize,
-)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, serde::Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum ScenarioKind {
     /// N sessions sending automatically for a while.
@@ -23,11 +21,13 @@ pub enum ScenarioKind {
     Broadcast,
     /// A valid token connects; an invalid one is rejected and not retried.
     Auth,
+    /// A rate rising step by step until a step does not hold: the highest rate that held.
+    Capacity,
 }
 
 impl ScenarioKind {
     /// Every scenario, in display order.
-    pub const ALL: [ScenarioKind; 8] = [
+    pub const ALL: [ScenarioKind; 9] = [
         ScenarioKind::Load,
         ScenarioKind::Soak,
         ScenarioKind::Reliability,
@@ -36,7 +36,13 @@ impl ScenarioKind {
         ScenarioKind::RampUp,
         ScenarioKind::Broadcast,
         ScenarioKind::Auth,
+        ScenarioKind::Capacity,
     ];
+
+    /// The scenario whose [`ScenarioKind::as_str`] is `name`.
+    pub fn from_name(name: &str) -> Option<ScenarioKind> {
+        Self::ALL.into_iter().find(|k| k.as_str() == name)
+    }
 
     /// Stable name (form values, CSS, reports).
     pub fn as_str(self) -> &'static str {
@@ -49,6 +55,7 @@ impl ScenarioKind {
             ScenarioKind::RampUp => "ramp-up",
             ScenarioKind::Broadcast => "broadcast",
             ScenarioKind::Auth => "auth",
+            ScenarioKind::Capacity => "capacity",
         }
     }
 
@@ -63,6 +70,7 @@ impl ScenarioKind {
             ScenarioKind::RampUp => "Ramp-up",
             ScenarioKind::Broadcast => "Broadcast",
             ScenarioKind::Auth => "Auth",
+            ScenarioKind::Capacity => "Capacity finder",
         }
     }
 
@@ -89,6 +97,9 @@ impl ScenarioKind {
             ScenarioKind::Auth => {
                 "A valid token connects; an invalid one must be rejected and not retried."
             }
+            ScenarioKind::Capacity => {
+                "The sessions send at a rate that rises step by step until a step does not hold; reports the highest rate that held and RTT against rate."
+            }
         }
     }
 
@@ -110,7 +121,7 @@ mod tests {
         }
         let mut names: Vec<&str> = ScenarioKind::ALL.iter().map(|k| k.as_str()).collect();
         names.dedup();
-        assert_eq!(names.len(), 8);
+        assert_eq!(names.len(), 9);
         assert_eq!(ScenarioKind::parse("nope"), None);
     }
 }

@@ -25,6 +25,7 @@
 //! until every reply is in or has timed out, so the report's `pending` is 0 and
 //! `sent = matched + lost` exactly.
 
+mod capacity;
 mod criteria;
 mod kind;
 mod params;
@@ -34,13 +35,17 @@ mod sessions;
 mod traffic;
 
 #[cfg(test)]
+mod capacity_tests;
+#[cfg(test)]
 mod tests;
 
+pub use capacity::{CapacityResult, CapacityStep, CapacityStop, StepOutcome};
 pub use criteria::{Criterion, Grade};
 pub use kind::ScenarioKind;
 pub use params::{
-    AuthParams, BroadcastParams, LoadParams, MemoryLeakParams, ParamError, ParamField,
-    RampUpParams, RawScenarioParams, RecoveryParams, ReliabilityParams, ScenarioParams, SoakParams,
+    AuthParams, BroadcastParams, CapacityParams, LoadParams, MAX_CAPACITY_RATE, MAX_CAPACITY_STEPS,
+    MemoryLeakParams, ParamError, ParamField, RampUpParams, RawScenarioParams, RecoveryParams,
+    ReliabilityParams, ScenarioParams, SoakParams,
 };
 pub use phases::{Progress, ScenarioPhase, ScenarioStatus};
 
@@ -71,6 +76,10 @@ trait Drive {
     fn criteria(&self, run: &Run, now: Millis) -> Vec<Criterion>;
     /// Called once when the scenario ends (finished or cancelled), before the run stops.
     fn end(&mut self, _run: &mut Run, _now: Millis) {}
+    /// The capacity finder's steps and the rate it found; `None` for other scenarios.
+    fn capacity(&self) -> Option<CapacityResult> {
+        None
+    }
 }
 
 /// A scenario in progress (or done).
@@ -115,6 +124,7 @@ impl Scenario {
                 | ScenarioKind::Soak
                 | ScenarioKind::Reliability
                 | ScenarioKind::Recovery
+                | ScenarioKind::Capacity
         ) && !correlates
         {
             errors.push(ParamError::new(
@@ -161,6 +171,7 @@ impl Scenario {
             ScenarioParams::RampUp(p) => Box::new(sessions::RampUp::new(p)),
             ScenarioParams::MemoryLeak(p) => Box::new(sessions::MemoryLeak::new(p)),
             ScenarioParams::Auth(p) => Box::new(sessions::Auth::new(p, &base.token)),
+            ScenarioParams::Capacity(p) => Box::new(capacity::Capacity::new(p)),
         };
         Ok(Scenario {
             core: Core::new(kind, &config, planned_ms(&params, &config)),
@@ -283,6 +294,12 @@ impl Scenario {
         Grade::overall(self.criteria(run, now).iter().map(|c| c.grade))
     }
 
+    /// The capacity finder's steps and the rate it found, as they stand; `None` for the
+    /// other scenarios.
+    pub fn capacity(&self) -> Option<CapacityResult> {
+        self.driver.capacity()
+    }
+
     /// The report (F12, F13): what the JSON and CSV exports and
     /// `window.wsConsole.report()` return.
     pub fn report(&self, run: &Run, now: Millis) -> Report {
@@ -300,6 +317,8 @@ fn scenario_config(params: &ScenarioParams, base: &RunConfig) -> RunConfig {
         ScenarioParams::Recovery(p) => Some(p.interval_ms),
         ScenarioParams::MemoryLeak(p) => Some(p.interval_ms),
         ScenarioParams::RampUp(p) => Some(p.interval_ms),
+        // The first step's; each step sets its own.
+        ScenarioParams::Capacity(p) => Some(f64::from(p.sessions) * 1000.0 / p.start_rate_per_s),
         // These send on their own schedule, or not at all.
         ScenarioParams::Reliability(_) | ScenarioParams::Broadcast(_) | ScenarioParams::Auth(_) => {
             None
@@ -341,5 +360,6 @@ fn planned_ms(params: &ScenarioParams, cfg: &RunConfig) -> Millis {
         }
         ScenarioParams::Broadcast(p) => connect + p.duration_ms,
         ScenarioParams::Auth(p) => 3.0 * connect + p.hold_ms + p.observe_ms,
+        ScenarioParams::Capacity(p) => connect + p.rates().len() as f64 * p.step_ms,
     }
 }

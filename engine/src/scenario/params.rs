@@ -52,6 +52,22 @@ pub enum ParamField {
     UseBackendFaults,
     /// The token the server must refuse.
     InvalidToken,
+    /// The capacity finder's first rate, messages per second over all sessions.
+    StartRate,
+    /// Each step's rate is the last one times this…
+    RateFactor,
+    /// …plus this many messages per second.
+    RateIncrement,
+    /// How long each step lasts, s.
+    StepS,
+    /// The highest rate tried, messages per second.
+    MaxRate,
+    /// The most steps tried.
+    MaxSteps,
+    /// A step holds when this share of its target rate was answered, %.
+    HoldPct,
+    /// A step holds while its RTT p95 stays under this, ms (0: the RTT warning band).
+    RttLimitMs,
     /// A field of the run configuration (the scenario needs something of it).
     Config(Field),
 }
@@ -80,6 +96,14 @@ impl ParamField {
             ParamField::ObserveS => "scenario-observe",
             ParamField::UseBackendFaults => "scenario-backend-faults",
             ParamField::InvalidToken => "scenario-invalid-token",
+            ParamField::StartRate => "scenario-start-rate",
+            ParamField::RateFactor => "scenario-rate-factor",
+            ParamField::RateIncrement => "scenario-rate-increment",
+            ParamField::StepS => "scenario-step",
+            ParamField::MaxRate => "scenario-max-rate",
+            ParamField::MaxSteps => "scenario-max-steps",
+            ParamField::HoldPct => "scenario-hold-pct",
+            ParamField::RttLimitMs => "scenario-rtt-limit",
             ParamField::Config(f) => f.as_str(),
         }
     }
@@ -106,6 +130,14 @@ impl ParamField {
             ParamField::ObserveS => "Watch for retries (s)",
             ParamField::UseBackendFaults => "Use the backend's fault control",
             ParamField::InvalidToken => "Invalid token",
+            ParamField::StartRate => "Start rate (msgs/s, all sessions)",
+            ParamField::RateFactor => "Rate × per step",
+            ParamField::RateIncrement => "Rate + per step (msgs/s)",
+            ParamField::StepS => "Step duration (s)",
+            ParamField::MaxRate => "Max rate (msgs/s)",
+            ParamField::MaxSteps => "Max steps",
+            ParamField::HoldPct => "Holds at (% of target answered)",
+            ParamField::RttLimitMs => "RTT p95 limit (ms, 0 = warning band)",
             ParamField::Config(_) => "Configuration",
         }
     }
@@ -157,6 +189,17 @@ impl ScenarioKind {
             ScenarioKind::RampUp => &[Sessions, BatchSize, BatchEveryS, HoldS, IntervalMs],
             ScenarioKind::Broadcast => &[Sessions, RatePerS, DurationS],
             ScenarioKind::Auth => &[Sessions, HoldS, ObserveS, InvalidToken],
+            ScenarioKind::Capacity => &[
+                Sessions,
+                StartRate,
+                RateFactor,
+                RateIncrement,
+                StepS,
+                MaxRate,
+                MaxSteps,
+                HoldPct,
+                RttLimitMs,
+            ],
         }
     }
 }
@@ -371,6 +414,76 @@ impl Default for AuthParams {
     }
 }
 
+/// The highest rate the capacity finder tries, messages per second over all sessions
+/// (about the console's own burst ceiling in one tab).
+pub const MAX_CAPACITY_RATE: f64 = 20_000.0;
+/// The most steps one capacity search may take.
+pub const MAX_CAPACITY_STEPS: u32 = 100;
+
+/// Capacity finder: a rate that rises step by step until a step does not hold.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct CapacityParams {
+    /// Sessions sharing the rate (default 5).
+    pub sessions: u32,
+    /// The first step's rate, messages per second over all sessions (default 10).
+    pub start_rate_per_s: f64,
+    /// Each next rate is the last one times this… (default 1.5).
+    pub rate_factor: f64,
+    /// …plus this (default 0).
+    pub rate_increment_per_s: f64,
+    /// How long each step lasts, ms (default 5000).
+    pub step_ms: Millis,
+    /// The highest rate tried (default 2000); the last step runs at it exactly.
+    pub max_rate_per_s: f64,
+    /// The most steps tried (default 20, at most [`MAX_CAPACITY_STEPS`]).
+    pub max_steps: u32,
+    /// A step holds when at least this share of its target rate was answered, % (default 95).
+    pub hold_pct: f64,
+    /// A step holds while its RTT p95 stays at or under this, ms; 0 takes the thresholds'
+    /// RTT warning band (default 0).
+    pub rtt_limit_ms: Millis,
+}
+
+impl Default for CapacityParams {
+    fn default() -> Self {
+        Self {
+            sessions: 5,
+            start_rate_per_s: 10.0,
+            rate_factor: 1.5,
+            rate_increment_per_s: 0.0,
+            step_ms: 5000.0,
+            max_rate_per_s: 2000.0,
+            max_steps: 20,
+            hold_pct: 95.0,
+            rtt_limit_ms: 0.0,
+        }
+    }
+}
+
+impl CapacityParams {
+    /// The target rate of every step, in order: from the start rate, each times the factor
+    /// plus the increment (to 0.1 msgs/s), the last one at most the max rate, at least one
+    /// and at most `max_steps` (and [`MAX_CAPACITY_STEPS`]) of them. Rates stay within
+    /// 0.1 – [`MAX_CAPACITY_RATE`] whatever the parameters (the form checks them; typed
+    /// parameters may come from elsewhere).
+    pub fn rates(&self) -> Vec<f64> {
+        let mut out = Vec::new();
+        // A NaN becomes the floor (`clamp` would keep it).
+        let within = |v: f64, hi: f64| if v.is_nan() { 0.1 } else { v.clamp(0.1, hi) };
+        let max = within(self.max_rate_per_s, MAX_CAPACITY_RATE);
+        let mut r = within(self.start_rate_per_s, max);
+        while out.len() < self.max_steps.clamp(1, MAX_CAPACITY_STEPS) as usize {
+            out.push(r);
+            let next = ((r * self.rate_factor + self.rate_increment_per_s) * 10.0).round() / 10.0;
+            if r >= max || next.is_nan() || next <= r {
+                break;
+            }
+            r = next.min(max);
+        }
+        out
+    }
+}
+
 /// Validated parameters of one scenario.
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(untagged)]
@@ -391,6 +504,8 @@ pub enum ScenarioParams {
     Broadcast(BroadcastParams),
     /// Auth.
     Auth(AuthParams),
+    /// Capacity finder.
+    Capacity(CapacityParams),
 }
 
 impl ScenarioParams {
@@ -405,6 +520,7 @@ impl ScenarioParams {
             ScenarioKind::RampUp => ScenarioParams::RampUp(RampUpParams::default()),
             ScenarioKind::Broadcast => ScenarioParams::Broadcast(BroadcastParams::default()),
             ScenarioKind::Auth => ScenarioParams::Auth(AuthParams::default()),
+            ScenarioKind::Capacity => ScenarioParams::Capacity(CapacityParams::default()),
         }
     }
 
@@ -419,6 +535,7 @@ impl ScenarioParams {
             ScenarioParams::RampUp(_) => ScenarioKind::RampUp,
             ScenarioParams::Broadcast(_) => ScenarioKind::Broadcast,
             ScenarioParams::Auth(_) => ScenarioKind::Auth,
+            ScenarioParams::Capacity(_) => ScenarioKind::Capacity,
         }
     }
 
@@ -433,6 +550,7 @@ impl ScenarioParams {
             ScenarioParams::RampUp(p) => p.sessions,
             ScenarioParams::Broadcast(p) => p.sessions,
             ScenarioParams::Auth(p) => p.sessions,
+            ScenarioParams::Capacity(p) => p.sessions,
         }
     }
 
@@ -543,6 +661,7 @@ impl ScenarioParams {
                 ),
                 invalid_token: v.invalid_token(),
             }),
+            ScenarioKind::Capacity => ScenarioParams::Capacity(v.capacity()),
         };
         if v.errors.is_empty() {
             Ok(params)
@@ -673,6 +792,91 @@ impl Validator<'_> {
         }
     }
 
+    fn rate(&mut self, field: ParamField, s: &str, what: &str, min: f64) -> f64 {
+        self.number(
+            field,
+            s,
+            what,
+            "messages per second",
+            min,
+            MAX_CAPACITY_RATE,
+        )
+    }
+
+    fn capacity(&mut self) -> CapacityParams {
+        let raw = self.raw;
+        let p = CapacityParams {
+            sessions: self.sessions(1),
+            start_rate_per_s: self.rate(
+                ParamField::StartRate,
+                &raw.start_rate_per_s,
+                "Start rate",
+                0.1,
+            ),
+            rate_factor: self.number(
+                ParamField::RateFactor,
+                &raw.rate_factor,
+                "Rate factor",
+                "times",
+                1.0,
+                10.0,
+            ),
+            rate_increment_per_s: self.rate(
+                ParamField::RateIncrement,
+                &raw.rate_increment_per_s,
+                "Rate increment",
+                0.0,
+            ),
+            step_ms: self.secs(ParamField::StepS, &raw.step_s, "Step duration", 1.0, 600.0),
+            max_rate_per_s: self.rate(ParamField::MaxRate, &raw.max_rate_per_s, "Max rate", 0.1),
+            max_steps: self.count(
+                ParamField::MaxSteps,
+                &raw.max_steps,
+                "Max steps",
+                1,
+                MAX_CAPACITY_STEPS,
+            ),
+            hold_pct: self.number(
+                ParamField::HoldPct,
+                &raw.hold_pct,
+                "Hold share",
+                "percent",
+                50.0,
+                100.0,
+            ),
+            rtt_limit_ms: self.number(
+                ParamField::RttLimitMs,
+                &raw.rtt_limit_ms,
+                "RTT p95 limit",
+                "milliseconds",
+                0.0,
+                60_000.0,
+            ),
+        };
+        let known = |errors: &[ParamError], f: ParamField| !errors.iter().any(|e| e.field == f);
+        let rates_known = known(&self.errors, ParamField::RateFactor)
+            && known(&self.errors, ParamField::RateIncrement);
+        let bounds_known =
+            known(&self.errors, ParamField::StartRate) && known(&self.errors, ParamField::MaxRate);
+        if rates_known && p.rate_factor <= 1.0 && p.rate_increment_per_s < 0.1 {
+            self.fail(
+                ParamField::RateFactor,
+                "The rate must rise from step to step: a factor above 1, or an increment of at least 0.1 msgs/s".into(),
+            );
+        }
+        if bounds_known && p.max_rate_per_s < p.start_rate_per_s {
+            self.fail(
+                ParamField::MaxRate,
+                format!(
+                    "Max rate must be at least the start rate ({} msgs/s); got {}",
+                    num(p.start_rate_per_s),
+                    num(p.max_rate_per_s)
+                ),
+            );
+        }
+        p
+    }
+
     fn invalid_token(&mut self) -> String {
         let t = self.raw.invalid_token.trim();
         if t.is_empty() {
@@ -688,8 +892,7 @@ impl Validator<'_> {
 /// The scenario form, as typed. Start from [`RawScenarioParams::defaults`]; only the
 /// fields of [`ScenarioKind::fields`] are read. Serialisable (F15) without the invalid
 /// token, which is a token like any other.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 pub struct RawScenarioParams {
     /// Which scenario.
     pub kind: ScenarioKind,
@@ -732,6 +935,22 @@ pub struct RawScenarioParams {
     /// The token the server must refuse (auth). Never serialised.
     #[serde(skip)]
     pub invalid_token: String,
+    /// First rate, msgs/s (capacity).
+    pub start_rate_per_s: String,
+    /// Rate factor per step (capacity).
+    pub rate_factor: String,
+    /// Rate increment per step, msgs/s (capacity).
+    pub rate_increment_per_s: String,
+    /// Step duration, s (capacity).
+    pub step_s: String,
+    /// Highest rate, msgs/s (capacity).
+    pub max_rate_per_s: String,
+    /// Most steps (capacity).
+    pub max_steps: String,
+    /// Hold share, % (capacity).
+    pub hold_pct: String,
+    /// RTT p95 limit, ms; 0 = the warning band (capacity).
+    pub rtt_limit_ms: String,
 }
 
 impl Default for RawScenarioParams {
@@ -772,6 +991,14 @@ impl RawScenarioParams {
             ParamField::RecoveryTimeoutS => &mut self.recovery_timeout_s,
             ParamField::ObserveS => &mut self.observe_s,
             ParamField::InvalidToken => &mut self.invalid_token,
+            ParamField::StartRate => &mut self.start_rate_per_s,
+            ParamField::RateFactor => &mut self.rate_factor,
+            ParamField::RateIncrement => &mut self.rate_increment_per_s,
+            ParamField::StepS => &mut self.step_s,
+            ParamField::MaxRate => &mut self.max_rate_per_s,
+            ParamField::MaxSteps => &mut self.max_steps,
+            ParamField::HoldPct => &mut self.hold_pct,
+            ParamField::RttLimitMs => &mut self.rtt_limit_ms,
             ParamField::UseBackendFaults | ParamField::Config(_) => return None,
         })
     }
@@ -791,6 +1018,7 @@ impl RawScenarioParams {
         let ramp = RampUpParams::default();
         let bc = BroadcastParams::default();
         let auth = AuthParams::default();
+        let cap = CapacityParams::default();
         let secs = |ms: Millis| num(ms / 1000.0);
         let mut raw = Self {
             kind,
@@ -813,6 +1041,14 @@ impl RawScenarioParams {
             observe_s: secs(auth.observe_ms),
             use_backend_faults: rec.use_backend_faults,
             invalid_token: auth.invalid_token.clone(),
+            start_rate_per_s: num(cap.start_rate_per_s),
+            rate_factor: num(cap.rate_factor),
+            rate_increment_per_s: num(cap.rate_increment_per_s),
+            step_s: secs(cap.step_ms),
+            max_rate_per_s: num(cap.max_rate_per_s),
+            max_steps: cap.max_steps.to_string(),
+            hold_pct: num(cap.hold_pct),
+            rtt_limit_ms: num(cap.rtt_limit_ms),
         };
         match ScenarioParams::defaults(kind) {
             ScenarioParams::Load(_) => {}
@@ -846,6 +1082,7 @@ impl RawScenarioParams {
                 raw.sessions = p.sessions.to_string();
                 raw.hold_s = secs(p.hold_ms);
             }
+            ScenarioParams::Capacity(p) => raw.sessions = p.sessions.to_string(),
         }
         raw
     }
@@ -957,8 +1194,8 @@ mod tests {
         let json = serde_json::to_string(&p).unwrap();
         assert!(!json.contains("zz-secret-zz"), "{json}");
         assert!(json.contains("[redacted]"));
-        let back: RawScenarioParams = serde_json::from_str(r#"{"kind":"ramp-up"}"#).unwrap();
-        assert_eq!(back.kind, ScenarioKind::RampUp);
+        let back = RawScenarioParams::from_json(r#"{"kind":"auth","invalid_token":"x"}"#).unwrap();
+        assert_eq!(back, RawScenarioParams::defaults(ScenarioKind::Auth));
     }
 
     #[test]

@@ -9,7 +9,7 @@ use crate::{Command, FaultRequest, LogFilter};
 const ORIGIN: &str = "http://127.0.0.1:8080";
 const TIME_ORIGIN: f64 = 1_700_000_000_000.0;
 
-fn base(f: impl FnOnce(&mut RawConfig)) -> RunConfig {
+pub(super) fn base(f: impl FnOnce(&mut RawConfig)) -> RunConfig {
     // Exact backoff steps, so recovery times are known; jitter has its own tests.
     let mut raw = RawConfig {
         jitter: false,
@@ -19,28 +19,31 @@ fn base(f: impl FnOnce(&mut RawConfig)) -> RunConfig {
     RunConfig::from_raw(&raw, ORIGIN).unwrap()
 }
 
-fn params(kind: ScenarioKind, f: impl FnOnce(&mut RawScenarioParams)) -> RawScenarioParams {
+pub(super) fn params(
+    kind: ScenarioKind,
+    f: impl FnOnce(&mut RawScenarioParams),
+) -> RawScenarioParams {
     let mut raw = RawScenarioParams::defaults(kind);
     f(&mut raw);
     raw
 }
 
-struct Played {
-    sim: Sim,
-    run: Run,
-    sc: Scenario,
+pub(super) struct Played {
+    pub(super) sim: Sim,
+    pub(super) run: Run,
+    pub(super) sc: Scenario,
 }
 
 impl Played {
-    fn now(&self) -> Millis {
+    pub(super) fn now(&self) -> Millis {
         self.sim.now
     }
 
-    fn criteria(&self) -> Vec<Criterion> {
+    pub(super) fn criteria(&self) -> Vec<Criterion> {
         self.sc.criteria(&self.run, self.now())
     }
 
-    fn grade(&self, id: &str) -> Grade {
+    pub(super) fn grade(&self, id: &str) -> Grade {
         let all = self.criteria();
         all.iter()
             .find(|c| c.id == id)
@@ -48,20 +51,25 @@ impl Played {
             .grade
     }
 
-    fn verdict(&self) -> Grade {
+    pub(super) fn verdict(&self) -> Grade {
         self.sc.verdict(&self.run, self.now())
     }
 
-    fn phase_names(&self) -> Vec<&str> {
+    pub(super) fn phase_names(&self) -> Vec<&str> {
         self.sc.phases().iter().map(|p| p.name.as_str()).collect()
     }
 
-    fn explain(&self) -> String {
+    pub(super) fn explain(&self) -> String {
         format!("{:#?}", self.criteria())
     }
 }
 
-fn play(server: Server, raw: RawScenarioParams, cfg: RunConfig, limit_ms: Millis) -> Played {
+pub(super) fn play(
+    server: Server,
+    raw: RawScenarioParams,
+    cfg: RunConfig,
+    limit_ms: Millis,
+) -> Played {
     let mut sc = Scenario::from_raw(&raw, &cfg).unwrap();
     let mut run = sc.new_run(7);
     run.set_time_origin(TIME_ORIGIN);

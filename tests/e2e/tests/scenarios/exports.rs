@@ -6,7 +6,7 @@ use ws_console_e2e::console::count;
 use ws_console_e2e::{LONG, run, stat};
 
 /// Every field the report schema (engine/src/report/mod.rs) documents.
-const TOP_LEVEL: [&str; 14] = [
+const TOP_LEVEL: [&str; 15] = [
     "schema",
     "version",
     "generated_at",
@@ -21,6 +21,7 @@ const TOP_LEVEL: [&str; 14] = [
     "invariant",
     "criteria",
     "verdict",
+    "capacity",
 ];
 const SCENARIO_FIELDS: [&str; 4] = ["kind", "label", "params", "progress"];
 const CONFIGURATION_FIELDS: [&str; 18] = [
@@ -99,7 +100,8 @@ const TOTALS_FIELDS: [&str; 21] = [
     "errors",
     "heap",
 ];
-const SUMMARY_FIELDS: [&str; 8] = ["count", "mean", "p50", "p95", "p99", "min", "max", "last"];
+pub(super) const SUMMARY_FIELDS: [&str; 8] =
+    ["count", "mean", "p50", "p95", "p99", "min", "max", "last"];
 const COUNTER_FIELDS: [&str; 32] = [
     "sent",
     "received",
@@ -189,7 +191,7 @@ const CRITERION_FIELDS: [&str; 6] = ["id", "label", "target", "measured", "value
 const AUTH_PARAMS: [&str; 4] = ["sessions", "hold_ms", "observe_ms", "invalid_token"];
 
 /// Asserts `object` (at `path`, for messages) has every field of `fields`.
-fn has_fields(object: &Value, path: &str, fields: &[&str]) {
+pub(super) fn has_fields(object: &Value, path: &str, fields: &[&str]) {
     let map = object
         .as_object()
         .unwrap_or_else(|| panic!("{path} is not an object: {object}"));
@@ -201,6 +203,10 @@ fn has_fields(object: &Value, path: &str, fields: &[&str]) {
 /// The whole documented schema, field by field.
 fn check_schema(report: &Value) {
     has_fields(report, "report", &TOP_LEVEL);
+    assert!(
+        report["capacity"].is_null(),
+        "only the capacity finder has one"
+    );
     assert!(
         report["generated_at"].as_f64().is_some_and(|t| t > 1.6e12),
         "Unix ms"

@@ -8,10 +8,12 @@
 //! One test binary, a module per part: every scenario kind on a healthy backend ([`kinds`]),
 //! recovery under random drops and through the backend's fault control ([`recovery`]), the
 //! half-open server ([`half_open`]), auth with its exports checked field by field
-//! ([`exports`]), cancelling ([`cancel`]), and bands edited in the guidelines panel
-//! ([`thresholds`]).
+//! ([`exports`]), cancelling ([`cancel`]), bands edited in the guidelines panel
+//! ([`thresholds`]), and the capacity finder stopping at the backend's rate limit
+//! ([`capacity`]).
 
 mod cancel;
+mod capacity;
 mod common;
 mod exports;
 mod half_open;

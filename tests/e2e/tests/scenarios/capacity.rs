@@ -1,0 +1,133 @@
+//! The capacity finder against a backend whose fault control closes any connection that
+//! sends more than 15 frames in a second (4029): the finder must find a rate below that
+//! limit and stop by itself, with its steps in the page and in the report.
+
+use super::common::*;
+use super::exports::{SUMMARY_FIELDS, has_fields};
+use serde_json::Value;
+use ws_console_e2e::case::closes_with;
+use ws_console_e2e::console::count;
+use ws_console_e2e::{LONG, run};
+
+const CAPACITY_FIELDS: [&str; 8] = [
+    "rate_per_s",
+    "matched_per_s",
+    "stopped",
+    "why",
+    "rtt_p95_limit_ms",
+    "hold_pct",
+    "min_messages",
+    "steps",
+];
+const STEP_FIELDS: [&str; 14] = [
+    "step",
+    "target_per_s",
+    "duration_ms",
+    "sent",
+    "matched",
+    "sent_per_s",
+    "matched_per_s",
+    "rtt_ms",
+    "lost",
+    "errors",
+    "drops",
+    "schedule_skipped",
+    "outcome",
+    "why",
+];
+
+#[tokio::test]
+async fn the_capacity_finder_stops_by_itself_below_the_backends_rate_limit() {
+    run(faulty(), |ctx| async move {
+        ctx.fault("rate-limit?per_second=15").await;
+        // Two sessions at 10, 20, 40 … msgs/s: 5, 10, then 20 frames a second each, and 20
+        // is over the limit. 3 s steps give the first step 30 messages, over the minimum.
+        ctx.choose_scenario(
+            "capacity",
+            &[
+                ("scenario-sessions", "2"),
+                ("scenario-start-rate", "10"),
+                ("scenario-rate-factor", "2"),
+                ("scenario-step", "3"),
+                ("scenario-max-rate", "400"),
+            ],
+        )
+        .await;
+        // Nobody presses Stop or Cancel: the scenario ends by itself.
+        let report = ctx.run_scenario(LONG).await;
+        check_report(&report, "capacity", "finished", 2);
+        let cap = &report["capacity"];
+        has_fields(cap, "capacity", &CAPACITY_FIELDS);
+        let steps = cap["steps"].as_array().expect("capacity.steps[]");
+        for s in steps {
+            has_fields(s, "capacity.steps[]", &STEP_FIELDS);
+            has_fields(&s["rtt_ms"], "capacity.steps[].rtt_ms", &SUMMARY_FIELDS);
+        }
+        assert_eq!(cap["stopped"], "server-limit", "{cap:#}");
+        // The limit is 15 a second on each of 2 connections: what held is at most 30.
+        let rate = cap["rate_per_s"].as_f64().expect("a rate held");
+        assert!((10.0..=30.0).contains(&rate), "{cap:#}");
+        let last = steps.last().expect("steps");
+        assert_eq!(last["outcome"], "not-held", "{cap:#}");
+        assert!(
+            last["target_per_s"].as_f64().unwrap() > rate,
+            "the step that failed is above the rate found: {cap:#}"
+        );
+        assert!(
+            last["why"].as_str().unwrap().contains("dropped"),
+            "{cap:#}"
+        );
+        assert!(closes_with(&report, 4029) >= 1, "the backend's rate limit closed");
+        for s in &steps[..steps.len() - 1] {
+            assert!(
+                ["held", "insufficient-data"].contains(&s["outcome"].as_str().unwrap()),
+                "{s}"
+            );
+            assert_eq!(count(s, "/schedule_skipped"), 0, "{s}");
+        }
+        assert_grades(&report, &[("capacity", "PASS")]);
+        assert_eq!(report["scenario"]["params"]["rate_factor"], 2.0);
+        // The page: the rate, the reason, a row per step and the curve.
+        check_verdict_panel(&ctx, &report).await;
+        assert_eq!(ctx.page.text("scenario-status").await, "finished");
+        assert_eq!(
+            ctx.page.text("capacity-rate").await,
+            format!("{rate:.1} msgs/s")
+        );
+        assert_eq!(ctx.page.text("capacity-stop").await, "server-limit");
+        let outcomes: Value = ctx
+            .page
+            .eval(
+                "return [...document.querySelectorAll('[data-testid=\"capacity-step\"]')]\
+                 .map(r => r.dataset.outcome)",
+            )
+            .await;
+        let want: Vec<&Value> = steps.iter().map(|s| &s["outcome"]).collect();
+        assert_eq!(
+            outcomes.as_array().unwrap().iter().collect::<Vec<_>>(),
+            want
+        );
+        let lines = ctx
+            .page
+            .eval(
+                "return document.querySelectorAll('[data-testid=\"chart-capacity\"] polyline').length",
+            )
+            .await;
+        assert_eq!(lines.as_u64(), Some(2), "p50 and p95 against rate");
+        // The whole page, as for the load scenario's screenshot.
+        let height = ctx
+            .page
+            .eval("return document.documentElement.scrollHeight")
+            .await
+            .as_u64()
+            .expect("page height");
+        ctx.page
+            .client
+            .set_window_size(1280, height as u32 + 150)
+            .await
+            .expect("window resizes");
+        ctx.page.screenshot("capacity-finder").await;
+        ctx
+    })
+    .await;
+}
