@@ -8,7 +8,7 @@
 //! backend serving both builds.
 
 use crate::proc::{
-    Guard, Result, TestCount, cmd, free_port, root, run, run_counting, wait_for_port,
+    Guard, Result, TestCount, cmd, free_port, root, run, run_counting, target_dir, wait_for_port,
 };
 use crate::serve::{build_console, build_leptos_host, build_testbed};
 use crate::tools::{Browser, ensure_all};
@@ -227,7 +227,11 @@ fn wasm_tests(browser: &Browser) -> Result<TestCount> {
     let runner = held.local_addr().map_err(|e| e.to_string())?;
     let (_server, port) = start_testbed(&allow_runner(runner))?;
     drop(held);
-    run_counting(
+    // The test runner's browser is killed, not asked to quit, so its own temporary
+    // directories (about 140 MB each) would stay behind in /tmp: they go here, removed after.
+    let scratch = target_dir().join("wasm-test-tmp");
+    std::fs::create_dir_all(&scratch).map_err(|e| format!("{}: {e}", scratch.display()))?;
+    let counted = run_counting(
         cmd("cargo")
             .args([
                 "test",
@@ -241,8 +245,11 @@ fn wasm_tests(browser: &Browser) -> Result<TestCount> {
             .env("WASM_BINDGEN_TEST_ADDRESS", runner.to_string())
             .env("WSC_TESTBED", format!("127.0.0.1:{port}"))
             .env("CHROMEDRIVER", &browser.chromedriver)
-            .env("WASM_BINDGEN_TEST_TIMEOUT", "60"),
-    )
+            .env("WASM_BINDGEN_TEST_TIMEOUT", "60")
+            .env("TMPDIR", &scratch),
+    );
+    let _ = std::fs::remove_dir_all(&scratch);
+    counted
 }
 
 /// The backend's flag that lets the test runner's page at `runner` connect.
@@ -304,8 +311,7 @@ pub fn bench(args: &[String]) -> Result<()> {
         None if in_browser => build_console()?,
         None => root().join("dist"),
     };
-    let target =
-        std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root().join("target"), Into::into);
+    let target = target_dir();
     let bin = "run --release -p ws-console-e2e --bin bench --";
     run(cmd("cargo")
         .args(bin.split(' '))

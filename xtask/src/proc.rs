@@ -11,6 +11,11 @@ use std::process::{Child, Command, Stdio};
 
 pub type Result<T> = std::result::Result<T, String>;
 
+/// Cargo's target directory (`CARGO_TARGET_DIR`, else `target/` in the workspace).
+pub fn target_dir() -> std::path::PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root().join("target"), Into::into)
+}
+
 /// The workspace root (the parent of `xtask/`).
 pub fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))

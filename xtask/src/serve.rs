@@ -1,7 +1,7 @@
 //! `cargo xtask serve`: the console, built in release mode, served by the test backend; with
 //! `--leptos-host`, the Leptos example host too (`/leptos-host/`, behind the demo's login).
 
-use crate::proc::{Result, cmd, root, run};
+use crate::proc::{Result, cmd, root, run, target_dir};
 use std::path::PathBuf;
 
 /// Where the console is served by default; the README names it.
@@ -31,9 +31,7 @@ pub fn build_leptos_host() -> Result<PathBuf> {
 /// Builds the test backend and returns the path of its binary.
 pub fn build_testbed() -> Result<PathBuf> {
     run(cmd("cargo").args(["build", "--quiet", "-p", "testbed"]))?;
-    let target =
-        std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root().join("target"), PathBuf::from);
-    Ok(target.join("debug/testbed"))
+    Ok(target_dir().join("debug/testbed"))
 }
 
 /// Sets up, builds, and runs the test backend in the foreground; extra arguments go to it.

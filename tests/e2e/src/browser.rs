@@ -39,8 +39,14 @@ impl Page {
             .and_then(|l| l.local_addr())
             .expect("a free port")
             .port();
+        let profile = std::env::temp_dir().join(format!("wsc-e2e-{}-{port}", std::process::id()));
+        // The browser is killed, not asked to quit, so its own temporary directories (about
+        // 140 MB each) would stay behind in /tmp: they go into the profile, removed on drop.
+        let scratch = profile.join("tmp");
+        std::fs::create_dir_all(&scratch).expect("a profile directory");
         let mut driver = Command::new(tool("WSC_CHROMEDRIVER", "/usr/bin/chromedriver"));
         driver
+            .env("TMPDIR", &scratch)
             .arg(format!("--port={port}"))
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -48,7 +54,6 @@ impl Page {
         let driver = driver
             .spawn()
             .expect("chromedriver starts (apt-get install chromium-driver)");
-        let profile = std::env::temp_dir().join(format!("wsc-e2e-{}-{port}", std::process::id()));
         let page = Page {
             client: connect(port, &profile).await.unwrap_or_else(|e| {
                 kill_group(driver.id());
