@@ -17,6 +17,7 @@
 //! (default `target/bench`).
 
 mod burst;
+mod cdp;
 mod load;
 mod open;
 mod site;

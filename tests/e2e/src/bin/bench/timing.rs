@@ -7,6 +7,7 @@
 //! is far from the socket's is timing something else). The measurement windows here are fixed
 //! lengths, as the workloads define them; every wait before them is for a condition.
 
+use crate::cdp;
 use crate::site::{REPORT_FN, Res, Site, num};
 use crate::table::{Row, int, ms};
 use serde_json::{Value, json};
@@ -21,6 +22,8 @@ struct Rtt {
     lost: f64,
     /// The probe's own percentiles at the socket (`bench/probe.js` wireSummary).
     wire: Value,
+    /// How busy the page's main thread was over the window, as a share and as text.
+    busy: Option<(f64, String)>,
 }
 
 impl Rtt {
@@ -32,6 +35,7 @@ impl Rtt {
             count: get("/count")?,
             lost,
             wire,
+            busy: None,
         })
     }
 
@@ -54,11 +58,16 @@ async fn reference(site: &Site, sessions: u32, interval_ms: Option<u32>, secs: u
         Some(i) => format!("'rttN', {i}, {}", secs * 1000),
     };
     let timeout = Duration::from_secs(secs + 30);
+    cdp::enable(site).await?;
+    let before = cdp::busy(site).await?;
     let r = site
         .reference_run("window.__probe.wireStart()", &call, timeout)
         .await?;
+    let after = cdp::busy(site).await?;
     let wire = site.js("return window.__probe.wireSummary()").await?;
-    Rtt::from(&r, num(&r, "/lost").unwrap_or(0.0), wire)
+    let mut rtt = Rtt::from(&r, num(&r, "/lost").unwrap_or(0.0), wire)?;
+    rtt.busy = Some(before.share(after));
+    Ok(rtt)
 }
 
 fn console_config(sessions: u32, interval_ms: u32) -> Value {
@@ -78,12 +87,17 @@ async fn console_start(site: &Site, sessions: u32, interval_ms: u32) -> Res<()> 
 
 async fn console(site: &Site, sessions: u32, interval_ms: u32, secs: u64) -> Res<Rtt> {
     console_start(site, sessions, interval_ms).await?;
+    cdp::enable(site).await?;
+    let before = cdp::busy(site).await?;
     sleep(Duration::from_secs(secs)).await;
+    let after = cdp::busy(site).await?;
     let report = site.report().await?;
     let wire = site.js("return window.__probe.wireSummary()").await?;
     site.js("window.wsConsole.stop(); return null").await?;
     let lost = num(&report, "/totals/counters/lost").unwrap_or(f64::NAN);
-    Rtt::from(&report["totals"]["rtt_ms"], lost, wire)
+    let mut rtt = Rtt::from(&report["totals"]["rtt_ms"], lost, wire)?;
+    rtt.busy = Some(before.share(after));
+    Ok(rtt)
 }
 
 fn fig(side: &Res<Rtt>, f: impl Fn(&Rtt) -> f64) -> String {
@@ -109,7 +123,8 @@ pub async fn rtt(site: &Site, name: &str, sessions: u32, interval_ms: u32, secs:
     let counts = |s: &Res<Rtt>| {
         s.as_ref().map_or_else(
             |e| json!({ "error": e }),
-            |s| json!({"p50_ms": s.p50, "p99_ms": s.p99, "count": s.count, "lost": s.lost, "wire": s.wire}),
+            |s| json!({"p50_ms": s.p50, "p99_ms": s.p99, "count": s.count, "lost": s.lost, "wire": s.wire,
+                "main_thread_busy_pct": s.busy.as_ref().map(|b| b.0)}),
         )
     };
     let data = json!({
@@ -122,10 +137,11 @@ pub async fn rtt(site: &Site, name: &str, sessions: u32, interval_ms: u32, secs:
         .iter()
         .map(|(who, s)| match s {
             Ok(s) => format!(
-                "{who} {} samples, {} lost, at the socket p50 / p99 {}",
+                "{who} {} samples, {} lost, at the socket p50 / p99 {}, {}",
                 int(s.count),
                 int(s.lost),
-                s.wire()
+                s.wire(),
+                s.busy.as_ref().map_or("", |b| b.1.as_str())
             ),
             Err(e) => format!("{who}: {e}"),
         })
