@@ -6,7 +6,7 @@
 //! start just before its send loop, the console at the click on its Burst button (capture
 //! phase, before the console's own handler). The console's end is confirmed by its report
 //! (`matched + lost` reaching 15 × K), so replies it has not yet booked do not count as in.
-//! K = 400 takes half a second, so it runs three times per page, alternating pages.
+//! K = 400 takes half a second, so it runs five times per page, alternating pages.
 
 use crate::site::{REPORT_FN, Res, Site, num};
 use crate::table::{Row, int, ms};
@@ -78,7 +78,7 @@ impl Side {
 }
 
 /// Runs of the short burst per page, alternating pages, so one noisy moment does not decide.
-const RUNS: usize = 3;
+const RUNS: usize = 5;
 
 fn median(mut v: Vec<f64>) -> f64 {
     v.sort_by(f64::total_cmp);
