@@ -43,6 +43,9 @@ pub fn unsupported(kind: ScenarioKind) -> Option<&'static str> {
         ScenarioKind::MemoryLeak => Some(
             "Memory-leak detection samples the browser's JS heap; k6 runs no browser and has no heap to sample, so run it in the console",
         ),
+        ScenarioKind::Readiness => Some(
+            "The readiness checklist judges what a browser can do (its auth modes, mixed content, fetch under CORS) and grades each check; k6 is no browser, so run it in the console",
+        ),
         _ => None,
     }
 }
@@ -151,7 +154,9 @@ fn config_json(params: &ScenarioParams, c: &RunConfig) -> String {
                 .num("observe_ms", p.observe_ms);
             extra = Some(("auth", o.end()));
         }
-        ScenarioParams::Recovery(_) | ScenarioParams::MemoryLeak(_) => {}
+        ScenarioParams::Recovery(_)
+        | ScenarioParams::MemoryLeak(_)
+        | ScenarioParams::Readiness(_) => {}
     }
     let mut o = Obj::new(0)
         .str("kind", params.kind().as_str())
@@ -234,7 +239,9 @@ fn options_json(params: &ScenarioParams, c: &RunConfig) -> String {
             }
             o
         }
-        ScenarioParams::Recovery(_) | ScenarioParams::MemoryLeak(_) => Obj::new(1),
+        ScenarioParams::Recovery(_)
+        | ScenarioParams::MemoryLeak(_)
+        | ScenarioParams::Readiness(_) => Obj::new(1),
     };
     Obj::new(0)
         .raw("scenarios", scenarios.end())
@@ -272,7 +279,7 @@ fn thresholds(kind: ScenarioKind, th: &Thresholds) -> String {
             ("ws_auth_valid_connects", "rate>=1"),
             ("ws_auth_invalid_refused", "rate>=1"),
         ],
-        ScenarioKind::Recovery | ScenarioKind::MemoryLeak => &[],
+        ScenarioKind::Recovery | ScenarioKind::MemoryLeak | ScenarioKind::Readiness => &[],
     };
     list.iter()
         .fold(Obj::new(1), |o, (metric, expr)| {

@@ -11,6 +11,8 @@
 mod control;
 mod events;
 mod flow;
+mod probe;
+pub use probe::Probe;
 pub use control::TOKEN_RETRY_MS;
 pub use flow::burst_size;
 mod timers;
@@ -100,6 +102,8 @@ pub struct Run {
     fault_failures: u64,
     /// When a session held back by a full socket buffer is to be looked at again.
     flow_retry_at: Option<Millis>,
+    /// The readiness checklist's HTTP results, by request id (bounded).
+    http: Vec<(u32, crate::command::HttpResult)>,
 }
 
 /// Which thread stamped the run's socket events (SPEC P2: the report says where its times
@@ -166,6 +170,7 @@ impl Run {
             token_updated_at: None,
             fault_failures: 0,
             flow_retry_at: None,
+            http: Vec::new(),
             cfg: config,
         }
     }
@@ -211,13 +216,18 @@ impl Run {
             self.await_token(s, now);
             return;
         }
-        let url = self
-            .cfg
-            .endpoint
-            .fill(&self.cfg.user_id, &self.token, s.0, self.cfg.auth_mode);
-        let protocols = match self.cfg.auth_mode {
-            AuthMode::Subprotocol if !self.token.is_empty() => vec![self.token.clone()],
-            _ => Vec::new(),
+        let probe = self.sessions.get(s.index()).and_then(|x| x.probe.clone());
+        let (url, protocols) = match probe {
+            Some(p) => (p.url, p.protocols),
+            None => (
+                self.cfg
+                    .endpoint
+                    .fill(&self.cfg.user_id, &self.token, s.0, self.cfg.auth_mode),
+                match self.cfg.auth_mode {
+                    AuthMode::Subprotocol if !self.token.is_empty() => vec![self.token.clone()],
+                    _ => Vec::new(),
+                },
+            ),
         };
         let connect_timeout = self.cfg.reconnect.connect_timeout_ms;
         let Some(sess) = self.sessions.get_mut(s.index()) else {

@@ -23,11 +23,13 @@ pub enum ScenarioKind {
     Broadcast,
     /// A valid token connects; an invalid one is rejected and not retried.
     Auth,
+    /// A checklist of the backend: endpoints, connections, auth modes, messages, TLS, limits.
+    Readiness,
 }
 
 impl ScenarioKind {
     /// Every scenario, in display order.
-    pub const ALL: [ScenarioKind; 8] = [
+    pub const ALL: [ScenarioKind; 9] = [
         ScenarioKind::Load,
         ScenarioKind::Soak,
         ScenarioKind::Reliability,
@@ -36,6 +38,7 @@ impl ScenarioKind {
         ScenarioKind::RampUp,
         ScenarioKind::Broadcast,
         ScenarioKind::Auth,
+        ScenarioKind::Readiness,
     ];
 
     /// Stable name (form values, CSS, reports).
@@ -49,6 +52,7 @@ impl ScenarioKind {
             ScenarioKind::RampUp => "ramp-up",
             ScenarioKind::Broadcast => "broadcast",
             ScenarioKind::Auth => "auth",
+            ScenarioKind::Readiness => "readiness",
         }
     }
 
@@ -63,6 +67,7 @@ impl ScenarioKind {
             ScenarioKind::RampUp => "Ramp-up",
             ScenarioKind::Broadcast => "Broadcast",
             ScenarioKind::Auth => "Auth",
+            ScenarioKind::Readiness => "Readiness",
         }
     }
 
@@ -89,6 +94,9 @@ impl ScenarioKind {
             ScenarioKind::Auth => {
                 "A valid token connects; an invalid one must be rejected and not retried."
             }
+            ScenarioKind::Readiness => {
+                "A checklist of the backend: health and stats, connections, auth modes, an invalid token, the welcome, message types, TLS and (if asked) the rate limit, with a pass rate per group."
+            }
         }
     }
 
@@ -110,7 +118,7 @@ mod tests {
         }
         let mut names: Vec<&str> = ScenarioKind::ALL.iter().map(|k| k.as_str()).collect();
         names.dedup();
-        assert_eq!(names.len(), 8);
+        assert_eq!(names.len(), ScenarioKind::ALL.len());
         assert_eq!(ScenarioKind::parse("nope"), None);
     }
 }

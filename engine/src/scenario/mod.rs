@@ -29,6 +29,7 @@ mod criteria;
 mod kind;
 mod params;
 mod phases;
+mod readiness;
 mod recovery;
 mod sessions;
 mod traffic;
@@ -40,9 +41,11 @@ pub use criteria::{Criterion, Grade};
 pub use kind::ScenarioKind;
 pub use params::{
     AuthParams, BroadcastParams, LoadParams, MemoryLeakParams, ParamError, ParamField,
-    RampUpParams, RawScenarioParams, RecoveryParams, ReliabilityParams, ScenarioParams, SoakParams,
+    RampUpParams, RawScenarioParams, ReadinessParams, RecoveryParams, ReliabilityParams,
+    ScenarioParams, SoakParams,
 };
 pub use phases::{Progress, ScenarioPhase, ScenarioStatus};
+pub use readiness::{Check, CheckGroup, CheckStatus, Checklist};
 
 use crate::AuthMode;
 use crate::config::{DEFAULT_PING, Field, RunConfig};
@@ -71,6 +74,12 @@ trait Drive {
     fn criteria(&self, run: &Run, now: Millis) -> Vec<Criterion>;
     /// Called once when the scenario ends (finished or cancelled), before the run stops.
     fn end(&mut self, _run: &mut Run, _now: Millis) {}
+    /// Whether the page runs under https (the readiness checklist's TLS check).
+    fn page(&mut self, _secure: bool) {}
+    /// The readiness checklist, for the scenario that has one.
+    fn checklist(&self, _run: &Run, _now: Millis) -> Option<Checklist> {
+        None
+    }
 }
 
 /// A scenario in progress (or done).
@@ -81,6 +90,8 @@ pub struct Scenario {
     driver: Box<dyn Drive>,
     /// Criteria frozen when the scenario ended.
     criteria: Option<Vec<Criterion>>,
+    /// The checklist frozen when the scenario ended (readiness).
+    checklist: Option<Checklist>,
 }
 
 impl std::fmt::Debug for Scenario {
@@ -125,6 +136,20 @@ impl Scenario {
                 ),
             ));
         }
+        if let ScenarioParams::Readiness(p) = &params {
+            if base.token.is_empty() {
+                errors.push(ParamError::new(
+                    ParamField::Config(Field::Token),
+                    "The readiness checklist connects with the token and every auth mode: enter one",
+                ));
+            }
+            if !base.token.is_empty() && p.invalid_token == base.token {
+                errors.push(ParamError::new(
+                    ParamField::InvalidToken,
+                    "The invalid token must differ from the valid one",
+                ));
+            }
+        }
         if let ScenarioParams::Auth(p) = &params {
             if base.token.is_empty() {
                 errors.push(ParamError::new(
@@ -161,6 +186,7 @@ impl Scenario {
             ScenarioParams::RampUp(p) => Box::new(sessions::RampUp::new(p)),
             ScenarioParams::MemoryLeak(p) => Box::new(sessions::MemoryLeak::new(p)),
             ScenarioParams::Auth(p) => Box::new(sessions::Auth::new(p, &base.token)),
+            ScenarioParams::Readiness(p) => Box::new(readiness::Readiness::new(p, &base.token)),
         };
         Ok(Scenario {
             core: Core::new(kind, &config, planned_ms(&params, &config)),
@@ -168,6 +194,7 @@ impl Scenario {
             config,
             driver,
             criteria: None,
+            checklist: None,
         })
     }
 
@@ -239,7 +266,23 @@ impl Scenario {
             ));
         }
         self.criteria = Some(criteria);
+        self.checklist = self.driver.checklist(run, now);
         self.core.close(run, now, status);
+    }
+
+    /// Tells the scenario whether the page runs under https (call it before
+    /// [`Scenario::start`]; the readiness checklist's TLS check needs it).
+    pub fn set_page_secure(&mut self, secure: bool) {
+        self.driver.page(secure);
+    }
+
+    /// The readiness checklist (groups, checks, pass rates): final once the scenario ended,
+    /// provisional before; `None` for the other scenarios.
+    pub fn checklist(&self, run: &Run, now: Millis) -> Option<Checklist> {
+        match &self.checklist {
+            Some(c) => Some(c.clone()),
+            None => self.driver.checklist(run, now),
+        }
     }
 
     /// Where the scenario stands, for the progress bar.
@@ -301,9 +344,10 @@ fn scenario_config(params: &ScenarioParams, base: &RunConfig) -> RunConfig {
         ScenarioParams::MemoryLeak(p) => Some(p.interval_ms),
         ScenarioParams::RampUp(p) => Some(p.interval_ms),
         // These send on their own schedule, or not at all.
-        ScenarioParams::Reliability(_) | ScenarioParams::Broadcast(_) | ScenarioParams::Auth(_) => {
-            None
-        }
+        ScenarioParams::Reliability(_)
+        | ScenarioParams::Broadcast(_)
+        | ScenarioParams::Auth(_)
+        | ScenarioParams::Readiness(_) => None,
     };
     match params {
         ScenarioParams::Soak(_) if cfg.heartbeat.is_none() => {
@@ -313,6 +357,11 @@ fn scenario_config(params: &ScenarioParams, base: &RunConfig) -> RunConfig {
                 ping: Template::parse(DEFAULT_PING).expect("the default ping parses"),
                 pong_type: "pong".into(),
             });
+        }
+        ScenarioParams::Readiness(_) => {
+            // Each probe connects once: a refusal or a drop is the check's answer.
+            cfg.heartbeat = None;
+            cfg.reconnect.enabled = false;
         }
         ScenarioParams::Broadcast(_) => {
             cfg.template =
@@ -341,5 +390,6 @@ fn planned_ms(params: &ScenarioParams, cfg: &RunConfig) -> Millis {
         }
         ScenarioParams::Broadcast(p) => connect + p.duration_ms,
         ScenarioParams::Auth(p) => 3.0 * connect + p.hold_ms + p.observe_ms,
+        ScenarioParams::Readiness(_) => 4.0 * connect,
     }
 }

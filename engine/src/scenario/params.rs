@@ -52,6 +52,14 @@ pub enum ParamField {
     UseBackendFaults,
     /// The token the server must refuse.
     InvalidToken,
+    /// The health check's URL (readiness).
+    HealthUrl,
+    /// The statistics endpoint's URL (readiness).
+    StatsUrl,
+    /// An endpoint that needs no credentials, for the plain connection (readiness).
+    PlainUrl,
+    /// Probe the server's rate limit (readiness; off by default, asked before running).
+    RateLimit,
     /// A field of the run configuration (the scenario needs something of it).
     Config(Field),
 }
@@ -80,6 +88,10 @@ impl ParamField {
             ParamField::ObserveS => "scenario-observe",
             ParamField::UseBackendFaults => "scenario-backend-faults",
             ParamField::InvalidToken => "scenario-invalid-token",
+            ParamField::HealthUrl => "scenario-health-url",
+            ParamField::StatsUrl => "scenario-stats-url",
+            ParamField::PlainUrl => "scenario-plain-url",
+            ParamField::RateLimit => "scenario-rate-limit",
             ParamField::Config(f) => f.as_str(),
         }
     }
@@ -106,6 +118,10 @@ impl ParamField {
             ParamField::ObserveS => "Watch for retries (s)",
             ParamField::UseBackendFaults => "Use the backend's fault control",
             ParamField::InvalidToken => "Invalid token",
+            ParamField::HealthUrl => "Health URL",
+            ParamField::StatsUrl => "Statistics URL",
+            ParamField::PlainUrl => "Open endpoint (no credentials)",
+            ParamField::RateLimit => "Probe the rate limit (sends at rising rates)",
             ParamField::Config(_) => "Configuration",
         }
     }
@@ -157,6 +173,7 @@ impl ScenarioKind {
             ScenarioKind::RampUp => &[Sessions, BatchSize, BatchEveryS, HoldS, IntervalMs],
             ScenarioKind::Broadcast => &[Sessions, RatePerS, DurationS],
             ScenarioKind::Auth => &[Sessions, HoldS, ObserveS, InvalidToken],
+            ScenarioKind::Readiness => &[HealthUrl, StatsUrl, PlainUrl, InvalidToken, RateLimit],
         }
     }
 }
@@ -371,6 +388,35 @@ impl Default for AuthParams {
     }
 }
 
+/// Readiness: a checklist of the backend's endpoints, auth modes, messages, TLS and limits.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct ReadinessParams {
+    /// The health check (default `/health`, on the endpoint's origin); empty skips it.
+    pub health_url: String,
+    /// The statistics endpoint (default `/api/ws/stats`); empty skips it.
+    pub stats_url: String,
+    /// An endpoint that takes no credentials (default `/ws`); empty skips the plain
+    /// connection.
+    pub plain_url: String,
+    /// A token the server must refuse (default `invalid-token`). Redacted in reports.
+    #[serde(serialize_with = "redacted")]
+    pub invalid_token: String,
+    /// Probe the rate limit (default off): messages at rising rates until the server closes.
+    pub rate_limit: bool,
+}
+
+impl Default for ReadinessParams {
+    fn default() -> Self {
+        Self {
+            health_url: "/health".into(),
+            stats_url: "/api/ws/stats".into(),
+            plain_url: "/ws".into(),
+            invalid_token: "invalid-token".into(),
+            rate_limit: false,
+        }
+    }
+}
+
 /// Validated parameters of one scenario.
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(untagged)]
@@ -391,6 +437,8 @@ pub enum ScenarioParams {
     Broadcast(BroadcastParams),
     /// Auth.
     Auth(AuthParams),
+    /// Readiness checklist.
+    Readiness(ReadinessParams),
 }
 
 impl ScenarioParams {
@@ -405,6 +453,7 @@ impl ScenarioParams {
             ScenarioKind::RampUp => ScenarioParams::RampUp(RampUpParams::default()),
             ScenarioKind::Broadcast => ScenarioParams::Broadcast(BroadcastParams::default()),
             ScenarioKind::Auth => ScenarioParams::Auth(AuthParams::default()),
+            ScenarioKind::Readiness => ScenarioParams::Readiness(ReadinessParams::default()),
         }
     }
 
@@ -419,6 +468,7 @@ impl ScenarioParams {
             ScenarioParams::RampUp(_) => ScenarioKind::RampUp,
             ScenarioParams::Broadcast(_) => ScenarioKind::Broadcast,
             ScenarioParams::Auth(_) => ScenarioKind::Auth,
+            ScenarioParams::Readiness(_) => ScenarioKind::Readiness,
         }
     }
 
@@ -433,6 +483,7 @@ impl ScenarioParams {
             ScenarioParams::RampUp(p) => p.sessions,
             ScenarioParams::Broadcast(p) => p.sessions,
             ScenarioParams::Auth(p) => p.sessions,
+            ScenarioParams::Readiness(_) => super::readiness::SESSIONS,
         }
     }
 
@@ -542,6 +593,13 @@ impl ScenarioParams {
                     600.0,
                 ),
                 invalid_token: v.invalid_token(),
+            }),
+            ScenarioKind::Readiness => ScenarioParams::Readiness(ReadinessParams {
+                health_url: v.url(ParamField::HealthUrl, &raw.health_url),
+                stats_url: v.url(ParamField::StatsUrl, &raw.stats_url),
+                plain_url: v.url(ParamField::PlainUrl, &raw.plain_url),
+                invalid_token: v.invalid_token(),
+                rate_limit: raw.rate_limit,
             }),
         };
         if v.errors.is_empty() {
@@ -673,6 +731,25 @@ impl Validator<'_> {
         }
     }
 
+    /// A URL or a path: empty (the check is skipped), `/…`, or `http(s)://` / `ws(s)://`.
+    fn url(&mut self, field: ParamField, s: &str) -> String {
+        let t = s.trim();
+        let schemes = ["http://", "https://", "ws://", "wss://"];
+        let ok = t.is_empty()
+            || (t.starts_with('/') && !t.starts_with("//"))
+            || schemes.iter().any(|p| t.len() > p.len() && t.starts_with(p));
+        if !ok || t.len() > 2048 || t.chars().any(char::is_whitespace) {
+            self.fail(
+                field,
+                format!(
+                    "Enter a path such as /health, a full http(s):// or ws(s):// URL, or nothing to skip; got {}",
+                    quoted(t)
+                ),
+            );
+        }
+        t.to_owned()
+    }
+
     fn invalid_token(&mut self) -> String {
         let t = self.raw.invalid_token.trim();
         if t.is_empty() {
@@ -729,6 +806,14 @@ pub struct RawScenarioParams {
     pub observe_s: String,
     /// Use the backend's fault control (recovery).
     pub use_backend_faults: bool,
+    /// Health URL (readiness).
+    pub health_url: String,
+    /// Statistics URL (readiness).
+    pub stats_url: String,
+    /// Open endpoint for the plain connection (readiness).
+    pub plain_url: String,
+    /// Probe the rate limit (readiness).
+    pub rate_limit: bool,
     /// The token the server must refuse (auth). Never serialised.
     #[serde(skip)]
     pub invalid_token: String,
@@ -772,7 +857,12 @@ impl RawScenarioParams {
             ParamField::RecoveryTimeoutS => &mut self.recovery_timeout_s,
             ParamField::ObserveS => &mut self.observe_s,
             ParamField::InvalidToken => &mut self.invalid_token,
-            ParamField::UseBackendFaults | ParamField::Config(_) => return None,
+            ParamField::HealthUrl => &mut self.health_url,
+            ParamField::StatsUrl => &mut self.stats_url,
+            ParamField::PlainUrl => &mut self.plain_url,
+            ParamField::UseBackendFaults | ParamField::RateLimit | ParamField::Config(_) => {
+                return None;
+            }
         })
     }
 
@@ -791,6 +881,7 @@ impl RawScenarioParams {
         let ramp = RampUpParams::default();
         let bc = BroadcastParams::default();
         let auth = AuthParams::default();
+        let ready = ReadinessParams::default();
         let secs = |ms: Millis| num(ms / 1000.0);
         let mut raw = Self {
             kind,
@@ -813,6 +904,10 @@ impl RawScenarioParams {
             observe_s: secs(auth.observe_ms),
             use_backend_faults: rec.use_backend_faults,
             invalid_token: auth.invalid_token.clone(),
+            health_url: ready.health_url,
+            stats_url: ready.stats_url,
+            plain_url: ready.plain_url,
+            rate_limit: ready.rate_limit,
         };
         match ScenarioParams::defaults(kind) {
             ScenarioParams::Load(_) => {}
@@ -846,6 +941,7 @@ impl RawScenarioParams {
                 raw.sessions = p.sessions.to_string();
                 raw.hold_s = secs(p.hold_ms);
             }
+            ScenarioParams::Readiness(_) => {}
         }
         raw
     }
@@ -934,6 +1030,20 @@ mod tests {
         assert_eq!(e[0].field, ParamField::Messages);
         let e = errors(ScenarioKind::RampUp, |r| r.batch_every_s = "x".into());
         assert_eq!(e[0].field, ParamField::BatchEveryS);
+        let e = errors(ScenarioKind::Readiness, |r| {
+            r.health_url = "health".into();
+            r.stats_url = "//evil.example/x".into();
+            r.plain_url = format!("/{}", "a".repeat(2048));
+        });
+        let fields: Vec<ParamField> = e.iter().map(|e| e.field).collect();
+        assert_eq!(
+            fields,
+            [ParamField::HealthUrl, ParamField::StatsUrl, ParamField::PlainUrl]
+        );
+        let mut raw = RawScenarioParams::defaults(ScenarioKind::Readiness);
+        raw.health_url = String::new();
+        raw.stats_url = "https://api.example.com/stats".into();
+        assert!(ScenarioParams::from_raw(&raw).is_ok());
     }
 
     #[test]
@@ -969,7 +1079,10 @@ mod tests {
                 match raw.text_mut(field) {
                     Some(slot) => *slot = "7".into(),
                     None => {
-                        assert_eq!(field, ParamField::UseBackendFaults, "{kind:?} {field:?}");
+                        assert!(
+                            matches!(field, ParamField::UseBackendFaults | ParamField::RateLimit),
+                            "{kind:?} {field:?}"
+                        );
                         continue;
                     }
                 }
