@@ -101,10 +101,10 @@ pub use report::{
 pub use rng::SplitMix64;
 pub use run::{ENGINE_CLOSE_CODE, Probe, Run, StampedIn, TOKEN_RETRY_MS, burst_size};
 pub use scenario::{
-    AuthParams, BroadcastParams, Check, CheckGroup, CheckStatus, Checklist, Criterion, Grade, LoadParams, MemoryLeakParams, ParamError,
-    ParamField, Progress, RampUpParams, RawScenarioParams, RecoveryParams, ReliabilityParams,
-    ReadinessParams, Scenario, ScenarioKind, ScenarioParams, ScenarioPhase, ScenarioStatus,
-    SoakParams,
+    AuthParams, BroadcastParams, Check, CheckGroup, CheckStatus, Checklist, Criterion, Grade,
+    LoadParams, MemoryLeakParams, ParamError, ParamField, Progress, RampUpParams,
+    RawScenarioParams, ReadinessParams, RecoveryParams, ReliabilityParams, Scenario, ScenarioKind,
+    ScenarioParams, ScenarioPhase, ScenarioStatus, SoakParams,
 };
 pub use series::{Merge, Series, SeriesPoint};
 pub use session::{CloseInfo, SessionState, SessionView, TimelineEvent, TimelineKind};

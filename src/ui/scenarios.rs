@@ -32,6 +32,32 @@ fn Param(field: ParamField) -> impl IntoView {
         }
         .into_any();
     }
+    if field == ParamField::RateLimit {
+        // Off by default, and asked for: it sends at rising rates until the server limits
+        // it, which a production backend may hold against the user.
+        let ask = "The rate-limit probe sends messages at rising rates (up to 320 a second, for at most 7 s) until the server limits or closes the connection. Run it against this backend?";
+        return view! {
+            <label class="wsc-check">
+                <input
+                    type="checkbox"
+                    data-testid=field.as_str()
+                    prop:checked=move || ctx.scenario.with(|r| r.rate_limit)
+                    on:change=move |ev| {
+                        let mut on = event_target_checked(&ev);
+                        if on {
+                            on = web_sys::window().and_then(|w| w.confirm_with_message(ask).ok()).unwrap_or(false);
+                            if !on {
+                                event_target::<web_sys::HtmlInputElement>(&ev).set_checked(false);
+                            }
+                        }
+                        ctx.scenario.update(|r| r.rate_limit = on);
+                    }
+                />
+                {field.label()}
+            </label>
+        }
+        .into_any();
+    }
     let kind = if field == ParamField::InvalidToken {
         "password"
     } else {

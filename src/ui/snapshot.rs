@@ -65,6 +65,8 @@ pub struct ScenarioView {
     pub criteria: Vec<Criterion>,
     /// The worst grade among them.
     pub verdict: Grade,
+    /// The readiness checklist, for that scenario.
+    pub checklist: Option<ws_console_engine::Checklist>,
 }
 
 impl Snapshot {
@@ -119,6 +121,7 @@ impl Snapshot {
                 phases: sc.phases().to_vec(),
                 criteria: sc.criteria(run, now),
                 verdict: sc.verdict(run, now),
+                checklist: sc.checklist(run, now),
             }),
         }
     }

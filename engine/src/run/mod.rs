@@ -12,9 +12,9 @@ mod control;
 mod events;
 mod flow;
 mod probe;
-pub use probe::Probe;
 pub use control::TOKEN_RETRY_MS;
 pub use flow::burst_size;
+pub use probe::Probe;
 mod timers;
 mod view;
 

@@ -68,10 +68,10 @@ impl Run {
 
     /// Records a frame in a listened-to session's inbox (bounded).
     pub(super) fn keep_probed(&mut self, s: SessionId, text: &str, now: Millis) {
-        if !self
+        if self
             .sessions
             .get(s.index())
-            .is_some_and(|x| x.inbox.is_some())
+            .is_none_or(|x| x.inbox.is_none())
         {
             return;
         }

@@ -737,7 +737,9 @@ impl Validator<'_> {
         let schemes = ["http://", "https://", "ws://", "wss://"];
         let ok = t.is_empty()
             || (t.starts_with('/') && !t.starts_with("//"))
-            || schemes.iter().any(|p| t.len() > p.len() && t.starts_with(p));
+            || schemes
+                .iter()
+                .any(|p| t.len() > p.len() && t.starts_with(p));
         if !ok || t.len() > 2048 || t.chars().any(char::is_whitespace) {
             self.fail(
                 field,
@@ -1038,7 +1040,11 @@ mod tests {
         let fields: Vec<ParamField> = e.iter().map(|e| e.field).collect();
         assert_eq!(
             fields,
-            [ParamField::HealthUrl, ParamField::StatsUrl, ParamField::PlainUrl]
+            [
+                ParamField::HealthUrl,
+                ParamField::StatsUrl,
+                ParamField::PlainUrl
+            ]
         );
         let mut raw = RawScenarioParams::defaults(ScenarioKind::Readiness);
         raw.health_url = String::new();

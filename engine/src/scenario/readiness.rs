@@ -281,7 +281,11 @@ fn welcome(frames: &[(Millis, String)]) -> Answer {
     let caps: Vec<String> = v
         .get("capabilities")
         .and_then(|c| c.as_array())
-        .map(|a| a.iter().filter_map(|x| x.as_str().map(str::to_owned)).collect())
+        .map(|a| {
+            a.iter()
+                .filter_map(|x| x.as_str().map(str::to_owned))
+                .collect()
+        })
         .unwrap_or_default();
     let mut missing = Vec::new();
     if ty != "connected" {
@@ -389,12 +393,17 @@ impl Readiness {
     }
 
     /// A probed socket's state: connected, refused (needs auth / closed), or still trying.
-    fn outcome(run: &Run, s: SessionId, now: Millis) -> Option<(CheckStatus, Option<Millis>, String)> {
+    fn outcome(
+        run: &Run,
+        s: SessionId,
+        now: Millis,
+    ) -> Option<(CheckStatus, Option<Millis>, String)> {
         let v = run.session(s, now)?;
-        let close = v
-            .last_close
-            .as_ref()
-            .map(|c| format!("closed {} {}", c.code, c.reason).trim_end().to_owned());
+        let close = v.last_close.as_ref().map(|c| {
+            format!("closed {} {}", c.code, c.reason)
+                .trim_end()
+                .to_owned()
+        });
         match v.state {
             SessionState::Connected => Some((
                 CheckStatus::Pass,
@@ -437,7 +446,11 @@ impl Readiness {
             self.rate_result = Some(Answer {
                 status: CheckStatus::Pass,
                 time_ms: Some(now - since),
-                detail: format!("limited at {} messages/s: {}", RATES[step], close.trim_end()),
+                detail: format!(
+                    "limited at {} messages/s: {}",
+                    RATES[step],
+                    close.trim_end()
+                ),
             });
             return;
         }
@@ -446,10 +459,7 @@ impl Readiness {
                 self.rate_result = Some(Answer {
                     status: CheckStatus::Warn,
                     time_ms: None,
-                    detail: format!(
-                        "no limit seen up to {} messages/s",
-                        RATES[RATES.len() - 1]
-                    ),
+                    detail: format!("no limit seen up to {} messages/s", RATES[RATES.len() - 1]),
                 });
                 return;
             }
@@ -509,8 +519,22 @@ impl Readiness {
                 },
             }
         };
-        rows.push(("Endpoints", check("health", "Health endpoint", http(HEALTH_ID, &self.p.health_url, "HTTP"))));
-        rows.push(("Endpoints", check("stats", "Statistics endpoint", http(STATS_ID, &self.p.stats_url, "HTTP"))));
+        rows.push((
+            "Endpoints",
+            check(
+                "health",
+                "Health endpoint",
+                http(HEALTH_ID, &self.p.health_url, "HTTP"),
+            ),
+        ));
+        rows.push((
+            "Endpoints",
+            check(
+                "stats",
+                "Statistics endpoint",
+                http(STATS_ID, &self.p.stats_url, "HTTP"),
+            ),
+        ));
         let socket = |s: SessionId| match Self::outcome(run, s, now) {
             Some((status, time_ms, detail)) => Answer {
                 status,
@@ -529,7 +553,10 @@ impl Readiness {
             socket(PLAIN)
         };
         rows.push(("Connections", check("plain", "Plain connection", plain)));
-        rows.push(("Connections", check("authenticated", "Authenticated connection", socket(AUTHED))));
+        rows.push((
+            "Connections",
+            check("authenticated", "Authenticated connection", socket(AUTHED)),
+        ));
         let frames = Self::inbox(run, AUTHED);
         let hello = if run.is_connected(AUTHED) || !frames.is_empty() {
             welcome(&frames)
@@ -537,15 +564,28 @@ impl Readiness {
             pending("not connected")
         };
         rows.push(("Connections", check("welcome", "Welcome message", hello)));
-        rows.push(("Auth", check("auth-query", "Query parameter", socket(QUERY))));
+        rows.push((
+            "Auth",
+            check("auth-query", "Query parameter", socket(QUERY)),
+        ));
         let answer = |ask: Ask| {
-            self.answers
-                .iter()
-                .find(|(a, _)| *a == ask)
-                .map_or_else(|| pending("not asked: no authenticated connection"), |(_, x)| x.clone())
+            self.answers.iter().find(|(a, _)| *a == ask).map_or_else(
+                || pending("not asked: no authenticated connection"),
+                |(_, x)| x.clone(),
+            )
         };
-        rows.push(("Auth", check("auth-first-message", "First message (auth_success)", answer(Ask::Auth))));
-        rows.push(("Auth", check("auth-subprotocol", "Subprotocol", socket(SUBPROTOCOL))));
+        rows.push((
+            "Auth",
+            check(
+                "auth-first-message",
+                "First message (auth_success)",
+                answer(Ask::Auth),
+            ),
+        ));
+        rows.push((
+            "Auth",
+            check("auth-subprotocol", "Subprotocol", socket(SUBPROTOCOL)),
+        ));
         let mut cookie = socket(COOKIE);
         if cookie.status == CheckStatus::Fail {
             cookie = Answer {
@@ -595,7 +635,10 @@ impl Readiness {
             },
             _ => pending("not refused"),
         };
-        rows.push(("Auth", check("invalid-refused", "Invalid token refused", refused)));
+        rows.push((
+            "Auth",
+            check("invalid-refused", "Invalid token refused", refused),
+        ));
         let retried = Answer {
             status: if self.refused_at.is_some() && attempts == 1 {
                 CheckStatus::Pass
@@ -605,10 +648,23 @@ impl Readiness {
             time_ms: None,
             detail: format!("{attempts} attempt(s) with the invalid token"),
         };
-        rows.push(("Auth", check("invalid-not-retried", "Invalid token not retried", retried)));
+        rows.push((
+            "Auth",
+            check("invalid-not-retried", "Invalid token not retried", retried),
+        ));
         rows.push(("Messages", check("ping", "ping → pong", answer(Ask::Ping))));
-        rows.push(("Messages", check("message", "message → reply", answer(Ask::Message))));
-        rows.push(("Messages", check("unknown", "unknown type → error or silence", answer(Ask::Unknown))));
+        rows.push((
+            "Messages",
+            check("message", "message → reply", answer(Ask::Message)),
+        ));
+        rows.push((
+            "Messages",
+            check(
+                "unknown",
+                "unknown type → error or silence",
+                answer(Ask::Unknown),
+            ),
+        ));
         let wss = run.config().endpoint.template().starts_with("wss://");
         let tls = match (wss, self.page_secure) {
             (true, _) => Answer {
@@ -621,10 +677,15 @@ impl Readiness {
                 time_ms: None,
                 detail: "ws:// from an https page: the browser blocks it as mixed content; use wss://".into(),
             },
-            (false, _) => Answer {
+            (false, Some(false)) => Answer {
+                status: CheckStatus::Skip,
+                time_ms: None,
+                detail: "not applicable: this page is http, so ws:// is allowed here; from an https page the browser blocks ws:// as mixed content, so production needs wss://".into(),
+            },
+            (false, None) => Answer {
                 status: CheckStatus::Warn,
                 time_ms: None,
-                detail: "ws:// without TLS: fine on an http page (as here), but an https page would block it as mixed content; production needs wss://".into(),
+                detail: "ws:// without TLS: an https page would block it as mixed content; production needs wss://".into(),
             },
         };
         rows.push(("Production", check("tls", "TLS", tls)));
@@ -654,7 +715,10 @@ impl Drive for Readiness {
         self.deadline = now + run.config().reconnect.connect_timeout_ms.min(5000.0) + 1000.0;
         let cfg = run.config().clone();
         let origin = cfg.endpoint.http_origin();
-        for (id, url) in [(HEALTH_ID, &self.p.health_url), (STATS_ID, &self.p.stats_url)] {
+        for (id, url) in [
+            (HEALTH_ID, &self.p.health_url),
+            (STATS_ID, &self.p.stats_url),
+        ] {
             if !url.is_empty() {
                 run.request_get(id, resolve(url, &origin, true), now);
             }
@@ -670,10 +734,20 @@ impl Drive for Readiness {
             .unwrap_or_else(|_| cfg.endpoint.clone());
         let fill = |token: &str, mode| bare.fill(&cfg.user_id, token, 0, mode);
         let token = self.token.clone();
-        run.open_probe(QUERY, probe(fill(&token, AuthMode::Query), Vec::new()), "", now);
+        run.open_probe(
+            QUERY,
+            probe(fill(&token, AuthMode::Query), Vec::new()),
+            "",
+            now,
+        );
         let sub = probe(fill("", AuthMode::Cookie), vec![token.clone()]);
         run.open_probe(SUBPROTOCOL, sub, "", now);
-        run.open_probe(COOKIE, probe(fill("", AuthMode::Cookie), Vec::new()), "", now);
+        run.open_probe(
+            COOKIE,
+            probe(fill("", AuthMode::Cookie), Vec::new()),
+            "",
+            now,
+        );
         let bad = self.p.invalid_token.clone();
         let invalid = if cfg.auth_mode == AuthMode::Subprotocol {
             probe(fill("", AuthMode::Cookie), vec![bad.clone()])
@@ -697,9 +771,9 @@ impl Drive for Readiness {
         if self.done {
             return;
         }
-        let refused = run
-            .session(INVALID, now)
-            .is_some_and(|v| !matches!(v.state, SessionState::Connecting | SessionState::Connected));
+        let refused = run.session(INVALID, now).is_some_and(|v| {
+            !matches!(v.state, SessionState::Connecting | SessionState::Connected)
+        });
         if refused && self.refused_at.is_none() {
             self.refused_at = Some(now);
         }
@@ -707,10 +781,10 @@ impl Drive for Readiness {
         if self.ask < ASKS.len() {
             let ask = ASKS[self.ask];
             match self.asked_at {
-                None if run.is_connected(AUTHED) => {
-                    if run.send_text(AUTHED, ask.frame(&self.token), now) {
-                        self.asked_at = Some(now);
-                    }
+                None if run.is_connected(AUTHED)
+                    && run.send_text(AUTHED, ask.frame(&self.token), now) =>
+                {
+                    self.asked_at = Some(now);
                 }
                 None if now >= self.deadline => self.ask = ASKS.len(),
                 None => {}
@@ -729,9 +803,12 @@ impl Drive for Readiness {
         let connecting = [PLAIN, AUTHED, QUERY, SUBPROTOCOL, COOKIE, INVALID]
             .into_iter()
             .any(|s| matches!(run.session_state(s, now), Some(SessionState::Connecting)));
-        let http_in = [(HEALTH_ID, &self.p.health_url), (STATS_ID, &self.p.stats_url)]
-            .iter()
-            .all(|(id, url)| url.is_empty() || run.http_result(*id).is_some());
+        let http_in = [
+            (HEALTH_ID, &self.p.health_url),
+            (STATS_ID, &self.p.stats_url),
+        ]
+        .iter()
+        .all(|(id, url)| url.is_empty() || run.http_result(*id).is_some());
         let watched = self.refused_at.is_some_and(|t| now - t >= RETRY_WATCH_MS);
         let settled = !connecting && http_in && watched;
         let asked = self.ask >= ASKS.len();
@@ -819,7 +896,10 @@ mod tests {
     fn answers_are_read_from_the_frames_after_the_ask() {
         let f = |t: Millis, s: &str| (t, s.to_owned());
         let frames = vec![
-            f(1.0, r#"{"type":"connected","user":{"id":"qa"},"capabilities":["ping"]}"#),
+            f(
+                1.0,
+                r#"{"type":"connected","user":{"id":"qa"},"capabilities":["ping"]}"#,
+            ),
             f(12.0, r#"{"type":"pong","id":"readiness-ping"}"#),
         ];
         let a = judge(Ask::Ping, &frames, 10.0, 12.0).unwrap();
@@ -835,6 +915,9 @@ mod tests {
         assert!(w.detail.contains("\"qa\"") && w.detail.contains("[ping]"));
         let w = welcome(&[f(1.0, r#"{"type":"hello"}"#)]);
         assert_eq!(w.status, CheckStatus::Warn);
-        assert!(w.detail.contains("missing: type connected, user, capabilities"));
+        assert!(
+            w.detail
+                .contains("missing: type connected, user, capabilities")
+        );
     }
 }

@@ -780,7 +780,8 @@ fn readiness_played(server: Server, f: impl FnOnce(&mut RawScenarioParams)) -> P
 }
 
 fn checklist(p: &Played) -> Checklist {
-    p.sc.checklist(&p.run, p.now()).expect("readiness has a checklist")
+    p.sc.checklist(&p.run, p.now())
+        .expect("readiness has a checklist")
 }
 
 fn status(list: &Checklist, id: &str) -> (CheckStatus, String) {
@@ -840,7 +841,10 @@ fn readiness_passes_on_a_healthy_backend_and_never_grades_header_auth() {
     let auth = &list.groups[2];
     assert_eq!((auth.passed, auth.graded), (5, 5), "{auth:#?}");
     assert_eq!(auth.rate_pct, Some(100.0));
-    assert_eq!(list.graded, list.groups.iter().map(|g| g.graded).sum::<u32>());
+    assert_eq!(
+        list.graded,
+        list.groups.iter().map(|g| g.graded).sum::<u32>()
+    );
     assert_eq!(p.verdict(), Grade::Warn, "{}", p.explain());
     let header = p.criteria().into_iter().find(|c| c.id == "auth-header");
     assert_eq!(header.unwrap().grade, Grade::Skip);
@@ -882,7 +886,12 @@ fn readiness_rate_limit_probe_is_bounded_and_reports_no_limit_as_a_warning() {
     assert!(why.contains("up to 320"), "{why}");
     // Every rate for a second at most: the probe's socket sent no more than their sum.
     let cap: u32 = readiness::RATES.iter().sum();
-    let sent = p.run.session(crate::SessionId(6), p.now()).unwrap().counters.bytes_out;
+    let sent = p
+        .run
+        .session(crate::SessionId(6), p.now())
+        .unwrap()
+        .counters
+        .bytes_out;
     assert!(sent > 0);
     let pings = p
         .run
@@ -897,4 +906,21 @@ fn readiness_needs_a_token() {
     let raw = params(ScenarioKind::Readiness, |_| {});
     let e = Scenario::from_raw(&raw, &base(|_| {})).unwrap_err();
     assert_eq!(e[0].field, ParamField::Config(Field::Token));
+}
+
+#[test]
+fn readiness_tls_follows_the_page() {
+    for (secure, want) in [(true, CheckStatus::Fail), (false, CheckStatus::Skip)] {
+        let raw = params(ScenarioKind::Readiness, |_| {});
+        let mut sc = Scenario::from_raw(&raw, &auth_base("good42", |_| {})).unwrap();
+        sc.set_page_secure(secure);
+        let mut run = sc.new_run(7);
+        let mut sim = Sim::new(strict());
+        sim.play(&mut run, &mut sc, 60_000.0);
+        assert!(sc.is_finished());
+        let list = sc.checklist(&run, sim.now).unwrap();
+        let (tls, why) = status(&list, "tls");
+        assert_eq!(tls, want, "{why}");
+        assert!(why.contains("mixed content"), "{why}");
+    }
 }

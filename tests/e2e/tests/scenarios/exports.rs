@@ -6,7 +6,7 @@ use ws_console_e2e::console::count;
 use ws_console_e2e::{LONG, run, stat};
 
 /// Every field the report schema (engine/src/report/mod.rs) documents.
-const TOP_LEVEL: [&str; 14] = [
+const TOP_LEVEL: [&str; 15] = [
     "schema",
     "version",
     "generated_at",
@@ -18,6 +18,7 @@ const TOP_LEVEL: [&str; 14] = [
     "totals",
     "sessions",
     "breakdown",
+    "readiness",
     "invariant",
     "criteria",
     "verdict",

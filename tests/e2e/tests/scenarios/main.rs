@@ -8,13 +8,14 @@
 //! One test binary, a module per part: every scenario kind on a healthy backend ([`kinds`]),
 //! recovery under random drops and through the backend's fault control ([`recovery`]), the
 //! half-open server ([`half_open`]), auth with its exports checked field by field
-//! ([`exports`]), cancelling ([`cancel`]), and bands edited in the guidelines panel
-//! ([`thresholds`]).
+//! ([`exports`]), cancelling ([`cancel`]), bands edited in the guidelines panel
+//! ([`thresholds`]), and the readiness checklist ([`readiness`]).
 
 mod cancel;
 mod common;
 mod exports;
 mod half_open;
 mod kinds;
+mod readiness;
 mod recovery;
 mod thresholds;

@@ -1,0 +1,122 @@
+//! The readiness checklist against the test backend: it passes, header auth is listed as not
+//! possible from a browser (never graded), each group shows its pass rate, the welcome's
+//! shape is in the environment panel, and the JSON export carries the groups.
+
+use super::common::*;
+use serde_json::Value;
+use ws_console_e2e::{LONG, run};
+
+#[tokio::test]
+async fn readiness_checklist_passes_against_the_testbed() {
+    let options = testbed::Options {
+        tokens: vec![GOOD_TOKEN.to_string()],
+        ..testbed::Options::default()
+    };
+    run(options, |ctx| async move {
+        ctx.page
+            .fill("endpoint-url", "/api/v1/pam/ws/{user_id}?token={token}")
+            .await;
+        ctx.page.fill("user-id", "qa-r").await;
+        ctx.page.fill("token", GOOD_TOKEN).await;
+        ctx.choose_scenario("readiness", &[("scenario-invalid-token", BAD_TOKEN)])
+            .await;
+        let report = ctx.run_scenario(LONG).await;
+        check_report(&report, "readiness", "finished", 7);
+        assert_eq!(report["verdict"], "PASS", "{:#}", report["readiness"]);
+        for (id, want) in [
+            ("health", "PASS"),
+            ("stats", "PASS"),
+            ("plain", "PASS"),
+            ("authenticated", "PASS"),
+            ("welcome", "PASS"),
+            ("auth-query", "PASS"),
+            ("auth-first-message", "PASS"),
+            ("auth-subprotocol", "PASS"),
+            // No demo login on this backend: no session cookie, so not graded.
+            ("auth-cookie", "SKIP"),
+            ("auth-header", "SKIP"),
+            ("invalid-refused", "PASS"),
+            ("invalid-not-retried", "PASS"),
+            ("ping", "PASS"),
+            ("message", "PASS"),
+            ("unknown", "PASS"),
+            ("tls", "SKIP"),
+            ("rate-limit", "SKIP"),
+        ] {
+            assert_eq!(grade(&report, id), want, "{id}: {}", criterion(&report, id));
+        }
+        let list = &report["readiness"];
+        let names: Vec<&str> = list["groups"]
+            .as_array()
+            .expect("readiness.groups[]")
+            .iter()
+            .map(|g| g["name"].as_str().unwrap_or_default())
+            .collect();
+        assert_eq!(
+            names,
+            ["Endpoints", "Connections", "Auth", "Messages", "Production"]
+        );
+        let auth = &list["groups"][2];
+        assert_eq!((auth["passed"].as_u64(), auth["graded"].as_u64()), (Some(5), Some(5)));
+        let header = auth["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["id"] == "auth-header")
+            .expect("the header check is listed");
+        assert_eq!(header["status"], "not-possible", "{header}");
+        assert_eq!(list["rate_pct"].as_f64(), Some(100.0), "{list:#}");
+        let welcome = criterion(&report, "welcome")["measured"].as_str().unwrap().to_owned();
+        assert!(welcome.contains("type connected") && welcome.contains("qa-r"), "{welcome}");
+
+        // The page: header auth listed as not possible, a pass rate per group.
+        let rows = ctx
+            .page
+            .eval(
+                "return [...document.querySelectorAll('[data-testid=\"readiness-check\"]')]\
+                 .map(r => [r.dataset.check, r.dataset.status])",
+            )
+            .await;
+        let header_row = rows
+            .as_array()
+            .expect("readiness rows")
+            .iter()
+            .find(|r| r[0] == "auth-header")
+            .cloned();
+        assert_eq!(
+            header_row,
+            Some(serde_json::json!(["auth-header", "not possible from a browser"]))
+        );
+        let groups = ctx
+            .page
+            .eval(
+                "return [...document.querySelectorAll('[data-testid=\"readiness-group\"]')]\
+                 .map(g => [g.dataset.group, g.querySelector('[data-testid=\"readiness-group-rate\"]').textContent])",
+            )
+            .await;
+        assert_eq!(
+            groups,
+            serde_json::json!([
+                ["Endpoints", "100.0 %"],
+                ["Connections", "100.0 %"],
+                ["Auth", "100.0 %"],
+                ["Messages", "100.0 %"],
+                ["Production", "–"]
+            ])
+        );
+        assert_eq!(ctx.page.text("readiness-rate").await, "100.0 %");
+        let shape = ctx.page.text("welcome-shape").await;
+        assert!(shape.contains("type connected"), "{shape}");
+
+        // The export carries the groups, without either token.
+        let file = ctx.download("export-json", "ws-console-report.json").await;
+        for token in [GOOD_TOKEN, BAD_TOKEN] {
+            assert!(!file.contains(token), "a token leaked into the JSON export");
+        }
+        let exported: Value = serde_json::from_str(&file).expect("the JSON export parses");
+        assert_eq!(exported["readiness"]["groups"][2]["name"], "Auth");
+        assert_eq!(exported["readiness"]["groups"].as_array().map(Vec::len), Some(5));
+        ctx
+    })
+    .await;
+}
