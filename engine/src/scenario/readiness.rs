@@ -222,11 +222,11 @@ fn judge(ask: Ask, frames: &[(Millis, String)], sent: Millis, now: Millis) -> Op
         let (ty, names) = parse(text, id);
         let ty = ty.as_deref().unwrap_or("");
         let took = Some(t - sent);
-        let ok = |detail: String| {
+        let ok = |what: String| {
             Some(Answer {
                 status: CheckStatus::Pass,
                 time_ms: took,
-                detail,
+                detail: format!("{what} in {} ms", fixed(t - sent, 1)),
             })
         };
         match ask {
@@ -261,6 +261,30 @@ fn judge(ask: Ask, frames: &[(Millis, String)], sent: Millis, now: Millis) -> Op
             detail: format!("no answer within {} ms", fixed(wait, 0)),
         },
     })
+}
+
+/// Characters of a body's summary.
+const FIELDS_CHARS: usize = 400;
+
+/// What a body shows, briefly: a JSON object's top-level fields (scalars with their value,
+/// objects and arrays with their size), else the text's start; at most [`FIELDS_CHARS`].
+fn fields(body: &str) -> String {
+    let text = match serde_json::from_str::<serde_json::Value>(body) {
+        Ok(serde_json::Value::Object(map)) => map
+            .iter()
+            .map(|(k, v)| match v {
+                serde_json::Value::Object(o) => format!("{k}: {{{} fields}}", o.len()),
+                serde_json::Value::Array(a) => format!("{k}: [{} items]", a.len()),
+                other => format!("{k}: {other}"),
+            })
+            .collect::<Vec<_>>()
+            .join(", "),
+        _ => body.to_owned(),
+    };
+    match text.char_indices().nth(FIELDS_CHARS) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text,
+    }
 }
 
 /// The welcome's shape: `type` `connected`, a user, the capabilities.
@@ -515,7 +539,12 @@ impl Readiness {
                         CheckStatus::Fail
                     },
                     time_ms: Some(r.elapsed_ms),
-                    detail: format!("{name} {}: {}", r.status, r.body),
+                    detail: format!(
+                        "{name} {} in {} ms: {}",
+                        r.status,
+                        fixed(r.elapsed_ms, 1),
+                        fields(&r.body)
+                    ),
                 },
             }
         };
@@ -890,6 +919,18 @@ mod tests {
         assert_eq!(resolve("/health", "http://h:1", true), "http://h:1/health");
         assert_eq!(resolve("/ws", "https://h", false), "wss://h/ws");
         assert_eq!(resolve("wss://x/s", "http://h", true), "https://x/s");
+    }
+
+    #[test]
+    fn bodies_show_their_fields_briefly() {
+        assert_eq!(
+            fields(r#"{"status":"ok","n":3,"totals":{"a":1,"b":2},"list":[1]}"#),
+            "list: [1 items], n: 3, status: \"ok\", totals: {2 fields}"
+        );
+        assert_eq!(fields("plain text"), "plain text");
+        let long = fields(&"x".repeat(5000));
+        assert_eq!(long.chars().count(), FIELDS_CHARS + 1);
+        assert!(long.ends_with('…'));
     }
 
     #[test]
