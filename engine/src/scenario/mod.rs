@@ -136,39 +136,33 @@ impl Scenario {
                 ),
             ));
         }
-        if let ScenarioParams::Readiness(p) = &params {
+        // The scenarios that offer an invalid token start with the valid one.
+        let invalid = match &params {
+            ScenarioParams::Auth(p) => Some((
+                p.invalid_token.as_str(),
+                "The auth scenario starts with a valid token: enter one",
+            )),
+            ScenarioParams::Readiness(p) => Some((
+                p.invalid_token.as_str(),
+                "The readiness checklist connects with the token and every auth mode: enter one",
+            )),
+            _ => None,
+        };
+        if let Some((invalid, needs)) = invalid {
             if base.token.is_empty() {
-                errors.push(ParamError::new(
-                    ParamField::Config(Field::Token),
-                    "The readiness checklist connects with the token and every auth mode: enter one",
-                ));
-            }
-            if !base.token.is_empty() && p.invalid_token == base.token {
+                errors.push(ParamError::new(ParamField::Config(Field::Token), needs));
+            } else if invalid == base.token {
                 errors.push(ParamError::new(
                     ParamField::InvalidToken,
                     "The invalid token must differ from the valid one",
                 ));
             }
         }
-        if let ScenarioParams::Auth(p) = &params {
-            if base.token.is_empty() {
-                errors.push(ParamError::new(
-                    ParamField::Config(Field::Token),
-                    "The auth scenario starts with a valid token: enter one",
-                ));
-            }
-            if base.auth_mode == AuthMode::Cookie {
-                errors.push(ParamError::new(
-                    ParamField::Config(Field::AuthMode),
-                    "With cookie auth the console sends no token, so it cannot offer an invalid one; choose query, subprotocol or first message",
-                ));
-            }
-            if !base.token.is_empty() && p.invalid_token == base.token {
-                errors.push(ParamError::new(
-                    ParamField::InvalidToken,
-                    "The invalid token must differ from the valid one",
-                ));
-            }
+        if kind == ScenarioKind::Auth && base.auth_mode == AuthMode::Cookie {
+            errors.push(ParamError::new(
+                ParamField::Config(Field::AuthMode),
+                "With cookie auth the console sends no token, so it cannot offer an invalid one; choose query, subprotocol or first message",
+            ));
         }
         if !errors.is_empty() {
             for e in &mut errors {

@@ -868,6 +868,20 @@ impl RawScenarioParams {
         })
     }
 
+    /// The switch a form field turns, or `None` for a field that is not a switch.
+    pub fn flag_mut(&mut self, field: ParamField) -> Option<&mut bool> {
+        match field {
+            ParamField::UseBackendFaults => Some(&mut self.use_backend_faults),
+            ParamField::RateLimit => Some(&mut self.rate_limit),
+            _ => None,
+        }
+    }
+
+    /// Whether a switch is on (false for a field that is not a switch).
+    pub fn flag(&self, field: ParamField) -> bool {
+        self.clone().flag_mut(field).is_some_and(|f| *f)
+    }
+
     /// The text of a form field (empty for a field that is not text).
     pub fn text(&self, field: ParamField) -> String {
         self.clone().text_mut(field).cloned().unwrap_or_default()
@@ -1085,9 +1099,11 @@ mod tests {
                 match raw.text_mut(field) {
                     Some(slot) => *slot = "7".into(),
                     None => {
-                        assert!(
-                            matches!(field, ParamField::UseBackendFaults | ParamField::RateLimit),
-                            "{kind:?} {field:?}"
+                        let flag = raw.flag_mut(field).expect("a field is text or a switch");
+                        *flag = !*flag;
+                        assert_ne!(
+                            raw.flag(field),
+                            RawScenarioParams::defaults(kind).flag(field)
                         );
                         continue;
                     }

@@ -318,16 +318,8 @@ fn parse_csv(text: &str) -> Vec<Vec<String>> {
 
 #[tokio::test]
 async fn auth_passes_against_a_rejecting_backend_and_its_exports_are_complete() {
-    let options = testbed::Options {
-        tokens: vec![GOOD_TOKEN.to_string()],
-        ..testbed::Options::default()
-    };
-    run(options, |ctx| async move {
-        ctx.page
-            .fill("endpoint-url", "/api/v1/pam/ws/{user_id}?token={token}")
-            .await;
-        ctx.page.fill("user-id", "qa-7").await;
-        ctx.page.fill("token", GOOD_TOKEN).await;
+    run(checks_tokens(), |ctx| async move {
+        use_authenticated_endpoint(&ctx, "qa-7").await;
         ctx.choose_scenario(
             "auth",
             &[

@@ -8,16 +8,8 @@ use ws_console_e2e::{LONG, run};
 
 #[tokio::test]
 async fn readiness_checklist_passes_against_the_testbed() {
-    let options = testbed::Options {
-        tokens: vec![GOOD_TOKEN.to_string()],
-        ..testbed::Options::default()
-    };
-    run(options, |ctx| async move {
-        ctx.page
-            .fill("endpoint-url", "/api/v1/pam/ws/{user_id}?token={token}")
-            .await;
-        ctx.page.fill("user-id", "qa-r").await;
-        ctx.page.fill("token", GOOD_TOKEN).await;
+    run(checks_tokens(), |ctx| async move {
+        use_authenticated_endpoint(&ctx, "qa-r").await;
         ctx.choose_scenario("readiness", &[("scenario-invalid-token", BAD_TOKEN)])
             .await;
         let report = ctx.run_scenario(LONG).await;
@@ -116,6 +108,54 @@ async fn readiness_checklist_passes_against_the_testbed() {
         let exported: Value = serde_json::from_str(&file).expect("the JSON export parses");
         assert_eq!(exported["readiness"]["groups"][2]["name"], "Auth");
         assert_eq!(exported["readiness"]["groups"].as_array().map(Vec::len), Some(5));
+        ctx
+    })
+    .await;
+}
+
+/// The rate-limit probe: off by default, its box asks first (a refusal leaves it off), and
+/// against a backend limiting at 30 frames a second it reports the rate where the server
+/// closed it with 4029, within its bound.
+#[tokio::test]
+async fn readiness_rate_limit_probe_asks_first_and_finds_the_limit() {
+    let options = testbed::Options {
+        faults: true,
+        ..checks_tokens()
+    };
+    run(options, |ctx| async move {
+        use_authenticated_endpoint(&ctx, "qa-rl").await;
+        ctx.choose_scenario("readiness", &[("scenario-invalid-token", BAD_TOKEN)])
+            .await;
+        let checked =
+            "return document.querySelector('[data-testid=\"scenario-rate-limit\"]').checked";
+        assert_eq!(ctx.page.eval(checked).await, false, "off by default");
+        ctx.page
+            .eval("window.confirm = () => false; return null")
+            .await;
+        ctx.page.click("scenario-rate-limit").await;
+        assert_eq!(ctx.page.eval(checked).await, false, "refused: still off");
+        ctx.page
+            .eval("window.confirm = () => true; return null")
+            .await;
+        ctx.set_checked("scenario-rate-limit", true).await;
+        ctx.fault("rate-limit?per_second=30").await;
+        let report = ctx.run_scenario(LONG).await;
+        assert_eq!(report["scenario"]["params"]["rate_limit"], true);
+        let limit = criterion(&report, "rate-limit");
+        assert_eq!(limit["grade"], "PASS", "{limit}");
+        let measured = limit["measured"].as_str().unwrap_or_default();
+        assert!(
+            measured.starts_with("limited at 40 messages/s") && measured.contains("4029"),
+            "{measured}"
+        );
+        let stats = ctx.stats().await;
+        let limited = ws_console_e2e::stat(&stats, "/totals/faults/rate_limited");
+        assert!(limited >= 1, "the backend closed the probe: {stats}");
+        // Bounded: the probe's socket sent at most every rate for a second.
+        let sent = report["sessions"][6]["bytes_out"]
+            .as_u64()
+            .unwrap_or(u64::MAX);
+        assert!(sent < 635 * 64, "{sent} bytes");
         ctx
     })
     .await;
