@@ -21,15 +21,17 @@ pub fn Environment() -> impl IntoView {
     };
     // The readiness checklist records the welcome's shape: type, user, capabilities.
     let welcome = move || {
-        ctx.snapshot.with(|s| {
-            let list = s.scenario.as_ref()?.checklist.as_ref()?;
-            let check = list
-                .groups
-                .iter()
-                .flat_map(|g| &g.checks)
-                .find(|c| c.id == "welcome")?;
-            Some(check.detail.clone())
-        })
+        ctx.snapshot
+            .with(|s| {
+                let list = s.scenario.as_ref()?.checklist.as_ref()?;
+                let check = list
+                    .groups
+                    .iter()
+                    .flat_map(|g| &g.checks)
+                    .find(|c| c.id == "welcome")?;
+                Some(check.detail.clone())
+            })
+            .unwrap_or_else(|| "– (recorded by the readiness checklist)".into())
     };
     view! {
         <section class="wsc-panel wsc-env" aria-label="Environment" data-testid="environment">
@@ -56,10 +58,8 @@ pub fn Environment() -> impl IntoView {
                 <dd>{heap}</dd>
                 <dt>"Clock precision"</dt>
                 <dd data-testid="clock-precision">{clock}</dd>
-                <Show when=move || welcome().is_some()>
-                    <dt>"Welcome"</dt>
-                    <dd data-testid="welcome-shape">{welcome}</dd>
-                </Show>
+                <dt>"Welcome"</dt>
+                <dd data-testid="welcome-shape">{welcome}</dd>
                 <dt>"Stamped in"</dt>
                 <dd data-testid="stamped-in">
                     {move || match ctx.snapshot.with(|s| s.stamped_in) {

@@ -18,13 +18,14 @@ use std::process::Command;
 /// The SPEC's budget: wasm + JS, gzip, in bytes (1 KB = 1000 bytes).
 pub const GOAL: u64 = 150_000;
 
-/// What the gate enforces today: 320.7 KB, rounded up by about 2 KB. The cuts reached 271.5
+/// What the gate enforces today: 344.3 KB, rounded up by 0.5 KB. The cuts reached 271.5
 /// KB; then the k6 and JUnit exports (about 11 KB), embedding with its token provider
 /// (`mount()`, the host handle, `<WsConsole/>`: about 21 KB), the socket worker (about 6.5
 /// KB: sockets stamped off the page's thread, P2 p99 and P1 throughput), the editable
-/// thresholds with the accessibility fixes and the wake-up listeners (about 5 KB), and RTT
-/// by a message field (about 5.5 KB: the grouping, `{{cycle:…}}`, its table) landed on top.
-pub const ENFORCED: u64 = 322_700;
+/// thresholds with the accessibility fixes and the wake-up listeners (about 5 KB), RTT
+/// by a message field (about 5.5 KB: the grouping, `{{cycle:…}}`, its table), and the
+/// readiness checklist (about 21 KB: its probes and checks, `fetch`, its panel) landed on top.
+pub const ENFORCED: u64 = 344_800;
 
 /// One file the page loads.
 #[derive(Debug, PartialEq)]

@@ -55,7 +55,7 @@ impl Run {
                 since: now,
                 deadline: now + connect_timeout,
             };
-            let auth = serde_json::json!({ "type": "auth", "token": self.token }).to_string();
+            let auth = super::auth_frame(&self.token);
             self.send_control(s, auth, now);
         } else {
             self.become_connected(s, now);

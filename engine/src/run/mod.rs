@@ -50,6 +50,11 @@ pub const ENGINE_CLOSE_CODE: u16 = 4000;
 /// How often a point is added to the metrics history.
 const HISTORY_EVERY_MS: Millis = 1000.0;
 
+/// The first-message auth frame, `{"type":"auth","token":…}`.
+pub(crate) fn auth_frame(token: &str) -> String {
+    serde_json::json!({ "type": "auth", "token": token }).to_string()
+}
+
 /// A test run.
 #[derive(Debug)]
 pub struct Run {

@@ -184,7 +184,7 @@ impl Ask {
                 r#"{"type":"message","id":"readiness-message","text":"readiness"}"#.into()
             }
             Ask::Unknown => r#"{"type":"readiness_unknown_type","id":"readiness-unknown"}"#.into(),
-            Ask::Auth => serde_json::json!({"type": "auth", "token": token}).to_string(),
+            Ask::Auth => crate::run::auth_frame(token),
         }
     }
 }
@@ -266,21 +266,43 @@ fn judge(ask: Ask, frames: &[(Millis, String)], sent: Millis, now: Millis) -> Op
 /// Characters of a body's summary.
 const FIELDS_CHARS: usize = 400;
 
+/// A JSON scalar as text (a string without its quotes); a container by its size.
+fn scalar(v: &serde_json::Value) -> String {
+    use serde_json::Value;
+    match v {
+        Value::String(t) => t.clone(),
+        Value::Number(n) => n.as_f64().map_or_else(String::new, |x| {
+            fixed(x, if x.fract() == 0.0 { 0 } else { 3 }).to_string()
+        }),
+        Value::Bool(b) => if *b { "true" } else { "false" }.into(),
+        Value::Null => "null".into(),
+        Value::Array(a) => format!("[{} items]", a.len()),
+        Value::Object(o) => format!("{{{} fields}}", o.len()),
+    }
+}
+
+/// Appends `items` to `out`, separated by `sep`.
+fn push_list<S: AsRef<str>>(out: &mut String, items: impl IntoIterator<Item = S>, sep: &str) {
+    for (i, item) in items.into_iter().enumerate() {
+        if i > 0 {
+            out.push_str(sep);
+        }
+        out.push_str(item.as_ref());
+    }
+}
+
 /// What a body shows, briefly: a JSON object's top-level fields (scalars with their value,
 /// objects and arrays with their size), else the text's start; at most [`FIELDS_CHARS`].
 fn fields(body: &str) -> String {
-    let text = match serde_json::from_str::<serde_json::Value>(body) {
-        Ok(serde_json::Value::Object(map)) => map
-            .iter()
-            .map(|(k, v)| match v {
-                serde_json::Value::Object(o) => format!("{k}: {{{} fields}}", o.len()),
-                serde_json::Value::Array(a) => format!("{k}: [{} items]", a.len()),
-                other => format!("{k}: {other}"),
-            })
-            .collect::<Vec<_>>()
-            .join(", "),
-        _ => body.to_owned(),
-    };
+    let mut text = String::new();
+    match serde_json::from_str::<serde_json::Value>(body) {
+        Ok(serde_json::Value::Object(map)) => push_list(
+            &mut text,
+            map.iter().map(|(k, v)| format!("{k}: {}", scalar(v))),
+            ", ",
+        ),
+        _ => text.push_str(body),
+    }
     match text.char_indices().nth(FIELDS_CHARS) {
         Some((cut, _)) => format!("{}…", &text[..cut]),
         None => text,
@@ -298,47 +320,36 @@ fn welcome(frames: &[(Millis, String)]) -> Answer {
     };
     let v: serde_json::Value = serde_json::from_str(first).unwrap_or_default();
     let ty = v.get("type").and_then(|t| t.as_str()).unwrap_or("");
-    let user = v.get("user").map(|u| match u.get("id") {
-        Some(id) => id.to_string(),
-        None => u.to_string(),
-    });
-    let caps: Vec<String> = v
-        .get("capabilities")
-        .and_then(|c| c.as_array())
-        .map(|a| {
-            a.iter()
-                .filter_map(|x| x.as_str().map(str::to_owned))
-                .collect()
-        })
-        .unwrap_or_default();
-    let mut missing = Vec::new();
-    if ty != "connected" {
-        missing.push("type connected");
-    }
-    if user.is_none() {
-        missing.push("user");
-    }
-    if v.get("capabilities").is_none() {
-        missing.push("capabilities");
-    }
-    let detail = format!(
-        "type {}; user {}; capabilities [{}]",
+    let user = v.get("user").map(|u| scalar(u.get("id").unwrap_or(u)));
+    let caps = v.get("capabilities").and_then(|c| c.as_array());
+    let mut detail = format!(
+        "type {}; user {}; capabilities [",
         if ty.is_empty() { "(none)" } else { ty },
         user.as_deref().unwrap_or("(none)"),
-        caps.join(", ")
     );
+    push_list(&mut detail, caps.into_iter().flatten().map(scalar), ", ");
+    detail.push(']');
+    let missing = [
+        (ty != "connected", "type connected"),
+        (user.is_none(), "user"),
+        (caps.is_none(), "capabilities"),
+    ];
+    let mut status = CheckStatus::Pass;
+    for (miss, what) in missing {
+        if miss {
+            detail.push_str(if status == CheckStatus::Pass {
+                "; missing: "
+            } else {
+                ", "
+            });
+            detail.push_str(what);
+            status = CheckStatus::Warn;
+        }
+    }
     Answer {
-        status: if missing.is_empty() {
-            CheckStatus::Pass
-        } else {
-            CheckStatus::Warn
-        },
+        status,
         time_ms: None,
-        detail: if missing.is_empty() {
-            detail
-        } else {
-            format!("{detail}; missing: {}", missing.join(", "))
-        },
+        detail,
     }
 }
 
@@ -350,11 +361,11 @@ fn without_token(template: &str) -> String {
         .split('&')
         .filter(|p| !p.is_empty() && !p.contains("{token}"))
         .collect();
-    let url = if kept.is_empty() {
-        path.to_owned()
-    } else {
-        format!("{path}?{}", kept.join("&"))
-    };
+    let mut url = path.to_owned();
+    if !kept.is_empty() {
+        url.push('?');
+        push_list(&mut url, kept, "&");
+    }
     url.replace("{token}", "")
 }
 
@@ -924,8 +935,8 @@ mod tests {
     #[test]
     fn bodies_show_their_fields_briefly() {
         assert_eq!(
-            fields(r#"{"status":"ok","n":3,"totals":{"a":1,"b":2},"list":[1]}"#),
-            "list: [1 items], n: 3, status: \"ok\", totals: {2 fields}"
+            fields(r#"{"status":"ok","n":3,"up":1.25,"totals":{"a":1,"b":2},"list":[1],"x":null}"#),
+            "list: [1 items], n: 3, status: ok, totals: {2 fields}, up: 1.250, x: null"
         );
         assert_eq!(fields("plain text"), "plain text");
         let long = fields(&"x".repeat(5000));
@@ -953,7 +964,11 @@ mod tests {
         assert!(quiet.detail.contains("silence"));
         let w = welcome(&frames);
         assert_eq!(w.status, CheckStatus::Pass, "{}", w.detail);
-        assert!(w.detail.contains("\"qa\"") && w.detail.contains("[ping]"));
+        assert!(
+            w.detail.contains("user qa;") && w.detail.contains("[ping]"),
+            "{}",
+            w.detail
+        );
         let w = welcome(&[f(1.0, r#"{"type":"hello"}"#)]);
         assert_eq!(w.status, CheckStatus::Warn);
         assert!(

@@ -525,27 +525,24 @@ impl Driver {
         if token_wanted {
             self.fetch_token();
         }
-        let run_id = self.0.state.borrow().run_id;
-        for (id, url) in gets {
+        if !faults.is_empty() || !gets.is_empty() {
             let weak = Rc::downgrade(&self.0);
-            wasm_bindgen_futures::spawn_local(async move {
-                let result = super::http::get(&url).await;
-                // An answer for a run that has been replaced is nobody's.
-                with(&weak, |d| {
-                    if d.0.state.borrow().run_id == run_id {
-                        d.act(|run, t| run.on_http_result(id, result, t));
-                    }
-                });
-            });
-        }
-        if !faults.is_empty() {
-            let weak = Rc::downgrade(&self.0);
+            let run_id = self.0.state.borrow().run_id;
             // In order, one after the other, as the engine asks.
             wasm_bindgen_futures::spawn_local(async move {
                 for (request, url) in faults {
                     let outcome = super::fault::post(&url).await;
                     with(&weak, |d| {
                         d.act(|run, t| run.on_fault_result(request, outcome, t))
+                    });
+                }
+                for (id, url) in gets {
+                    let result = super::http::get(&url).await;
+                    // An answer for a run that has been replaced is nobody's.
+                    with(&weak, |d| {
+                        if d.0.state.borrow().run_id == run_id {
+                            d.act(|run, t| run.on_http_result(id, result, t));
+                        }
                     });
                 }
             });
