@@ -96,6 +96,26 @@ pub enum Command {
         /// never carries the token.
         url: String,
     },
+    /// `GET` `url` (the readiness checklist's health and statistics checks) without
+    /// credentials, and report with [`crate::Run::on_http_result`], the time stamped by the
+    /// adapter around the request.
+    HttpGet {
+        /// Which request, handed back with the result.
+        id: u32,
+        /// The URL; it never carries the token.
+        url: String,
+    },
+}
+
+/// What a [`Command::HttpGet`] got.
+#[derive(Clone, Debug, PartialEq)]
+pub struct HttpResult {
+    /// The HTTP status; 0 when there was no answer (network error, CORS refusal).
+    pub status: u16,
+    /// From the request to the whole body, ms.
+    pub elapsed_ms: f64,
+    /// The body, as text (the engine clips and redacts it), or why there was no answer.
+    pub body: String,
 }
 
 /// A fault the test backend's control endpoint can inject (F17, R1).

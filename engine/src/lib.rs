@@ -77,7 +77,7 @@ mod thresholds;
 mod token;
 mod url;
 
-pub use command::{Command, FaultRequest, Frame, OversizedFrame};
+pub use command::{Command, FaultRequest, Frame, HttpResult, OversizedFrame};
 pub use config::{
     AuthMode, DEFAULT_PING, DEFAULT_TEMPLATE, Field, FieldError, Limits, MAX_SESSIONS, RawConfig,
     RunConfig,
@@ -99,12 +99,13 @@ pub use report::{
     ReportInvariant, ReportPhase, ReportRun, ReportScenario, ReportTotals, SessionRow,
 };
 pub use rng::SplitMix64;
-pub use run::{ENGINE_CLOSE_CODE, Run, StampedIn, TOKEN_RETRY_MS, burst_size};
+pub use run::{ENGINE_CLOSE_CODE, Probe, Run, StampedIn, TOKEN_RETRY_MS, burst_size};
 pub use scenario::{
-    AuthParams, BroadcastParams, CapacityParams, CapacityResult, CapacityStep, CapacityStop,
-    Criterion, Grade, LoadParams, MemoryLeakParams, ParamError, ParamField, Progress, RampUpParams,
-    RawScenarioParams, RecoveryParams, ReliabilityParams, Scenario, ScenarioKind, ScenarioParams,
-    ScenarioPhase, ScenarioStatus, SoakParams, StepOutcome,
+    AuthParams, BroadcastParams, CapacityParams, CapacityResult, CapacityStep, CapacityStop, Check,
+    CheckGroup, CheckStatus, Checklist, Criterion, Grade, LoadParams, MemoryLeakParams, ParamError,
+    ParamField, Progress, RampUpParams, RawScenarioParams, ReadinessParams, RecoveryParams,
+    ReliabilityParams, Scenario, ScenarioKind, ScenarioParams, ScenarioPhase, ScenarioStatus,
+    SoakParams, StepOutcome,
 };
 pub use series::{Merge, Series, SeriesPoint};
 pub use session::{CloseInfo, SessionState, SessionView, TimelineEvent, TimelineKind};

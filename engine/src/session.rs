@@ -212,6 +212,11 @@ pub(crate) struct Session {
     /// Which token (the run's [`crate::Run::token_updates`] count) its socket opened with:
     /// a refusal of the current token marks it bad, one of an older token does not.
     pub token_gen: u64,
+    /// A readiness probe's own URL and protocols, instead of the configuration's.
+    pub probe: Option<crate::run::Probe>,
+    /// A listened-to session's last text frames (time, clipped and redacted text), for the
+    /// readiness checks; `None` for every other session.
+    pub inbox: Option<VecDeque<(Millis, String)>>,
     timeline_cap: usize,
 }
 
@@ -245,6 +250,8 @@ impl Session {
             last_recovery: None,
             timeline: VecDeque::new(),
             token_gen: 0,
+            probe: None,
+            inbox: None,
             timeline_cap: timeline_cap.max(1),
         }
     }

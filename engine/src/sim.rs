@@ -60,6 +60,11 @@ pub(crate) struct Server {
     pub token_provider: Option<(String, Millis)>,
     /// Messages it can answer per second, one after the other; more wait their turn.
     pub capacity_per_s: Option<f64>,
+    /// HTTP paths that answer 404 (every other `GET` answers 200 with a small JSON body).
+    pub http_missing: Vec<&'static str>,
+    /// On the authenticated endpoint (`/api/v1/pam/ws/…`), refuse (1008) a socket whose URL
+    /// carries no `token=` and that offers no protocol, as the test backend does.
+    pub token_required: bool,
 }
 
 impl Default for Server {
@@ -83,6 +88,8 @@ impl Default for Server {
             heap: None,
             token_provider: None,
             capacity_per_s: None,
+            http_missing: Vec::new(),
+            token_required: false,
         }
     }
 }
@@ -94,6 +101,7 @@ enum Event {
     Close(SessionId, Generation, u16, &'static str),
     Token(String),
     FaultResult(FaultRequest, Result<(), String>),
+    Http(u32, crate::command::HttpResult),
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -169,7 +177,7 @@ impl Sim {
                 session,
                 generation,
                 url,
-                ..
+                protocols,
             } => {
                 let t = now + self.server.connect_ms;
                 let full = self
@@ -178,7 +186,10 @@ impl Sim {
                     .is_some_and(|m| self.open_count() >= m);
                 let bad_token = self.server.valid_token.as_ref().is_some_and(|v| {
                     url.contains("token=") && !url.contains(&format!("token={v}"))
-                });
+                }) || (self.server.token_required
+                    && url.contains("/api/v1/pam/ws/")
+                    && !url.contains("token=")
+                    && protocols.is_empty());
                 if self.refusing() || full || (bad_token && self.server.reject_with_401) {
                     self.at(t, Event::Close(session, generation, 1006, ""));
                     return;
@@ -243,6 +254,20 @@ impl Sim {
                 if let Some((token, delay)) = self.server.token_provider.clone() {
                     self.at(now + delay, Event::Token(token));
                 }
+            }
+            Command::HttpGet { id, url } => {
+                let missing = self.server.http_missing.iter().any(|p| url.ends_with(p));
+                let (status, body) = if missing {
+                    (404, "not found")
+                } else {
+                    (200, r#"{"status":"ok"}"#)
+                };
+                let result = crate::command::HttpResult {
+                    status,
+                    elapsed_ms: 3.0,
+                    body: body.into(),
+                };
+                self.at(now + 3.0, Event::Http(id, result));
             }
             Command::Fault { request, url } => {
                 assert!(
@@ -395,6 +420,7 @@ impl Sim {
             }
             Event::Token(t) => run.set_token(t, now),
             Event::FaultResult(f, r) => run.on_fault_result(f, r, now),
+            Event::Http(id, r) => run.on_http_result(id, r, now),
         }
     }
 

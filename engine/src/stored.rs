@@ -109,15 +109,18 @@ impl RawScenarioParams {
             ("max_steps", &mut p.max_steps),
             ("hold_pct", &mut p.hold_pct),
             ("rtt_limit_ms", &mut p.rtt_limit_ms),
+            ("health_url", &mut p.health_url),
+            ("stats_url", &mut p.stats_url),
+            ("plain_url", &mut p.plain_url),
         ] {
             read(&m, key, slot, |v| v.as_str().map(str::to_owned))?;
         }
-        read(
-            &m,
-            "use_backend_faults",
-            &mut p.use_backend_faults,
-            Value::as_bool,
-        )?;
+        for (key, slot) in [
+            ("use_backend_faults", &mut p.use_backend_faults),
+            ("rate_limit", &mut p.rate_limit),
+        ] {
+            read(&m, key, slot, Value::as_bool)?;
+        }
         Some(p)
     }
 }
@@ -339,6 +342,8 @@ mod tests {
             let mut p = RawScenarioParams::defaults(kind);
             p.sessions = "7".into();
             p.use_backend_faults = !p.use_backend_faults;
+            p.rate_limit = !p.rate_limit;
+            p.health_url = "/up".into();
             let json = serde_json::to_string(&p).unwrap();
             assert_eq!(RawScenarioParams::from_json(&json), Some(p), "{kind:?}");
         }

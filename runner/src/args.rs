@@ -118,8 +118,9 @@ pub fn parse(args: &[String]) -> Result<Args, String> {
         match flag.as_str() {
             "--scenario" => {
                 let v = value()?;
-                scenario =
-                    Some(ScenarioKind::parse(&v).ok_or_else(|| format!("unknown scenario {v:?}"))?);
+                scenario = Some(
+                    ScenarioKind::from_name(&v).ok_or_else(|| format!("unknown scenario {v:?}"))?,
+                );
             }
             "--endpoint" => out.endpoint = Some(value()?),
             "--user-id" => out.user_id = Some(value()?),

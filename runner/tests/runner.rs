@@ -4,7 +4,8 @@
 //! `--fail-on warn`; a backend that loses replies exits 1 with the failure in both; the
 //! console embedded in the testbed's demo host, behind its login, runs at its URL with the
 //! session cookie a CI job would get from the login form; the capacity finder runs to its max
-//! rate and lists its steps; bad arguments exit 2 before any browser.
+//! rate and lists its steps; the readiness checklist passes with its groups in the report and
+//! header auth skipped in the JUnit; bad arguments exit 2 before any browser.
 
 use std::process::{Command, Output};
 use ws_console_e2e::{dist_dir, get_json, post_form, stat_by_type};
@@ -219,6 +220,47 @@ fn a_warn_exits_0_unless_fail_on_warn_makes_it_1() {
         summary.contains("exit 1: the verdict is WARN and --fail-on warn fails the run on it"),
         "{summary}"
     );
+}
+
+#[test]
+fn the_readiness_checklist_runs_headless_with_its_groups_in_the_report_and_junit() {
+    // The runner's own backend takes the test backend's default token.
+    let token = "dev-token";
+    let dir = scratch("readiness");
+    let args = [
+        "--scenario",
+        "readiness",
+        "--endpoint",
+        "/api/v1/pam/ws/{user_id}?token={token}",
+        "--user-id",
+        "qa-run",
+        "--progress",
+        "0",
+    ];
+    let out = runner_with(&args, &dir, &[("WSC_TOKEN", token)]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let json = std::fs::read_to_string(dir.join("report.json")).expect("report written");
+    let xml = std::fs::read_to_string(dir.join("junit.xml")).expect("JUnit written");
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(
+        !json.contains(token) && !xml.contains(token),
+        "the token never leaves"
+    );
+    let report: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(report["verdict"], "PASS", "{:#}", report["readiness"]);
+    assert_eq!(
+        report["readiness"]["groups"].as_array().map(Vec::len),
+        Some(5)
+    );
+    assert_eq!(report["readiness"]["rate_pct"].as_f64(), Some(100.0));
+    assert!(xml.contains("<testsuite name=\"Readiness\""), "{xml}");
+    assert!(
+        xml.contains("<skipped message=\"not possible from a browser: "),
+        "header auth is listed, never graded: {xml}"
+    );
+    assert!(!xml.contains("<failure"), "{xml}");
+    let summary = String::from_utf8_lossy(&out.stdout);
+    assert!(summary.contains("✓ Invalid token refused"), "{summary}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -8,6 +8,7 @@ pub mod driver;
 pub mod export;
 pub mod fault;
 pub mod heap;
+pub mod http;
 pub mod layout;
 pub mod page;
 pub mod panic;

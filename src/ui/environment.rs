@@ -19,6 +19,20 @@ pub fn Environment() -> impl IntoView {
     } else {
         "100 µs (serve the page with COOP/COEP headers for 5 µs)"
     };
+    // The readiness checklist records the welcome's shape: type, user, capabilities.
+    let welcome = move || {
+        ctx.snapshot
+            .with(|s| {
+                let list = s.scenario.as_ref()?.checklist.as_ref()?;
+                let check = list
+                    .groups
+                    .iter()
+                    .flat_map(|g| &g.checks)
+                    .find(|c| c.id == "welcome")?;
+                Some(check.detail.clone())
+            })
+            .unwrap_or_else(|| "– (recorded by the readiness checklist)".into())
+    };
     view! {
         <section class="wsc-panel wsc-env" aria-label="Environment" data-testid="environment">
             <h2>"Environment"</h2>
@@ -44,6 +58,8 @@ pub fn Environment() -> impl IntoView {
                 <dd>{heap}</dd>
                 <dt>"Clock precision"</dt>
                 <dd data-testid="clock-precision">{clock}</dd>
+                <dt>"Welcome"</dt>
+                <dd data-testid="welcome-shape">{welcome}</dd>
                 <dt>"Stamped in"</dt>
                 <dd data-testid="stamped-in">
                     {move || match ctx.snapshot.with(|s| s.stamped_in) {

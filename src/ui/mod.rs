@@ -14,6 +14,7 @@ mod fields;
 mod guidelines;
 mod log;
 mod pipeline;
+mod readiness;
 mod report;
 mod scenarios;
 mod sessions;
@@ -463,6 +464,7 @@ pub fn Console(
                 <div class="wsc-main">
                     <cards::Cards />
                     <report::Report />
+                    <readiness::Readiness />
                     <sessions::Sessions />
                     <breakdown::Breakdown />
                     <charts::Charts />

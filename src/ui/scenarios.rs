@@ -18,14 +18,32 @@ fn error_for(errors: &[ParamError], field: ParamField) -> Option<String> {
 fn Param(field: ParamField) -> impl IntoView {
     let ctx = ConsoleCtx::expect();
     let error = move || ctx.scenario_errors.with(|e| error_for(e, field));
-    if field == ParamField::UseBackendFaults {
+    if matches!(field, ParamField::UseBackendFaults | ParamField::RateLimit) {
+        // The rate-limit probe is off by default, and asked for: it sends at rising rates
+        // until the server limits it, which a production backend may hold against the user.
+        let ask = (field == ParamField::RateLimit).then_some(
+            "The rate-limit probe sends messages at rising rates (up to 320 a second, for at most 7 s) until the server limits or closes the connection. Run it against this backend?",
+        );
         return view! {
             <label class="wsc-check">
                 <input
                     type="checkbox"
                     data-testid=field.as_str()
-                    prop:checked=move || ctx.scenario.with(|r| r.use_backend_faults)
-                    on:change=move |ev| ctx.scenario.update(|r| r.use_backend_faults = event_target_checked(&ev))
+                    prop:checked=move || ctx.scenario.with(|r| r.flag(field))
+                    on:change=move |ev| {
+                        let mut on = event_target_checked(&ev);
+                        if let (true, Some(q)) = (on, ask) {
+                            on = web_sys::window().and_then(|w| w.confirm_with_message(q).ok()).unwrap_or(false);
+                            if !on {
+                                event_target::<web_sys::HtmlInputElement>(&ev).set_checked(false);
+                            }
+                        }
+                        ctx.scenario.update(|r| {
+                            if let Some(f) = r.flag_mut(field) {
+                                *f = on;
+                            }
+                        });
+                    }
                 />
                 {field.label()}
             </label>
@@ -86,7 +104,7 @@ pub fn Scenarios() -> impl IntoView {
                         id="wsc-scenario"
                         data-testid="scenario-select"
                         on:change=move |ev| {
-                            if let Some(k) = ScenarioKind::parse(&event_target_value(&ev)) {
+                            if let Some(k) = ScenarioKind::from_name(&event_target_value(&ev)) {
                                 ctx.scenario.set(RawScenarioParams::defaults(k));
                                 ctx.scenario_errors.set(Vec::new());
                             }

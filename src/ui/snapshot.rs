@@ -67,6 +67,8 @@ pub struct ScenarioView {
     pub verdict: Grade,
     /// The capacity finder's steps and the rate it found (that scenario only).
     pub capacity: Option<CapacityResult>,
+    /// The readiness checklist, for that scenario.
+    pub checklist: Option<ws_console_engine::Checklist>,
 }
 
 impl Snapshot {
@@ -122,6 +124,7 @@ impl Snapshot {
                 criteria: sc.criteria(run, now),
                 verdict: sc.verdict(run, now),
                 capacity: sc.capacity(),
+                checklist: sc.checklist(run, now),
             }),
         }
     }

@@ -47,6 +47,9 @@ pub fn unsupported(kind: ScenarioKind) -> Option<&'static str> {
         ScenarioKind::Capacity => Some(
             "The capacity finder decides step by step, from what it measured, whether to go on; a k6 script runs a fixed plan, so run it in the console (or export a load scenario at the rate it found)",
         ),
+        ScenarioKind::Readiness => Some(
+            "The readiness checklist judges what a browser can do (its auth modes, mixed content, fetch under CORS) and grades each check; k6 is no browser, so run it in the console",
+        ),
         _ => None,
     }
 }
@@ -157,7 +160,8 @@ fn config_json(params: &ScenarioParams, c: &RunConfig) -> String {
         }
         ScenarioParams::Recovery(_)
         | ScenarioParams::MemoryLeak(_)
-        | ScenarioParams::Capacity(_) => {}
+        | ScenarioParams::Capacity(_)
+        | ScenarioParams::Readiness(_) => {}
     }
     let mut o = Obj::new(0)
         .str("kind", params.kind().as_str())
@@ -242,7 +246,8 @@ fn options_json(params: &ScenarioParams, c: &RunConfig) -> String {
         }
         ScenarioParams::Recovery(_)
         | ScenarioParams::MemoryLeak(_)
-        | ScenarioParams::Capacity(_) => Obj::new(1),
+        | ScenarioParams::Capacity(_)
+        | ScenarioParams::Readiness(_) => Obj::new(1),
     };
     Obj::new(0)
         .raw("scenarios", scenarios.end())
@@ -280,7 +285,10 @@ fn thresholds(kind: ScenarioKind, th: &Thresholds) -> String {
             ("ws_auth_valid_connects", "rate>=1"),
             ("ws_auth_invalid_refused", "rate>=1"),
         ],
-        ScenarioKind::Recovery | ScenarioKind::MemoryLeak | ScenarioKind::Capacity => &[],
+        ScenarioKind::Recovery
+        | ScenarioKind::MemoryLeak
+        | ScenarioKind::Capacity
+        | ScenarioKind::Readiness => &[],
     };
     list.iter()
         .fold(Obj::new(1), |o, (metric, expr)| {

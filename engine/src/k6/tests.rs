@@ -39,7 +39,10 @@ fn every_traffic_scenario_exports_and_the_others_say_why_not() {
     for kind in ScenarioKind::ALL {
         let out = script(&scenario(kind, &cfg));
         match kind {
-            ScenarioKind::Recovery | ScenarioKind::MemoryLeak | ScenarioKind::Capacity => {
+            ScenarioKind::Recovery
+            | ScenarioKind::MemoryLeak
+            | ScenarioKind::Capacity
+            | ScenarioKind::Readiness => {
                 let why = out.expect_err("not expressible in k6");
                 assert!(why.contains("run it in the console"), "{why}");
                 assert_eq!(unsupported(kind), Some(why));

@@ -61,6 +61,9 @@ pub struct Report {
     pub sessions: Vec<SessionRow>,
     /// RTT and counts by the value of one field of the messages; `None` when off.
     pub breakdown: Option<Breakdown>,
+    /// The readiness checklist: groups of checks with their pass rates; `None` for the
+    /// other scenarios and a manual run.
+    pub readiness: Option<crate::scenario::Checklist>,
     /// `sent = matched + lost + pending`, in total.
     pub invariant: ReportInvariant,
     /// The verdict per criterion.
@@ -332,6 +335,7 @@ struct Frame<'a> {
     scenario: ReportScenario,
     phases: Vec<ReportPhase>,
     criteria: Vec<Criterion>,
+    readiness: Option<crate::scenario::Checklist>,
     ended_at: Option<Millis>,
     capacity: Option<CapacityResult>,
     run: &'a Run,
@@ -374,6 +378,7 @@ impl Report {
                 },
                 phases: Vec::new(),
                 criteria,
+                readiness: None,
                 ended_at: None,
                 capacity: None,
                 run,
@@ -406,6 +411,7 @@ impl Report {
                 },
                 phases,
                 criteria: sc.criteria(run, now),
+                readiness: sc.checklist(run, now),
                 ended_at: sc.span().1,
                 capacity: sc.capacity(),
                 run,
@@ -527,6 +533,7 @@ impl Report {
             },
             sessions,
             breakdown: run.breakdown(),
+            readiness: f.readiness,
             criteria: f.criteria,
             verdict,
             capacity: f.capacity,

@@ -279,7 +279,11 @@ impl Run {
         );
         for i in 0..self.sessions.len() {
             let sess = &mut self.sessions[i];
-            if matches!(sess.phase, Phase::NeedsAuth | Phase::AwaitingToken) && !sess.stopped {
+            // A probe carries its own credentials: a fresh token is nothing to it.
+            if matches!(sess.phase, Phase::NeedsAuth | Phase::AwaitingToken)
+                && !sess.stopped
+                && sess.probe.is_none()
+            {
                 sess.attempts_in_row = 0;
                 sess.tries_since_open = 0;
                 self.open(SessionId(i as u32), now);

@@ -25,8 +25,9 @@ impl Run {
             return;
         }
         let connect_timeout = self.cfg.reconnect.connect_timeout_ms;
-        let first_message_auth = self.cfg.auth_mode == AuthMode::FirstMessage;
         let sess = &mut self.sessions[s.index()];
+        let first_message_auth =
+            self.cfg.auth_mode == AuthMode::FirstMessage && sess.probe.is_none();
         let Phase::Connecting { since, .. } = sess.phase else {
             return;
         };
@@ -54,7 +55,7 @@ impl Run {
                 since: now,
                 deadline: now + connect_timeout,
             };
-            let auth = serde_json::json!({ "type": "auth", "token": self.token }).to_string();
+            let auth = super::auth_frame(&self.token);
             self.send_control(s, auth, now);
         } else {
             self.become_connected(s, now);
@@ -110,6 +111,7 @@ impl Run {
             return self.oversized(s, frame, classify(text, &self.pointer, "").key, now);
         }
         self.capture_text(now, s, Direction::Receive, text, text.len());
+        self.keep_probed(s, text, now);
         self.receive(s, text, text.len(), now);
         if self.has_backlog(s) {
             self.release(s, now);

@@ -11,8 +11,10 @@
 mod control;
 mod events;
 mod flow;
+mod probe;
 pub use control::TOKEN_RETRY_MS;
 pub use flow::burst_size;
+pub use probe::Probe;
 mod timers;
 mod view;
 
@@ -47,6 +49,11 @@ pub const ENGINE_CLOSE_CODE: u16 = 4000;
 
 /// How often a point is added to the metrics history.
 const HISTORY_EVERY_MS: Millis = 1000.0;
+
+/// The first-message auth frame, `{"type":"auth","token":…}`.
+pub(crate) fn auth_frame(token: &str) -> String {
+    serde_json::json!({ "type": "auth", "token": token }).to_string()
+}
 
 /// A test run.
 #[derive(Debug)]
@@ -102,6 +109,8 @@ pub struct Run {
     fault_failures: u64,
     /// When a session held back by a full socket buffer is to be looked at again.
     flow_retry_at: Option<Millis>,
+    /// The readiness checklist's HTTP results, by request id (bounded).
+    http: Vec<(u32, crate::command::HttpResult)>,
 }
 
 /// Which thread stamped the run's socket events (SPEC P2: the report says where its times
@@ -169,6 +178,7 @@ impl Run {
             token_updated_at: None,
             fault_failures: 0,
             flow_retry_at: None,
+            http: Vec::new(),
             cfg: config,
         }
     }
@@ -214,13 +224,18 @@ impl Run {
             self.await_token(s, now);
             return;
         }
-        let url = self
-            .cfg
-            .endpoint
-            .fill(&self.cfg.user_id, &self.token, s.0, self.cfg.auth_mode);
-        let protocols = match self.cfg.auth_mode {
-            AuthMode::Subprotocol if !self.token.is_empty() => vec![self.token.clone()],
-            _ => Vec::new(),
+        let probe = self.sessions.get(s.index()).and_then(|x| x.probe.clone());
+        let (url, protocols) = match probe {
+            Some(p) => (p.url, p.protocols),
+            None => (
+                self.cfg
+                    .endpoint
+                    .fill(&self.cfg.user_id, &self.token, s.0, self.cfg.auth_mode),
+                match self.cfg.auth_mode {
+                    AuthMode::Subprotocol if !self.token.is_empty() => vec![self.token.clone()],
+                    _ => Vec::new(),
+                },
+            ),
         };
         let connect_timeout = self.cfg.reconnect.connect_timeout_ms;
         let Some(sess) = self.sessions.get_mut(s.index()) else {

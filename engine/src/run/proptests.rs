@@ -170,7 +170,10 @@ impl Model {
                         self.sent.push((session.0, t));
                     }
                 }
-                Command::Send { .. } | Command::RequestToken | Command::Fault { .. } => {}
+                Command::Send { .. }
+                | Command::RequestToken
+                | Command::Fault { .. }
+                | Command::HttpGet { .. } => {}
             }
         }
         if self.sent.len() > 64 {

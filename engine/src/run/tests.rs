@@ -129,6 +129,7 @@ mod heartbeat;
 mod in_flight;
 mod lifecycle;
 mod metrics;
+mod probe;
 mod provider;
 mod queue;
 mod reconnect;

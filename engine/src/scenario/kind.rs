@@ -23,11 +23,13 @@ pub enum ScenarioKind {
     Auth,
     /// A rate rising step by step until a step does not hold: the highest rate that held.
     Capacity,
+    /// A checklist of the backend: endpoints, connections, auth modes, messages, TLS, limits.
+    Readiness,
 }
 
 impl ScenarioKind {
     /// Every scenario, in display order.
-    pub const ALL: [ScenarioKind; 9] = [
+    pub const ALL: [ScenarioKind; 10] = [
         ScenarioKind::Load,
         ScenarioKind::Soak,
         ScenarioKind::Reliability,
@@ -37,6 +39,7 @@ impl ScenarioKind {
         ScenarioKind::Broadcast,
         ScenarioKind::Auth,
         ScenarioKind::Capacity,
+        ScenarioKind::Readiness,
     ];
 
     /// The scenario whose [`ScenarioKind::as_str`] is `name`.
@@ -56,6 +59,7 @@ impl ScenarioKind {
             ScenarioKind::Broadcast => "broadcast",
             ScenarioKind::Auth => "auth",
             ScenarioKind::Capacity => "capacity",
+            ScenarioKind::Readiness => "readiness",
         }
     }
 
@@ -71,6 +75,7 @@ impl ScenarioKind {
             ScenarioKind::Broadcast => "Broadcast",
             ScenarioKind::Auth => "Auth",
             ScenarioKind::Capacity => "Capacity finder",
+            ScenarioKind::Readiness => "Readiness",
         }
     }
 
@@ -100,12 +105,10 @@ impl ScenarioKind {
             ScenarioKind::Capacity => {
                 "The sessions send at a rate that rises step by step until a step does not hold; reports the highest rate that held and RTT against rate."
             }
+            ScenarioKind::Readiness => {
+                "A checklist of the backend: health and stats, connections, auth modes, an invalid token, the welcome, message types, TLS and (if asked) the rate limit, with a pass rate per group."
+            }
         }
-    }
-
-    /// Parses [`ScenarioKind::as_str`] output.
-    pub fn parse(s: &str) -> Option<ScenarioKind> {
-        ScenarioKind::ALL.into_iter().find(|k| k.as_str() == s)
     }
 }
 
@@ -116,12 +119,12 @@ mod tests {
     #[test]
     fn names_round_trip_and_are_distinct() {
         for k in ScenarioKind::ALL {
-            assert_eq!(ScenarioKind::parse(k.as_str()), Some(k));
+            assert_eq!(ScenarioKind::from_name(k.as_str()), Some(k));
             assert!(!k.label().is_empty() && !k.description().is_empty());
         }
         let mut names: Vec<&str> = ScenarioKind::ALL.iter().map(|k| k.as_str()).collect();
         names.dedup();
-        assert_eq!(names.len(), 9);
-        assert_eq!(ScenarioKind::parse("nope"), None);
+        assert_eq!(names.len(), ScenarioKind::ALL.len());
+        assert_eq!(ScenarioKind::from_name("nope"), None);
     }
 }

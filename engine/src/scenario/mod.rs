@@ -30,6 +30,7 @@ mod criteria;
 mod kind;
 mod params;
 mod phases;
+mod readiness;
 mod recovery;
 mod sessions;
 mod traffic;
@@ -44,10 +45,11 @@ pub use criteria::{Criterion, Grade};
 pub use kind::ScenarioKind;
 pub use params::{
     AuthParams, BroadcastParams, CapacityParams, LoadParams, MAX_CAPACITY_RATE, MAX_CAPACITY_STEPS,
-    MemoryLeakParams, ParamError, ParamField, RampUpParams, RawScenarioParams, RecoveryParams,
-    ReliabilityParams, ScenarioParams, SoakParams,
+    MemoryLeakParams, ParamError, ParamField, RampUpParams, RawScenarioParams, ReadinessParams,
+    RecoveryParams, ReliabilityParams, ScenarioParams, SoakParams,
 };
 pub use phases::{Progress, ScenarioPhase, ScenarioStatus};
+pub use readiness::{Check, CheckGroup, CheckStatus, Checklist};
 
 use crate::AuthMode;
 use crate::config::{DEFAULT_PING, Field, RunConfig};
@@ -80,6 +82,12 @@ trait Drive {
     fn capacity(&self) -> Option<CapacityResult> {
         None
     }
+    /// Whether the page runs under https (the readiness checklist's TLS check).
+    fn page(&mut self, _secure: bool) {}
+    /// The readiness checklist, for the scenario that has one.
+    fn checklist(&self, _run: &Run, _now: Millis) -> Option<Checklist> {
+        None
+    }
 }
 
 /// A scenario in progress (or done).
@@ -90,6 +98,8 @@ pub struct Scenario {
     driver: Box<dyn Drive>,
     /// Criteria frozen when the scenario ended.
     criteria: Option<Vec<Criterion>>,
+    /// The checklist frozen when the scenario ended (readiness).
+    checklist: Option<Checklist>,
 }
 
 impl std::fmt::Debug for Scenario {
@@ -135,25 +145,33 @@ impl Scenario {
                 ),
             ));
         }
-        if let ScenarioParams::Auth(p) = &params {
+        // The scenarios that offer an invalid token start with the valid one.
+        let invalid = match &params {
+            ScenarioParams::Auth(p) => Some((
+                p.invalid_token.as_str(),
+                "The auth scenario starts with a valid token: enter one",
+            )),
+            ScenarioParams::Readiness(p) => Some((
+                p.invalid_token.as_str(),
+                "The readiness checklist connects with the token and every auth mode: enter one",
+            )),
+            _ => None,
+        };
+        if let Some((invalid, needs)) = invalid {
             if base.token.is_empty() {
-                errors.push(ParamError::new(
-                    ParamField::Config(Field::Token),
-                    "The auth scenario starts with a valid token: enter one",
-                ));
-            }
-            if base.auth_mode == AuthMode::Cookie {
-                errors.push(ParamError::new(
-                    ParamField::Config(Field::AuthMode),
-                    "With cookie auth the console sends no token, so it cannot offer an invalid one; choose query, subprotocol or first message",
-                ));
-            }
-            if !base.token.is_empty() && p.invalid_token == base.token {
+                errors.push(ParamError::new(ParamField::Config(Field::Token), needs));
+            } else if invalid == base.token {
                 errors.push(ParamError::new(
                     ParamField::InvalidToken,
                     "The invalid token must differ from the valid one",
                 ));
             }
+        }
+        if kind == ScenarioKind::Auth && base.auth_mode == AuthMode::Cookie {
+            errors.push(ParamError::new(
+                ParamField::Config(Field::AuthMode),
+                "With cookie auth the console sends no token, so it cannot offer an invalid one; choose query, subprotocol or first message",
+            ));
         }
         if !errors.is_empty() {
             for e in &mut errors {
@@ -172,6 +190,7 @@ impl Scenario {
             ScenarioParams::MemoryLeak(p) => Box::new(sessions::MemoryLeak::new(p)),
             ScenarioParams::Auth(p) => Box::new(sessions::Auth::new(p, &base.token)),
             ScenarioParams::Capacity(p) => Box::new(capacity::Capacity::new(p)),
+            ScenarioParams::Readiness(p) => Box::new(readiness::Readiness::new(p, &base.token)),
         };
         Ok(Scenario {
             core: Core::new(kind, &config, planned_ms(&params, &config)),
@@ -179,6 +198,7 @@ impl Scenario {
             config,
             driver,
             criteria: None,
+            checklist: None,
         })
     }
 
@@ -250,7 +270,23 @@ impl Scenario {
             ));
         }
         self.criteria = Some(criteria);
+        self.checklist = self.driver.checklist(run, now);
         self.core.close(run, now, status);
+    }
+
+    /// Tells the scenario whether the page runs under https (call it before
+    /// [`Scenario::start`]; the readiness checklist's TLS check needs it).
+    pub fn set_page_secure(&mut self, secure: bool) {
+        self.driver.page(secure);
+    }
+
+    /// The readiness checklist (groups, checks, pass rates): final once the scenario ended,
+    /// provisional before; `None` for the other scenarios.
+    pub fn checklist(&self, run: &Run, now: Millis) -> Option<Checklist> {
+        match &self.checklist {
+            Some(c) => Some(c.clone()),
+            None => self.driver.checklist(run, now),
+        }
     }
 
     /// Where the scenario stands, for the progress bar.
@@ -320,9 +356,10 @@ fn scenario_config(params: &ScenarioParams, base: &RunConfig) -> RunConfig {
         // The first step's; each step sets its own.
         ScenarioParams::Capacity(p) => Some(f64::from(p.sessions) * 1000.0 / p.start_rate_per_s),
         // These send on their own schedule, or not at all.
-        ScenarioParams::Reliability(_) | ScenarioParams::Broadcast(_) | ScenarioParams::Auth(_) => {
-            None
-        }
+        ScenarioParams::Reliability(_)
+        | ScenarioParams::Broadcast(_)
+        | ScenarioParams::Auth(_)
+        | ScenarioParams::Readiness(_) => None,
     };
     match params {
         ScenarioParams::Soak(_) if cfg.heartbeat.is_none() => {
@@ -332,6 +369,11 @@ fn scenario_config(params: &ScenarioParams, base: &RunConfig) -> RunConfig {
                 ping: Template::parse(DEFAULT_PING).expect("the default ping parses"),
                 pong_type: "pong".into(),
             });
+        }
+        ScenarioParams::Readiness(_) => {
+            // Each probe connects once: a refusal or a drop is the check's answer.
+            cfg.heartbeat = None;
+            cfg.reconnect.enabled = false;
         }
         ScenarioParams::Broadcast(_) => {
             cfg.template =
@@ -361,5 +403,6 @@ fn planned_ms(params: &ScenarioParams, cfg: &RunConfig) -> Millis {
         ScenarioParams::Broadcast(p) => connect + p.duration_ms,
         ScenarioParams::Auth(p) => 3.0 * connect + p.hold_ms + p.observe_ms,
         ScenarioParams::Capacity(p) => connect + p.rates().len() as f64 * p.step_ms,
+        ScenarioParams::Readiness(_) => 4.0 * connect,
     }
 }

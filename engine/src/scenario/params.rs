@@ -68,6 +68,14 @@ pub enum ParamField {
     HoldPct,
     /// A step holds while its RTT p95 stays under this, ms (0: the RTT warning band).
     RttLimitMs,
+    /// The health check's URL (readiness).
+    HealthUrl,
+    /// The statistics endpoint's URL (readiness).
+    StatsUrl,
+    /// An endpoint that needs no credentials, for the plain connection (readiness).
+    PlainUrl,
+    /// Probe the server's rate limit (readiness; off by default, asked before running).
+    RateLimit,
     /// A field of the run configuration (the scenario needs something of it).
     Config(Field),
 }
@@ -104,6 +112,10 @@ impl ParamField {
             ParamField::MaxSteps => "scenario-max-steps",
             ParamField::HoldPct => "scenario-hold-pct",
             ParamField::RttLimitMs => "scenario-rtt-limit",
+            ParamField::HealthUrl => "scenario-health-url",
+            ParamField::StatsUrl => "scenario-stats-url",
+            ParamField::PlainUrl => "scenario-plain-url",
+            ParamField::RateLimit => "scenario-rate-limit",
             ParamField::Config(f) => f.as_str(),
         }
     }
@@ -138,6 +150,10 @@ impl ParamField {
             ParamField::MaxSteps => "Max steps",
             ParamField::HoldPct => "Holds at (% of target answered)",
             ParamField::RttLimitMs => "RTT p95 limit (ms, 0 = warning band)",
+            ParamField::HealthUrl => "Health URL",
+            ParamField::StatsUrl => "Statistics URL",
+            ParamField::PlainUrl => "Open endpoint (no credentials)",
+            ParamField::RateLimit => "Probe the rate limit (sends at rising rates)",
             ParamField::Config(_) => "Configuration",
         }
     }
@@ -200,6 +216,7 @@ impl ScenarioKind {
                 HoldPct,
                 RttLimitMs,
             ],
+            ScenarioKind::Readiness => &[HealthUrl, StatsUrl, PlainUrl, InvalidToken, RateLimit],
         }
     }
 }
@@ -460,6 +477,35 @@ impl Default for CapacityParams {
     }
 }
 
+/// Readiness: a checklist of the backend's endpoints, auth modes, messages, TLS and limits.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct ReadinessParams {
+    /// The health check (default `/health`, on the endpoint's origin); empty skips it.
+    pub health_url: String,
+    /// The statistics endpoint (default `/api/ws/stats`); empty skips it.
+    pub stats_url: String,
+    /// An endpoint that takes no credentials (default `/ws`); empty skips the plain
+    /// connection.
+    pub plain_url: String,
+    /// A token the server must refuse (default `invalid-token`). Redacted in reports.
+    #[serde(serialize_with = "redacted")]
+    pub invalid_token: String,
+    /// Probe the rate limit (default off): messages at rising rates until the server closes.
+    pub rate_limit: bool,
+}
+
+impl Default for ReadinessParams {
+    fn default() -> Self {
+        Self {
+            health_url: "/health".into(),
+            stats_url: "/api/ws/stats".into(),
+            plain_url: "/ws".into(),
+            invalid_token: "invalid-token".into(),
+            rate_limit: false,
+        }
+    }
+}
+
 impl CapacityParams {
     /// The target rate of every step, in order: from the start rate, each times the factor
     /// plus the increment (to 0.1 msgs/s), the last one at most the max rate, at least one
@@ -506,6 +552,8 @@ pub enum ScenarioParams {
     Auth(AuthParams),
     /// Capacity finder.
     Capacity(CapacityParams),
+    /// Readiness checklist.
+    Readiness(ReadinessParams),
 }
 
 impl ScenarioParams {
@@ -521,6 +569,7 @@ impl ScenarioParams {
             ScenarioKind::Broadcast => ScenarioParams::Broadcast(BroadcastParams::default()),
             ScenarioKind::Auth => ScenarioParams::Auth(AuthParams::default()),
             ScenarioKind::Capacity => ScenarioParams::Capacity(CapacityParams::default()),
+            ScenarioKind::Readiness => ScenarioParams::Readiness(ReadinessParams::default()),
         }
     }
 
@@ -536,6 +585,7 @@ impl ScenarioParams {
             ScenarioParams::Broadcast(_) => ScenarioKind::Broadcast,
             ScenarioParams::Auth(_) => ScenarioKind::Auth,
             ScenarioParams::Capacity(_) => ScenarioKind::Capacity,
+            ScenarioParams::Readiness(_) => ScenarioKind::Readiness,
         }
     }
 
@@ -551,6 +601,7 @@ impl ScenarioParams {
             ScenarioParams::Broadcast(p) => p.sessions,
             ScenarioParams::Auth(p) => p.sessions,
             ScenarioParams::Capacity(p) => p.sessions,
+            ScenarioParams::Readiness(_) => super::readiness::SESSIONS,
         }
     }
 
@@ -662,6 +713,13 @@ impl ScenarioParams {
                 invalid_token: v.invalid_token(),
             }),
             ScenarioKind::Capacity => ScenarioParams::Capacity(v.capacity()),
+            ScenarioKind::Readiness => ScenarioParams::Readiness(ReadinessParams {
+                health_url: v.url(ParamField::HealthUrl, &raw.health_url),
+                stats_url: v.url(ParamField::StatsUrl, &raw.stats_url),
+                plain_url: v.url(ParamField::PlainUrl, &raw.plain_url),
+                invalid_token: v.invalid_token(),
+                rate_limit: raw.rate_limit,
+            }),
         };
         if v.errors.is_empty() {
             Ok(params)
@@ -877,6 +935,27 @@ impl Validator<'_> {
         p
     }
 
+    /// A URL or a path: empty (the check is skipped), `/…`, or `http(s)://` / `ws(s)://`.
+    fn url(&mut self, field: ParamField, s: &str) -> String {
+        let t = s.trim();
+        let schemes = ["http://", "https://", "ws://", "wss://"];
+        let ok = t.is_empty()
+            || (t.starts_with('/') && !t.starts_with("//"))
+            || schemes
+                .iter()
+                .any(|p| t.len() > p.len() && t.starts_with(p));
+        if !ok || t.len() > 2048 || t.chars().any(char::is_whitespace) {
+            self.fail(
+                field,
+                format!(
+                    "Enter a path such as /health, a full http(s):// or ws(s):// URL, or nothing to skip; got {}",
+                    quoted(t)
+                ),
+            );
+        }
+        t.to_owned()
+    }
+
     fn invalid_token(&mut self) -> String {
         let t = self.raw.invalid_token.trim();
         if t.is_empty() {
@@ -932,6 +1011,14 @@ pub struct RawScenarioParams {
     pub observe_s: String,
     /// Use the backend's fault control (recovery).
     pub use_backend_faults: bool,
+    /// Health URL (readiness).
+    pub health_url: String,
+    /// Statistics URL (readiness).
+    pub stats_url: String,
+    /// Open endpoint for the plain connection (readiness).
+    pub plain_url: String,
+    /// Probe the rate limit (readiness).
+    pub rate_limit: bool,
     /// The token the server must refuse (auth). Never serialised.
     #[serde(skip)]
     pub invalid_token: String,
@@ -999,8 +1086,27 @@ impl RawScenarioParams {
             ParamField::MaxSteps => &mut self.max_steps,
             ParamField::HoldPct => &mut self.hold_pct,
             ParamField::RttLimitMs => &mut self.rtt_limit_ms,
-            ParamField::UseBackendFaults | ParamField::Config(_) => return None,
+            ParamField::HealthUrl => &mut self.health_url,
+            ParamField::StatsUrl => &mut self.stats_url,
+            ParamField::PlainUrl => &mut self.plain_url,
+            ParamField::UseBackendFaults | ParamField::RateLimit | ParamField::Config(_) => {
+                return None;
+            }
         })
+    }
+
+    /// The switch a form field turns, or `None` for a field that is not a switch.
+    pub fn flag_mut(&mut self, field: ParamField) -> Option<&mut bool> {
+        match field {
+            ParamField::UseBackendFaults => Some(&mut self.use_backend_faults),
+            ParamField::RateLimit => Some(&mut self.rate_limit),
+            _ => None,
+        }
+    }
+
+    /// Whether a switch is on (false for a field that is not a switch).
+    pub fn flag(&self, field: ParamField) -> bool {
+        self.clone().flag_mut(field).is_some_and(|f| *f)
     }
 
     /// The text of a form field (empty for a field that is not text).
@@ -1019,6 +1125,7 @@ impl RawScenarioParams {
         let bc = BroadcastParams::default();
         let auth = AuthParams::default();
         let cap = CapacityParams::default();
+        let ready = ReadinessParams::default();
         let secs = |ms: Millis| num(ms / 1000.0);
         let mut raw = Self {
             kind,
@@ -1049,6 +1156,10 @@ impl RawScenarioParams {
             max_steps: cap.max_steps.to_string(),
             hold_pct: num(cap.hold_pct),
             rtt_limit_ms: num(cap.rtt_limit_ms),
+            health_url: ready.health_url,
+            stats_url: ready.stats_url,
+            plain_url: ready.plain_url,
+            rate_limit: ready.rate_limit,
         };
         match ScenarioParams::defaults(kind) {
             ScenarioParams::Load(_) => {}
@@ -1083,6 +1194,7 @@ impl RawScenarioParams {
                 raw.hold_s = secs(p.hold_ms);
             }
             ScenarioParams::Capacity(p) => raw.sessions = p.sessions.to_string(),
+            ScenarioParams::Readiness(_) => {}
         }
         raw
     }
@@ -1171,6 +1283,24 @@ mod tests {
         assert_eq!(e[0].field, ParamField::Messages);
         let e = errors(ScenarioKind::RampUp, |r| r.batch_every_s = "x".into());
         assert_eq!(e[0].field, ParamField::BatchEveryS);
+        let e = errors(ScenarioKind::Readiness, |r| {
+            r.health_url = "health".into();
+            r.stats_url = "//evil.example/x".into();
+            r.plain_url = format!("/{}", "a".repeat(2048));
+        });
+        let fields: Vec<ParamField> = e.iter().map(|e| e.field).collect();
+        assert_eq!(
+            fields,
+            [
+                ParamField::HealthUrl,
+                ParamField::StatsUrl,
+                ParamField::PlainUrl
+            ]
+        );
+        let mut raw = RawScenarioParams::defaults(ScenarioKind::Readiness);
+        raw.health_url = String::new();
+        raw.stats_url = "https://api.example.com/stats".into();
+        assert!(ScenarioParams::from_raw(&raw).is_ok());
     }
 
     #[test]
@@ -1206,7 +1336,12 @@ mod tests {
                 match raw.text_mut(field) {
                     Some(slot) => *slot = "7".into(),
                     None => {
-                        assert_eq!(field, ParamField::UseBackendFaults, "{kind:?} {field:?}");
+                        let flag = raw.flag_mut(field).expect("a field is text or a switch");
+                        *flag = !*flag;
+                        assert_ne!(
+                            raw.flag(field),
+                            RawScenarioParams::defaults(kind).flag(field)
+                        );
                         continue;
                     }
                 }

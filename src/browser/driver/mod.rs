@@ -166,7 +166,10 @@ impl Driver {
                 run.set_token(token, t);
             }
             match scenario.as_mut() {
-                Some(sc) => sc.start(&mut run, t),
+                Some(sc) => {
+                    sc.set_page_secure(super::page::origin().starts_with("https:"));
+                    sc.start(&mut run, t);
+                }
                 None => run.start(t),
             }
             st.conns = (0..run.session_count()).map(|_| None).collect();
@@ -397,6 +400,7 @@ impl Driver {
         let mut refused: Vec<(SessionId, Generation, SocketError)> = Vec::new();
         let mut cap: Option<FrameCap> = None;
         let mut faults = Vec::new();
+        let mut gets = Vec::new();
         let mut sent_on: Vec<SessionId> = Vec::new();
         let mut token_wanted = false;
         let commands: Vec<Command> = {
@@ -493,6 +497,7 @@ impl Driver {
                     // `set_token`, or the sessions keep needing auth.
                     Command::RequestToken => token_wanted = true,
                     Command::Fault { request, url } => faults.push((request, url)),
+                    Command::HttpGet { id, url } => gets.push((id, url)),
                 }
             }
             // What the browser still holds decides how much more the engine releases.
@@ -520,14 +525,24 @@ impl Driver {
         if token_wanted {
             self.fetch_token();
         }
-        if !faults.is_empty() {
+        if !faults.is_empty() || !gets.is_empty() {
             let weak = Rc::downgrade(&self.0);
+            let run_id = self.0.state.borrow().run_id;
             // In order, one after the other, as the engine asks.
             wasm_bindgen_futures::spawn_local(async move {
                 for (request, url) in faults {
                     let outcome = super::fault::post(&url).await;
                     with(&weak, |d| {
                         d.act(|run, t| run.on_fault_result(request, outcome, t))
+                    });
+                }
+                for (id, url) in gets {
+                    let result = super::http::get(&url).await;
+                    // An answer for a run that has been replaced is nobody's.
+                    with(&weak, |d| {
+                        if d.0.state.borrow().run_id == run_id {
+                            d.act(|run, t| run.on_http_result(id, result, t));
+                        }
                     });
                 }
             });

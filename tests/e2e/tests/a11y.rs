@@ -1,6 +1,6 @@
 //! Accessibility (issue 13, part 7): axe-core's WCAG 2 A and AA rules find nothing on the
 //! console idle, running (with the RTT-by-field table), after a scenario, and with the
-//! capacity finder's steps and curve, in the real page.
+//! capacity finder's steps and curve, and the readiness checklist's table, in the real page.
 //!
 //! axe-core 4.14.1 comes from npm into the tool cache (`cargo xtask setup`), passed as
 //! `WSC_AXE`; it is put into the page through WebDriver (which the page's policy does not
@@ -77,9 +77,20 @@ async fn axe_finds_no_violation_idle_running_or_after_a_scenario() {
         ctx.run_scenario(LONG).await;
         ctx.page.wait_for_testid("chart-capacity", LONG).await;
         let capacity = violations(&ctx.page, &axe).await;
+        // The readiness checklist's grouped table and its form (the open /ws endpoint
+        // accepts the invalid token, so FAIL rows are judged too).
+        ctx.page.fill("token", "dev-token").await;
+        ctx.choose_scenario("readiness", &[]).await;
+        let report = ctx.run_scenario(LONG).await;
+        assert_eq!(report["scenario"]["kind"], "readiness");
+        let readiness = violations(&ctx.page, &axe).await;
         assert!(
-            idle.is_empty() && running.is_empty() && finished.is_empty() && capacity.is_empty(),
-            "axe-core (WCAG 2 A, AA) found:\nidle: {idle:#?}\nrunning: {running:#?}\nafter a scenario: {finished:#?}\nafter the capacity finder: {capacity:#?}"
+            idle.is_empty()
+                && running.is_empty()
+                && finished.is_empty()
+                && capacity.is_empty()
+                && readiness.is_empty(),
+            "axe-core (WCAG 2 A, AA) found:\nidle: {idle:#?}\nrunning: {running:#?}\nafter a scenario: {finished:#?}\nafter the capacity finder: {capacity:#?}\nreadiness: {readiness:#?}"
         );
         ctx
     })

@@ -10,6 +10,23 @@ use ws_console_e2e::{Ctx, LONG, stat, wait_for};
 pub(crate) const GOOD_TOKEN: &str = "Tk-scn-g00d-7c1e";
 pub(crate) const BAD_TOKEN: &str = "Tk-scn-bad-44d2";
 
+/// A backend that takes [`GOOD_TOKEN`] only.
+pub(crate) fn checks_tokens() -> testbed::Options {
+    testbed::Options {
+        tokens: vec![GOOD_TOKEN.to_string()],
+        ..testbed::Options::default()
+    }
+}
+
+/// Points the console at the authenticated endpoint as `user`, with [`GOOD_TOKEN`].
+pub(crate) async fn use_authenticated_endpoint(ctx: &Ctx, user: &str) {
+    ctx.page
+        .fill("endpoint-url", "/api/v1/pam/ws/{user_id}?token={token}")
+        .await;
+    ctx.page.fill("user-id", user).await;
+    ctx.page.fill("token", GOOD_TOKEN).await;
+}
+
 /// A backend with fault injection on.
 pub(crate) fn faulty() -> testbed::Options {
     testbed::Options {

@@ -6,7 +6,7 @@ use ws_console_e2e::console::count;
 use ws_console_e2e::{LONG, run, stat};
 
 /// Every field the report schema (engine/src/report/mod.rs) documents.
-const TOP_LEVEL: [&str; 15] = [
+const TOP_LEVEL: [&str; 16] = [
     "schema",
     "version",
     "generated_at",
@@ -18,6 +18,7 @@ const TOP_LEVEL: [&str; 15] = [
     "totals",
     "sessions",
     "breakdown",
+    "readiness",
     "invariant",
     "criteria",
     "verdict",
@@ -323,16 +324,8 @@ fn parse_csv(text: &str) -> Vec<Vec<String>> {
 
 #[tokio::test]
 async fn auth_passes_against_a_rejecting_backend_and_its_exports_are_complete() {
-    let options = testbed::Options {
-        tokens: vec![GOOD_TOKEN.to_string()],
-        ..testbed::Options::default()
-    };
-    run(options, |ctx| async move {
-        ctx.page
-            .fill("endpoint-url", "/api/v1/pam/ws/{user_id}?token={token}")
-            .await;
-        ctx.page.fill("user-id", "qa-7").await;
-        ctx.page.fill("token", GOOD_TOKEN).await;
+    run(checks_tokens(), |ctx| async move {
+        use_authenticated_endpoint(&ctx, "qa-7").await;
         ctx.choose_scenario(
             "auth",
             &[

@@ -9,8 +9,8 @@
 //! recovery under random drops and through the backend's fault control ([`recovery`]), the
 //! half-open server ([`half_open`]), auth with its exports checked field by field
 //! ([`exports`]), cancelling ([`cancel`]), bands edited in the guidelines panel
-//! ([`thresholds`]), and the capacity finder stopping at the backend's rate limit
-//! ([`capacity`]).
+//! ([`thresholds`]), the capacity finder stopping at the backend's rate limit
+//! ([`capacity`]), and the readiness checklist ([`readiness`]).
 
 mod cancel;
 mod capacity;
@@ -18,5 +18,6 @@ mod common;
 mod exports;
 mod half_open;
 mod kinds;
+mod readiness;
 mod recovery;
 mod thresholds;
