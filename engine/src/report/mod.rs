@@ -24,6 +24,7 @@ use crate::heap::HeapTrend;
 use crate::histogram::RttSummary;
 use crate::ids::{Millis, SessionId};
 use crate::metrics::Counters;
+use crate::per_endpoint::EndpointRow;
 use crate::reconnect::ReconnectPolicy;
 use crate::run::Run;
 use crate::scenario::{CapacityResult, Criterion, Grade, Scenario, ScenarioParams};
@@ -61,6 +62,8 @@ pub struct Report {
     pub sessions: Vec<SessionRow>,
     /// RTT and counts by the value of one field of the messages; `None` when off.
     pub breakdown: Option<Breakdown>,
+    /// One row per endpoint line (sessions spread round-robin).
+    pub endpoints: Vec<EndpointRow>,
     /// `sent = matched + lost + pending`, in total.
     pub invariant: ReportInvariant,
     /// The verdict per criterion.
@@ -87,9 +90,9 @@ pub struct ReportScenario {
 /// The configuration, token redacted.
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 pub struct ReportConfig {
-    /// The URL template, token redacted.
+    /// The URL templates, one per line, token redacted.
     pub endpoint: String,
-    /// Session 0's filled-in URL, token redacted.
+    /// Session 0's filled-in URL, token redacted (the first endpoint's).
     pub url: String,
     /// Fills `{user_id}`.
     pub user_id: String,
@@ -341,7 +344,8 @@ impl Report {
     /// The report of a manual run (no scenario): the F10 verdicts as criteria. A measure
     /// is required once the run did what it measures — messages sent, sockets opened — so
     /// a run whose every message is still pending is not a PASS; the heap and
-    /// reconnection are side measures.
+    /// reconnection are side measures. A receive-only run (automatic sending off) sends
+    /// nothing, so it needs no message success; it gets the push-consistency criterion.
     pub fn manual(run: &Run, now: Millis) -> Report {
         let c = run.counters();
         let criteria = run
@@ -358,6 +362,13 @@ impl Report {
                 };
                 Criterion::from_verdict(v, required)
             })
+            // Receive-only runs (no automatic sending) are judged on push consistency.
+            .chain(run.config().send_interval_ms.is_none().then(|| {
+                crate::per_endpoint::criterion(
+                    &run.endpoints(now),
+                    run.config().thresholds.consistency_tolerance,
+                )
+            }))
             .collect();
         Report::build(
             Frame {
@@ -527,6 +538,7 @@ impl Report {
             },
             sessions,
             breakdown: run.breakdown(),
+            endpoints: run.endpoints(now),
             criteria: f.criteria,
             verdict,
             capacity: f.capacity,
@@ -544,7 +556,7 @@ impl ReportConfig {
     fn of(run: &Run) -> ReportConfig {
         let cfg: &RunConfig = run.config();
         ReportConfig {
-            endpoint: run.redact(cfg.endpoint.template()),
+            endpoint: run.redact(&cfg.endpoint.template()),
             url: run.display_url(SessionId(0)),
             user_id: run.redact(&cfg.user_id),
             // A token handed over later (the host's provider) is a token set too.

@@ -47,6 +47,16 @@ impl Run {
         self.sessions.get(s.index()).map(|x| x.state(now))
     }
 
+    /// One row per endpoint line, its sessions' figures summed (issue 13).
+    pub fn endpoints(&self, now: Millis) -> Vec<crate::EndpointRow> {
+        crate::per_endpoint::rows(self, now)
+    }
+
+    /// Endpoint `i`'s connect and first-message samples.
+    pub(crate) fn endpoint_times(&self, i: usize) -> Option<&crate::per_endpoint::EndpointTimes> {
+        self.endpoint_times.get(i)
+    }
+
     /// One session's timeline lane, oldest first (bounded).
     pub fn timeline(&self, s: SessionId) -> impl Iterator<Item = &TimelineEvent> {
         self.sessions
