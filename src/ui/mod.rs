@@ -9,6 +9,7 @@ mod capacity;
 mod cards;
 mod charts;
 mod controls;
+mod endpoints;
 mod environment;
 mod fields;
 mod guidelines;
@@ -463,6 +464,7 @@ pub fn Console(
                 <div class="wsc-main">
                     <cards::Cards />
                     <report::Report />
+                    <endpoints::Endpoints />
                     <sessions::Sessions />
                     <breakdown::Breakdown />
                     <charts::Charts />

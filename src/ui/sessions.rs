@@ -1,4 +1,6 @@
-//! The per-session table: state, counts, RTT, errors, reconnects and the last close.
+//! The per-session table: endpoint, state, counts, RTT, errors, reconnects and the last
+//! close. The endpoint is a short label (`#2`: line 2 of the endpoint field, session `i`
+//! on line `i mod n`) with its URL, token redacted, as the title.
 
 use super::ConsoleCtx;
 use super::cards::ms;
@@ -12,6 +14,15 @@ use ws_console_engine::SessionView;
 pub fn Sessions() -> impl IntoView {
     let ctx = ConsoleCtx::expect();
     let count = move || ctx.snapshot.with(|s| s.sessions.len());
+    // The endpoints' URLs change only on a new Start: one memo for every row.
+    let urls = Memo::new(move |_| {
+        ctx.snapshot.with(|s| {
+            s.endpoints
+                .iter()
+                .map(|e| e.url.clone())
+                .collect::<Vec<_>>()
+        })
+    });
     view! {
         <section class="wsc-panel" aria-label="Sessions" data-testid="session-table">
             <h2>"Sessions"</h2>
@@ -20,6 +31,7 @@ pub fn Sessions() -> impl IntoView {
                     <thead>
                         <tr>
                             <th>"#"</th>
+                            <th>"Endpoint"</th>
                             <th>"State"</th>
                             <th>"Sent"</th>
                             <th>"Received"</th>
@@ -35,7 +47,7 @@ pub fn Sessions() -> impl IntoView {
                     </thead>
                     <tbody>
                         <For each=move || 0..count() key=|i| *i let:i>
-                            <Row i />
+                            <Row i urls />
                         </For>
                     </tbody>
                 </table>
@@ -49,8 +61,11 @@ pub fn Sessions() -> impl IntoView {
 fn Row(
     /// The session's index.
     i: usize,
+    /// Each endpoint's URL, token redacted.
+    urls: Memo<Vec<String>>,
 ) -> impl IntoView {
     let ctx = ConsoleCtx::expect();
+    let endpoint = move || urls.with(|u| i % u.len().max(1));
     let row = Memo::new(move |_| {
         ctx.snapshot.with(|s| {
             s.sessions
@@ -65,6 +80,9 @@ fn Row(
     view! {
         <tr data-testid="session-row" data-session=i>
             <td>{i}</td>
+            <td data-testid="session-endpoint" title=move || urls.with(|u| u.get(endpoint()).cloned())>
+                "#"{move || endpoint() + 1}
+            </td>
             <td>
                 <span
                     class=move || row.with(|r| {
