@@ -10,8 +10,9 @@
 //! Consistency: in a receive-only run (no automatic sending) every session of one endpoint
 //! should receive the same server pushes ([`crate::Counters::pushes`]). An endpoint passes
 //! when the spread (most − fewest pushes among its sessions) is within
-//! `consistency_tolerance`, fails past it, and is not judged until each of its sessions
-//! has received at least one push, or when it has fewer than two sessions.
+//! `consistency_tolerance` and fails past it. Until each of its sessions has received a
+//! push the data is insufficient (WARN, as everywhere in the reports, never PASS); an
+//! endpoint with fewer than two sessions has nothing to compare and is not judged.
 
 use crate::histogram::{Histogram, RttSummary};
 use crate::ids::{Millis, SessionId};
@@ -62,8 +63,8 @@ pub struct EndpointRow {
     pub connect_time_ms: RttSummary,
     /// Open → the server's first frame, every socket of its sessions.
     pub first_message_ms: RttSummary,
-    /// Push consistency: `PASS`, `FAIL`, or `SKIP` (not judged: automatic sending on, fewer
-    /// than two sessions, or a session without a push yet).
+    /// Push consistency: `PASS`, `FAIL`, `WARN` (insufficient data: a session without a
+    /// push yet) or `SKIP` (not judged: automatic sending on, fewer than two sessions).
     pub consistency: Grade,
 }
 
@@ -74,11 +75,15 @@ impl EndpointRow {
     }
 }
 
-/// The grade of one endpoint's push counts.
+/// The grade of one endpoint's push counts: SKIP when not judged (automatic sending on,
+/// fewer than two sessions), WARN while a session has no push yet (insufficient data,
+/// never PASS), then PASS or FAIL by the spread.
 fn judge(pushes: &[u64], tolerance: u64, receive_only: bool) -> Grade {
     let (min, max) = min_max(pushes);
-    if !receive_only || pushes.len() < 2 || min == 0 {
+    if !receive_only || pushes.len() < 2 {
         Grade::Skip
+    } else if min == 0 {
+        Grade::Warn
     } else if max - min <= tolerance {
         Grade::Pass
     } else {
@@ -142,63 +147,54 @@ pub(crate) fn rows(run: &Run, now: Millis) -> Vec<EndpointRow> {
 }
 
 /// The `push-consistency` criterion over `rows`: FAIL when an endpoint's spread is past the
-/// tolerance (the widest is named), SKIP while any endpoint cannot be judged, else PASS.
-/// For receive-only runs: in others every row is SKIP.
+/// tolerance (the widest is named), WARN while an endpoint has a session without a push
+/// (insufficient data), PASS when every endpoint with two sessions or more is within it,
+/// SKIP when none has two. For receive-only runs: in others every row is SKIP.
 pub(crate) fn criterion(rows: &[EndpointRow], tolerance: u64) -> Criterion {
-    let target = format!("receive-only, per endpoint: most − fewest pushes ≤ {tolerance}");
     let judged = |grade: Grade, measured: String, value: Option<f64>| {
         Criterion::new(
             "push-consistency",
             "Push consistency",
-            target.clone(),
+            format!("per endpoint: most − fewest pushes per session ≤ {tolerance}"),
             measured,
             value,
             grade,
         )
     };
-    let widest = rows.iter().max_by_key(|r| (r.spread(), r.endpoint));
-    if let Some(r) = rows
-        .iter()
-        .filter(|r| r.consistency == Grade::Fail)
-        .max_by_key(|r| r.spread())
-    {
-        return judged(
-            Grade::Fail,
-            format!(
-                "endpoint #{}: spread {} ({}–{} pushes)",
-                r.endpoint,
-                r.spread(),
-                r.pushes_min,
-                r.pushes_max
-            ),
-            Some(r.spread() as f64),
-        );
+    let widest = |g: Grade| {
+        rows.iter()
+            .filter(|r| r.consistency == g)
+            .max_by_key(|r| (r.spread(), r.endpoint))
+    };
+    let spread = |r: &EndpointRow| {
+        format!(
+            "spread {} ({}–{} pushes)",
+            r.spread(),
+            r.pushes_min,
+            r.pushes_max
+        )
+    };
+    if let Some(r) = widest(Grade::Fail) {
+        let text = format!("endpoint #{}: {}", r.endpoint, spread(r));
+        return judged(Grade::Fail, text, Some(r.spread() as f64));
     }
-    if let Some(r) = rows.iter().find(|r| r.consistency == Grade::Skip) {
-        let why = if r.sessions < 2 {
-            "fewer than two sessions"
-        } else {
-            "a session has no push yet"
-        };
-        return judged(
+    if let Some(r) = rows.iter().find(|r| r.consistency == Grade::Warn) {
+        let text = format!(
+            "insufficient data: a session of endpoint #{} has no push yet",
+            r.endpoint
+        );
+        return judged(Grade::Warn, text, None);
+    }
+    match widest(Grade::Pass) {
+        Some(r) => {
+            let text = format!("largest: endpoint #{}, {}", r.endpoint, spread(r));
+            judged(Grade::Pass, text, Some(r.spread() as f64))
+        }
+        None => judged(
             Grade::Skip,
-            format!("insufficient data on endpoint #{}: {why}", r.endpoint),
+            "not judged: no endpoint has two sessions".into(),
             None,
-        );
-    }
-    match widest {
-        Some(r) => judged(
-            Grade::Pass,
-            format!(
-                "largest spread {} (endpoint #{}, {}–{} pushes)",
-                r.spread(),
-                r.endpoint,
-                r.pushes_min,
-                r.pushes_max
-            ),
-            Some(r.spread() as f64),
         ),
-        None => judged(Grade::Skip, "no endpoint".into(), None),
     }
 }
 
@@ -212,7 +208,7 @@ mod tests {
         assert_eq!(judge(&[5, 6], 0, true), Grade::Fail);
         assert_eq!(judge(&[5, 6], 1, true), Grade::Pass);
         assert_eq!(judge(&[5, 8, 6], 2, true), Grade::Fail);
-        assert_eq!(judge(&[5, 0], 9, true), Grade::Skip);
+        assert_eq!(judge(&[5, 0], 9, true), Grade::Warn);
         assert_eq!(judge(&[5], 0, true), Grade::Skip);
         assert_eq!(judge(&[], 0, true), Grade::Skip);
         assert_eq!(judge(&[5, 5], 0, false), Grade::Skip);
@@ -251,13 +247,15 @@ mod tests {
         let ok = [row(1, &[5, 5], 1), row(2, &[4, 5], 1)];
         let c = criterion(&ok, 1);
         assert_eq!(c.grade, Grade::Pass);
-        assert_eq!(c.measured, "largest spread 1 (endpoint #2, 4–5 pushes)");
+        assert_eq!(c.measured, "largest: endpoint #2, spread 1 (4–5 pushes)");
         let waiting = [row(1, &[5, 5], 0), row(2, &[0, 5], 0)];
         let c = criterion(&waiting, 0);
-        assert_eq!(c.grade, Grade::Skip);
+        assert_eq!(c.grade, Grade::Warn);
         assert_eq!(
             c.measured,
-            "insufficient data on endpoint #2: a session has no push yet"
+            "insufficient data: a session of endpoint #2 has no push yet"
         );
+        let alone = [row(1, &[5], 0)];
+        assert_eq!(criterion(&alone, 0).grade, Grade::Skip);
     }
 }
