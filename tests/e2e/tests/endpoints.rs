@@ -116,6 +116,7 @@ async fn a_three_endpoint_receive_only_run_reports_per_endpoint() {
         assert_eq!(criterion(&report, "message-success")["grade"], "SKIP");
         assert_eq!(criterion(&report, "first-message")["grade"], "PASS");
         assert_eq!(report["verdict"], "PASS", "{:#}", report["criteria"]);
+        ctx
     })
     .await;
 }
@@ -137,6 +138,7 @@ async fn unequal_pushes_on_one_endpoint_fail_consistency_with_the_spread() {
         assert_eq!(c["grade"], "FAIL", "{c}");
         assert_eq!(c["measured"], "endpoint #2: spread 2 (1–3 pushes)");
         assert_eq!(report["verdict"], "FAIL");
+        ctx
     })
     .await;
 }
