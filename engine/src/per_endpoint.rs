@@ -99,14 +99,16 @@ fn min_max(v: &[u64]) -> (u64, u64) {
 /// One row per endpoint of `run`.
 pub(crate) fn rows(run: &Run, now: Millis) -> Vec<EndpointRow> {
     let cfg = run.config();
-    let n = cfg.endpoint.len();
     let receive_only = cfg.send_interval_ms.is_none();
     let sessions = run.sessions(now);
     cfg.endpoint
         .iter()
         .enumerate()
         .map(|(i, e)| {
-            let mine: Vec<_> = sessions.iter().filter(|v| v.id.index() % n == i).collect();
+            let mine: Vec<_> = sessions
+                .iter()
+                .filter(|v| v.endpoint as usize == i)
+                .collect();
             let pushes: Vec<u64> = mine.iter().map(|v| v.counters.pushes).collect();
             let (pushes_min, pushes_max) = min_max(&pushes);
             let connected = mine

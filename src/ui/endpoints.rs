@@ -11,6 +11,17 @@
 use super::ConsoleCtx;
 use super::cards::ms;
 use leptos::prelude::*;
+use ws_console_engine::Grade;
+
+/// The CSS class of a consistency grade.
+fn grade_class(g: Grade) -> &'static str {
+    match g {
+        Grade::Pass => "wsc-grade wsc-grade--pass",
+        Grade::Warn => "wsc-grade wsc-grade--warn",
+        Grade::Fail => "wsc-grade wsc-grade--fail",
+        Grade::Skip => "wsc-grade wsc-grade--skip",
+    }
+}
 
 /// The per-endpoint table, refreshed with the snapshot.
 #[component]
@@ -37,7 +48,7 @@ pub fn Endpoints() -> impl IntoView {
                             <td data-testid="endpoint-spread">{r.pushes_min}"–"{r.pushes_max}</td>
                             <td>{ms(r.connect_time_ms.mean)}</td>
                             <td>{ms(r.first_message_ms.mean)}</td>
-                            <td data-testid="endpoint-consistency" class=format!("wsc-grade wsc-grade--{}", grade.as_str())>
+                            <td data-testid="endpoint-consistency" class=grade_class(grade)>
                                 {grade.label()}
                             </td>
                         </tr>

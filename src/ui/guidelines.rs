@@ -270,11 +270,8 @@ pub fn Guidelines() -> impl IntoView {
                         <td>"fails to reconnect"</td>
                     </tr>
                     <tr>
-                        <td>"Push consistency (receive-only, per endpoint: each session's server pushes)"</td>
-                        <td>"spread ≤ "{band(&CONSISTENCY, bad)}
-                        </td>
-                        <td>"—"</td>
-                        <td>"spread above it"</td>
+                        <td>"Push consistency (receive-only, per endpoint)"</td>
+                        <td colspan="3">"most − fewest pushes per session ≤ "{band(&CONSISTENCY, bad)}</td>
                     </tr>
                     <tr>
                         <td>"Minimum sample before a verdict"</td>

@@ -1,6 +1,6 @@
 //! The per-session table: endpoint, state, counts, RTT, errors, reconnects and the last
 //! close. The endpoint is a short label (`#2`: line 2 of the endpoint field, session `i`
-//! on line `i mod n`) with its URL, token redacted, as the title.
+//! on line `i mod n`); the Endpoints panel shows its URL.
 
 use super::ConsoleCtx;
 use super::cards::ms;
@@ -47,7 +47,7 @@ pub fn Sessions() -> impl IntoView {
                     </thead>
                     <tbody>
                         <For each=move || 0..count() key=|i| *i let:i>
-                            <Row i urls />
+                            <Row i />
                         </For>
                     </tbody>
                 </table>
@@ -61,11 +61,8 @@ pub fn Sessions() -> impl IntoView {
 fn Row(
     /// The session's index.
     i: usize,
-    /// Each endpoint's URL, token redacted.
-    urls: Memo<Vec<String>>,
 ) -> impl IntoView {
     let ctx = ConsoleCtx::expect();
-    let endpoint = move || urls.with(|u| i % u.len().max(1));
     let row = Memo::new(move |_| {
         ctx.snapshot.with(|s| {
             s.sessions
@@ -80,9 +77,7 @@ fn Row(
     view! {
         <tr data-testid="session-row" data-session=i>
             <td>{i}</td>
-            <td data-testid="session-endpoint" title=move || urls.with(|u| u.get(endpoint()).cloned())>
-                "#"{move || endpoint() + 1}
-            </td>
+            <td data-testid="session-endpoint">{cell(|r| format!("#{}", r.endpoint + 1))}</td>
             <td>
                 <span
                     class=move || row.with(|r| {

@@ -248,6 +248,8 @@ pub struct ReportHeap {
 pub struct SessionRow {
     /// Index.
     pub session: u32,
+    /// Its endpoint: the 1-based line of the endpoint field (`endpoints[].endpoint`).
+    pub endpoint: u32,
     /// [`SessionState::as_str`].
     pub state: &'static str,
     /// Attempt and delay, or the reason it gave up.
@@ -264,6 +266,8 @@ pub struct SessionRow {
     pub pending: u64,
     /// Frames received.
     pub received: u64,
+    /// Server pushes received (`counters.pushes`).
+    pub pushes: u64,
     /// Duplicate replies.
     pub duplicates: u64,
     /// Replies out of `seq` order.
@@ -445,6 +449,7 @@ impl Report {
             .filter_map(|i| run.session(SessionId(i), now))
             .map(|v| SessionRow {
                 session: v.id.0,
+                endpoint: v.endpoint + 1,
                 state: v.state.as_str(),
                 state_detail: run.redact(&state_detail(&v.state)),
                 generation: v.generation.0,
@@ -453,6 +458,7 @@ impl Report {
                 lost: v.counters.lost,
                 pending: v.counters.pending,
                 received: v.counters.received,
+                pushes: v.counters.pushes,
                 duplicates: v.counters.duplicate,
                 out_of_order: v.counters.out_of_order,
                 unsolicited: v.counters.unsolicited,

@@ -34,12 +34,19 @@ impl Run {
 
     /// Every session, for the per-session table.
     pub fn sessions(&self, now: Millis) -> Vec<SessionView> {
-        self.sessions.iter().map(|s| s.view(now)).collect()
+        self.sessions.iter().map(|s| self.view_of(s, now)).collect()
     }
 
     /// One session.
     pub fn session(&self, s: SessionId, now: Millis) -> Option<SessionView> {
-        self.sessions.get(s.index()).map(|x| x.view(now))
+        self.sessions.get(s.index()).map(|x| self.view_of(x, now))
+    }
+
+    fn view_of(&self, s: &crate::session::Session, now: Millis) -> SessionView {
+        SessionView {
+            endpoint: self.cfg.endpoint.index_of(s.id) as u32,
+            ..s.view(now)
+        }
     }
 
     /// One session's state (cheaper than a whole view).
