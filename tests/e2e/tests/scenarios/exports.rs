@@ -175,8 +175,10 @@ const ENDPOINT_FIELDS: [&str; 17] = [
     "first_message_ms",
     "consistency",
 ];
-const SESSION_FIELDS: [&str; 31] = [
+const SESSION_FIELDS: [&str; 33] = [
     "session",
+    "endpoint",
+    "pushes",
     "state",
     "state_detail",
     "generation",
