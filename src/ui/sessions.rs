@@ -14,15 +14,6 @@ use ws_console_engine::SessionView;
 pub fn Sessions() -> impl IntoView {
     let ctx = ConsoleCtx::expect();
     let count = move || ctx.snapshot.with(|s| s.sessions.len());
-    // The endpoints' URLs change only on a new Start: one memo for every row.
-    let urls = Memo::new(move |_| {
-        ctx.snapshot.with(|s| {
-            s.endpoints
-                .iter()
-                .map(|e| e.url.clone())
-                .collect::<Vec<_>>()
-        })
-    });
     view! {
         <section class="wsc-panel" aria-label="Sessions" data-testid="session-table">
             <h2>"Sessions"</h2>
