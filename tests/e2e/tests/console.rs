@@ -63,7 +63,7 @@ async fn every_bad_input_gets_its_message_and_nothing_starts() {
             ("session-count", "201"),
             ("session-count", "-1"),
             ("session-count", "abc"),
-            ("send-interval", "0"),
+            ("send-interval", "5"),
             ("send-interval", "-5"),
             ("send-interval", "abc"),
             ("correlation-pointer", "id"),

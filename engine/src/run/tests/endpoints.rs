@@ -17,6 +17,11 @@ fn three(c: &mut RawConfig) {
 /// A server push: no id of this run.
 const PUSH: &str = r#"{"type":"notification","n":1}"#;
 
+fn consistency(report: &crate::Report) -> &crate::Criterion {
+    let c = report.criteria.iter().find(|c| c.id == "push-consistency");
+    c.expect("a receive-only run is judged on push consistency")
+}
+
 #[test]
 fn sessions_are_spread_and_keep_their_endpoint_across_reconnects() {
     let mut r = run(three);
@@ -83,11 +88,7 @@ fn a_receive_only_run_reports_per_endpoint_and_judges_consistency() {
     assert_eq!(rows[2].url, "ws://127.0.0.1:8080/pam/u1?token=[redacted]");
     let report = r.report(200.0);
     assert_eq!(report.endpoints, rows);
-    let c = report
-        .criteria
-        .iter()
-        .find(|c| c.id == "push-consistency")
-        .unwrap();
+    let c = consistency(&report);
     assert_eq!(c.grade, Grade::Pass);
     // Nothing was sent: no message-success FAIL.
     assert_ne!(report.verdict, Grade::Fail);
@@ -96,11 +97,7 @@ fn a_receive_only_run_reports_per_endpoint_and_judges_consistency() {
     // One more push to session 4 (endpoint #2): a spread of 1 > tolerance 0.
     r.on_text(SessionId(4), gens[4], PUSH, 300.0);
     let report = r.report(300.0);
-    let c = report
-        .criteria
-        .iter()
-        .find(|c| c.id == "push-consistency")
-        .unwrap();
+    let c = consistency(&report);
     assert_eq!(c.grade, Grade::Fail);
     assert_eq!(c.measured, "endpoint #2: spread 1 (3–4 pushes)");
     assert_eq!(report.endpoints[1].consistency, Grade::Fail);
