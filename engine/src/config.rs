@@ -7,12 +7,13 @@
 
 pub use crate::auth_mode::AuthMode;
 use crate::embedded::{embedded_tokens, without_embedded_tokens};
+use crate::endpoint_list::Endpoints;
 use crate::heartbeat::HeartbeatConfig;
 use crate::ids::Millis;
 use crate::reconnect::ReconnectPolicy;
 use crate::template::Template;
 use crate::thresholds::Thresholds;
-use crate::url::{Endpoint, Redactor};
+use crate::url::Redactor;
 
 /// Most sessions the UI accepts (Chromium caps a profile at about 255 sockets).
 pub const MAX_SESSIONS: u32 = 200;
@@ -113,7 +114,8 @@ pub const DEFAULT_PING: &str = r#"{"type":"ping","id":"{{id}}"}"#;
 #[cfg_attr(test, derive(serde::Deserialize))] // the reference `RawConfig::from_json` is held to
 #[serde(default)]
 pub struct RawConfig {
-    /// URL template with `{user_id}`, `{token}`, `{session}` (default `/ws`).
+    /// URL templates with `{user_id}`, `{token}`, `{session}`, one per line (default `/ws`);
+    /// session `i` uses line `i mod n`.
     pub endpoint: String,
     /// Fills `{user_id}` (default empty).
     pub user_id: String,
@@ -325,7 +327,7 @@ impl RawConfig {
         for t in embedded_tokens(&self.endpoint) {
             redactor.add(&t.value);
         }
-        let url = Endpoint::parse(&self.endpoint, page_origin)
+        let url = Endpoints::parse(&self.endpoint, page_origin)
             .map(|e| e.fill(&self.user_id, self.token.trim(), 0, self.auth_mode));
         redactor.redact(&url.unwrap_or_else(|reason| reason))
     }
@@ -381,8 +383,8 @@ impl Default for Limits {
 /// A validated configuration.
 #[derive(Clone, Debug, PartialEq)]
 pub struct RunConfig {
-    /// Where to connect.
-    pub endpoint: Endpoint,
+    /// Where to connect: one or more endpoints, the sessions spread round-robin.
+    pub endpoint: Endpoints,
     /// Fills `{user_id}`.
     pub user_id: String,
     /// The initial token (may be empty).
@@ -449,7 +451,7 @@ impl RunConfig {
             }
         };
 
-        let endpoint = Endpoint::parse(&raw.endpoint, page_origin);
+        let endpoint = Endpoints::parse(&raw.endpoint, page_origin);
         let user_id = raw.user_id.trim().to_owned();
         let token = raw.token.trim().to_owned();
         let embedded = embedded_tokens(&raw.endpoint);
@@ -473,7 +475,7 @@ impl RunConfig {
         }
         check(Field::Token, check_token(&token, raw.auth_mode));
         if token.is_empty() {
-            let needs = endpoint.as_ref().is_ok_and(Endpoint::uses_token)
+            let needs = endpoint.as_ref().is_ok_and(Endpoints::uses_token)
                 || matches!(
                     raw.auth_mode,
                     AuthMode::Subprotocol | AuthMode::FirstMessage

@@ -34,8 +34,24 @@ pub struct EmbeddedToken {
     pub place: String,
 }
 
-/// Every secret in `endpoint`, in order. Placeholders (`{token}`) are not secrets.
+/// Every secret in `endpoint`, in order. Placeholders (`{token}`) are not secrets. The field
+/// holds one URL per line: each line is read as its own URL, so a token on a later line is
+/// found as surely as one on the first.
 pub fn embedded_tokens(endpoint: &str) -> Vec<EmbeddedToken> {
+    let mut found = Vec::new();
+    let mut offset = 0;
+    for line in endpoint.split('\n') {
+        for mut t in line_tokens(line.trim_end_matches('\r')) {
+            t.range = offset + t.range.start..offset + t.range.end;
+            found.push(t);
+        }
+        offset += line.len() + 1;
+    }
+    found
+}
+
+/// Every secret in one URL.
+fn line_tokens(endpoint: &str) -> Vec<EmbeddedToken> {
     let end = endpoint.find('#').unwrap_or(endpoint.len());
     let (path_end, query_start) = match endpoint[..end].find('?') {
         Some(q) => (q, q + 1),
@@ -143,6 +159,16 @@ mod tests {
         assert_eq!(values("/ws?auth=k1&api_key=k2"), ["k1", "k2"]);
         let t = &embedded_tokens("/ws?x=1&token=abc")[0];
         assert_eq!((t.range.clone(), t.place.as_str()), (14..17, "token="));
+    }
+
+    #[test]
+    fn every_endpoint_line_is_read_as_its_own_url() {
+        let field = format!("/ws?a=1\r\n/api?token=sekret\n\n/ws/{JWT}");
+        assert_eq!(values(&field), ["sekret", JWT]);
+        assert_eq!(
+            without_embedded_tokens(&field),
+            "/ws?a=1\r\n/api?token={token}\n\n/ws/{token}"
+        );
     }
 
     #[test]

@@ -106,6 +106,12 @@ pub struct Counters {
     pub binary_in: u64,
     /// Heartbeat and connection chatter received (ping, pong, connected, visual_action).
     pub noise: u64,
+    /// Server pushes: data frames the server sent on its own. Every frame received except
+    /// a pong (or a heartbeat's answer), connection chatter (`noise`), an auth reply, and a
+    /// reply to this session's own message (matched, duplicate or late); so replies to
+    /// other sessions (`foreign`), unknown ids (`unsolicited`) and frames without an id
+    /// count. An oversized frame is not looked into and does not count.
+    pub pushes: u64,
     /// Pings sent.
     pub pings_sent: u64,
     /// Pongs received.
@@ -158,6 +164,7 @@ impl Counters {
         self.bytes_in += o.bytes_in;
         self.binary_in += o.binary_in;
         self.noise += o.noise;
+        self.pushes += o.pushes;
         self.pings_sent += o.pings_sent;
         self.pongs += o.pongs;
         self.ping_timeouts += o.ping_timeouts;

@@ -135,6 +135,8 @@ pub struct SessionView {
     pub connected_since: Option<Millis>,
     /// How long its last recovery (drop → open) took.
     pub last_recovery_ms: Option<Millis>,
+    /// Its endpoint: the 0-based line of the endpoint field (`id mod n`).
+    pub endpoint: u32,
 }
 
 /// Internal phase; [`SessionState`] is derived from it.
@@ -309,6 +311,7 @@ impl Session {
                 _ => None,
             },
             last_recovery_ms: self.last_recovery,
+            endpoint: 0,
         }
     }
 }

@@ -163,6 +163,7 @@ fn thresholds(v: &Value) -> Option<Thresholds> {
         ("min_replies", &mut t.min_replies),
         ("min_connects", &mut t.min_connects),
         ("min_pings", &mut t.min_pings),
+        ("consistency_tolerance", &mut t.consistency_tolerance),
     ] {
         read(m, key, slot, Value::as_u64)?;
     }
@@ -190,7 +191,7 @@ mod tests {
     fn what_is_written_reads_back_the_same_without_the_token() {
         let mut raw = RawConfig {
             token: "sekret".into(),
-            endpoint: "wss://h/{user_id}?token={token}".into(),
+            endpoint: "wss://h/{user_id}?token={token}\n/ws?push_count=5".into(),
             user_id: "u1".into(),
             auth_mode: AuthMode::FirstMessage,
             sessions: "7".into(),
@@ -242,6 +243,7 @@ mod tests {
             min_replies: 10,
             min_connects: 12,
             min_pings: 11,
+            consistency_tolerance: 13,
         };
         let json = serde_json::to_string(&raw).unwrap();
         let back = RawConfig::from_json(&json).unwrap();

@@ -150,6 +150,9 @@ pub struct Thresholds {
     pub min_connects: u64,
     /// Pings a heartbeat criterion needs before "every ping answered" means anything.
     pub min_pings: u64,
+    /// Receive-only runs: the most server pushes two sessions of one endpoint may differ
+    /// by and still be consistent.
+    pub consistency_tolerance: u64,
 }
 
 impl Default for Thresholds {
@@ -174,6 +177,7 @@ impl Default for Thresholds {
             min_replies: 20,
             min_connects: 3,
             min_pings: 3,
+            consistency_tolerance: 0,
         }
     }
 }

@@ -55,11 +55,10 @@ pub fn Controls() -> impl IntoView {
         <section class="wsc-panel" aria-label="Controls">
             <h2>"Connection"</h2>
             <div class="wsc-form">
-                <TextField
-                    label="Endpoint (URL template)"
+                <TextArea
+                    label="Endpoints (URL templates, one per line)"
                     field=Field::Endpoint
-                    wide=true
-                    note="ws://, wss://, http(s):// or a path like /ws; placeholders {user_id}, {token}, {session}"
+                    note="ws://, wss://, http(s):// or a path like /ws; placeholders {user_id}, {token}, {session}; up to 16 lines, session i uses line i mod n"
                 />
                 <TextField label="User id" field=Field::UserId />
                 <TextField

@@ -154,6 +154,15 @@ const MIN_PINGS: Spec = Spec {
     set: |t, v| t.min_pings = whole(v),
 };
 
+/// Receive-only runs: the push spread an endpoint's sessions may show.
+const CONSISTENCY: Spec = Spec {
+    label: "Push consistency, most pushes minus fewest at most",
+    testid: "threshold-consistency-tolerance",
+    unit: " messages",
+    get: |t| t.consistency_tolerance as f64,
+    set: |t, v| t.consistency_tolerance = whole(v),
+};
+
 /// The input for `spec`, bound to the configuration. A number that does not parse leaves the
 /// threshold as it was and says so in `bad`.
 fn band(spec: &'static Spec, bad: RwSignal<Option<String>>) -> impl IntoView + use<> {
@@ -259,6 +268,10 @@ pub fn Guidelines() -> impl IntoView {
                         <td>{band(&BANDS[7], bad)}
                         </td>
                         <td>"fails to reconnect"</td>
+                    </tr>
+                    <tr>
+                        <td>"Push consistency (receive-only, per endpoint)"</td>
+                        <td colspan="3">"most − fewest pushes per session ≤ "{band(&CONSISTENCY, bad)}</td>
                     </tr>
                     <tr>
                         <td>"Minimum sample before a verdict"</td>

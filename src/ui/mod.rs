@@ -9,6 +9,7 @@ mod capacity;
 mod cards;
 mod charts;
 mod controls;
+mod endpoints;
 mod environment;
 mod fields;
 mod guidelines;
@@ -465,6 +466,7 @@ pub fn Console(
                     <cards::Cards />
                     <report::Report />
                     <readiness::Readiness />
+                    <endpoints::Endpoints />
                     <sessions::Sessions />
                     <breakdown::Breakdown />
                     <charts::Charts />

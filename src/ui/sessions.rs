@@ -1,4 +1,6 @@
-//! The per-session table: state, counts, RTT, errors, reconnects and the last close.
+//! The per-session table: endpoint, state, counts, RTT, errors, reconnects and the last
+//! close. The endpoint is a short label (`#2`: line 2 of the endpoint field, session `i`
+//! on line `i mod n`); the Endpoints panel shows its URL.
 
 use super::ConsoleCtx;
 use super::cards::ms;
@@ -20,6 +22,7 @@ pub fn Sessions() -> impl IntoView {
                     <thead>
                         <tr>
                             <th>"#"</th>
+                            <th>"Endpoint"</th>
                             <th>"State"</th>
                             <th>"Sent"</th>
                             <th>"Received"</th>
@@ -65,6 +68,7 @@ fn Row(
     view! {
         <tr data-testid="session-row" data-session=i>
             <td>{i}</td>
+            <td data-testid="session-endpoint">{cell(|r| format!("#{}", r.endpoint + 1))}</td>
             <td>
                 <span
                     class=move || row.with(|r| {

@@ -4,8 +4,9 @@
 //! view: components read plain data from one signal, fine-grained.
 
 use ws_console_engine::{
-    Breakdown, CapacityResult, Criterion, Grade, LogEntry, LogFilter, Millis, Progress, Run,
-    Scenario, ScenarioKind, ScenarioPhase, SessionState, SessionView, Totals, Verdict, fixed,
+    Breakdown, CapacityResult, Criterion, EndpointRow, Grade, LogEntry, LogFilter, Millis,
+    Progress, Run, Scenario, ScenarioKind, ScenarioPhase, SessionState, SessionView, Totals,
+    Verdict, fixed,
 };
 
 /// How many log rows exist in the page at once: the visible ones and a few either side. The
@@ -24,6 +25,8 @@ pub struct Snapshot {
     pub sessions: Vec<SessionView>,
     /// RTT and counts by a field of the messages, when the run groups by one.
     pub breakdown: Option<Breakdown>,
+    /// A row per endpoint line (one when the field holds one URL).
+    pub endpoints: Vec<EndpointRow>,
     /// The F10 verdict of each measure.
     pub verdicts: Vec<Verdict>,
     /// The entries matching the filter from `log_first` on, at most [`LOG_VIEW`], oldest first.
@@ -92,6 +95,7 @@ impl Snapshot {
             totals: run.totals(now),
             sessions: run.sessions(now),
             breakdown: run.breakdown(),
+            endpoints: run.endpoints(now),
             verdicts: run.verdicts(now),
             log_matching: matching.len(),
             log: matching

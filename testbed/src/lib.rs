@@ -21,6 +21,7 @@ mod hub;
 mod options;
 mod origin;
 mod protocol;
+mod pushes;
 mod server;
 mod session;
 mod state;

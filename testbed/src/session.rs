@@ -21,6 +21,7 @@ use tokio::time::{Instant, sleep_until};
 
 use crate::faults::{ConnFaults, Fate, Fault, FaultPlan, Verdict, requested_delay};
 use crate::protocol::{self, Request};
+use crate::pushes::{PushPlan, notification};
 use crate::state::{AppState, unix_ms};
 use crate::stats::{ConnId, Inbound};
 
@@ -43,6 +44,8 @@ pub(crate) struct SessionInfo {
     pub user_id: String,
     pub authenticated: bool,
     pub faults: FaultPlan,
+    /// Server pushes asked for in the query ([`crate::pushes`]).
+    pub pushes: Option<PushPlan>,
     /// Cancelled when the login session behind the credentials ends (demo logout): the
     /// socket is then closed with 4001.
     pub ended: Option<tokio_util::sync::CancellationToken>,
@@ -65,6 +68,8 @@ pub(crate) async fn run(socket: WebSocket, state: AppState, info: SessionInfo) {
         faults: ConnFaults::new(info.faults, id, Instant::now()),
         close_code: None,
         ended: info.ended,
+        pushes: info.pushes.filter(|p| p.count > 0),
+        pushed: 0,
     };
     let shutdown = state.shutdown.clone();
     let code = tokio::select! {
@@ -129,6 +134,10 @@ struct Session {
     /// The code of the client's close frame, once one arrived.
     close_code: Option<u16>,
     ended: Option<tokio_util::sync::CancellationToken>,
+    /// Timed pushes, when asked for (never with a count of 0).
+    pushes: Option<PushPlan>,
+    /// Pushes sent so far.
+    pushed: u64,
 }
 
 /// Why a session ends before the client closes.
@@ -155,6 +164,7 @@ impl Session {
         let shutdown = self.state.shutdown.clone();
         let ended = self.ended.clone();
         let planned_close = self.faults.close_at();
+        let mut next_push = self.pushes.map(|p| Instant::now() + p.every);
         loop {
             let due = self.faults.next_due();
             // Once the client has sent its close, only its answer is still to come.
@@ -178,6 +188,10 @@ impl Session {
                     Err(End::Code(code))
                 }
                 () = at(due.map(|due| (due, ()))), if !closing => self.send_due().await,
+                () = at(next_push.map(|t| (t, ()))), if !closing => {
+                    next_push = self.push(next_push);
+                    self.send_push().await
+                }
                 Some(text) = queue.recv(), if !closing => self.deliver(text).await,
                 // Too many delayed replies waiting: read no more until some have left.
                 frame = self.socket.recv(), if closing || !self.faults.is_backlogged() => match frame {
@@ -189,6 +203,22 @@ impl Session {
                 return self.code(end);
             }
         }
+    }
+
+    /// Counts a push as due and says when the next one is (`None` after the last).
+    fn push(&mut self, this: Option<Instant>) -> Option<Instant> {
+        self.pushed += 1;
+        let plan = self.pushes?;
+        (self.pushed < plan.count).then(|| this.unwrap_or_else(Instant::now) + plan.every)
+    }
+
+    /// Sends push number `pushed`.
+    async fn send_push(&mut self) -> Result<(), End> {
+        let count = self.pushes.map_or(0, |p| p.count);
+        let push = notification(self.pushed, count, unix_ms());
+        let text = push.to_string();
+        self.send(Message::Text(text.into()), protocol::type_of(&push))
+            .await
     }
 
     /// The close code to record for a session that ended with `end`.

@@ -22,6 +22,7 @@ use serde_json::json;
 
 use crate::auth::Identity;
 use crate::faults::{Fault, FaultPlan, ParamError};
+use crate::pushes::PushPlan;
 use crate::session::{self, SessionInfo};
 use crate::state::{AppState, json_response, unix_ms};
 use tokio_util::sync::CancellationToken;
@@ -102,6 +103,10 @@ pub(crate) async fn open(
         Ok(plan) => plan,
         Err(refusal) => return refusal.into_response(),
     };
+    let pushes = match PushPlan::from_query(&query) {
+        Ok(plan) => plan,
+        Err(bad) => return bad.into_response(),
+    };
     let mut creds = Credentials::read(&state, &query, &headers);
     let ended = creds.admit(&state);
     let user_id = creds
@@ -114,6 +119,7 @@ pub(crate) async fn open(
         user_id,
         authenticated: creds.identity.is_some(),
         faults,
+        pushes,
         ended,
     };
     accept(ws, creds.protocol, state, info)
@@ -136,6 +142,10 @@ pub(crate) async fn authenticated(
         Ok(plan) => plan,
         Err(refusal) => return refusal.into_response(),
     };
+    let pushes = match PushPlan::from_query(&query) {
+        Ok(plan) => plan,
+        Err(bad) => return bad.into_response(),
+    };
     let mut creds = Credentials::read(&state, &query, &headers);
     let ended = creds.admit(&state);
     if creds.identity.is_none() {
@@ -157,6 +167,7 @@ pub(crate) async fn authenticated(
         user_id,
         authenticated: true,
         faults,
+        pushes,
         ended,
     };
     accept(ws, creds.protocol, state, info)

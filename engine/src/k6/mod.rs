@@ -2,7 +2,8 @@
 //!
 //! A tab tops out near 255 sockets; k6 is an existing distributed engine (k6-operator, k6
 //! cloud). So a traffic scenario exports as a k6 ≥ 1.1 script that does what the console does
-//! with `k6/experimental/websockets`: one VU per session, the same endpoint template, auth
+//! with `k6/experimental/websockets`: one VU per session, the same endpoint templates (spread over the VUs as over
+//! the sessions: VU session `i` uses line `i mod n`), auth
 //! mode, message template, interval, duration, correlation pointer, reply timeout and
 //! duplicate window, and the F10 bands' critical limits as k6 `thresholds`, so a run the
 //! console would grade FAIL exits with k6's threshold code, 99.
@@ -165,7 +166,7 @@ fn config_json(params: &ScenarioParams, c: &RunConfig) -> String {
     }
     let mut o = Obj::new(0)
         .str("kind", params.kind().as_str())
-        .str("endpoint", c.endpoint.template())
+        .str("endpoint", &c.endpoint.template())
         .str("user_id", &c.user_id)
         .str("auth_mode", c.auth_mode.as_str())
         .raw("sessions", params.sessions())

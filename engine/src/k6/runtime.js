@@ -26,7 +26,8 @@ const authInvalid = new Rate('ws_auth_invalid_refused');
 
 // Never written into the script: the token comes from the environment only.
 const TOKEN = __ENV.TOKEN || '';
-const ENDPOINT = __ENV.WSC_ENDPOINT || CONFIG.endpoint;
+// One template per line; session i uses line i mod n, as in the console.
+const ENDPOINTS = (__ENV.WSC_ENDPOINT || CONFIG.endpoint).split('\n').filter((l) => l.trim() !== '');
 // Message types that are not test traffic: counted by k6, never judged.
 const NOISE = ['ping', 'pong', 'connection', 'connected', 'visual_action', 'auth_success'];
 
@@ -36,10 +37,11 @@ function enc(s) {
 }
 
 function fillUrl(session, token) {
-  let url = ENDPOINT.split('{user_id}').join(enc(CONFIG.user_id))
+  const endpoint = ENDPOINTS[session % ENDPOINTS.length];
+  let url = endpoint.split('{user_id}').join(enc(CONFIG.user_id))
     .split('{token}').join(enc(token))
     .split('{session}').join(String(session));
-  if (CONFIG.auth_mode === 'query' && ENDPOINT.indexOf('{token}') < 0 && token !== '') {
+  if (CONFIG.auth_mode === 'query' && endpoint.indexOf('{token}') < 0 && token !== '') {
     url += (url.indexOf('?') >= 0 ? '&' : '?') + 'token=' + enc(token);
   }
   return url;

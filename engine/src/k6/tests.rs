@@ -203,3 +203,14 @@ fn strings_are_escaped_as_json_never_pasted_as_code() {
         r#"{"type":"message","id":"{{id}}","t":"</script>\n"}"#
     );
 }
+
+#[test]
+fn several_endpoints_are_written_one_per_line_for_the_same_spread() {
+    let cfg = config(|c| c.endpoint = "/ws?a\n\n/ws?b".into());
+    let s = script(&scenario(ScenarioKind::Load, &cfg)).expect("a script");
+    assert_eq!(
+        json_of(&s, "const CONFIG = ")["endpoint"],
+        "ws://127.0.0.1:8080/ws?a\nws://127.0.0.1:8080/ws?b"
+    );
+    assert!(s.contains("ENDPOINTS[session % ENDPOINTS.length]"));
+}

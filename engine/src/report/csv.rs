@@ -16,6 +16,7 @@ fn opt<T: ToString>(v: Option<T>) -> String {
 /// The columns, in order: the JSON session row, with the RTT summary spread out.
 const COLUMNS: &[Column] = &[
     ("session", |r| r.session.to_string()),
+    ("endpoint", |r| r.endpoint.to_string()),
     ("state", |r| r.state.to_string()),
     ("state_detail", |r| text(&r.state_detail)),
     ("generation", |r| r.generation.to_string()),
@@ -24,6 +25,7 @@ const COLUMNS: &[Column] = &[
     ("lost", |r| r.lost.to_string()),
     ("pending", |r| r.pending.to_string()),
     ("received", |r| r.received.to_string()),
+    ("pushes", |r| r.pushes.to_string()),
     ("duplicates", |r| r.duplicates.to_string()),
     ("out_of_order", |r| r.out_of_order.to_string()),
     ("unsolicited", |r| r.unsolicited.to_string()),

@@ -24,6 +24,7 @@ use crate::heap::HeapTrend;
 use crate::histogram::RttSummary;
 use crate::ids::{Millis, SessionId};
 use crate::metrics::Counters;
+use crate::per_endpoint::EndpointRow;
 use crate::reconnect::ReconnectPolicy;
 use crate::run::Run;
 use crate::scenario::{CapacityResult, Criterion, Grade, Scenario, ScenarioParams};
@@ -64,6 +65,8 @@ pub struct Report {
     /// The readiness checklist: groups of checks with their pass rates; `None` for the
     /// other scenarios and a manual run.
     pub readiness: Option<crate::scenario::Checklist>,
+    /// One row per endpoint line (sessions spread round-robin).
+    pub endpoints: Vec<EndpointRow>,
     /// `sent = matched + lost + pending`, in total.
     pub invariant: ReportInvariant,
     /// The verdict per criterion.
@@ -90,9 +93,9 @@ pub struct ReportScenario {
 /// The configuration, token redacted.
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 pub struct ReportConfig {
-    /// The URL template, token redacted.
+    /// The URL templates, one per line, token redacted.
     pub endpoint: String,
-    /// Session 0's filled-in URL, token redacted.
+    /// Session 0's filled-in URL, token redacted (the first endpoint's).
     pub url: String,
     /// Fills `{user_id}`.
     pub user_id: String,
@@ -248,6 +251,8 @@ pub struct ReportHeap {
 pub struct SessionRow {
     /// Index.
     pub session: u32,
+    /// Its endpoint: the 1-based line of the endpoint field (`endpoints[].endpoint`).
+    pub endpoint: u32,
     /// [`SessionState::as_str`].
     pub state: &'static str,
     /// Attempt and delay, or the reason it gave up.
@@ -264,6 +269,8 @@ pub struct SessionRow {
     pub pending: u64,
     /// Frames received.
     pub received: u64,
+    /// Server pushes received (`counters.pushes`).
+    pub pushes: u64,
     /// Duplicate replies.
     pub duplicates: u64,
     /// Replies out of `seq` order.
@@ -345,7 +352,8 @@ impl Report {
     /// The report of a manual run (no scenario): the F10 verdicts as criteria. A measure
     /// is required once the run did what it measures — messages sent, sockets opened — so
     /// a run whose every message is still pending is not a PASS; the heap and
-    /// reconnection are side measures.
+    /// reconnection are side measures. A receive-only run (automatic sending off) sends
+    /// nothing, so it needs no message success; it gets the push-consistency criterion.
     pub fn manual(run: &Run, now: Millis) -> Report {
         let c = run.counters();
         let criteria = run
@@ -362,6 +370,13 @@ impl Report {
                 };
                 Criterion::from_verdict(v, required)
             })
+            // Receive-only runs (no automatic sending) are judged on push consistency.
+            .chain(run.config().send_interval_ms.is_none().then(|| {
+                crate::per_endpoint::criterion(
+                    &run.endpoints(now),
+                    run.config().thresholds.consistency_tolerance,
+                )
+            }))
             .collect();
         Report::build(
             Frame {
@@ -440,6 +455,7 @@ impl Report {
             .filter_map(|i| run.session(SessionId(i), now))
             .map(|v| SessionRow {
                 session: v.id.0,
+                endpoint: v.endpoint + 1,
                 state: v.state.as_str(),
                 state_detail: run.redact(&state_detail(&v.state)),
                 generation: v.generation.0,
@@ -448,6 +464,7 @@ impl Report {
                 lost: v.counters.lost,
                 pending: v.counters.pending,
                 received: v.counters.received,
+                pushes: v.counters.pushes,
                 duplicates: v.counters.duplicate,
                 out_of_order: v.counters.out_of_order,
                 unsolicited: v.counters.unsolicited,
@@ -534,6 +551,7 @@ impl Report {
             sessions,
             breakdown: run.breakdown(),
             readiness: f.readiness,
+            endpoints: run.endpoints(now),
             criteria: f.criteria,
             verdict,
             capacity: f.capacity,
@@ -551,7 +569,7 @@ impl ReportConfig {
     fn of(run: &Run) -> ReportConfig {
         let cfg: &RunConfig = run.config();
         ReportConfig {
-            endpoint: run.redact(cfg.endpoint.template()),
+            endpoint: run.redact(&cfg.endpoint.template()),
             url: run.display_url(SessionId(0)),
             user_id: run.redact(&cfg.user_id),
             // A token handed over later (the host's provider) is a token set too.

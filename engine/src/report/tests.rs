@@ -314,7 +314,9 @@ fn csv_has_a_header_and_a_row_per_session_quoted_properly() {
     let csv = run.report(now).to_csv();
     assert!(csv.ends_with("\r\n"));
     let header = csv.split("\r\n").next().unwrap();
-    assert!(header.starts_with("session,state,state_detail,generation,sent,matched,lost,pending,"));
+    assert!(header.starts_with(
+        "session,endpoint,state,state_detail,generation,sent,matched,lost,pending,received,pushes,"
+    ));
     let columns = header.split(',').count();
     // Parse it back (RFC 4180) and count records and fields.
     let records = parse_csv(&csv);

@@ -44,6 +44,8 @@ impl Run {
             sess.last_recovery = recovered;
         }
         self.connect_time.record(took);
+        let e = self.cfg.endpoint.index_of(s);
+        self.endpoint_times[e].connect.record(took);
         let mut text = format!("open (socket {}) in {} ms", g.0, fixed(took, 1));
         if let Some(r) = recovered {
             self.recovery.record(r);
@@ -198,6 +200,7 @@ impl Run {
         }
         self.capture_bytes(now, s, Direction::Receive, &[], len);
         self.count_received(s, len, true, now);
+        self.sessions[s.index()].counters.pushes += 1;
     }
 
     /// A binary frame arrived; if it is UTF-8 it is correlated like text (binary mode sends
@@ -225,7 +228,10 @@ impl Run {
                 self.sessions[s.index()].counters.binary_in += 1;
                 self.receive(s, text, data.len(), now);
             }
-            Err(_) => self.count_received(s, data.len(), true, now),
+            Err(_) => {
+                self.count_received(s, data.len(), true, now);
+                self.sessions[s.index()].counters.pushes += 1;
+            }
         }
         if self.has_backlog(s) {
             self.release(s, now);
@@ -392,6 +398,8 @@ impl Run {
             let took = (now - opened).max(0.0);
             sess.first_message = Some(took);
             self.first_message.record(took);
+            let e = self.cfg.endpoint.index_of(s);
+            self.endpoint_times[e].first_message.record(took);
         }
         let sess = &mut self.sessions[s.index()];
         sess.counters.bytes_in += len as u64;
@@ -442,13 +450,18 @@ impl Run {
             MessageKind::Error => sess.counters.errors.server += 1,
             _ => {}
         }
-        if let (Some(key), false) = (msg.key, msg.kind.is_noise()) {
-            self.correlate(s, key, now);
+        let own_reply = match (msg.key, msg.kind.is_noise()) {
+            (Some(key), false) => self.correlate(s, key, now),
+            _ => false,
+        };
+        if !msg.kind.is_noise() && msg.kind != MessageKind::AuthSuccess && !own_reply {
+            self.sessions[s.index()].counters.pushes += 1;
         }
         self.log_received(s, &msg, text, now);
     }
 
-    fn correlate(&mut self, s: SessionId, key: u64, now: Millis) {
+    /// Correlates a reply; true when it answers one of session `s`'s own messages.
+    fn correlate(&mut self, s: SessionId, key: u64, now: Millis) -> bool {
         match self.correlator.reply(key, s, now) {
             Outcome::Matched {
                 seq,
@@ -475,10 +488,12 @@ impl Run {
                 self.history_rtt.record(rtt);
                 self.in_flight_settled(s, now);
                 self.step_rtt.record(rtt);
+                true
             }
             Outcome::Foreign { latency } => {
                 self.sessions[s.index()].counters.foreign += 1;
                 self.foreign_latency.record(latency);
+                false
             }
             Outcome::ForeignDuplicate => {
                 self.sessions[s.index()].counters.foreign_duplicate += 1;
@@ -489,6 +504,7 @@ impl Run {
                     Some(s),
                     &format!("the same broadcast again (id {key})"),
                 );
+                false
             }
             Outcome::Late { owner } => {
                 if let Some(o) = self.session_mut(owner) {
@@ -501,6 +517,7 @@ impl Run {
                     Some(s),
                     &format!("late reply (id {key}): already counted as lost"),
                 );
+                owner == s
             }
             Outcome::Duplicate => {
                 self.sessions[s.index()].counters.duplicate += 1;
@@ -511,8 +528,12 @@ impl Run {
                     Some(s),
                     &format!("duplicate reply (id {key})"),
                 );
+                true
             }
-            Outcome::Unsolicited => self.sessions[s.index()].counters.unsolicited += 1,
+            Outcome::Unsolicited => {
+                self.sessions[s.index()].counters.unsolicited += 1;
+                false
+            }
         }
     }
 

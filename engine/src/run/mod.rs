@@ -86,6 +86,8 @@ pub struct Run {
     foreign_latency: Histogram,
     connect_time: Histogram,
     first_message: Histogram,
+    /// Connect and first-message times per endpoint (one per endpoint line).
+    endpoint_times: Vec<crate::per_endpoint::EndpointTimes>,
     recovery: Histogram,
     history: Series<SeriesPoint>,
     next_history_at: Option<Millis>,
@@ -162,6 +164,7 @@ impl Run {
             foreign_latency: Histogram::new(),
             connect_time: Histogram::new(),
             first_message: Histogram::new(),
+            endpoint_times: vec![Default::default(); config.endpoint.len()],
             recovery: Histogram::new(),
             history: Series::new(limits.history),
             next_history_at: None,

@@ -124,6 +124,7 @@ mod auth;
 mod breakdown;
 mod classification;
 mod correlation;
+mod endpoints;
 mod flow;
 mod heartbeat;
 mod in_flight;

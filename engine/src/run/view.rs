@@ -34,17 +34,34 @@ impl Run {
 
     /// Every session, for the per-session table.
     pub fn sessions(&self, now: Millis) -> Vec<SessionView> {
-        self.sessions.iter().map(|s| s.view(now)).collect()
+        self.sessions.iter().map(|s| self.view_of(s, now)).collect()
     }
 
     /// One session.
     pub fn session(&self, s: SessionId, now: Millis) -> Option<SessionView> {
-        self.sessions.get(s.index()).map(|x| x.view(now))
+        self.sessions.get(s.index()).map(|x| self.view_of(x, now))
+    }
+
+    fn view_of(&self, s: &crate::session::Session, now: Millis) -> SessionView {
+        SessionView {
+            endpoint: self.cfg.endpoint.index_of(s.id) as u32,
+            ..s.view(now)
+        }
     }
 
     /// One session's state (cheaper than a whole view).
     pub fn session_state(&self, s: SessionId, now: Millis) -> Option<SessionState> {
         self.sessions.get(s.index()).map(|x| x.state(now))
+    }
+
+    /// One row per endpoint line, its sessions' figures summed (issue 13).
+    pub fn endpoints(&self, now: Millis) -> Vec<crate::EndpointRow> {
+        crate::per_endpoint::rows(self, now)
+    }
+
+    /// Endpoint `i`'s connect and first-message samples.
+    pub(crate) fn endpoint_times(&self, i: usize) -> Option<&crate::per_endpoint::EndpointTimes> {
+        self.endpoint_times.get(i)
     }
 
     /// One session's timeline lane, oldest first (bounded).

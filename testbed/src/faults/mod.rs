@@ -79,7 +79,7 @@ pub(crate) use conn::{ConnFaults, Fate, Verdict};
 pub(crate) use control::routes;
 pub(crate) use counts::{Fault, FaultCounts};
 pub(crate) use global::GlobalFaults;
-pub(crate) use plan::{FaultPlan, requested_delay};
+pub(crate) use plan::{FaultPlan, parse, requested_delay};
 
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};

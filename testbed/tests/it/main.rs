@@ -13,4 +13,5 @@ mod lifecycle;
 mod load;
 mod origin;
 mod protocol;
+mod pushes;
 mod serving;

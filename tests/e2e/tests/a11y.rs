@@ -1,6 +1,7 @@
 //! Accessibility (issue 13, part 7): axe-core's WCAG 2 A and AA rules find nothing on the
-//! console idle, running (with the RTT-by-field table), after a scenario, and with the
-//! capacity finder's steps and curve, and the readiness checklist's table, in the real page.
+//! console idle, running (with the RTT-by-field and endpoints tables), after a scenario, and
+//! with the capacity finder's steps and curve, and the readiness checklist's table, in the real
+//! page.
 //!
 //! axe-core 4.14.1 comes from npm into the tool cache (`cargo xtask setup`), passed as
 //! `WSC_AXE`; it is put into the page through WebDriver (which the page's policy does not
@@ -53,11 +54,14 @@ async fn axe_finds_no_violation_idle_running_or_after_a_scenario() {
     let axe = axe_source();
     run(testbed::Options::default(), |ctx| async move {
         let idle = violations(&ctx.page, &axe).await;
-        // With the breakdown by a field on, so its table is judged too.
+        // With the breakdown by a field on, and two endpoints, so their tables are judged too.
         ctx.page.fill("group-pointer", "/type").await;
+        ctx.page.fill("endpoint-url", "/ws\n/ws?second").await;
         ctx.start_sessions(3, 200).await;
         wait_for("a breakdown row", LONG, || async {
-            (!ctx.page.texts("field-row").await.is_empty()).then_some(())
+            (!ctx.page.texts("field-row").await.is_empty()
+                && ctx.page.texts("endpoint-row").await.len() == 2)
+                .then_some(())
         })
         .await;
         let running = violations(&ctx.page, &axe).await;

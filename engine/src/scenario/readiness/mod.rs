@@ -359,7 +359,8 @@ impl Readiness {
                 answer(Ask::Unknown),
             ),
         ));
-        let wss = run.config().endpoint.template().starts_with("wss://");
+        // The checklist is of the first endpoint line (the configured backend).
+        let wss = run.config().endpoint.of(SessionId(0)).template().starts_with("wss://");
         let tls = match (wss, self.page_secure) {
             (true, _) => Answer {
                 status: CheckStatus::Pass,
@@ -424,8 +425,9 @@ impl Drive for Readiness {
         }
         run.listen(AUTHED);
         run.open_session(AUTHED, now);
-        let bare = Endpoint::parse(&without_token(cfg.endpoint.template()), "")
-            .unwrap_or_else(|_| cfg.endpoint.clone());
+        let first = cfg.endpoint.of(SessionId(0));
+        let bare = Endpoint::parse(&without_token(first.template()), "")
+            .unwrap_or_else(|_| first.clone());
         let fill = |token: &str, mode| bare.fill(&cfg.user_id, token, 0, mode);
         let token = self.token.clone();
         run.open_probe(

@@ -6,7 +6,7 @@ use ws_console_e2e::console::count;
 use ws_console_e2e::{LONG, run, stat};
 
 /// Every field the report schema (engine/src/report/mod.rs) documents.
-const TOP_LEVEL: [&str; 16] = [
+const TOP_LEVEL: [&str; 17] = [
     "schema",
     "version",
     "generated_at",
@@ -19,6 +19,7 @@ const TOP_LEVEL: [&str; 16] = [
     "sessions",
     "breakdown",
     "readiness",
+    "endpoints",
     "invariant",
     "criteria",
     "verdict",
@@ -55,7 +56,7 @@ const RECONNECT_FIELDS: [&str; 8] = [
     "connect_timeout_ms",
     "stable_ms",
 ];
-const THRESHOLD_FIELDS: [&str; 13] = [
+const THRESHOLD_FIELDS: [&str; 14] = [
     "success_good_pct",
     "success_warning_pct",
     "success_critical_pct",
@@ -69,6 +70,7 @@ const THRESHOLD_FIELDS: [&str; 13] = [
     "min_replies",
     "min_connects",
     "min_pings",
+    "consistency_tolerance",
 ];
 const RUN_FIELDS: [&str; 5] = [
     "started_at",
@@ -103,7 +105,7 @@ const TOTALS_FIELDS: [&str; 21] = [
 ];
 pub(super) const SUMMARY_FIELDS: [&str; 8] =
     ["count", "mean", "p50", "p95", "p99", "min", "max", "last"];
-const COUNTER_FIELDS: [&str; 32] = [
+const COUNTER_FIELDS: [&str; 33] = [
     "sent",
     "received",
     "matched",
@@ -124,6 +126,7 @@ const COUNTER_FIELDS: [&str; 32] = [
     "bytes_in",
     "binary_in",
     "noise",
+    "pushes",
     "pings_sent",
     "pongs",
     "ping_timeouts",
@@ -154,8 +157,29 @@ const HEAP_FIELDS: [&str; 7] = [
     "trend",
     "assessment",
 ];
-const SESSION_FIELDS: [&str; 31] = [
+const ENDPOINT_FIELDS: [&str; 17] = [
+    "endpoint",
+    "url",
+    "sessions",
+    "connected",
+    "status",
+    "connects",
+    "connect_failures",
+    "drops",
+    "errors",
+    "sent",
+    "received",
+    "pushes",
+    "pushes_min",
+    "pushes_max",
+    "connect_time_ms",
+    "first_message_ms",
+    "consistency",
+];
+const SESSION_FIELDS: [&str; 33] = [
     "session",
+    "endpoint",
+    "pushes",
     "state",
     "state_detail",
     "generation",
@@ -257,6 +281,16 @@ fn check_schema(report: &Value) {
     for row in report["sessions"].as_array().expect("sessions[]") {
         has_fields(row, "sessions[]", &SESSION_FIELDS);
         has_fields(&row["rtt_ms"], "sessions[].rtt_ms", &SUMMARY_FIELDS);
+    }
+    let endpoints = report["endpoints"].as_array().expect("endpoints[]");
+    assert_eq!(endpoints.len(), 1, "one endpoint line, one row");
+    for row in endpoints {
+        has_fields(row, "endpoints[]", &ENDPOINT_FIELDS);
+        has_fields(
+            &row["first_message_ms"],
+            "endpoints[].first_message_ms",
+            &SUMMARY_FIELDS,
+        );
     }
     has_fields(&report["invariant"], "invariant", &INVARIANT_FIELDS);
     for c in report["criteria"].as_array().expect("criteria[]") {
