@@ -72,6 +72,7 @@ mod session;
 #[cfg(test)]
 mod sim;
 mod stored;
+pub mod suite;
 mod template;
 mod thresholds;
 mod token;
@@ -102,9 +103,9 @@ pub use rng::SplitMix64;
 pub use run::{ENGINE_CLOSE_CODE, Run, StampedIn, TOKEN_RETRY_MS, burst_size};
 pub use scenario::{
     AuthParams, BroadcastParams, CapacityParams, CapacityResult, CapacityStep, CapacityStop,
-    Criterion, Grade, LoadParams, MemoryLeakParams, ParamError, ParamField, Progress, RampUpParams,
-    RawScenarioParams, RecoveryParams, ReliabilityParams, Scenario, ScenarioKind, ScenarioParams,
-    ScenarioPhase, ScenarioStatus, SoakParams, StepOutcome,
+    Criterion, Grade, LoadParams, MemoryLeakParams, ParamError, ParamField, Preset, Progress,
+    RampUpParams, RawScenarioParams, RecoveryParams, ReliabilityParams, Scenario, ScenarioKind,
+    ScenarioParams, ScenarioPhase, ScenarioStatus, SoakParams, StepOutcome,
 };
 pub use series::{Merge, Series, SeriesPoint};
 pub use session::{CloseInfo, SessionState, SessionView, TimelineEvent, TimelineKind};

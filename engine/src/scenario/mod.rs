@@ -30,6 +30,7 @@ mod criteria;
 mod kind;
 mod params;
 mod phases;
+mod presets;
 mod recovery;
 mod sessions;
 mod traffic;
@@ -48,6 +49,7 @@ pub use params::{
     ReliabilityParams, ScenarioParams, SoakParams,
 };
 pub use phases::{Progress, ScenarioPhase, ScenarioStatus};
+pub use presets::Preset;
 
 use crate::AuthMode;
 use crate::config::{DEFAULT_PING, Field, RunConfig};
@@ -287,6 +289,11 @@ impl Scenario {
             Some(c) => c.clone(),
             None => self.driver.criteria(run, now),
         }
+    }
+
+    /// How long it was planned to take when built, ms (a suite weighs its steps by it).
+    pub fn planned_ms(&self) -> Millis {
+        self.core.planned_ms()
     }
 
     /// The overall verdict: the worst criterion.
