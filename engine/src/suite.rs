@@ -279,6 +279,16 @@ impl Suite {
 
     /// The combined report; `running` is the running step's progress (0 to 1).
     pub fn report(&self, running: f64) -> SuiteReport {
+        self.build(running, true)
+    }
+
+    /// The combined report without the steps' own reports: what the view shows, cheap to
+    /// make at every repaint.
+    pub fn summary(&self, running: f64) -> SuiteReport {
+        self.build(running, false)
+    }
+
+    fn build(&self, running: f64, full: bool) -> SuiteReport {
         let steps: Vec<SuiteStepReport> = self
             .steps
             .iter()
@@ -290,7 +300,7 @@ impl Suite {
                 status: s.status,
                 verdict: s.report.as_ref().map_or(Grade::Skip, |r| r.verdict),
                 duration_ms: s.report.as_ref().map(|r| r.run.duration_ms),
-                report: s.report.clone(),
+                report: s.report.clone().filter(|_| full),
             })
             .collect();
         SuiteReport {

@@ -2,13 +2,12 @@
 //! as Broadcast scenarios, the one scenario with a rate and a duration.
 //!
 //! Only light fits in a tab: Chromium holds about 255 sockets per profile, shared by every
-//! tab, and the form stops at [`MAX_SESSIONS`]. Medium and heavy are still worth naming
+//! tab, and the form stops at 200 sessions. Medium and heavy are still worth naming
 //! here, because the same Broadcast scenario exports as a k6 script (F16), which has no
 //! such ceiling: [`Preset::params`] is typed, so it skips the form's in-browser bound and
 //! goes straight to [`crate::k6::script_for`], which has its own.
 
 use super::{BroadcastParams, RawScenarioParams, ScenarioKind, ScenarioParams};
-use crate::config::MAX_SESSIONS;
 
 /// A named load size.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -94,6 +93,7 @@ impl Preset {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::config::MAX_SESSIONS;
 
     #[test]
     fn the_table_is_the_issues() {

@@ -119,6 +119,9 @@ fn a_suite_runs_its_steps_in_order_into_one_report() {
         "reliability"
     );
     assert_eq!(json["verdict"], "PASS");
+    let summary = suite.summary(0.0);
+    assert!(summary.steps.iter().all(|s| s.report.is_none()));
+    assert_eq!(summary.verdict, r.verdict);
     let junit = crate::junit::junit_xml(&r.step_reports());
     assert_eq!(junit.matches("<testsuite ").count(), 3);
 }
