@@ -255,9 +255,11 @@ impl Suite {
                 .all(|s| !matches!(s.status, StepStatus::Pending | StepStatus::Running))
     }
 
-    /// Done so far, 0 to 1: steps done plus the running step's own progress, each weighted
-    /// by its planned duration. `running` is the running step's fraction.
-    pub fn progress(&self, running: f64) -> f64 {
+    /// Done so far, 0 to 1: steps done plus the running step's time, each weighted by its
+    /// planned duration. `elapsed_ms` is how long the running step has run. Time, not the
+    /// step's own fraction, because that one steps back when a drain extends the plan; a
+    /// step that overruns its plan stays just short of its share until it ends.
+    pub fn progress(&self, elapsed_ms: Millis) -> f64 {
         if self.is_finished() {
             return 1.0;
         }
@@ -269,7 +271,7 @@ impl Suite {
             .map(|(i, s)| match s.status {
                 StepStatus::Pending => 0.0,
                 StepStatus::Running if Some(i) == self.current => {
-                    s.planned_ms * running.clamp(0.0, 1.0)
+                    elapsed_ms.clamp(0.0, s.planned_ms * 0.99)
                 }
                 _ => s.planned_ms,
             })
@@ -277,18 +279,18 @@ impl Suite {
         (done / total).min(0.99)
     }
 
-    /// The combined report; `running` is the running step's progress (0 to 1).
-    pub fn report(&self, running: f64) -> SuiteReport {
-        self.build(running, true)
+    /// The combined report; `elapsed_ms` is how long the running step has run.
+    pub fn report(&self, elapsed_ms: Millis) -> SuiteReport {
+        self.build(elapsed_ms, true)
     }
 
     /// The combined report without the steps' own reports: what the view shows, cheap to
     /// make at every repaint.
-    pub fn summary(&self, running: f64) -> SuiteReport {
-        self.build(running, false)
+    pub fn summary(&self, elapsed_ms: Millis) -> SuiteReport {
+        self.build(elapsed_ms, false)
     }
 
-    fn build(&self, running: f64, full: bool) -> SuiteReport {
+    fn build(&self, elapsed_ms: Millis, full: bool) -> SuiteReport {
         let steps: Vec<SuiteStepReport> = self
             .steps
             .iter()
@@ -313,7 +315,7 @@ impl Suite {
             } else {
                 "finished"
             },
-            progress: self.progress(running),
+            progress: self.progress(elapsed_ms),
             verdict: Grade::overall(steps.iter().map(|s| s.verdict)),
             steps,
         }

@@ -369,8 +369,8 @@ pub fn Console(
     let suite = RwSignal::new(None);
     let driver = StoredValue::new_local(Driver::new(move |run, scenario, steps, buffered| {
         let t = now();
-        let running = scenario.map_or(0.0, |sc| sc.progress(t).fraction);
-        let view = steps.map(|s| s.summary(running));
+        let elapsed = scenario.map_or(0.0, |sc| sc.progress(t).elapsed_ms);
+        let view = steps.map(|s| s.summary(elapsed));
         if suite.with_untracked(|v| *v != view) {
             suite.set(view);
         }

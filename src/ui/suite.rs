@@ -70,7 +70,7 @@ impl ConsoleCtx {
     pub fn suite_report(&self) -> Option<String> {
         self.driver
             .with_value(|d| {
-                d.with_suite(|s, sc| s.report(sc.map_or(0.0, |sc| sc.progress(now()).fraction)))
+                d.with_suite(|s, sc| s.report(sc.map_or(0.0, |sc| sc.progress(now()).elapsed_ms)))
             })
             .map(|r| r.to_json())
     }

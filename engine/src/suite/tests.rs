@@ -73,10 +73,14 @@ fn a_suite_runs_its_steps_in_order_into_one_report() {
     let mut next = suite.advance(None, 0.0);
     while let Some(mut sc) = next {
         kinds.push(sc.kind());
-        // Halfway through a step, the bar stands between the steps around it.
-        let p = suite.progress(0.5);
-        assert!(p > last && p < 1.0, "{p} after {last}");
-        last = p;
+        // Halfway through a step, the bar stands between the steps around it; past its plan
+        // (a drain) it stops short of the next step, and never goes back.
+        let half = suite.progress(sc.planned_ms() / 2.0);
+        assert!(half > last && half < 1.0, "{half} after {last}");
+        let over = suite.progress(sc.planned_ms() * 5.0);
+        assert!(over > half && over < 1.0);
+        assert_eq!(over, suite.progress(sc.planned_ms() * 50.0));
+        last = over;
         let (run, now) = play_step(&Server::default(), &mut sc, None);
         // Still running, the suite hands out nothing new.
         assert!(!suite.is_finished());

@@ -9,8 +9,8 @@
 //! recovery under random drops and through the backend's fault control ([`recovery`]), the
 //! half-open server ([`half_open`]), auth with its exports checked field by field
 //! ([`exports`]), cancelling ([`cancel`]), bands edited in the guidelines panel
-//! ([`thresholds`]), and the capacity finder stopping at the backend's rate limit
-//! ([`capacity`]).
+//! ([`thresholds`]), the capacity finder stopping at the backend's rate limit
+//! ([`capacity`]), and presets and suites ([`suites`]).
 
 mod cancel;
 mod capacity;
@@ -19,4 +19,5 @@ mod exports;
 mod half_open;
 mod kinds;
 mod recovery;
+mod suites;
 mod thresholds;
