@@ -207,9 +207,7 @@ impl Suite {
     /// after every change; it does nothing while the current step runs.
     pub fn advance(&mut self, ended: Option<(&Scenario, &Run)>, now: Millis) -> Option<Scenario> {
         if let Some(i) = self.current {
-            let Some((sc, run)) = ended.filter(|(sc, _)| sc.is_finished()) else {
-                return None;
-            };
+            let (sc, run) = ended.filter(|(sc, _)| sc.is_finished())?;
             let step = &mut self.steps[i];
             step.status = if sc.status() == ScenarioStatus::Cancelled {
                 StepStatus::Cancelled

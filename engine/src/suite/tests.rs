@@ -237,8 +237,8 @@ fn a_plan_round_trips_through_json_without_the_invalid_token() {
     // Not a suite, a step that is not a form, or too many steps: refused.
     assert_eq!(SuitePlan::from_json("[]"), None);
     assert_eq!(SuitePlan::from_json(r#"{"steps":[{"kind":"nope"}]}"#), None);
-    let nine = format!(r#"{{"steps":[{}]}}"#, vec!["{}"; 9].join(","));
+    let nine = format!(r#"{{"steps":[{}]}}"#, ["{}"; 9].join(","));
     assert_eq!(SuitePlan::from_json(&nine), None);
-    let eight = format!(r#"{{"steps":[{}]}}"#, vec!["{}"; 8].join(","));
+    let eight = format!(r#"{{"steps":[{}]}}"#, ["{}"; 8].join(","));
     assert_eq!(SuitePlan::from_json(&eight).unwrap().steps.len(), 8);
 }

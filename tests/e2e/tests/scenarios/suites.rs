@@ -72,14 +72,16 @@ async fn a_suite_of_three_scenarios_gives_one_combined_report() {
         let seen = std::cell::RefCell::new(Vec::<f64>::new());
         wait_for("the suite to finish", LONG * 2, || async {
             let (status, fraction) = suite_progress(&ctx).await?;
-            let mut seen = seen.borrow_mut();
-            if let Some(last) = seen.last() {
-                assert!(
-                    fraction >= *last,
-                    "the bar went back: {seen:?} then {fraction}"
-                );
+            {
+                let mut seen = seen.borrow_mut();
+                if let Some(last) = seen.last() {
+                    assert!(
+                        fraction >= *last,
+                        "the bar went back: {seen:?} then {fraction}"
+                    );
+                }
+                seen.push(fraction);
             }
-            seen.push(fraction);
             let errors = ctx.page.text("suite-error").await;
             assert!(errors.trim().is_empty(), "the suite did not run: {errors}");
             (status != "running").then_some(status)
