@@ -17,7 +17,9 @@ use crate::config::RunConfig;
 use crate::ids::Millis;
 use crate::report::Report;
 use crate::run::Run;
-use crate::scenario::{Grade, ParamError, RawScenarioParams, Scenario, ScenarioStatus};
+use crate::scenario::{
+    Grade, ParamError, RawScenarioParams, Scenario, ScenarioKind, ScenarioStatus,
+};
 
 #[cfg(test)]
 mod tests;
@@ -88,10 +90,11 @@ impl StepStatus {
 struct Step {
     /// Taken by [`Suite::advance`] when the step starts.
     scenario: Option<Scenario>,
-    kind: crate::ScenarioKind,
+    kind: ScenarioKind,
     planned_ms: Millis,
     status: StepStatus,
-    report: Option<Report>,
+    /// Its report's index in [`Suite::reports`], once it has ended.
+    report: Option<usize>,
 }
 
 /// A validated suite in progress (or done).
@@ -101,11 +104,13 @@ pub struct Suite {
     current: Option<usize>,
     /// The user cancelled it.
     cancelled: bool,
+    /// The reports of the steps that ended, in order.
+    reports: Vec<Report>,
 }
 
-/// One step of the suite, as the combined report and the view show it.
-#[derive(Clone, Debug, PartialEq, serde::Serialize)]
-pub struct SuiteStepReport {
+/// One step of the suite in the combined report.
+#[derive(Debug, serde::Serialize)]
+pub struct SuiteStepReport<'a> {
     /// 1-based position.
     pub step: usize,
     /// The scenario's name (`load`, `ramp-up` …).
@@ -119,12 +124,14 @@ pub struct SuiteStepReport {
     /// How long it ran, ms (once it has ended).
     pub duration_ms: Option<Millis>,
     /// Its full scenario report (once it has ended).
-    pub report: Option<Report>,
+    pub report: Option<&'a Report>,
 }
 
-/// The combined report: what the suite's JSON export and `wsConsole.suiteReport()` return.
-#[derive(Clone, Debug, PartialEq, serde::Serialize)]
-pub struct SuiteReport {
+/// The combined report: what the suite's JSON export and `wsConsole.runSuite()` give.
+/// It borrows the steps' reports from the suite (a report is as big as its run's
+/// configuration, and wasm memory never shrinks).
+#[derive(Debug, serde::Serialize)]
+pub struct SuiteReport<'a> {
     /// [`SUITE_SCHEMA`].
     pub schema: &'static str,
     /// [`SUITE_VERSION`].
@@ -134,21 +141,29 @@ pub struct SuiteReport {
     /// Done so far, 0 to 1 (steps weighted by their planned durations).
     pub progress: f64,
     /// Every step, in order.
-    pub steps: Vec<SuiteStepReport>,
+    pub steps: Vec<SuiteStepReport<'a>>,
     /// The worst step verdict (SKIP when none was judged).
     pub verdict: Grade,
 }
 
-impl SuiteReport {
+impl SuiteReport<'_> {
     /// The report as pretty JSON.
     pub fn to_json(&self) -> String {
         serde_json::to_string_pretty(self).expect("a suite report always serialises")
     }
+}
 
-    /// The reports of the steps that ran (for the JUnit export: a testsuite each).
-    pub fn step_reports(&self) -> Vec<Report> {
-        self.steps.iter().filter_map(|s| s.report.clone()).collect()
-    }
+/// What the view shows of a suite, cheap to make and compare at every repaint.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SuiteSummary {
+    /// running, finished or cancelled.
+    pub status: &'static str,
+    /// Done so far, 0 to 1.
+    pub progress: f64,
+    /// Each step's scenario, status and verdict.
+    pub steps: Vec<(ScenarioKind, StepStatus, Grade)>,
+    /// The worst step verdict.
+    pub verdict: Grade,
 }
 
 /// A step that cannot run as given.
@@ -196,6 +211,7 @@ impl Suite {
                 steps,
                 current: None,
                 cancelled: false,
+                reports: Vec::with_capacity(plan.steps.len()),
             })
         } else {
             Err(errors)
@@ -214,7 +230,8 @@ impl Suite {
             } else {
                 StepStatus::Finished
             };
-            step.report = Some(sc.report(run, now));
+            step.report = Some(self.reports.len());
+            self.reports.push(sc.report(run, now));
             self.current = None;
             if step.status == StepStatus::Cancelled {
                 self.cancel();
@@ -278,44 +295,64 @@ impl Suite {
     }
 
     /// The combined report; `elapsed_ms` is how long the running step has run.
-    pub fn report(&self, elapsed_ms: Millis) -> SuiteReport {
-        self.build(elapsed_ms, true)
-    }
-
-    /// The combined report without the steps' own reports: what the view shows, cheap to
-    /// make at every repaint.
-    pub fn summary(&self, elapsed_ms: Millis) -> SuiteReport {
-        self.build(elapsed_ms, false)
-    }
-
-    fn build(&self, elapsed_ms: Millis, full: bool) -> SuiteReport {
+    pub fn report(&self, elapsed_ms: Millis) -> SuiteReport<'_> {
         let steps: Vec<SuiteStepReport> = self
             .steps
             .iter()
             .enumerate()
-            .map(|(i, s)| SuiteStepReport {
-                step: i + 1,
-                kind: s.kind.as_str(),
-                label: s.kind.label(),
-                status: s.status,
-                verdict: s.report.as_ref().map_or(Grade::Skip, |r| r.verdict),
-                duration_ms: s.report.as_ref().map(|r| r.run.duration_ms),
-                report: s.report.clone().filter(|_| full),
+            .map(|(i, s)| {
+                let report = s.report.map(|r| &self.reports[r]);
+                SuiteStepReport {
+                    step: i + 1,
+                    kind: s.kind.as_str(),
+                    label: s.kind.label(),
+                    status: s.status,
+                    verdict: report.map_or(Grade::Skip, |r| r.verdict),
+                    duration_ms: report.map(|r| r.run.duration_ms),
+                    report,
+                }
             })
             .collect();
         SuiteReport {
             schema: SUITE_SCHEMA,
             version: SUITE_VERSION,
-            status: if !self.is_finished() {
-                "running"
-            } else if self.cancelled {
-                "cancelled"
-            } else {
-                "finished"
-            },
+            status: self.status(),
             progress: self.progress(elapsed_ms),
             verdict: Grade::overall(steps.iter().map(|s| s.verdict)),
             steps,
+        }
+    }
+
+    /// What the view shows; `elapsed_ms` is how long the running step has run.
+    pub fn summary(&self, elapsed_ms: Millis) -> SuiteSummary {
+        let steps: Vec<(ScenarioKind, StepStatus, Grade)> = self
+            .steps
+            .iter()
+            .map(|s| {
+                let verdict = s.report.map_or(Grade::Skip, |r| self.reports[r].verdict);
+                (s.kind, s.status, verdict)
+            })
+            .collect();
+        SuiteSummary {
+            status: self.status(),
+            progress: self.progress(elapsed_ms),
+            verdict: Grade::overall(steps.iter().map(|s| s.2)),
+            steps,
+        }
+    }
+
+    /// The reports of the steps that ran, in order (for the JUnit export: a testsuite each).
+    pub fn reports(&self) -> &[Report] {
+        &self.reports
+    }
+
+    fn status(&self) -> &'static str {
+        if !self.is_finished() {
+            "running"
+        } else if self.cancelled {
+            "cancelled"
+        } else {
+            "finished"
         }
     }
 }

@@ -29,7 +29,7 @@ use crate::browser::visibility::{PageListeners, is_hidden};
 use leptos::prelude::*;
 use report::Export;
 use snapshot::Snapshot;
-use ws_console_engine::suite::{StepError, SuitePlan, SuiteReport};
+use ws_console_engine::suite::{StepError, SuitePlan, SuiteSummary};
 use ws_console_engine::{
     FieldError, LogFilter, ParamError, Preset, RawConfig, RawScenarioParams, RunConfig, Scenario,
     embedded_tokens,
@@ -75,8 +75,8 @@ pub struct ConsoleCtx {
     pub suite_plan: RwSignal<SuitePlan>,
     /// Messages from the last suite validation, by step.
     pub suite_errors: RwSignal<Vec<StepError>>,
-    /// The running or last suite, without its steps' reports (they stay in the driver).
-    pub suite: RwSignal<Option<SuiteReport>>,
+    /// The running or last suite as the view shows it (the reports stay in the driver).
+    pub suite: RwSignal<Option<SuiteSummary>>,
     /// What the last export did.
     pub export_note: RwSignal<String>,
     /// The run's owner (single-threaded: lives in the local arena).

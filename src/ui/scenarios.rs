@@ -95,6 +95,7 @@ fn PresetPicker() -> impl IntoView {
             <span class="wsc-note" data-testid="scenario-preset-reason">{move || chosen().and_then(Preset::why_not_here)}</span>
         </div>
     }
+    .into_any()
 }
 
 fn clock_s(ms: f64) -> String {

@@ -68,16 +68,17 @@ impl ConsoleCtx {
 
     /// The combined report as JSON, or `None` before the first suite.
     pub fn suite_report(&self) -> Option<String> {
-        self.driver
-            .with_value(|d| {
-                d.with_suite(|s, sc| s.report(sc.map_or(0.0, |sc| sc.progress(now()).elapsed_ms)))
+        self.driver.with_value(|d| {
+            d.with_suite(|s, sc| {
+                s.report(sc.map_or(0.0, |sc| sc.progress(now()).elapsed_ms))
+                    .to_json()
             })
-            .map(|r| r.to_json())
+        })
     }
 
     fn suite_junit(&self) -> Option<String> {
         self.driver
-            .with_value(|d| d.with_suite(|s, _| junit::junit_xml(&s.report(0.0).step_reports())))
+            .with_value(|d| d.with_suite(|s, _| junit::junit_xml(s.reports())))
     }
 }
 
@@ -90,26 +91,31 @@ pub fn SuitePanel() -> impl IntoView {
             .with(|s| s.as_ref().is_some_and(|r| r.status == "running"))
     };
     let empty = move || ctx.suite_plan.with(|p| p.steps.is_empty());
+    // The rows change only when a step does, not with the bar.
     let steps = Memo::new(move |_| ctx.suite.with(|s| s.as_ref().map(|r| r.steps.clone())));
     let export = move |json: bool| {
-        let text = if json {
-            ctx.suite_report()
+        let (text, name, mime) = if json {
+            (
+                ctx.suite_report(),
+                "ws-console-suite.json",
+                "application/json",
+            )
         } else {
-            ctx.suite_junit()
+            (
+                ctx.suite_junit(),
+                "ws-console-suite-junit.xml",
+                "application/xml",
+            )
         };
         if let Some(text) = text {
-            if json {
-                ctx.save("ws-console-suite.json", "application/json", &text);
-            } else {
-                ctx.save("ws-console-suite-junit.xml", "application/xml", &text);
-            }
+            ctx.save(name, mime, &text);
         }
     };
     view! {
         <section class="wsc-panel" aria-label="Suite">
             <h2>"Suite"</h2>
             <p class="wsc-note">"Scenarios run one after the other: one progress bar, one combined report."</p>
-            <ol class="wsc-suite" data-testid="suite-plan">
+            <ol data-testid="suite-plan">
                 {move || ctx.suite_plan.with(|p| p.steps.iter().enumerate().map(|(i, s)| {
                     let label = s.kind.label();
                     view! {
@@ -130,14 +136,14 @@ pub fn SuitePanel() -> impl IntoView {
                 <button class="wsc-button" data-testid="suite-cancel" disabled=move || !running() on:click=move |_| ctx.stop()>"Cancel suite"</button>
             </div>
             {move || ctx.suite.with(|s| s.as_ref().map(|r| {
-                let pct = fixed(r.progress * 100.0, 1);
+                let grade = r.verdict;
                 view! {
                     <div class="wsc-progress" data-testid="suite-progress" data-status=r.status data-fraction=fixed(r.progress, 3).to_string()>
-                        <div class="wsc-progress__bar" style:width=format!("{pct}%")></div>
+                        <div class="wsc-progress__bar" style:width=format!("{}%", fixed(r.progress * 100.0, 1))></div>
                     </div>
                     <p>
                         "Suite "{r.status}": "
-                        <strong class=format!("wsc-grade wsc-grade--{}", r.verdict.as_str()) data-testid="suite-verdict" data-verdict=r.verdict.label()>{r.verdict.label()}</strong>
+                        <strong class=format!("wsc-grade wsc-grade--{}", grade.as_str()) data-testid="suite-verdict">{grade.label()}</strong>
                     </p>
                 }
             }))}
@@ -146,12 +152,12 @@ pub fn SuitePanel() -> impl IntoView {
                     <table class="wsc-table">
                         <thead><tr><th>"Step"</th><th>"Scenario"</th><th>"Status"</th><th>"Verdict"</th></tr></thead>
                         <tbody>
-                            {steps.into_iter().map(|s| view! {
-                                <tr data-testid="suite-step" data-kind=s.kind data-status=s.status.as_str() data-verdict=s.verdict.label()>
-                                    <td>{s.step}</td>
-                                    <td>{s.label}</td>
-                                    <td>{s.status.as_str()}</td>
-                                    <td class=format!("wsc-grade wsc-grade--{}", s.verdict.as_str())>{s.verdict.label()}</td>
+                            {steps.into_iter().enumerate().map(|(i, (kind, status, grade))| view! {
+                                <tr data-testid="suite-step" data-kind=kind.as_str() data-status=status.as_str() data-verdict=grade.label()>
+                                    <td>{i + 1}</td>
+                                    <td>{kind.label()}</td>
+                                    <td>{status.as_str()}</td>
+                                    <td class=format!("wsc-grade wsc-grade--{}", grade.as_str())>{grade.label()}</td>
                                 </tr>
                             }).collect_view()}
                         </tbody>
@@ -164,4 +170,5 @@ pub fn SuitePanel() -> impl IntoView {
             })}
         </section>
     }
+    .into_any()
 }

@@ -124,9 +124,17 @@ fn a_suite_runs_its_steps_in_order_into_one_report() {
     );
     assert_eq!(json["verdict"], "PASS");
     let summary = suite.summary(0.0);
-    assert!(summary.steps.iter().all(|s| s.report.is_none()));
-    assert_eq!(summary.verdict, r.verdict);
-    let junit = crate::junit::junit_xml(&r.step_reports());
+    let seen: Vec<(&str, StepStatus, Grade)> = summary
+        .steps
+        .iter()
+        .map(|(k, s, g)| (k.as_str(), *s, *g))
+        .collect();
+    assert_eq!(seen, steps);
+    assert_eq!(
+        (summary.status, summary.verdict, summary.progress),
+        ("finished", r.verdict, 1.0)
+    );
+    let junit = crate::junit::junit_xml(suite.reports());
     assert_eq!(junit.matches("<testsuite ").count(), 3);
 }
 

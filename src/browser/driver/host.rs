@@ -90,7 +90,7 @@ impl Driver {
             }
             let t = now();
             match (&st.run, &st.scenario, &st.suite) {
-                (_, _, Some(suite)) => suite.report(1.0).to_json(),
+                (_, _, Some(suite)) => suite.report(0.0).to_json(),
                 (Some(run), Some(sc), None) => sc.report(run, t).to_json(),
                 (Some(run), None, None) => run.report(t).to_json(),
                 (None, _, None) => return,
