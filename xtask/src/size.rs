@@ -18,15 +18,19 @@ use std::process::Command;
 /// The SPEC's budget: wasm + JS, gzip, in bytes (1 KB = 1000 bytes).
 pub const GOAL: u64 = 150_000;
 
-/// What the gate enforces today: 330.5 KB, rounded up by about 2 KB. The cuts reached 271.5
+/// What the gate enforces today: 353.8 KB, rounded up to 354 KB (earlier: the size reached,
+/// rounded up by about 2 KB). The cuts reached 271.5
 /// KB; then the k6 and JUnit exports (about 11 KB), embedding with its token provider
 /// (`mount()`, the host handle, `<WsConsole/>`: about 21 KB), the socket worker (about 6.5
 /// KB: sockets stamped off the page's thread, P2 p99 and P1 throughput), the editable
 /// thresholds with the accessibility fixes and the wake-up listeners (about 5 KB), RTT by a
 /// message field (about 5.5 KB: the grouping, `{{cycle:…}}`, its table), and the capacity finder (about 13 KB: its driver, form, report section, steps table and curve)
 /// landed on top, with connect time and time to first message bands (about 2.5 KB); the
-/// scenario form read by hand rather than by a `Deserialize` derive took 5.8 KB back.
-pub const ENFORCED: u64 = 332_500;
+/// scenario form read by hand rather than by a `Deserialize` derive took 5.8 KB back. Load
+/// presets and suites (about 23.3 KB: the suite panel and preset picker views, the engine's
+/// suite with its combined report, the suite kept and shared, `runSuite()`) reached 353.8
+/// KB; raised to just above it.
+pub const ENFORCED: u64 = 354_000;
 
 /// One file the page loads.
 #[derive(Debug, PartialEq)]
