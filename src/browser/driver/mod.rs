@@ -140,13 +140,13 @@ impl Driver {
     /// With a token provider, the run takes its token from it.
     pub fn start(&self, mut config: RunConfig) {
         config.token_provider |= self.has_token_provider();
-        self.0.state.borrow_mut().suite = None;
+        self.leave_suite();
         self.launch(Run::new(config, seed()), None);
     }
 
     /// Starts `scenario` on a run of its own.
     pub fn start_scenario(&self, scenario: Scenario) {
-        self.0.state.borrow_mut().suite = None;
+        self.leave_suite();
         self.launch(scenario.new_run(seed()), Some(scenario));
     }
 
@@ -156,6 +156,15 @@ impl Driver {
         self.stop();
         self.0.state.borrow_mut().suite = Some(suite);
         self.advance_suite();
+    }
+
+    /// Ends a running suite as Cancel would (its waiters get its combined report), then
+    /// forgets it: what starts next is not one of its steps.
+    fn leave_suite(&self) {
+        if self.0.state.borrow().suite.is_some() {
+            self.stop();
+            self.0.state.borrow_mut().suite = None;
+        }
     }
 
     /// Reads the suite, if the last thing started was one.
