@@ -1,7 +1,8 @@
 //! Presets and suites (issue 13) end to end: a suite of three short scenarios built in the
 //! suite panel runs by itself to one combined report, which the page's table, the JSON and
-//! JUnit downloads and `wsConsole.runSuite()` agree on; the light preset fills the form, and
-//! the heavy one disables Run and exports a k6 script with its 1,000 sessions.
+//! JUnit downloads and `wsConsole.runSuite()` agree on; a cancelled suite skips the rest; the
+//! light preset fills the form, and the heavy one disables Run and exports a k6 script with
+//! its 1,000 sessions.
 
 use super::common::*;
 use serde_json::Value;
@@ -237,6 +238,49 @@ async fn light_fills_the_form_and_heavy_exports_k6_with_its_1000_sessions() {
         ctx.page.fill("scenario-sessions", "100").await;
         assert_eq!(run_disabled().await, Value::Bool(false));
         assert_eq!(ctx.page.text("scenario-preset-reason").await, "");
+        ctx
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn cancelling_a_suite_cancels_its_step_and_skips_the_rest() {
+    run(testbed::Options::default(), |ctx| async move {
+        ctx.page
+            .eval(
+                "window.outcome = null; window.wsConsole.runSuite([\
+                 {kind: 'load', sessions: '2', interval_ms: '100', duration_s: '60'}, \
+                 {kind: 'reliability', sessions: '2'}]).then((r) => outcome = {report: r}, \
+                 (e) => outcome = {error: String(e.message)}); return null",
+            )
+            .await;
+        wait_for("the first step to run", LONG, || async {
+            let statuses = attr_of_all(&ctx, "suite-step", "status").await;
+            (statuses == ["running", "pending"]).then_some(())
+        })
+        .await;
+        ctx.page.click("suite-cancel").await;
+        let outcome = wait_for("runSuite to settle", LONG, || async {
+            let o = ctx.page.eval("return window.outcome").await;
+            (!o.is_null()).then_some(o)
+        })
+        .await;
+        let r = &outcome["report"];
+        assert_eq!(r["status"], "cancelled", "{outcome}");
+        assert_eq!(r["steps"][0]["status"], "cancelled");
+        assert_eq!(r["steps"][0]["report"]["status"], "cancelled");
+        assert_eq!(r["steps"][1]["status"], "skipped");
+        assert_eq!(r["steps"][1]["report"], Value::Null);
+        assert_eq!(r["verdict"], r["steps"][0]["verdict"]);
+        assert_ne!(r["verdict"], "PASS", "a cancelled step is at least a WARN");
+        // The page follows at its next repaint.
+        wait_for("the page to show the cancelled suite", LONG, || async {
+            let rows = attr_of_all(&ctx, "suite-step", "status").await;
+            let bar = suite_progress(&ctx).await.map(|p| p.0);
+            (rows == ["cancelled", "skipped"] && bar.as_deref() == Some("cancelled")).then_some(())
+        })
+        .await;
+        assert_eq!(ctx.page.text("run-status").await, "idle");
         ctx
     })
     .await;
