@@ -74,6 +74,7 @@ mod session;
 #[cfg(test)]
 mod sim;
 mod stored;
+pub mod suite;
 mod template;
 mod thresholds;
 mod token;
@@ -107,7 +108,7 @@ pub use run::{ENGINE_CLOSE_CODE, Probe, Run, StampedIn, TOKEN_RETRY_MS, burst_si
 pub use scenario::{
     AuthParams, BroadcastParams, CapacityParams, CapacityResult, CapacityStep, CapacityStop, Check,
     CheckGroup, CheckStatus, Checklist, Criterion, Grade, LoadParams, MemoryLeakParams, ParamError,
-    ParamField, Progress, RampUpParams, RawScenarioParams, ReadinessParams, RecoveryParams,
+    ParamField, Preset, Progress, RampUpParams, RawScenarioParams, ReadinessParams, RecoveryParams,
     ReliabilityParams, Scenario, ScenarioKind, ScenarioParams, ScenarioPhase, ScenarioStatus,
     SoakParams, StepOutcome,
 };

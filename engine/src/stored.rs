@@ -12,6 +12,7 @@
 
 use crate::config::{AuthMode, RawConfig};
 use crate::scenario::{RawScenarioParams, ScenarioKind};
+use crate::suite::{MAX_SUITE_STEPS, SuitePlan};
 use crate::thresholds::Thresholds;
 use serde_json::{Map, Value};
 
@@ -78,6 +79,11 @@ impl RawScenarioParams {
         let Ok(Value::Object(m)) = serde_json::from_str::<Value>(json) else {
             return None;
         };
+        Self::from_object(&m)
+    }
+
+    /// [`RawScenarioParams::from_json`] for an object already parsed (a suite's step).
+    fn from_object(m: &Map<String, Value>) -> Option<RawScenarioParams> {
         let kind = match m.get("kind") {
             Some(v) => ScenarioKind::from_name(v.as_str()?)?,
             None => ScenarioKind::Load,
@@ -113,15 +119,36 @@ impl RawScenarioParams {
             ("stats_url", &mut p.stats_url),
             ("plain_url", &mut p.plain_url),
         ] {
-            read(&m, key, slot, |v| v.as_str().map(str::to_owned))?;
+            read(m, key, slot, |v| v.as_str().map(str::to_owned))?;
         }
         for (key, slot) in [
             ("use_backend_faults", &mut p.use_backend_faults),
             ("rate_limit", &mut p.rate_limit),
         ] {
-            read(&m, key, slot, Value::as_bool)?;
+            read(m, key, slot, Value::as_bool)?;
         }
         Some(p)
+    }
+}
+
+impl SuitePlan {
+    /// The suite in `json` (what its `Serialize` writes: `{"steps": [form, …]}`), or `None`
+    /// when it is not such an object, a step is not a scenario form, or it has more than
+    /// [`MAX_SUITE_STEPS`] steps. No step's invalid token is read.
+    #[must_use]
+    pub fn from_json(json: &str) -> Option<SuitePlan> {
+        let Ok(Value::Object(m)) = serde_json::from_str::<Value>(json) else {
+            return None;
+        };
+        let steps = m.get("steps")?.as_array()?;
+        if steps.len() > MAX_SUITE_STEPS {
+            return None;
+        }
+        let steps = steps
+            .iter()
+            .map(|v| RawScenarioParams::from_object(v.as_object()?))
+            .collect::<Option<Vec<_>>>()?;
+        Some(SuitePlan { steps })
     }
 }
 

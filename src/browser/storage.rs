@@ -1,4 +1,5 @@
-//! The configuration kept across reloads (`localStorage`) and shared as a URL — never a token.
+//! The configuration and the suite kept across reloads (`localStorage`) and shared as a URL —
+//! never a token.
 //!
 //! `RawConfig` skips its token when serialised, and what is written here goes through
 //! [`RawConfig::without_secrets`] first, so a token typed into the endpoint is not kept either.
@@ -9,11 +10,17 @@
 //! back to). Nothing from a link overwrites the stored configuration unasked.
 
 use ws_console_engine::RawConfig;
+use ws_console_engine::suite::SuitePlan;
 
 /// The `localStorage` key.
 pub const STORAGE_KEY: &str = "wsc-config-v1";
 /// The query parameter of a share URL.
 pub const QUERY_KEY: &str = "wsc";
+/// The `localStorage` key of the standalone page's suite (an embedded console's is its own
+/// key with `:suite` after it).
+pub const SUITE_KEY: &str = "wsc-suite-v1";
+/// The query parameter of a share URL that carries a suite.
+pub const SUITE_QUERY_KEY: &str = "wsc-suite";
 
 /// The configuration to start with, and where it came from.
 pub struct Loaded {
@@ -84,14 +91,56 @@ pub enum Persistence {
     Off,
 }
 
-/// A URL of this page that opens the console with this configuration (without any token).
-pub fn share_url(config: &RawConfig) -> String {
+/// A URL of this page that opens the console with this configuration and this suite (when
+/// it has steps) — without any token.
+pub fn share_url(config: &RawConfig, suite: &SuitePlan) -> String {
     let json = serde_json::to_string(&config.without_secrets()).unwrap_or_default();
-    format!(
+    let mut url = format!(
         "{}?{QUERY_KEY}={}",
         page_url(),
         js_sys::encode_uri_component(&json)
-    )
+    );
+    if !suite.steps.is_empty()
+        && let Ok(json) = serde_json::to_string(suite)
+    {
+        url.push_str(&format!(
+            "&{SUITE_QUERY_KEY}={}",
+            js_sys::encode_uri_component(&json)
+        ));
+    }
+    url
+}
+
+/// Where the suite of a console kept under `persistence` is stored, if anywhere.
+fn suite_key(persistence: &Persistence) -> Option<String> {
+    match persistence {
+        Persistence::Page => Some(SUITE_KEY.into()),
+        Persistence::Key(key) => Some(format!("{key}:suite")),
+        Persistence::Off => None,
+    }
+}
+
+/// The suite to start with: a share link's (the standalone page only), else the stored one,
+/// else none. (The step forms' invalid tokens were never written, so none is read.)
+pub fn load_suite(persistence: &Persistence) -> SuitePlan {
+    let shared = match persistence {
+        Persistence::Page => query(SUITE_QUERY_KEY).and_then(|j| SuitePlan::from_json(&j)),
+        _ => None,
+    };
+    shared
+        .or_else(|| saved_json(&suite_key(persistence)?).and_then(|j| SuitePlan::from_json(&j)))
+        .unwrap_or_default()
+}
+
+/// Stores the suite where `persistence` says.
+pub fn save_suite(persistence: &Persistence, plan: &SuitePlan) {
+    if let (Some(s), Some(key), Ok(json)) = (
+        storage(),
+        suite_key(persistence),
+        serde_json::to_string(plan),
+    ) {
+        let _ = s.set_item(&key, &json);
+    }
 }
 
 /// Takes the share link's query off the address bar (kept or discarded, it is done with):
@@ -111,7 +160,13 @@ fn page_url() -> String {
 }
 
 fn from_query() -> Option<RawConfig> {
+    RawConfig::from_json(&query(QUERY_KEY)?)
+}
+
+/// The page URL's query parameter `key`.
+fn query(key: &str) -> Option<String> {
     let search = web_sys::window()?.location().search().ok()?;
-    let params = web_sys::UrlSearchParams::new_with_str(&search).ok()?;
-    RawConfig::from_json(&params.get(QUERY_KEY)?)
+    web_sys::UrlSearchParams::new_with_str(&search)
+        .ok()?
+        .get(key)
 }

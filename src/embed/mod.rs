@@ -8,7 +8,7 @@
 //! beside the wasm) fetches the wasm and CSS from `assetBase` and calls this.
 //!
 //! Nothing is global: the handle is the host's to keep. After `unmount()` the handle is
-//! empty — every method throws (and `runScenario` rejects) with an error saying so — and the
+//! empty — every method throws (and `runScenario` and `runSuite` reject) with an error saying so — and the
 //! console has closed its sockets, cleared its timers and listeners and left the element.
 //! Methods never reach a disposed console, which would abort the wasm instance for every
 //! other console on the page.
@@ -25,6 +25,7 @@ use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::prelude::*;
+use ws_console_engine::suite::SuitePlan;
 use ws_console_engine::{RawScenarioParams, ScenarioKind};
 
 const UNMOUNTED: &str = "ws-console: this console was unmounted; mount a new one";
@@ -150,6 +151,15 @@ fn handle(slot: Slot) -> js_sys::Object {
             }
         });
     set(&obj, "runScenario", run_scenario.into_js_value());
+    let s = slot.clone();
+    let run_suite =
+        Closure::<dyn Fn(JsValue, JsValue) -> js_sys::Promise>::new(move |steps, options| {
+            match with_ctx(&s, |ctx| run_suite(ctx, &steps, &options)) {
+                Ok(p) => p,
+                Err(e) => js_sys::Promise::reject(&e),
+            }
+        });
+    set(&obj, "runSuite", run_suite.into_js_value());
     let unmount = Closure::<dyn Fn() -> Result<(), JsValue>>::new(move || {
         // Taken first, dropped after: the console's cleanup runs with the slot already empty.
         let mounted = slot.borrow_mut().take().ok_or_else(|| err(UNMOUNTED))?;
@@ -194,17 +204,45 @@ fn run_scenario(
     ctx.scenario.set(raw);
     ctx.run_scenario_from_handle(allow_host(params))
         .map_err(|m| err(&m))?;
+    Ok(until_ended(ctx))
+}
+
+/// `runSuite(steps, options)`: each step a scenario form (`kind` and its fields, as for
+/// `runScenario`), at most 8; `options.allowHost` as for `start`. The steps replace the
+/// suite panel's; a Promise of the combined report.
+fn run_suite(
+    ctx: ConsoleCtx,
+    steps: &JsValue,
+    options: &JsValue,
+) -> Result<js_sys::Promise, JsValue> {
+    let wrapped = js_sys::Object::new();
+    set(&wrapped, "steps", steps.clone());
+    let plan = js_sys::JSON::stringify(&wrapped)
+        .ok()
+        .and_then(|j| j.as_string())
+        .and_then(|j| SuitePlan::from_json(&j))
+        .ok_or_else(|| {
+            err("ws-console: runSuite(steps): steps is an array of at most 8 scenario forms, e.g. [{ kind: \"load\", duration_s: \"2\" }]")
+        })?;
+    ctx.suite_plan.set(plan);
+    ctx.run_suite_from_handle(allow_host(options))
+        .map_err(|m| err(&m))?;
+    Ok(until_ended(ctx))
+}
+
+/// A Promise of the report of what was just started, when it ends.
+fn until_ended(ctx: ConsoleCtx) -> js_sys::Promise {
     let (tx, rx) = futures::channel::oneshot::channel();
     ctx.driver.with_value(|d| {
         d.when_ended(move |r| {
             let _ = tx.send(r);
         })
     });
-    Ok(wasm_bindgen_futures::future_to_promise(async move {
+    wasm_bindgen_futures::future_to_promise(async move {
         match rx.await {
             Ok(Ok(json)) => Ok(parse(&json)),
             Ok(Err(m)) => Err(err(&m)),
             Err(_) => Err(err(UNMOUNTED)),
         }
-    }))
+    })
 }

@@ -20,6 +20,7 @@ mod report;
 mod scenarios;
 mod sessions;
 pub mod snapshot;
+mod suite;
 mod trust;
 
 use crate::browser::clock::now;
@@ -30,8 +31,9 @@ use crate::browser::visibility::{PageListeners, is_hidden};
 use leptos::prelude::*;
 use report::Export;
 use snapshot::Snapshot;
+use ws_console_engine::suite::{StepError, SuitePlan, SuiteSummary};
 use ws_console_engine::{
-    FieldError, LogFilter, ParamError, RawConfig, RawScenarioParams, RunConfig, Scenario,
+    FieldError, LogFilter, ParamError, Preset, RawConfig, RawScenarioParams, RunConfig, Scenario,
     embedded_tokens,
 };
 
@@ -69,6 +71,14 @@ pub struct ConsoleCtx {
     pub scenario: RwSignal<RawScenarioParams>,
     /// Messages from the last scenario validation.
     pub scenario_errors: RwSignal<Vec<ParamError>>,
+    /// The load preset the scenario form was filled from, until the form is edited.
+    pub preset: RwSignal<Option<Preset>>,
+    /// The suite's steps as typed (kept and shared like the configuration).
+    pub suite_plan: RwSignal<SuitePlan>,
+    /// Messages from the last suite validation, by step.
+    pub suite_errors: RwSignal<Vec<StepError>>,
+    /// The running or last suite as the view shows it (the reports stay in the driver).
+    pub suite: RwSignal<Option<SuiteSummary>>,
     /// What the last export did.
     pub export_note: RwSignal<String>,
     /// The run's owner (single-threaded: lives in the local arena).
@@ -85,8 +95,19 @@ pub struct ConsoleCtx {
 pub struct PendingStart {
     /// Where the token would go (`host:port`).
     pub host: String,
-    /// Whether the scenario button asked (else Start).
-    pub scenario: bool,
+    /// Which button asked.
+    pub action: Action,
+}
+
+/// What a held-back start was going to start.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Action {
+    /// A plain run (Start).
+    Run,
+    /// The scenario form's scenario.
+    Scenario,
+    /// The suite.
+    Suite,
 }
 
 impl ConsoleCtx {
@@ -138,10 +159,10 @@ impl ConsoleCtx {
 
     /// Whether `config` may start: yes, unless it would send the token to another origin
     /// than `confirmed` — then the in-page confirmation asks first (R3).
-    fn may_start(&self, config: &RunConfig, confirmed: Option<&str>, scenario: bool) -> bool {
+    fn may_start(&self, config: &RunConfig, confirmed: Option<&str>, action: Action) -> bool {
         match config.token_destination(&Self::origin()) {
             Some(host) if confirmed != Some(host.as_str()) => {
-                self.confirm.set(Some(PendingStart { host, scenario }));
+                self.confirm.set(Some(PendingStart { host, action }));
                 false
             }
             _ => {
@@ -160,7 +181,7 @@ impl ConsoleCtx {
     /// [`ConsoleCtx::start`], the user having agreed to send the token to `host`.
     fn start_confirmed(&self, host: Option<&str>) {
         if let Some(config) = self.validated()
-            && self.may_start(&config, host, false)
+            && self.may_start(&config, host, Action::Run)
         {
             self.driver.with_value(|d| d.start(config));
         }
@@ -211,7 +232,7 @@ impl ConsoleCtx {
 
     /// Whether the handle's caller agreed to where the token of `config` goes (R3); the
     /// error says which host, and (`how`) the call that agrees to it.
-    fn allowed(
+    pub(crate) fn allowed(
         config: &RunConfig,
         allow_host: Option<String>,
         how: impl Fn(&str) -> String,
@@ -228,10 +249,10 @@ impl ConsoleCtx {
     /// The user agreed to send the token to the pending host: the held-back action goes on.
     pub fn confirm_foreign(&self) {
         if let Some(p) = self.confirm.get_untracked() {
-            if p.scenario {
-                self.run_scenario_confirmed(Some(&p.host));
-            } else {
-                self.start_confirmed(Some(&p.host));
+            match p.action {
+                Action::Run => self.start_confirmed(Some(&p.host)),
+                Action::Scenario => self.run_scenario_confirmed(Some(&p.host)),
+                Action::Suite => self.run_suite_confirmed(Some(&p.host)),
             }
         }
     }
@@ -253,7 +274,7 @@ impl ConsoleCtx {
         {
             Ok(scenario) => {
                 self.scenario_errors.set(Vec::new());
-                if self.may_start(&base, host, true) {
+                if self.may_start(&base, host, Action::Scenario) {
                     self.driver.with_value(|d| d.start_scenario(scenario));
                 }
             }
@@ -287,7 +308,10 @@ impl ConsoleCtx {
 
     /// Makes a share URL (never with the token) and copies it to the clipboard where allowed.
     pub fn share(&self) {
-        let url = self.config.with_untracked(storage::share_url);
+        let url = self.config.with_untracked(|c| {
+            self.suite_plan
+                .with_untracked(|plan| storage::share_url(c, plan))
+        });
         crate::browser::export::copy(&url);
         self.share_url.set(url);
     }
@@ -344,8 +368,14 @@ pub fn Console(
     let log_at = std::cell::Cell::new(f64::NEG_INFINITY);
     let log_stale = std::rc::Rc::new(std::cell::Cell::new(true));
     let log_stale_view = log_stale.clone();
-    let driver = StoredValue::new_local(Driver::new(move |run, scenario, buffered| {
+    let suite = RwSignal::new(None);
+    let driver = StoredValue::new_local(Driver::new(move |run, scenario, steps, buffered| {
         let t = now();
+        let elapsed = scenario.map_or(0.0, |sc| sc.progress(t).elapsed_ms);
+        let view = steps.map(|s| s.summary(elapsed));
+        if suite.with_untracked(|v| *v != view) {
+            suite.set(view);
+        }
         let charts = if t - charts_at.get() >= CHARTS_EVERY_MS {
             charts_at.set(t);
             charts::ChartData::from_run(run, t)
@@ -394,6 +424,10 @@ pub fn Console(
         hidden: RwSignal::new(is_hidden()),
         scenario: RwSignal::new(RawScenarioParams::default()),
         scenario_errors: RwSignal::new(Vec::new()),
+        preset: RwSignal::new(None),
+        suite_plan: RwSignal::new(storage::load_suite(&persistence)),
+        suite_errors: RwSignal::new(Vec::new()),
+        suite,
         export_note: RwSignal::new(String::new()),
         driver,
         shared: RwSignal::new(loaded.shared),
@@ -403,6 +437,7 @@ pub fn Console(
     if let Some(slot) = ctx_slot {
         slot.set(Some(ctx));
     }
+    let suite_at = persistence.clone();
     // A share link's configuration is saved only once the user keeps it.
     Effect::new(move |_| {
         if ctx.shared.get() {
@@ -412,6 +447,14 @@ pub fn Console(
             Persistence::Page => ctx.config.with(storage::save),
             Persistence::Key(key) => ctx.config.with(|c| storage::save_at(key, c)),
             Persistence::Off => ctx.config.track(),
+        }
+    });
+    // Kept once edited (a shared suite too: it holds no endpoint and no token).
+    Effect::new(move |first: Option<()>| {
+        ctx.suite_plan.track();
+        if first.is_some() {
+            ctx.suite_plan
+                .with_untracked(|p| storage::save_suite(&suite_at, p));
         }
     });
     Effect::new(move |_| {
@@ -459,6 +502,7 @@ pub fn Console(
                 <div class="wsc-side">
                     <controls::Controls />
                     <scenarios::Scenarios />
+                    <suite::SuitePanel />
                     <environment::Environment />
                     <guidelines::Guidelines />
                 </div>

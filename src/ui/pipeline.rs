@@ -12,17 +12,26 @@ use leptos::prelude::*;
 use ws_console_engine::{Scenario, junit, k6};
 
 impl ConsoleCtx {
-    /// The k6 script for the scenario form, or `None` (with the messages shown) when the
-    /// configuration or the form is invalid.
+    /// The k6 script for the scenario form (or for the load preset too big for a tab, whose
+    /// typed parameters skip the form's in-browser bound), or `None` (with the messages
+    /// shown) when the configuration or the form is invalid.
     fn k6_script(&self) -> Option<(String, String)> {
         let base = self.validated()?;
-        match self
-            .scenario
-            .with_untracked(|raw| Scenario::from_raw(raw, &base))
-        {
+        let k6_only = self
+            .preset
+            .get_untracked()
+            .filter(|p| p.why_not_here().is_some());
+        let built = match k6_only {
+            Some(p) => Scenario::new(p.scenario(), &base),
+            None => self
+                .scenario
+                .with_untracked(|raw| Scenario::from_raw(raw, &base)),
+        };
+        match built {
             Ok(sc) => {
                 self.scenario_errors.set(Vec::new());
-                let name = format!("ws-console-{}.k6.js", sc.kind().as_str());
+                let what = k6_only.map_or(sc.kind().as_str(), |p| p.as_str());
+                let name = format!("ws-console-{what}.k6.js");
                 k6::script(&sc).ok().map(|s| (name, s))
             }
             Err(errors) => {
@@ -43,7 +52,7 @@ impl ConsoleCtx {
         })
     }
 
-    fn save(&self, name: &str, mime: &str, text: &str) {
+    pub(super) fn save(&self, name: &str, mime: &str, text: &str) {
         self.export_note.set(match download(name, mime, text) {
             Ok(()) => format!("Saved {name} ({} bytes)", text.len()),
             Err(e) => format!("Could not save {name}: {e}"),

@@ -4,7 +4,7 @@
 use super::ConsoleCtx;
 use leptos::prelude::*;
 use ws_console_engine::{
-    ParamError, ParamField, RawScenarioParams, ScenarioKind, ScenarioStatus, fixed,
+    ParamError, ParamField, Preset, RawScenarioParams, ScenarioKind, ScenarioStatus, fixed,
 };
 
 fn error_for(errors: &[ParamError], field: ParamField) -> Option<String> {
@@ -31,6 +31,7 @@ fn Param(field: ParamField) -> impl IntoView {
                     data-testid=field.as_str()
                     prop:checked=move || ctx.scenario.with(|r| r.flag(field))
                     on:change=move |ev| {
+                        ctx.preset.set(None);
                         let mut on = event_target_checked(&ev);
                         if let (true, Some(q)) = (on, ask) {
                             on = web_sys::window().and_then(|w| w.confirm_with_message(q).ok()).unwrap_or(false);
@@ -66,6 +67,7 @@ fn Param(field: ParamField) -> impl IntoView {
                 prop:value=move || ctx.scenario.with(|r| r.text(field))
                 on:input=move |ev| {
                     let v = event_target_value(&ev);
+                    ctx.preset.set(None);
                     ctx.scenario.update(|r| {
                         if let Some(slot) = r.text_mut(field) {
                             *slot = v;
@@ -74,6 +76,39 @@ fn Param(field: ParamField) -> impl IntoView {
                 }
             />
             <span class="wsc-error" data-testid=format!("{}-error", field.as_str())>{error}</span>
+        </div>
+    }
+    .into_any()
+}
+
+/// The load presets: light fills the Broadcast form; medium and heavy say why they do not
+/// fit in a tab and leave the k6 export to them.
+#[component]
+fn PresetPicker() -> impl IntoView {
+    let ctx = ConsoleCtx::expect();
+    let chosen = move || ctx.preset.get();
+    view! {
+        <div class="wsc-field">
+            <label for="wsc-preset">"Load preset"</label>
+            <select
+                id="wsc-preset"
+                data-testid="scenario-preset"
+                on:change=move |ev| {
+                    let p = Preset::from_name(&event_target_value(&ev));
+                    if let Some(p) = p {
+                        ctx.scenario.set(p.raw());
+                        ctx.scenario_errors.set(Vec::new());
+                    }
+                    ctx.preset.set(p);
+                }
+            >
+                <option value="" selected=move || chosen().is_none()>"None (the form as set)"</option>
+                {Preset::ALL
+                    .into_iter()
+                    .map(|p| view! { <option value=p.as_str() selected=move || chosen() == Some(p)>{p.label()}</option> })
+                    .collect_view()}
+            </select>
+            <span class="wsc-note" data-testid="scenario-preset-reason">{move || chosen().and_then(Preset::why_not_here)}</span>
         </div>
     }
     .into_any()
@@ -94,10 +129,15 @@ pub fn Scenarios() -> impl IntoView {
             .with(|s| s.scenario.as_ref().map(|v| v.progress.clone()))
     };
     let running = move || progress().is_some_and(|p| p.status == ScenarioStatus::Running);
+    let too_big = move || {
+        ctx.preset
+            .with(|p| p.is_some_and(|p| p.why_not_here().is_some()))
+    };
     view! {
         <section class="wsc-panel" aria-label="Scenarios">
             <h2>"Scenario"</h2>
             <div class="wsc-form">
+                <PresetPicker />
                 <div class="wsc-field">
                     <label for="wsc-scenario">"Scenario"</label>
                     <select
@@ -105,6 +145,7 @@ pub fn Scenarios() -> impl IntoView {
                         data-testid="scenario-select"
                         on:change=move |ev| {
                             if let Some(k) = ScenarioKind::from_name(&event_target_value(&ev)) {
+                                ctx.preset.set(None);
                                 ctx.scenario.set(RawScenarioParams::defaults(k));
                                 ctx.scenario_errors.set(Vec::new());
                             }
@@ -125,7 +166,7 @@ pub fn Scenarios() -> impl IntoView {
                 })}
             </div>
             <div class="wsc-actions">
-                <button class="wsc-button wsc-button--primary" data-testid="scenario-run" disabled=running on:click=move |_| ctx.run_scenario()>
+                <button class="wsc-button wsc-button--primary" data-testid="scenario-run" disabled=move || running() || too_big() on:click=move |_| ctx.run_scenario()>
                     "Run scenario"
                 </button>
                 <button class="wsc-button" data-testid="scenario-cancel" disabled=move || !running() on:click=move |_| ctx.stop()>

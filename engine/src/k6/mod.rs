@@ -36,6 +36,11 @@ const RUNTIME: &str = include_str!("runtime.js");
 /// The k6 version the scripts are written for (`k6/experimental/websockets` as in 1.1).
 pub const K6_VERSION: &str = "1.1";
 
+/// The most sessions (VUs) an exported script may open. Far above a tab's ~255 sockets —
+/// that is the point of exporting — yet bounded: each VU is a socket and a JS runtime on the
+/// k6 side, and 10,000 is what one large k6 machine holds; beyond that, split the run.
+pub const K6_MAX_SESSIONS: u32 = 10_000;
+
 /// Why `kind` cannot run on k6, or `None` when it can.
 pub fn unsupported(kind: ScenarioKind) -> Option<&'static str> {
     match kind {
@@ -65,6 +70,9 @@ pub fn script(scenario: &Scenario) -> Result<String, &'static str> {
 pub fn script_for(params: &ScenarioParams, config: &RunConfig) -> Result<String, &'static str> {
     if let Some(why) = unsupported(params.kind()) {
         return Err(why);
+    }
+    if params.sessions() > K6_MAX_SESSIONS {
+        return Err("A k6 script opens at most 10,000 sessions (K6_MAX_SESSIONS); split the run");
     }
     let text = format!(
         "{header}\nimport {{ WebSocket }} from 'k6/experimental/websockets';\n\

@@ -214,3 +214,23 @@ fn several_endpoints_are_written_one_per_line_for_the_same_spread() {
     );
     assert!(s.contains("ENDPOINTS[session % ENDPOINTS.length]"));
 }
+
+#[test]
+fn medium_and_heavy_presets_export_with_every_session_up_to_the_k6_bound() {
+    use crate::scenario::Preset;
+    let cfg = config(|_| {});
+    for (preset, vus) in [(Preset::Medium, 500), (Preset::Heavy, 1000)] {
+        let sc = Scenario::new(preset.scenario(), &cfg).unwrap();
+        let s = script(&sc).unwrap();
+        assert_eq!(json_of(&s, "const CONFIG = ")["sessions"], vus);
+        let o = json_of(&s, "export const options = ");
+        assert_eq!(o["scenarios"]["sessions"]["vus"], vus, "{preset:?}");
+    }
+    let at = |sessions| {
+        let mut p = Preset::Heavy.params();
+        p.sessions = sessions;
+        script_for(&ScenarioParams::Broadcast(p), &cfg)
+    };
+    assert!(at(K6_MAX_SESSIONS).is_ok());
+    assert!(at(K6_MAX_SESSIONS + 1).unwrap_err().contains("10,000"));
+}

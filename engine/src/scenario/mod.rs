@@ -30,6 +30,7 @@ mod criteria;
 mod kind;
 mod params;
 mod phases;
+mod presets;
 mod readiness;
 mod recovery;
 mod sessions;
@@ -49,6 +50,7 @@ pub use params::{
     RecoveryParams, ReliabilityParams, ScenarioParams, SoakParams,
 };
 pub use phases::{Progress, ScenarioPhase, ScenarioStatus};
+pub use presets::Preset;
 pub use readiness::{Check, CheckGroup, CheckStatus, Checklist};
 
 use crate::AuthMode;
@@ -323,6 +325,11 @@ impl Scenario {
             Some(c) => c.clone(),
             None => self.driver.criteria(run, now),
         }
+    }
+
+    /// How long it was planned to take when built, ms (a suite weighs its steps by it).
+    pub fn planned_ms(&self) -> Millis {
+        self.core.planned_ms()
     }
 
     /// The overall verdict: the worst criterion.

@@ -118,6 +118,11 @@ impl Core {
         });
     }
 
+    /// How long the scenario was planned to take when it was built.
+    pub(crate) fn planned_ms(&self) -> Millis {
+        self.planned_ms
+    }
+
     /// The current phase's name.
     pub(crate) fn phase(&self) -> &str {
         self.phases.last().map_or("", |p| p.name.as_str())

@@ -1,5 +1,6 @@
 //! What the driver does for an embedding host (F8, F14): take tokens from the host's
-//! provider or its `setToken`, and hand it the report when a run or scenario ends.
+//! provider or its `setToken`, and hand it the report when a run, scenario or suite ends
+//! (a suite's combined report, once its last step has ended).
 //!
 //! The provider's answer goes to the run that asked for it and to no later one (a run id),
 //! through a weak reference: a console unmounted while a token is on its way is simply gone.
@@ -72,10 +73,11 @@ impl Driver {
     pub(super) fn report_end(&self) {
         let report = {
             let mut st = self.0.state.borrow_mut();
-            let ended = match (&st.run, &st.scenario) {
-                (None, _) => true,
-                (Some(_), Some(sc)) => sc.is_finished(),
-                (Some(run), None) => !run.is_running(),
+            let ended = match (&st.run, &st.scenario, &st.suite) {
+                (_, _, Some(suite)) => suite.is_finished(),
+                (None, _, _) => true,
+                (Some(_), Some(sc), _) => sc.is_finished(),
+                (Some(run), None, _) => !run.is_running(),
             };
             if st.ended || !ended {
                 return;
@@ -87,10 +89,11 @@ impl Driver {
                 return;
             }
             let t = now();
-            match (&st.run, &st.scenario) {
-                (Some(run), Some(sc)) => sc.report(run, t).to_json(),
-                (Some(run), None) => run.report(t).to_json(),
-                (None, _) => return,
+            match (&st.run, &st.scenario, &st.suite) {
+                (_, _, Some(suite)) => suite.report(0.0).to_json(),
+                (Some(run), Some(sc), None) => sc.report(run, t).to_json(),
+                (Some(run), None, None) => run.report(t).to_json(),
+                (None, _, None) => return,
             }
         };
         let on_report = self.0.on_report.borrow().clone();

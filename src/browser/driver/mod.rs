@@ -23,6 +23,7 @@ use super::token::{OnReport, TokenProvider};
 use gloo_timers::callback::Timeout;
 use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
+use ws_console_engine::suite::Suite;
 use ws_console_engine::{
     Command, Generation, OversizedFrame, Run, RunConfig, Scenario, SessionId, StampedIn,
 };
@@ -38,13 +39,15 @@ pub const PAINT_EVERY_MS: f64 = 200.0;
 pub const PAINT_DEFER_MS: f64 = 300.0;
 
 type Slot = Option<(Generation, Connection)>;
-/// Shows the view the run (and its scenario) after a change.
-type OnChange = dyn Fn(&Run, Option<&Scenario>, &[u32]);
+/// Shows the view the run (and its scenario, and the suite it is a step of) after a change.
+type OnChange = dyn Fn(&Run, Option<&Scenario>, Option<&Suite>, &[u32]);
 
 struct State {
     run: Option<Run>,
     /// The scenario driving the run, if the run is a scenario's.
     scenario: Option<Scenario>,
+    /// The suite whose step that scenario is, if any.
+    suite: Option<Suite>,
     conns: Vec<Slot>,
     ticker: Option<Timeout>,
     /// When the ticker fires (`f64::INFINITY` when it is not set).
@@ -107,11 +110,14 @@ pub struct Driver(Rc<Shared>);
 impl Driver {
     /// A driver that shows `on_change` the run (at most every [`PAINT_EVERY_MS`]) when it
     /// changed.
-    pub fn new(on_change: impl Fn(&Run, Option<&Scenario>, &[u32]) + 'static) -> Driver {
+    pub fn new(
+        on_change: impl Fn(&Run, Option<&Scenario>, Option<&Suite>, &[u32]) + 'static,
+    ) -> Driver {
         Driver(Rc::new(Shared {
             state: RefCell::new(State {
                 run: None,
                 scenario: None,
+                suite: None,
                 conns: Vec::new(),
                 ticker: None,
                 wake_at: f64::INFINITY,
@@ -134,12 +140,62 @@ impl Driver {
     /// With a token provider, the run takes its token from it.
     pub fn start(&self, mut config: RunConfig) {
         config.token_provider |= self.has_token_provider();
+        self.leave_suite();
         self.launch(Run::new(config, seed()), None);
     }
 
     /// Starts `scenario` on a run of its own.
     pub fn start_scenario(&self, scenario: Scenario) {
+        self.leave_suite();
         self.launch(scenario.new_run(seed()), Some(scenario));
+    }
+
+    /// Starts `suite`: its steps run one after the other, each on a run of its own, and
+    /// the run's end (its waiters, the host's callback) is the suite's.
+    pub fn start_suite(&self, suite: Suite) {
+        self.stop();
+        self.0.state.borrow_mut().suite = Some(suite);
+        self.advance_suite();
+    }
+
+    /// Ends a running suite as Cancel would (its waiters get its combined report), then
+    /// forgets it: what starts next is not one of its steps.
+    fn leave_suite(&self) {
+        if self.0.state.borrow().suite.is_some() {
+            self.stop();
+            self.0.state.borrow_mut().suite = None;
+        }
+    }
+
+    /// Reads the suite, if the last thing started was one.
+    pub fn with_suite<R>(&self, f: impl FnOnce(&Suite, Option<&Scenario>) -> R) -> Option<R> {
+        let st = self.0.state.borrow();
+        st.suite.as_ref().map(|s| f(s, st.scenario.as_ref()))
+    }
+
+    /// Once the suite's running step has ended, records it and starts the next one.
+    fn advance_suite(&self) {
+        let next = {
+            let mut st = self.0.state.borrow_mut();
+            let State {
+                run,
+                scenario,
+                suite,
+                ..
+            } = &mut *st;
+            let Some(suite) = suite.as_mut() else {
+                return;
+            };
+            let next = suite.advance(scenario.as_ref().zip(run.as_ref()), now());
+            if next.is_some() {
+                // Recorded: the next step's launch must not find it again.
+                *scenario = None;
+            }
+            next
+        };
+        if let Some(sc) = next {
+            self.launch(sc.new_run(seed()), Some(sc));
+        }
     }
 
     fn launch(&self, mut run: Run, mut scenario: Option<Scenario>) {
@@ -557,6 +613,7 @@ impl Driver {
 
     /// Re-arms the timer for the engine's next deadline, and the repaint when `changed`.
     fn after_change(&self, changed: bool) {
+        self.advance_suite();
         self.report_end();
         self.arm_ticker();
         if changed {
@@ -604,7 +661,8 @@ impl Driver {
         paint.timer.borrow_mut().take();
         let st = self.0.state.borrow();
         if let Some(run) = st.run.as_ref() {
-            (self.0.on_change)(run, st.scenario.as_ref(), &buffered(&st.conns));
+            let (sc, suite) = (st.scenario.as_ref(), st.suite.as_ref());
+            (self.0.on_change)(run, sc, suite, &buffered(&st.conns));
             // Once the view's effects have written the DOM (they run as microtasks queued
             // before this one), lay the page out now, in this quiet moment, rather than at the
             // next frame, when a reply may be waiting for the main thread.
@@ -625,7 +683,8 @@ impl Driver {
         };
         let settled = !run.is_running()
             && run.next_deadline().is_none()
-            && st.scenario.as_ref().is_none_or(Scenario::is_finished);
+            && st.scenario.as_ref().is_none_or(Scenario::is_finished)
+            && st.suite.as_ref().is_none_or(Suite::is_finished);
         if settled {
             st.ticker = None;
             st.wake_at = f64::INFINITY;

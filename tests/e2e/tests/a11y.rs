@@ -50,7 +50,7 @@ async fn violations(page: &Page, axe: &str) -> Vec<String> {
 }
 
 #[tokio::test]
-async fn axe_finds_no_violation_idle_running_or_after_a_scenario() {
+async fn axe_finds_no_violation_idle_running_or_after_a_scenario_or_a_suite() {
     let axe = axe_source();
     run(testbed::Options::default(), |ctx| async move {
         let idle = violations(&ctx.page, &axe).await;
@@ -88,13 +88,29 @@ async fn axe_finds_no_violation_idle_running_or_after_a_scenario() {
         let report = ctx.run_scenario(LONG).await;
         assert_eq!(report["scenario"]["kind"], "readiness");
         let readiness = violations(&ctx.page, &axe).await;
+        // A suite adds its steps, its progress bar and its table.
+        ctx.page
+            .eval(
+                "window.wsConsole.runSuite([{kind: 'load', sessions: '2', interval_ms: '100', duration_s: '1'}]); return null",
+            )
+            .await;
+        wait_for("the suite to finish", LONG, || async {
+            let status = ctx
+                .page
+                .eval("const p = document.querySelector('[data-testid=\"suite-progress\"]'); return p && p.dataset.status")
+                .await;
+            (status == "finished" && !ctx.page.texts("suite-step").await.is_empty()).then_some(())
+        })
+        .await;
+        let suite = violations(&ctx.page, &axe).await;
         assert!(
             idle.is_empty()
                 && running.is_empty()
                 && finished.is_empty()
                 && capacity.is_empty()
-                && readiness.is_empty(),
-            "axe-core (WCAG 2 A, AA) found:\nidle: {idle:#?}\nrunning: {running:#?}\nafter a scenario: {finished:#?}\nafter the capacity finder: {capacity:#?}\nreadiness: {readiness:#?}"
+                && readiness.is_empty()
+                && suite.is_empty(),
+            "axe-core (WCAG 2 A, AA) found:\nidle: {idle:#?}\nrunning: {running:#?}\nafter a scenario: {finished:#?}\nafter the capacity finder: {capacity:#?}\nreadiness: {readiness:#?}\nafter a suite: {suite:#?}"
         );
         ctx
     })

@@ -360,7 +360,12 @@ impl Readiness {
             ),
         ));
         // The checklist is of the first endpoint line (the configured backend).
-        let wss = run.config().endpoint.of(SessionId(0)).template().starts_with("wss://");
+        let wss = run
+            .config()
+            .endpoint
+            .of(SessionId(0))
+            .template()
+            .starts_with("wss://");
         let tls = match (wss, self.page_secure) {
             (true, _) => Answer {
                 status: CheckStatus::Pass,
@@ -426,8 +431,8 @@ impl Drive for Readiness {
         run.listen(AUTHED);
         run.open_session(AUTHED, now);
         let first = cfg.endpoint.of(SessionId(0));
-        let bare = Endpoint::parse(&without_token(first.template()), "")
-            .unwrap_or_else(|_| first.clone());
+        let bare =
+            Endpoint::parse(&without_token(first.template()), "").unwrap_or_else(|_| first.clone());
         let fill = |token: &str, mode| bare.fill(&cfg.user_id, token, 0, mode);
         let token = self.token.clone();
         run.open_probe(

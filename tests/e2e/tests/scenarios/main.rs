@@ -10,7 +10,7 @@
 //! half-open server ([`half_open`]), auth with its exports checked field by field
 //! ([`exports`]), cancelling ([`cancel`]), bands edited in the guidelines panel
 //! ([`thresholds`]), the capacity finder stopping at the backend's rate limit
-//! ([`capacity`]), and the readiness checklist ([`readiness`]).
+//! ([`capacity`]), the readiness checklist ([`readiness`]), and presets and suites ([`suites`]).
 
 mod cancel;
 mod capacity;
@@ -20,4 +20,5 @@ mod half_open;
 mod kinds;
 mod readiness;
 mod recovery;
+mod suites;
 mod thresholds;
