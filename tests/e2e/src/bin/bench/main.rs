@@ -7,7 +7,7 @@
 //! with its reason; the others still run.
 //!
 //! `bench [--soak 30m] [--only burst,rtt1,…]`; workloads: burst-400, burst-10k, rtt1,
-//! rtt15-100, rtt15-1000, schedule, open, load (P4: cold load, time to interactive and bytes
+//! rtt15-100 (median of three windows per page), rtt15-1000, schedule, open, load (P4: cold load, time to interactive and bytes
 //! on the wire), soak, engine; `burst` and `rtt15` name both of
 //! theirs. `--soak` sets the soak's length (`90s`, `30m`, `1h`, `1h30m`; default 2 minutes, so
 //! a full bench stays short; the P5 figure is a 30-minute run); `--short` is the default
@@ -140,6 +140,16 @@ fn from_env(var: &str, default: &str) -> PathBuf {
     )
 }
 
+/// An RTT workload: sessions, send interval (ms), window length (s), windows per page.
+fn shape(sessions: u32, interval_ms: u32, secs: u64, windows: usize) -> timing::Workload {
+    timing::Workload {
+        sessions,
+        interval_ms,
+        secs,
+        windows,
+    }
+}
+
 async fn workload(site: &Site, name: &str, soak: Duration) -> Vec<Row> {
     let one = |r: Result<Row, String>, id, target: &str| {
         vec![r.unwrap_or_else(|e| Row::failed(id, name, target, &e))]
@@ -147,9 +157,9 @@ async fn workload(site: &Site, name: &str, soak: Duration) -> Vec<Row> {
     match name {
         "burst-400" => burst::run(site, 400).await,
         "burst-10k" => burst::run(site, 10_000).await,
-        "rtt1" => timing::rtt(site, "rtt1", 1, 10, 10).await,
-        "rtt15-100" => timing::rtt(site, "rtt15 × 100 ms", 15, 100, 10).await,
-        "rtt15-1000" => timing::rtt(site, "rtt15 × 1,000 ms", 15, 1000, 30).await,
+        "rtt1" => timing::rtt(site, "rtt1", shape(1, 10, 10, 1)).await,
+        "rtt15-100" => timing::rtt(site, "rtt15 × 100 ms", shape(15, 100, 10, 3)).await,
+        "rtt15-1000" => timing::rtt(site, "rtt15 × 1,000 ms", shape(15, 1000, 30, 1)).await,
         "schedule" => one(timing::schedule(site).await, "P1", "≥ 98 % made"),
         "open" => vec![open::run(site).await],
         "load" => load::run(site).await,

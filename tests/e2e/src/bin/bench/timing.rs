@@ -104,18 +104,63 @@ fn fig(side: &Res<Rtt>, f: impl Fn(&Rtt) -> f64) -> String {
     side.as_ref().map_or_else(|_| "error".into(), |s| ms(f(s)))
 }
 
+/// The workload's shape: how many sessions, how often each sends, for how long, and in how many
+/// windows.
+pub struct Workload {
+    pub sessions: u32,
+    pub interval_ms: u32,
+    pub secs: u64,
+    /// Windows per page, taken in turns (reference, console, reference, …); each side's p50
+    /// and p99 are the medians over its windows. A p99 of a 10 s window rests on its 15 worst
+    /// samples, so one stall of the machine's other work moves it: the median of three windows
+    /// is a figure the next run repeats.
+    pub windows: usize,
+}
+
+/// The median of each figure over `windows` (their counts summed); the probe's and the main
+/// thread's figures are those of the window with the median p99.
+fn median(windows: Vec<Res<Rtt>>) -> Res<Rtt> {
+    let mut ok = windows.into_iter().collect::<Res<Vec<Rtt>>>()?;
+    let mid = |mut v: Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        v[v.len() / 2]
+    };
+    let p50 = mid(ok.iter().map(|w| w.p50).collect());
+    let (count, lost) = ok
+        .iter()
+        .fold((0.0, 0.0), |(c, l), w| (c + w.count, l + w.lost));
+    ok.sort_by(|a, b| a.p99.total_cmp(&b.p99));
+    let n = ok.len();
+    let mut w = ok.swap_remove(n / 2);
+    (w.p50, w.count, w.lost) = (p50, count, lost);
+    Ok(w)
+}
+
 /// P2 rows (p50 and p99) for one workload. rtt1 gets two more: the console keeping one message
 /// in flight (a send interval of 0) against the same reference, like for like.
-pub async fn rtt(site: &Site, name: &str, sessions: u32, interval_ms: u32, secs: u64) -> Vec<Row> {
+pub async fn rtt(site: &Site, name: &str, load: Workload) -> Vec<Row> {
+    let Workload {
+        sessions,
+        interval_ms,
+        secs,
+        windows,
+    } = load;
     let reference_interval = (sessions > 1).then_some(interval_ms);
-    let r = reference(site, sessions, reference_interval, secs).await;
+    let (mut rs, mut cs) = (Vec::new(), Vec::new());
+    for _ in 1..windows {
+        rs.push(reference(site, sessions, reference_interval, secs).await);
+        cs.push(console(site, sessions, interval_ms, secs).await);
+    }
+    rs.push(reference(site, sessions, reference_interval, secs).await);
+    let r = median(rs);
     // rtt1's reference keeps one in flight (a hot loop, as SPEC defines it); the same page at
     // the console's cadence shows how much of the gap is idle wake-up, not the console.
     let same_cadence = match reference_interval {
         None => Some(reference(site, sessions, Some(interval_ms), secs).await),
         Some(_) => None,
     };
-    let c = console(site, sessions, interval_ms, secs).await;
+    cs.push(console(site, sessions, interval_ms, secs).await);
+    let c = median(cs);
     let in_flight = match reference_interval {
         None => Some(console(site, sessions, 0, secs).await),
         Some(_) => None,
@@ -128,7 +173,7 @@ pub async fn rtt(site: &Site, name: &str, sessions: u32, interval_ms: u32, secs:
         )
     };
     let data = json!({
-        "sessions": sessions, "interval_ms": interval_ms, "seconds": secs,
+        "sessions": sessions, "interval_ms": interval_ms, "seconds": secs, "windows": windows,
         "reference": counts(&r), "console": counts(&c),
         "reference_same_cadence": same_cadence.as_ref().map(counts),
         "console_one_in_flight": in_flight.as_ref().map(counts),
@@ -137,7 +182,12 @@ pub async fn rtt(site: &Site, name: &str, sessions: u32, interval_ms: u32, secs:
         .iter()
         .map(|(who, s)| match s {
             Ok(s) => format!(
-                "{who} {} samples, {} lost, at the socket p50 / p99 {}, {}",
+                "{who} {}{} samples, {} lost, at the socket p50 / p99 {}, {}",
+                if windows > 1 {
+                    format!("median of {windows} windows, ")
+                } else {
+                    String::new()
+                },
                 int(s.count),
                 int(s.lost),
                 s.wire(),
