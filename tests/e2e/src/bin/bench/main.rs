@@ -7,9 +7,9 @@
 //! with its reason; the others still run.
 //!
 //! `bench [--soak 30m] [--only burst,rtt1,…]`; workloads: burst-400, burst-10k, rtt1,
-//! rtt15-100 (median of three windows per page), rtt15-1000, schedule, open, load (P4: cold load, time to interactive and bytes
-//! on the wire), soak, engine; `burst` and `rtt15` name both of
-//! theirs. `--soak` sets the soak's length (`90s`, `30m`, `1h`, `1h30m`; default 2 minutes, so
+//! rtt15-100 (median of three windows per page), rtt15-1000, schedule, open, load (P4: cold
+//! load, time to interactive and bytes on the wire), soak, engine; `burst` and `rtt15` name both
+//! of theirs. `--soak` sets the soak's length (`90s`, `30m`, `1h`, `1h30m`; default 2 minutes, so
 //! a full bench stays short; the P5 figure is a 30-minute run); `--short` is the default
 //! length, kept for older command lines.
 //! Environment: `WSC_DIST` (the built console), `WSC_CHROMIUM`, `WSC_CHROMEDRIVER`,
