@@ -320,7 +320,7 @@ impl Run {
         {
             self.sessions[o.index()]
                 .next_send_at
-                .get_or_insert(now + super::timers::CATCH_UP_MS);
+                .get_or_insert(now + super::timers::REFUSED_RETRY_MS);
         }
     }
 

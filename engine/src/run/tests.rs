@@ -46,6 +46,16 @@ fn opens(c: &[Command]) -> Vec<(SessionId, Generation, String, Vec<String>)> {
         .collect()
 }
 
+/// The correlation keys of the test messages in `c`, in order.
+fn keys(c: &[Command]) -> Vec<u64> {
+    c.iter()
+        .filter_map(|c| match c {
+            Command::Send { key: Some(k), .. } => Some(*k),
+            _ => None,
+        })
+        .collect()
+}
+
 fn sends(c: &[Command]) -> Vec<(SessionId, String)> {
     c.iter()
         .filter_map(|c| match c {

@@ -7,6 +7,11 @@ use super::{HISTORY_EVERY_MS, Run};
 /// How far back a late tick still makes the scheduled sends it missed (at least one
 /// interval): later than that, the tab was throttled and the sends are skipped, counted.
 pub const CATCH_UP_MS: Millis = 250.0;
+
+/// With one message in flight, how long a session waits after the browser refused a send
+/// before it tries the next one: long enough not to meet the same refusal at once (a full
+/// buffer, a closing socket), short enough not to idle a run.
+pub const REFUSED_RETRY_MS: Millis = 250.0;
 use crate::ids::{Millis, SessionId};
 use crate::log::{LogCategory, LogLevel};
 use crate::series::SeriesPoint;

@@ -4,15 +4,6 @@
 use super::*;
 use crate::run::flow::{BUFFER_HIGH_WATER, BUFFER_POLL_MS, MAX_BURST_TOTAL, WINDOW_PER_SESSION};
 
-fn keys(c: &[Command]) -> Vec<u64> {
-    c.iter()
-        .filter_map(|c| match c {
-            Command::Send { key: Some(k), .. } => Some(*k),
-            _ => None,
-        })
-        .collect()
-}
-
 #[test]
 fn a_big_burst_goes_out_one_window_at_a_time_and_nothing_is_lost() {
     let mut r = run(|_| {});

@@ -109,3 +109,20 @@ fn a_lost_reply_lets_the_next_go_and_a_drop_waits_for_the_new_socket() {
     );
     assert_eq!(r.counters().pending, 1);
 }
+
+#[test]
+fn a_refused_send_is_retried_after_its_own_pause_not_at_once() {
+    let mut r = in_flight("1");
+    let g = connected(&mut r, 0.0)[0];
+    r.tick(0.0);
+    let c = cmds(&mut r);
+    let key = keys(&c)[0];
+    r.on_unsent(S0, g, key, "send() threw", 1.0);
+    let retry_at = 1.0 + crate::run::timers::REFUSED_RETRY_MS;
+    assert_eq!(r.next_deadline(), Some(retry_at));
+    r.tick(retry_at - 1.0);
+    assert!(sends(&cmds(&mut r)).is_empty(), "not before the pause");
+    r.tick(retry_at);
+    assert_eq!(sends(&cmds(&mut r)).len(), 1, "the next goes after it");
+    assert_eq!(r.counters().client_errors, 1);
+}

@@ -191,13 +191,7 @@ fn a_test_message_the_browser_refused_is_taken_back_not_lost() {
     let mut r = run(|_| {});
     let g = connected(&mut r, 0.0)[0];
     r.send_one(S0, 1.0);
-    let key = cmds(&mut r)
-        .iter()
-        .find_map(|c| match c {
-            Command::Send { key: Some(k), .. } => Some(*k),
-            _ => None,
-        })
-        .unwrap();
+    let key = keys(&cmds(&mut r))[0];
     r.on_unsent(S0, g, key, "socket is closing, not open", 1.0);
     r.tick(60_000.0);
     let c = r.counters();
