@@ -104,7 +104,7 @@ pub use report::{
     ReportInvariant, ReportPhase, ReportRun, ReportScenario, ReportTotals, SessionRow,
 };
 pub use rng::SplitMix64;
-pub use run::{ENGINE_CLOSE_CODE, Probe, Run, StampedIn, TOKEN_RETRY_MS, burst_size};
+pub use run::{ENGINE_CLOSE_CODE, Probe, Run, SocketEvent, StampedIn, TOKEN_RETRY_MS, burst_size};
 pub use scenario::{
     AuthParams, BroadcastParams, CapacityParams, CapacityResult, CapacityStep, CapacityStop, Check,
     CheckGroup, CheckStatus, Checklist, Criterion, Grade, LoadParams, MemoryLeakParams, ParamError,

@@ -1,6 +1,7 @@
 //! Test support, not the product: a simulated backend and event loop for host tests. It
 //! executes the run's commands the way the adapter and the test backend would, with
-//! synthetic time.
+//! synthetic time, and reports what the sockets do as the adapter does: [`SocketEvent`]s
+//! through [`Run::on_socket`].
 //!
 //! The server speaks the default protocol (`connected` greeting, `pong`, `chat_response`,
 //! broadcast fan-out, first-message auth, 1008 for a bad token) and can be made faulty:
@@ -14,7 +15,7 @@ use serde_json::{Value, json};
 
 use crate::command::{Command, FaultRequest, Frame};
 use crate::ids::{Generation, Millis, SessionId};
-use crate::run::Run;
+use crate::run::{Run, SocketEvent};
 use crate::scenario::Scenario;
 
 /// How often the simulated adapter ticks.
@@ -96,12 +97,30 @@ impl Default for Server {
 
 #[derive(Clone, Debug)]
 enum Event {
-    Open(SessionId, Generation),
-    Text(SessionId, Generation, String),
-    Close(SessionId, Generation, u16, &'static str),
+    /// What a socket reports, as the adapter would.
+    Socket(SessionId, Generation, SocketEvent),
     Token(String),
     FaultResult(FaultRequest, Result<(), String>),
     Http(u32, crate::command::HttpResult),
+}
+
+impl Event {
+    fn text(s: SessionId, g: Generation, text: String) -> Event {
+        Event::Socket(s, g, SocketEvent::Text(text))
+    }
+
+    fn close(s: SessionId, g: Generation, code: u16, reason: &str) -> Event {
+        let (reason, was_clean) = (reason.to_owned(), code != 1006);
+        Event::Socket(
+            s,
+            g,
+            SocketEvent::Close {
+                code,
+                reason,
+                was_clean,
+            },
+        )
+    }
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -191,7 +210,7 @@ impl Sim {
                     && !url.contains("token=")
                     && protocols.is_empty());
                 if self.refusing() || full || (bad_token && self.server.reject_with_401) {
-                    self.at(t, Event::Close(session, generation, 1006, ""));
+                    self.at(t, Event::close(session, generation, 1006, ""));
                     return;
                 }
                 self.sockets.insert(
@@ -201,11 +220,11 @@ impl Sim {
                         open: false,
                     },
                 );
-                self.at(t, Event::Open(session, generation));
+                self.at(t, Event::Socket(session, generation, SocketEvent::Open));
                 if bad_token {
                     self.at(
                         t + 1.0,
-                        Event::Close(session, generation, 1008, "invalid token"),
+                        Event::close(session, generation, 1008, "invalid token"),
                     );
                 }
                 let n = self.opened.entry(session.0).or_default();
@@ -213,7 +232,7 @@ impl Sim {
                 if let Some((after, times)) = self.server.close_after
                     && *n <= times
                 {
-                    self.at(t + after, Event::Close(session, generation, 1006, ""));
+                    self.at(t + after, Event::close(session, generation, 1006, ""));
                 }
             }
             Command::Send {
@@ -292,7 +311,7 @@ impl Sim {
                         for (s, g) in open {
                             self.at(
                                 now + 2.0,
-                                Event::Close(SessionId(s), g, 1012, "service restart"),
+                                Event::close(SessionId(s), g, 1012, "service restart"),
                             );
                         }
                         self.sockets.clear();
@@ -315,7 +334,7 @@ impl Sim {
     fn answer(&mut self, s: SessionId, g: Generation, text: &str) {
         let Ok(v) = serde_json::from_str::<Value>(text) else {
             let reply = json!({"type": "error", "code": "malformed_json"}).to_string();
-            self.at(self.now + self.server.reply_ms, Event::Text(s, g, reply));
+            self.at(self.now + self.server.reply_ms, Event::text(s, g, reply));
             return;
         };
         let id = v["id"].clone();
@@ -323,13 +342,13 @@ impl Sim {
         match v["type"].as_str() {
             Some("ping") => {
                 let pong = json!({"type": "pong", "id": id}).to_string();
-                self.at(t, Event::Text(s, g, pong));
+                self.at(t, Event::text(s, g, pong));
             }
             Some("auth") => {
                 let token = text_token(text);
                 let ok = self.server.valid_token.as_ref().is_none_or(|v| *v == token);
                 let reply = if ok { "auth_success" } else { "auth_error" };
-                self.at(t, Event::Text(s, g, json!({"type": reply}).to_string()));
+                self.at(t, Event::text(s, g, json!({"type": reply}).to_string()));
             }
             Some("broadcast") => {
                 if !self.server.fanout {
@@ -355,12 +374,12 @@ impl Sim {
                     };
                     self.at(
                         self.now + delay,
-                        Event::Text(SessionId(target), tg, msg.clone()),
+                        Event::text(SessionId(target), tg, msg.clone()),
                     );
                     if twice && target != s.0 {
                         self.at(
                             self.now + delay + 1.0,
-                            Event::Text(SessionId(target), tg, msg.clone()),
+                            Event::text(SessionId(target), tg, msg.clone()),
                         );
                     }
                 }
@@ -391,9 +410,9 @@ impl Sim {
                     .duplicate_every
                     .is_some_and(|n| k.is_multiple_of(n))
                 {
-                    self.at(t + 1.0, Event::Text(s, g, reply.clone()));
+                    self.at(t + 1.0, Event::text(s, g, reply.clone()));
                 }
-                self.at(t, Event::Text(s, g, reply));
+                self.at(t, Event::text(s, g, reply));
             }
         }
     }
@@ -401,22 +420,23 @@ impl Sim {
     fn deliver(&mut self, run: &mut Run, e: Event) {
         let now = self.now;
         match e {
-            Event::Open(s, g) => {
+            Event::Socket(s, g, SocketEvent::Open) => {
                 if let Some(sock) = self.sockets.get_mut(&s.0)
                     && sock.generation == g
                 {
                     sock.open = true;
                 }
-                run.on_open(s, g, now);
+                run.on_socket(s, g, SocketEvent::Open, now);
                 let hello = json!({"type": "connected", "authenticated": true}).to_string();
-                run.on_text(s, g, &hello, now);
+                run.on_socket(s, g, SocketEvent::Text(hello), now);
             }
-            Event::Text(s, g, text) => run.on_text(s, g, &text, now),
-            Event::Close(s, g, code, reason) => {
-                if self.sockets.get(&s.0).is_some_and(|k| k.generation == g) {
+            Event::Socket(s, g, event) => {
+                if matches!(event, SocketEvent::Close { .. })
+                    && self.sockets.get(&s.0).is_some_and(|k| k.generation == g)
+                {
                     self.sockets.remove(&s.0);
                 }
-                run.on_close(s, g, code, reason, now);
+                run.on_socket(s, g, event, now);
             }
             Event::Token(t) => run.set_token(t, now),
             Event::FaultResult(f, r) => run.on_fault_result(f, r, now),

@@ -20,64 +20,8 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::Closure;
 use web_sys::{BinaryType, CloseEvent, Event, MessageEvent, WebSocket};
 use ws_console_engine::Frame;
+pub use ws_console_engine::SocketEvent;
 use ws_console_engine::fixed;
-
-/// What a socket reports to its owner.
-#[derive(Debug, Clone, PartialEq)]
-pub enum SocketEvent {
-    /// The handshake completed.
-    Open,
-    /// A text frame arrived.
-    Text(String),
-    /// A binary frame arrived.
-    Binary(Vec<u8>),
-    /// A frame over the size cap arrived: only its first `prefix` was read out of the
-    /// browser, so it never occupies wasm memory (which never shrinks). A text frame's
-    /// `size` is its length in UTF-16 code units, as the browser holds it.
-    Oversized {
-        /// Its first bytes: all that was read.
-        prefix: Vec<u8>,
-        /// Its full size.
-        size: usize,
-        /// A binary frame.
-        binary: bool,
-        /// A text frame's correlation id, read by the browser (see [`FrameCap`]).
-        id: Option<String>,
-    },
-    /// The socket closed (server close, network drop, or failed handshake as 1006).
-    Close {
-        /// The close code.
-        code: u16,
-        /// The close reason.
-        reason: String,
-        /// Whether the closing handshake completed.
-        was_clean: bool,
-    },
-    /// The browser's `error` event (it carries no detail).
-    Error,
-    /// The browser refused to create the socket (reported by the socket worker, where the
-    /// page's thread learns it only afterwards).
-    Refused(String),
-    /// The socket worker sent a frame: `at` is the time taken right before its `send()`.
-    Sent {
-        /// The test message's correlation key (none for a ping or an auth frame).
-        key: Option<u64>,
-        /// `performance.now()` right before `send()`, on the page's clock.
-        at: f64,
-    },
-    /// The socket worker could not send `frame`: the socket had `closed` there before the
-    /// page learnt of it, or `send()` threw.
-    Unsent {
-        /// The test message's correlation key (none for a ping or an auth frame).
-        key: Option<u64>,
-        /// The frame, back to its owner.
-        frame: Frame,
-        /// The socket had closed (else `send()` threw).
-        closed: bool,
-        /// Why, as the browser said it.
-        why: String,
-    },
-}
 
 #[wasm_bindgen::prelude::wasm_bindgen]
 extern "C" {

@@ -11,9 +11,11 @@
 mod control;
 mod events;
 mod flow;
+mod input;
 mod probe;
 pub use control::TOKEN_RETRY_MS;
 pub use flow::burst_size;
+pub use input::SocketEvent;
 pub use probe::Probe;
 mod timers;
 mod view;

@@ -1,5 +1,6 @@
 //! Property tests: random event sequences (opens, closes, texts, ticks, stops, with random
-//! generations and times) must never break the run's invariants.
+//! generations and times) must never break the run's invariants. Socket events go in as the
+//! adapter's own [`SocketEvent`]s, through [`Run::on_socket`].
 
 use std::collections::HashMap;
 
@@ -25,19 +26,28 @@ enum Reply {
     ServerError,
 }
 
+/// A socket event before the model turns it into a [`SocketEvent`] (a reply names what it
+/// answers, a binary frame its size).
+#[derive(Clone, Debug)]
+enum Ev {
+    Open,
+    Close(u16),
+    Error,
+    Text(Reply),
+    Binary(usize),
+    /// `send()` threw for a frame that is not a test message.
+    SendFailed,
+}
+
 #[derive(Clone, Debug)]
 enum Op {
     Start,
     Stop,
     Tick(f64),
-    Open(u32, i64),
-    Close(u32, i64, u16),
-    Error(u32, i64),
-    Text(u32, i64, Reply),
+    /// What socket (session, generation offset) reports.
+    Socket(u32, i64, Ev),
     /// The n-th most recent test message, echoed to the session that sent it.
     EchoBack(usize, i64),
-    Binary(u32, i64, usize),
-    SendFailed(u32, i64),
     SendOne(u32),
     Broadcast,
     Burst(Option<u32>, u32),
@@ -70,14 +80,14 @@ fn op() -> impl Strategy<Value = Op> {
         2 => Just(Op::Start),
         1 => Just(Op::Stop),
         10 => prop_oneof![9 => 0.0..3_000.0f64, 1 => -200.0..0.0f64].prop_map(Op::Tick),
-        6 => (s.clone(), g.clone()).prop_map(|(s, g)| Op::Open(s, g)),
+        6 => (s.clone(), g.clone()).prop_map(|(s, g)| Op::Socket(s, g, Ev::Open)),
         3 => (s.clone(), g.clone(), prop::sample::select(vec![1000u16, 1006, 1008, 1013, 4001, 4029, 4500]))
-            .prop_map(|(s, g, c)| Op::Close(s, g, c)),
-        1 => (s.clone(), g.clone()).prop_map(|(s, g)| Op::Error(s, g)),
-        8 => (s.clone(), g.clone(), reply()).prop_map(|(s, g, r)| Op::Text(s, g, r)),
+            .prop_map(|(s, g, c)| Op::Socket(s, g, Ev::Close(c))),
+        1 => (s.clone(), g.clone()).prop_map(|(s, g)| Op::Socket(s, g, Ev::Error)),
+        8 => (s.clone(), g.clone(), reply()).prop_map(|(s, g, r)| Op::Socket(s, g, Ev::Text(r))),
         12 => (0usize..6, g.clone()).prop_map(|(n, g)| Op::EchoBack(n, g)),
-        1 => (s.clone(), g.clone(), 0usize..100).prop_map(|(s, g, n)| Op::Binary(s, g, n)),
-        1 => (s.clone(), g.clone()).prop_map(|(s, g)| Op::SendFailed(s, g)),
+        1 => (s.clone(), g.clone(), 0usize..100).prop_map(|(s, g, n)| Op::Socket(s, g, Ev::Binary(n))),
+        1 => (s.clone(), g.clone()).prop_map(|(s, g)| Op::Socket(s, g, Ev::SendFailed)),
         5 => s.clone().prop_map(Op::SendOne),
         2 => Just(Op::Broadcast),
         1 => (prop::option::of(s.clone()), 0u32..12).prop_map(|(s, k)| Op::Burst(s, k)),
@@ -199,6 +209,28 @@ impl Model {
         self.live.get(&s) == Some(&g.0)
     }
 
+    /// The adapter's report for `ev`.
+    fn event(&self, ev: Ev) -> SocketEvent {
+        match ev {
+            Ev::Open => SocketEvent::Open,
+            Ev::Close(code) => SocketEvent::Close {
+                code,
+                reason: "bye".into(),
+                was_clean: code == 1000,
+            },
+            Ev::Error => SocketEvent::Error,
+            Ev::Text(reply) => SocketEvent::Text(self.text(&reply)),
+            // Not UTF-8: a binary push, never a reply.
+            Ev::Binary(n) => SocketEvent::Binary(vec![0xFF; n]),
+            Ev::SendFailed => SocketEvent::Unsent {
+                key: None,
+                frame: Frame::Text(r#"{"type":"ping"}"#.into()),
+                closed: false,
+                why: "send() threw".into(),
+            },
+        }
+    }
+
     fn text(&self, r: &Reply) -> String {
         match r {
             Reply::Echo(n) => self
@@ -271,12 +303,7 @@ fn drive(cfg: RunConfig, seed: u64, ops: Vec<Op>) -> Result<(), TestCaseError> {
     for op in ops {
         // Events aimed at a socket that is not live must change nothing at all.
         let event_target = match &op {
-            Op::Open(s, g)
-            | Op::Error(s, g)
-            | Op::SendFailed(s, g)
-            | Op::Text(s, g, _)
-            | Op::Binary(s, g, _) => Some((*s, m.generation(*s, *g))),
-            Op::Close(s, g, _) => Some((*s, m.generation(*s, *g))),
+            Op::Socket(s, g, _) => Some((*s, m.generation(*s, *g))),
             Op::EchoBack(n, g) => m
                 .sent
                 .iter()
@@ -301,26 +328,20 @@ fn drive(cfg: RunConfig, seed: u64, ops: Vec<Op>) -> Result<(), TestCaseError> {
                 now += dt;
                 r.tick(now);
             }
-            Op::Open(s, g) => r.on_open(SessionId(s), m.generation(s, g), now),
-            Op::Close(s, g, code) => {
+            Op::Socket(s, g, ev) => {
                 let g = m.generation(s, g);
-                r.on_close(SessionId(s), g, code, "bye", now);
-                if m.is_live(s, g) {
+                let closes = matches!(ev, Ev::Close(_));
+                r.on_socket(SessionId(s), g, m.event(ev), now);
+                if closes && m.is_live(s, g) {
                     m.live.remove(&s);
                 }
             }
-            Op::Error(s, g) => r.on_error(SessionId(s), m.generation(s, g), now),
-            Op::Text(s, g, reply) => {
-                let text = m.text(&reply);
-                r.on_text(SessionId(s), m.generation(s, g), &text, now);
-            }
             Op::EchoBack(n, g) => {
                 if let Some((s, text)) = m.sent.iter().rev().nth(n).cloned() {
-                    r.on_text(SessionId(s), m.generation(s, g), &text, now);
+                    let g = m.generation(s, g);
+                    r.on_socket(SessionId(s), g, SocketEvent::Text(text), now);
                 }
             }
-            Op::Binary(s, g, n) => r.on_binary(SessionId(s), m.generation(s, g), n, now),
-            Op::SendFailed(s, g) => r.on_send_failed(SessionId(s), m.generation(s, g), now),
             Op::SendOne(s) => r.send_one(SessionId(s), now),
             Op::Broadcast => r.broadcast(now),
             Op::Burst(s, k) => r.burst(s.map(SessionId), k, now),

@@ -24,9 +24,7 @@ use gloo_timers::callback::Timeout;
 use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
 use ws_console_engine::suite::Suite;
-use ws_console_engine::{
-    Command, Generation, OversizedFrame, Run, RunConfig, Scenario, SessionId, StampedIn,
-};
+use ws_console_engine::{Command, Generation, Run, RunConfig, Scenario, SessionId, StampedIn};
 
 /// The longest the timer sleeps while a run or scenario is live (scenario phases, rates and
 /// heap samples have no deadline of their own).
@@ -389,50 +387,7 @@ impl Driver {
             self.on_sent(session, key, at);
             return;
         }
-        self.act_at(t, |run, t| match event {
-            SocketEvent::Open => run.on_open(session, generation, t),
-            SocketEvent::Text(text) => run.on_text(session, generation, &text, t),
-            SocketEvent::Binary(bytes) => run.on_binary_data(session, generation, &bytes, t),
-            SocketEvent::Oversized {
-                prefix,
-                size,
-                binary,
-                id,
-            } => {
-                let frame = OversizedFrame {
-                    prefix: &prefix,
-                    size,
-                    binary,
-                    id: id.as_deref(),
-                };
-                run.on_oversized(session, generation, frame, t)
-            }
-            SocketEvent::Close { code, reason, .. } => {
-                run.on_close(session, generation, code, &reason, t)
-            }
-            SocketEvent::Error => run.on_error(session, generation, t),
-            SocketEvent::Refused(why) => run.on_open_refused(session, generation, &why, t),
-            // The socket had closed in the worker before its close reached the page: a test
-            // message goes back to the queue; a ping or auth frame is moot (the close follows).
-            SocketEvent::Unsent {
-                key: Some(key),
-                frame,
-                closed: true,
-                ..
-            } => run.on_closed_before_send(key, frame, t),
-            SocketEvent::Unsent {
-                key: None,
-                closed: true,
-                ..
-            } => {}
-            SocketEvent::Unsent {
-                key: Some(key),
-                why,
-                ..
-            } => run.on_unsent(session, generation, key, &why, t),
-            SocketEvent::Unsent { key: None, .. } => run.on_send_failed(session, generation, t),
-            SocketEvent::Sent { .. } => {}
-        });
+        self.act_at(t, |run, t| run.on_socket(session, generation, event, t));
     }
 
     /// The socket worker stamped a send: nothing else changes, so nothing is executed or

@@ -106,7 +106,11 @@ fn the_round_trip_runs_from_the_adapters_send_stamp() {
     r.send_one(S0, 10.0);
     let c = cmds(&mut r);
     let key = keys(&c)[0];
-    r.on_sent(key, 12.5);
+    let sent = SocketEvent::Sent {
+        key: Some(key),
+        at: 12.5,
+    };
+    r.on_socket(S0, g, sent, 12.5);
     echo(&mut r, S0, g, &sends(&c)[0].1, 13.0);
     assert_eq!(r.totals(13.0).rtt.max, Some(0.5));
 }

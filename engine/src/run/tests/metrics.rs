@@ -192,7 +192,14 @@ fn a_test_message_the_browser_refused_is_taken_back_not_lost() {
     let g = connected(&mut r, 0.0)[0];
     r.send_one(S0, 1.0);
     let key = keys(&cmds(&mut r))[0];
-    r.on_unsent(S0, g, key, "socket is closing, not open", 1.0);
+    // As the adapter reports it: `send()` refused on a socket that had not closed.
+    let unsent = SocketEvent::Unsent {
+        key: Some(key),
+        frame: Frame::Text("{}".into()),
+        closed: false,
+        why: "socket is closing, not open".into(),
+    };
+    r.on_socket(S0, g, unsent, 1.0);
     r.tick(60_000.0);
     let c = r.counters();
     assert_eq!((c.sent, c.pending, c.lost, c.client_errors), (0, 0, 0, 1));
@@ -221,7 +228,14 @@ fn a_test_message_that_met_a_closed_socket_goes_back_to_the_queue_and_leaves_wit
             _ => None,
         })
         .unwrap();
-    r.on_closed_before_send(key, frame.clone(), 2.0);
+    // As the socket worker reports it: the socket had closed there before the page knew.
+    let unsent = SocketEvent::Unsent {
+        key: Some(key),
+        frame: frame.clone(),
+        closed: true,
+        why: "closed".into(),
+    };
+    r.on_socket(S0, g, unsent, 2.0);
     r.on_close(S0, g, 1006, "", 2.0);
     let c = r.counters();
     assert_eq!(
