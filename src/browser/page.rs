@@ -1,4 +1,5 @@
-//! What the page can tell about itself: its origin and the browser it runs in.
+//! What the page can tell about itself (its origin, the browser it runs in) and the one
+//! question it can ask the user (a native confirm box).
 
 /// The page's origin (`scheme://host:port`).
 pub fn origin() -> String {
@@ -24,4 +25,12 @@ pub fn browser_name() -> String {
             ))
         })
         .unwrap_or(ua)
+}
+
+/// Asks the user `question` in the browser's own confirm box; `false` when refused or when
+/// the page cannot ask (a sandboxed frame).
+pub fn confirm(question: &str) -> bool {
+    web_sys::window()
+        .and_then(|w| w.confirm_with_message(question).ok())
+        .unwrap_or(false)
 }

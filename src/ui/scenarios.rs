@@ -34,7 +34,7 @@ fn Param(field: ParamField) -> impl IntoView {
                         ctx.preset.set(None);
                         let mut on = event_target_checked(&ev);
                         if let (true, Some(q)) = (on, ask) {
-                            on = web_sys::window().and_then(|w| w.confirm_with_message(q).ok()).unwrap_or(false);
+                            on = crate::browser::page::confirm(q);
                             if !on {
                                 event_target::<web_sys::HtmlInputElement>(&ev).set_checked(false);
                             }
