@@ -191,11 +191,14 @@ impl Counters {
     }
 }
 
-/// Whole-run figures for the metric cards.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
-pub struct Totals {
+/// How many sessions the run has, and how many stand in each state: the metric cards'
+/// figures and the report's (flattened into both, so the report's `totals` keeps its
+/// field names).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub struct SessionCounts {
     /// Sessions configured.
-    pub sessions: u32,
+    #[serde(rename = "sessions")]
+    pub configured: u32,
     /// Sessions connected.
     pub active: u32,
     /// Sessions connecting.
@@ -208,6 +211,14 @@ pub struct Totals {
     pub errored: u32,
     /// Sessions disconnected.
     pub disconnected: u32,
+}
+
+/// Whole-run figures for the metric cards.
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+pub struct Totals {
+    /// Sessions, by state.
+    #[serde(flatten)]
+    pub sessions: SessionCounts,
     /// Counters summed over sessions.
     pub counters: Counters,
     /// Message success rate, percent.

@@ -23,11 +23,13 @@ use crate::groups::Breakdown;
 use crate::heap::HeapTrend;
 use crate::histogram::RttSummary;
 use crate::ids::{Millis, SessionId};
-use crate::metrics::Counters;
+use crate::metrics::{Counters, SessionCounts};
 use crate::per_endpoint::EndpointRow;
 use crate::reconnect::ReconnectPolicy;
 use crate::run::Run;
-use crate::scenario::{CapacityResult, Criterion, Grade, Scenario, ScenarioParams};
+use crate::scenario::{
+    CapacityResult, Criterion, Grade, ScenarioKind, ScenarioParams, ScenarioPhase, ScenarioStatus,
+};
 use crate::session::SessionState;
 use crate::thresholds::{Measure, Thresholds};
 use crate::url::REDACTED;
@@ -175,20 +177,9 @@ pub struct ReportPhase {
 /// Whole-run figures.
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 pub struct ReportTotals {
-    /// Sessions configured.
-    pub sessions: u32,
-    /// Sessions connected.
-    pub active: u32,
-    /// Sessions connecting.
-    pub connecting: u32,
-    /// Sessions waiting to reconnect.
-    pub reconnecting: u32,
-    /// Sessions waiting for a token.
-    pub needs_auth: u32,
-    /// Sessions that gave up.
-    pub errored: u32,
-    /// Sessions disconnected.
-    pub disconnected: u32,
+    /// Sessions, by state (`sessions`, `active`, `connecting` …).
+    #[serde(flatten)]
+    pub sessions: SessionCounts,
     /// Counters summed over sessions.
     pub counters: Counters,
     /// matched / (matched + lost), percent.
@@ -336,6 +327,23 @@ pub struct ReportInvariant {
     pub pending: u64,
 }
 
+/// What a scenario adds to its run's report: where it stands and how it judged the run.
+/// Plain data, so that the report needs no scenario and a scenario no report (the
+/// [`crate::TestRun`] puts the two together).
+pub(crate) struct ScenarioPart<'a> {
+    pub status: ScenarioStatus,
+    pub kind: ScenarioKind,
+    pub params: &'a ScenarioParams,
+    /// 0 to 1.
+    pub progress: f64,
+    pub phases: &'a [ScenarioPhase],
+    /// When it ended (ms, the run's clock).
+    pub ended_at: Option<Millis>,
+    pub criteria: Vec<Criterion>,
+    pub readiness: Option<crate::scenario::Checklist>,
+    pub capacity: Option<CapacityResult>,
+}
+
 /// What differs between a manual run's report and a scenario's.
 struct Frame<'a> {
     status: &'static str,
@@ -402,11 +410,11 @@ impl Report {
         )
     }
 
-    /// The report of `scenario` on `run`.
-    pub(crate) fn for_scenario(sc: &Scenario, run: &Run, now: Millis) -> Report {
+    /// The report of a scenario (`sc`) on `run`.
+    pub(crate) fn for_scenario(run: &Run, sc: ScenarioPart<'_>, now: Millis) -> Report {
         let origin = run.config().time_origin_ms;
         let phases = sc
-            .phases()
+            .phases
             .iter()
             .map(|p| ReportPhase {
                 name: p.name.clone(),
@@ -417,18 +425,18 @@ impl Report {
             .collect();
         Report::build(
             Frame {
-                status: sc.status().as_str(),
+                status: sc.status.as_str(),
                 scenario: ReportScenario {
-                    kind: sc.kind().as_str(),
-                    label: sc.kind().label(),
-                    params: Some(sc.params().clone()),
-                    progress: sc.progress(now).fraction,
+                    kind: sc.kind.as_str(),
+                    label: sc.kind.label(),
+                    params: Some(sc.params.clone()),
+                    progress: sc.progress,
                 },
                 phases,
-                criteria: sc.criteria(run, now),
-                readiness: sc.checklist(run, now),
-                ended_at: sc.span().1,
-                capacity: sc.capacity(),
+                criteria: sc.criteria,
+                readiness: sc.readiness,
+                ended_at: sc.ended_at,
+                capacity: sc.capacity,
                 run,
             },
             now,
@@ -515,12 +523,6 @@ impl Report {
             },
             totals: ReportTotals {
                 sessions: totals.sessions,
-                active: totals.active,
-                connecting: totals.connecting,
-                reconnecting: totals.reconnecting,
-                needs_auth: totals.needs_auth,
-                errored: totals.errored,
-                disconnected: totals.disconnected,
                 success_rate_pct: totals.success_rate,
                 rtt_ms: totals.rtt,
                 ping_rtt_ms: totals.ping_rtt,
