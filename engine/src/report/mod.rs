@@ -16,6 +16,7 @@
 mod csv;
 mod har;
 mod log_text;
+mod totals;
 
 use crate::config::{AuthMode, RunConfig};
 use crate::decimal::fixed;
@@ -23,7 +24,6 @@ use crate::groups::Breakdown;
 use crate::heap::HeapTrend;
 use crate::histogram::RttSummary;
 use crate::ids::{Millis, SessionId};
-use crate::metrics::{Counters, SessionCounts};
 use crate::per_endpoint::EndpointRow;
 use crate::reconnect::ReconnectPolicy;
 use crate::run::Run;
@@ -33,6 +33,7 @@ use crate::scenario::{
 use crate::session::SessionState;
 use crate::thresholds::{Measure, Thresholds};
 use crate::url::REDACTED;
+pub use totals::ReportTotals;
 
 /// The report's `schema` field.
 pub const REPORT_SCHEMA: &str = "ws-console/report";
@@ -172,46 +173,6 @@ pub struct ReportPhase {
     pub ended_at: Option<f64>,
     /// `None` while it runs.
     pub duration_ms: Option<Millis>,
-}
-
-/// Whole-run figures.
-#[derive(Clone, Debug, PartialEq, serde::Serialize)]
-pub struct ReportTotals {
-    /// Sessions, by state (`sessions`, `active`, `connecting` …).
-    #[serde(flatten)]
-    pub sessions: SessionCounts,
-    /// Counters summed over sessions.
-    pub counters: Counters,
-    /// matched / (matched + lost), percent.
-    pub success_rate_pct: Option<f64>,
-    /// Message RTT.
-    pub rtt_ms: RttSummary,
-    /// Heartbeat RTT.
-    pub ping_rtt_ms: RttSummary,
-    /// Send → receipt by another session (broadcast fan-out).
-    pub delivery_latency_ms: RttSummary,
-    /// Time to open.
-    pub connect_time_ms: RttSummary,
-    /// Open → the server's first frame on that socket.
-    pub first_message_ms: RttSummary,
-    /// Drop → next open.
-    pub recovery_ms: RttSummary,
-    /// Sliding 5 s window.
-    pub sent_per_s: f64,
-    /// Sliding 5 s window.
-    pub received_per_s: f64,
-    /// Over the run's duration.
-    pub mean_sent_per_s: f64,
-    /// Over the run's duration.
-    pub mean_received_per_s: f64,
-    /// Messages in offline queues.
-    pub queued_now: u64,
-    /// Test messages held back until a socket has room (backpressure, never lost).
-    pub held_now: u64,
-    /// All errors.
-    pub errors: u64,
-    /// Heap figures.
-    pub heap: ReportHeap,
 }
 
 /// Heap figures; all `None` when the browser has no `performance.memory`.
