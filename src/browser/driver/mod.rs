@@ -275,7 +275,7 @@ impl Driver {
         self.with_test(|test| f(test.run()))
     }
 
-    /// Reads the run and its scenario, if there is a run.
+    /// Reads the run with its scenario, if there is a run.
     pub fn with_test<R>(&self, f: impl FnOnce(&TestRun) -> R) -> Option<R> {
         self.0.state.borrow().test.as_ref().map(f)
     }
