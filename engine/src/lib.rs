@@ -36,7 +36,8 @@
 //!   redacted there, never in the commands.
 //!
 //! Scenarios (F12) are pure controllers on top of a run: the [`scenario`] module says how
-//! the adapter wires one. Reports and exports (F13) are in the [`report`] module, whose
+//! one is wired, and a [`TestRun`] wires it, so the adapter holds one `TestRun` whether the
+//! user pressed Start, ran a scenario or a suite's step. Reports and exports (F13) are in the [`report`] module, whose
 //! documentation is the JSON schema.
 
 #![warn(missing_docs)]
@@ -76,6 +77,7 @@ mod sim;
 mod stored;
 pub mod suite;
 mod template;
+mod test_run;
 mod thresholds;
 mod token;
 mod url;
@@ -95,7 +97,7 @@ pub use heartbeat::HeartbeatConfig;
 pub use histogram::{Histogram, RttSummary};
 pub use log::{Log, LogCategory, LogEntry, LogFilter, LogLevel};
 pub use message::MessageKind;
-pub use metrics::{Counters, ErrorCounts, Totals};
+pub use metrics::{Counters, ErrorCounts, SessionCounts, Totals};
 pub use per_endpoint::EndpointRow;
 pub use rate::RateWindow;
 pub use reconnect::ReconnectPolicy;
@@ -115,6 +117,7 @@ pub use scenario::{
 pub use series::{Merge, Series, SeriesPoint};
 pub use session::{CloseInfo, SessionState, SessionView, TimelineEvent, TimelineKind};
 pub use template::{Template, Values};
+pub use test_run::{ExportKind, TestRun};
 pub use thresholds::{Level, Measure, Thresholds, Verdict};
 pub use token::jwt_exp_ms;
 pub use url::{Endpoint, REDACTED, redact};

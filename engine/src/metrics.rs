@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 
 use crate::heap::{HeapSample, HeapTrend};
 use crate::histogram::RttSummary;
+use serde::ser::{Serialize, SerializeStruct, Serializer};
 
 /// Distinct close codes tracked; any further code is counted under 0.
 const MAX_CLOSE_CODES: usize = 32;
@@ -191,11 +192,13 @@ impl Counters {
     }
 }
 
-/// Whole-run figures for the metric cards.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
-pub struct Totals {
-    /// Sessions configured.
-    pub sessions: u32,
+/// How many sessions the run has, and how many stand in each state: the metric cards'
+/// figures and the report's (flattened into both, so the report's `totals` keeps its
+/// field names).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct SessionCounts {
+    /// Sessions configured (`sessions` in JSON).
+    pub configured: u32,
     /// Sessions connected.
     pub active: u32,
     /// Sessions connecting.
@@ -208,6 +211,38 @@ pub struct Totals {
     pub errored: u32,
     /// Sessions disconnected.
     pub disconnected: u32,
+}
+
+impl SessionCounts {
+    /// How many fields [`SessionCounts::serialize_fields`] writes.
+    pub(crate) const FIELDS: usize = 7;
+
+    /// Writes the counts as fields of `s`, the struct they are flattened into.
+    pub(crate) fn serialize_fields<S: SerializeStruct>(&self, s: &mut S) -> Result<(), S::Error> {
+        s.serialize_field("sessions", &self.configured)?;
+        s.serialize_field("active", &self.active)?;
+        s.serialize_field("connecting", &self.connecting)?;
+        s.serialize_field("reconnecting", &self.reconnecting)?;
+        s.serialize_field("needs_auth", &self.needs_auth)?;
+        s.serialize_field("errored", &self.errored)?;
+        s.serialize_field("disconnected", &self.disconnected)
+    }
+}
+
+impl Serialize for SessionCounts {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut s = serializer.serialize_struct("SessionCounts", Self::FIELDS)?;
+        self.serialize_fields(&mut s)?;
+        s.end()
+    }
+}
+
+/// Whole-run figures for the metric cards.
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+pub struct Totals {
+    /// Sessions, by state.
+    #[serde(flatten)]
+    pub sessions: SessionCounts,
     /// Counters summed over sessions.
     pub counters: Counters,
     /// Message success rate, percent.

@@ -17,6 +17,7 @@ use crate::command::{Command, FaultRequest, Frame};
 use crate::ids::{Generation, Millis, SessionId};
 use crate::run::{Run, SocketEvent};
 use crate::scenario::Scenario;
+use crate::test_run::TestRun;
 
 /// How often the simulated adapter ticks.
 pub(crate) const TICK_MS: Millis = 20.0;
@@ -462,6 +463,23 @@ impl Sim {
 
     /// One adapter timer tick: events first, then heap sampling, `run.tick`, `sc.tick`.
     pub(crate) fn step(&mut self, run: &mut Run, sc: Option<&mut Scenario>) {
+        self.until_tick(run);
+        run.tick(self.now);
+        if let Some(sc) = sc {
+            sc.tick(run, self.now);
+        }
+        self.pump(run);
+    }
+
+    /// [`Sim::step`] for a [`TestRun`], ticked as the browser driver ticks it.
+    pub(crate) fn step_test(&mut self, test: &mut TestRun) {
+        self.until_tick(test.run_mut());
+        test.tick(self.now);
+        self.pump(test.run_mut());
+    }
+
+    /// Up to the next tick: the events due, then a heap sample when one is due.
+    fn until_tick(&mut self, run: &mut Run) {
         let until = self.now + self.tick_ms;
         self.deliver_until(run, until);
         self.now = until;
@@ -475,11 +493,6 @@ impl Sim {
             run.record_heap(self.now, used, used * 2, 4 << 30, 0);
             self.next_heap_at = self.now + 1000.0;
         }
-        run.tick(self.now);
-        if let Some(sc) = sc {
-            sc.tick(run, self.now);
-        }
-        self.pump(run);
     }
 
     /// Runs `sc` on `run` from start to finish (or until `limit_ms` of synthetic time).
@@ -491,6 +504,16 @@ impl Sim {
         }
         // Let whatever the end left behind (closes, a fault reset) reach the server.
         self.pump(run);
+    }
+
+    /// [`Sim::play`] for a [`TestRun`]: from its start until it has ended (or `limit_ms`).
+    pub(crate) fn play_test(&mut self, test: &mut TestRun, limit_ms: Millis) {
+        test.start(self.now);
+        self.pump(test.run_mut());
+        while !test.is_ended() && self.now < limit_ms {
+            self.step_test(test);
+        }
+        self.pump(test.run_mut());
     }
 }
 

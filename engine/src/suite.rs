@@ -6,8 +6,8 @@
 //! [`Suite`]: every step is built as a [`Scenario`] up front, so a bad step is refused
 //! before anything starts, with a message naming it. The suite never runs anything itself:
 //! the adapter takes the next step's scenario from [`Suite::advance`], runs it on a fresh
-//! run exactly as a single scenario, and hands it back when it has ended. A cancelled step
-//! ends the suite; the steps after it are reported as skipped.
+//! run exactly as a single scenario ([`TestRun::suite_step`]), and hands it back when it
+//! has ended. A cancelled step ends the suite; the steps after it are reported as skipped.
 //!
 //! The combined report ([`SuiteReport`], schema `ws-console/suite` version 1) holds each
 //! step's full scenario report, so every per-scenario export (JUnit: one testsuite per
@@ -16,10 +16,10 @@
 use crate::config::RunConfig;
 use crate::ids::Millis;
 use crate::report::Report;
-use crate::run::Run;
 use crate::scenario::{
     Grade, ParamError, RawScenarioParams, Scenario, ScenarioKind, ScenarioStatus,
 };
+use crate::test_run::TestRun;
 
 #[cfg(test)]
 mod tests;
@@ -218,20 +218,20 @@ impl Suite {
         }
     }
 
-    /// Moves the suite on: records `ended` (the current step's scenario, with its run) once
-    /// it has ended, then hands out the next step's scenario to start, if any. Call it
-    /// after every change; it does nothing while the current step runs.
-    pub fn advance(&mut self, ended: Option<(&Scenario, &Run)>, now: Millis) -> Option<Scenario> {
+    /// Moves the suite on: records the current step's end once `test` (the step, started as
+    /// [`TestRun::suite_step`]) has ended, then hands out the next step's scenario to start,
+    /// if any. Call it after every change; it does nothing while the current step runs.
+    pub fn advance(&mut self, test: Option<&mut TestRun>, now: Millis) -> Option<Scenario> {
         if let Some(i) = self.current {
-            let (sc, run) = ended.filter(|(sc, _)| sc.is_finished())?;
+            let (status, report) = test.and_then(|t| t.take_step_report(now))?;
             let step = &mut self.steps[i];
-            step.status = if sc.status() == ScenarioStatus::Cancelled {
+            step.status = if status == ScenarioStatus::Cancelled {
                 StepStatus::Cancelled
             } else {
                 StepStatus::Finished
             };
             step.report = Some(self.reports.len());
-            self.reports.push(sc.report(run, now));
+            self.reports.push(report);
             self.current = None;
             if step.status == StepStatus::Cancelled {
                 self.cancel();

@@ -127,7 +127,10 @@ fn handle(slot: Slot) -> js_sys::Object {
     set(&obj, "stop", stop.into_js_value());
     let s = slot.clone();
     let report = Closure::<dyn Fn() -> Result<JsValue, JsValue>>::new(move || {
-        with_ctx(&s, |ctx| Ok(parse(&ctx.report_json())))
+        // `null` before the first run.
+        with_ctx(&s, |ctx| {
+            Ok(ctx.report().map_or(JsValue::NULL, |json| parse(&json)))
+        })
     });
     set(&obj, "report", report.into_js_value());
     let s = slot.clone();

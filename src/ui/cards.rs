@@ -134,8 +134,8 @@ pub fn Cards() -> impl IntoView {
     view! {
         <section class="wsc-cards" aria-label="Metrics">
             <Card label="Active / total" testid="metric-active" measure=Measure::ConnectionSuccess
-                value=|s| format!("{} / {}", s.totals.active, s.totals.sessions)
-                detail=|s| format!("{} connecting · {} reconnecting · {} need auth", s.totals.connecting, s.totals.reconnecting, s.totals.needs_auth) />
+                value=|s| format!("{} / {}", s.totals.sessions.active, s.totals.sessions.configured)
+                detail=|s| format!("{} connecting · {} reconnecting · {} need auth", s.totals.sessions.connecting, s.totals.sessions.reconnecting, s.totals.sessions.needs_auth) />
             <Card label="Sent" testid="metric-sent" value=|s| s.totals.counters.sent.to_string()
                 detail=|s| format!("{} msg/s · {} pending · {} queued", fixed(s.totals.sent_per_s, 1), s.totals.counters.pending, s.totals.queued_now) />
             <Card label="Received" testid="metric-received" value=|s| s.totals.counters.received.to_string()

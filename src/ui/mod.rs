@@ -29,12 +29,11 @@ use crate::browser::storage::{self, Persistence};
 use crate::browser::token::{OnReport, TokenProvider};
 use crate::browser::visibility::{PageListeners, is_hidden};
 use leptos::prelude::*;
-use report::Export;
 use snapshot::Snapshot;
 use ws_console_engine::suite::{StepError, SuitePlan, SuiteSummary};
 use ws_console_engine::{
-    FieldError, LogFilter, ParamError, Preset, RawConfig, RawScenarioParams, RunConfig, Scenario,
-    embedded_tokens,
+    ExportKind, FieldError, LogFilter, ParamError, Preset, RawConfig, RawScenarioParams, RunConfig,
+    Scenario, embedded_tokens,
 };
 
 /// How often the charts are redrawn.
@@ -282,23 +281,10 @@ impl ConsoleCtx {
         }
     }
 
-    /// The text of an export, or `None` before the first run.
-    pub fn export_text(&self, what: Export) -> Option<String> {
-        if what == Export::Json {
-            return self.report();
-        }
-        self.driver.with_value(|d| {
-            d.with_scenario(|run, sc| {
-                let t = now();
-                match what {
-                    Export::Csv => sc
-                        .map_or_else(|| run.report(t), |sc| sc.report(run, t))
-                        .to_csv(),
-                    Export::Log => run.export_log(),
-                    Export::Har | Export::Json => run.har(),
-                }
-            })
-        })
+    /// The text of an export (always redacted), or `None` before the first run.
+    pub fn export_text(&self, what: ExportKind) -> Option<String> {
+        self.driver
+            .with_value(|d| d.with_test(|test| test.export(what, now())))
     }
 
     /// The user's Stop.
@@ -316,19 +302,10 @@ impl ConsoleCtx {
         self.share_url.set(url);
     }
 
-    /// The report as JSON (what the export writes), or `None` before the first run.
+    /// The report as JSON (what the export writes, and `wsConsole.report()` returns), or
+    /// `None` before the first run.
     pub fn report(&self) -> Option<String> {
-        self.driver.with_value(|d| {
-            d.with_scenario(|run, sc| match sc {
-                Some(sc) => sc.report(run, now()).to_json(),
-                None => run.report(now()).to_json(),
-            })
-        })
-    }
-
-    /// What `wsConsole.report()` returns: the report's JSON, or `null` before the first run.
-    pub fn report_json(&self) -> String {
-        self.report().unwrap_or_else(|| "null".to_string())
+        self.export_text(ExportKind::Json)
     }
 
     /// Session 0's URL as configured, every token redacted (one typed into the endpoint
@@ -369,10 +346,10 @@ pub fn Console(
     let log_stale = std::rc::Rc::new(std::cell::Cell::new(true));
     let log_stale_view = log_stale.clone();
     let suite = RwSignal::new(None);
-    let driver = StoredValue::new_local(Driver::new(move |run, scenario, steps, buffered| {
+    let driver = StoredValue::new_local(Driver::new(move |test, steps, buffered| {
         let t = now();
-        let elapsed = scenario.map_or(0.0, |sc| sc.progress(t).elapsed_ms);
-        let view = steps.map(|s| s.summary(elapsed));
+        let (run, scenario) = (test.run(), test.scenario());
+        let view = steps.map(|s| s.summary(test.scenario_elapsed_ms(t)));
         if suite.with_untracked(|v| *v != view) {
             suite.set(view);
         }

@@ -4,24 +4,16 @@
 use super::ConsoleCtx;
 use crate::browser::export::{copy, download};
 use leptos::prelude::*;
+use ws_console_engine::ExportKind as Export;
 
-/// Which export a button makes.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Export {
-    Json,
-    Csv,
-    Log,
-    Har,
-}
-
-impl Export {
-    fn file(self) -> (&'static str, &'static str) {
-        match self {
-            Export::Json => ("ws-console-report.json", "application/json"),
-            Export::Csv => ("ws-console-sessions.csv", "text/csv"),
-            Export::Log => ("ws-console-log.txt", "text/plain"),
-            Export::Har => ("ws-console-frames.har", "application/json"),
-        }
+/// The file an export is saved as, and its type.
+pub(super) fn file(what: Export) -> (&'static str, &'static str) {
+    match what {
+        Export::Json => ("ws-console-report.json", "application/json"),
+        Export::Csv => ("ws-console-sessions.csv", "text/csv"),
+        Export::Log => ("ws-console-log.txt", "text/plain"),
+        Export::Har => ("ws-console-frames.har", "application/json"),
+        Export::Junit => ("ws-console-junit.xml", "application/xml"),
     }
 }
 
@@ -34,7 +26,7 @@ pub fn Report() -> impl IntoView {
         let Some(text) = ctx.export_text(what) else {
             return;
         };
-        let (name, mime) = what.file();
+        let (name, mime) = file(what);
         match download(name, mime, &text) {
             Ok(()) => ctx
                 .export_note

@@ -162,7 +162,7 @@ impl Snapshot {
 
     /// How many sessions the run has (0 before the first Start).
     pub fn total_sessions(&self) -> u32 {
-        self.totals.sessions
+        self.totals.sessions.configured
     }
 }
 

@@ -69,8 +69,8 @@ impl ConsoleCtx {
     /// The combined report as JSON, or `None` before the first suite.
     pub fn suite_report(&self) -> Option<String> {
         self.driver.with_value(|d| {
-            d.with_suite(|s, sc| {
-                s.report(sc.map_or(0.0, |sc| sc.progress(now()).elapsed_ms))
+            d.with_suite(|s, test| {
+                s.report(test.map_or(0.0, |t| t.scenario_elapsed_ms(now())))
                     .to_json()
             })
         })

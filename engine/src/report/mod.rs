@@ -16,6 +16,7 @@
 mod csv;
 mod har;
 mod log_text;
+mod totals;
 
 use crate::config::{AuthMode, RunConfig};
 use crate::decimal::fixed;
@@ -23,14 +24,16 @@ use crate::groups::Breakdown;
 use crate::heap::HeapTrend;
 use crate::histogram::RttSummary;
 use crate::ids::{Millis, SessionId};
-use crate::metrics::Counters;
 use crate::per_endpoint::EndpointRow;
 use crate::reconnect::ReconnectPolicy;
 use crate::run::Run;
-use crate::scenario::{CapacityResult, Criterion, Grade, Scenario, ScenarioParams};
+use crate::scenario::{
+    CapacityResult, Criterion, Grade, ScenarioKind, ScenarioParams, ScenarioPhase, ScenarioStatus,
+};
 use crate::session::SessionState;
 use crate::thresholds::{Measure, Thresholds};
 use crate::url::REDACTED;
+pub use totals::ReportTotals;
 
 /// The report's `schema` field.
 pub const REPORT_SCHEMA: &str = "ws-console/report";
@@ -172,57 +175,6 @@ pub struct ReportPhase {
     pub duration_ms: Option<Millis>,
 }
 
-/// Whole-run figures.
-#[derive(Clone, Debug, PartialEq, serde::Serialize)]
-pub struct ReportTotals {
-    /// Sessions configured.
-    pub sessions: u32,
-    /// Sessions connected.
-    pub active: u32,
-    /// Sessions connecting.
-    pub connecting: u32,
-    /// Sessions waiting to reconnect.
-    pub reconnecting: u32,
-    /// Sessions waiting for a token.
-    pub needs_auth: u32,
-    /// Sessions that gave up.
-    pub errored: u32,
-    /// Sessions disconnected.
-    pub disconnected: u32,
-    /// Counters summed over sessions.
-    pub counters: Counters,
-    /// matched / (matched + lost), percent.
-    pub success_rate_pct: Option<f64>,
-    /// Message RTT.
-    pub rtt_ms: RttSummary,
-    /// Heartbeat RTT.
-    pub ping_rtt_ms: RttSummary,
-    /// Send → receipt by another session (broadcast fan-out).
-    pub delivery_latency_ms: RttSummary,
-    /// Time to open.
-    pub connect_time_ms: RttSummary,
-    /// Open → the server's first frame on that socket.
-    pub first_message_ms: RttSummary,
-    /// Drop → next open.
-    pub recovery_ms: RttSummary,
-    /// Sliding 5 s window.
-    pub sent_per_s: f64,
-    /// Sliding 5 s window.
-    pub received_per_s: f64,
-    /// Over the run's duration.
-    pub mean_sent_per_s: f64,
-    /// Over the run's duration.
-    pub mean_received_per_s: f64,
-    /// Messages in offline queues.
-    pub queued_now: u64,
-    /// Test messages held back until a socket has room (backpressure, never lost).
-    pub held_now: u64,
-    /// All errors.
-    pub errors: u64,
-    /// Heap figures.
-    pub heap: ReportHeap,
-}
-
 /// Heap figures; all `None` when the browser has no `performance.memory`.
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 pub struct ReportHeap {
@@ -336,6 +288,23 @@ pub struct ReportInvariant {
     pub pending: u64,
 }
 
+/// What a scenario adds to its run's report: where it stands and how it judged the run.
+/// Plain data, so that the report needs no scenario and a scenario no report (the
+/// [`crate::TestRun`] puts the two together).
+pub(crate) struct ScenarioPart<'a> {
+    pub status: ScenarioStatus,
+    pub kind: ScenarioKind,
+    pub params: &'a ScenarioParams,
+    /// 0 to 1.
+    pub progress: f64,
+    pub phases: &'a [ScenarioPhase],
+    /// When it ended (ms, the run's clock).
+    pub ended_at: Option<Millis>,
+    pub criteria: Vec<Criterion>,
+    pub readiness: Option<crate::scenario::Checklist>,
+    pub capacity: Option<CapacityResult>,
+}
+
 /// What differs between a manual run's report and a scenario's.
 struct Frame<'a> {
     status: &'static str,
@@ -402,11 +371,11 @@ impl Report {
         )
     }
 
-    /// The report of `scenario` on `run`.
-    pub(crate) fn for_scenario(sc: &Scenario, run: &Run, now: Millis) -> Report {
+    /// The report of a scenario (`sc`) on `run`.
+    pub(crate) fn for_scenario(run: &Run, sc: ScenarioPart<'_>, now: Millis) -> Report {
         let origin = run.config().time_origin_ms;
         let phases = sc
-            .phases()
+            .phases
             .iter()
             .map(|p| ReportPhase {
                 name: p.name.clone(),
@@ -417,18 +386,18 @@ impl Report {
             .collect();
         Report::build(
             Frame {
-                status: sc.status().as_str(),
+                status: sc.status.as_str(),
                 scenario: ReportScenario {
-                    kind: sc.kind().as_str(),
-                    label: sc.kind().label(),
-                    params: Some(sc.params().clone()),
-                    progress: sc.progress(now).fraction,
+                    kind: sc.kind.as_str(),
+                    label: sc.kind.label(),
+                    params: Some(sc.params.clone()),
+                    progress: sc.progress,
                 },
                 phases,
-                criteria: sc.criteria(run, now),
-                readiness: sc.checklist(run, now),
-                ended_at: sc.span().1,
-                capacity: sc.capacity(),
+                criteria: sc.criteria,
+                readiness: sc.readiness,
+                ended_at: sc.ended_at,
+                capacity: sc.capacity,
                 run,
             },
             now,
@@ -515,12 +484,6 @@ impl Report {
             },
             totals: ReportTotals {
                 sessions: totals.sessions,
-                active: totals.active,
-                connecting: totals.connecting,
-                reconnecting: totals.reconnecting,
-                needs_auth: totals.needs_auth,
-                errored: totals.errored,
-                disconnected: totals.disconnected,
                 success_rate_pct: totals.success_rate,
                 rtt_ms: totals.rtt,
                 ping_rtt_ms: totals.ping_rtt,

@@ -8,7 +8,7 @@ use crate::config::{Limits, RawConfig};
 use crate::ids::Generation;
 use crate::scenario::{RawScenarioParams, ScenarioKind};
 use crate::sim::{Server, Sim};
-use crate::{Command, Frame};
+use crate::{Command, ExportKind, Frame, TestRun};
 
 const ORIGIN: &str = "http://127.0.0.1:8080";
 const TIME_ORIGIN: f64 = 1_700_000_000_000.0;
@@ -175,15 +175,15 @@ fn scenario_report_redacts_the_invalid_token_too() {
     raw.hold_s = "0.5".into();
     raw.observe_s = "1".into();
     raw.invalid_token = BAD_TOKEN.into();
-    let mut sc = crate::Scenario::from_raw(&raw, &base).unwrap();
-    let mut run = sc.new_run(1);
-    run.set_time_origin(TIME_ORIGIN);
+    let sc = crate::Scenario::from_raw(&raw, &base).unwrap();
+    let mut test = TestRun::of_scenario(sc, 1);
+    test.run_mut().set_time_origin(TIME_ORIGIN);
     let mut sim = Sim::new(Server {
         valid_token: Some(TOKEN.into()),
         ..Server::default()
     });
-    sim.play(&mut run, &mut sc, 60_000.0);
-    let report = sc.report(&run, sim.now);
+    sim.play_test(&mut test, 60_000.0);
+    let report = test.report(sim.now);
     let v = json(&report);
     check_schema_and_invariant(&v);
     assert_eq!(v["scenario"]["kind"], "auth");
@@ -194,13 +194,18 @@ fn scenario_report_redacts_the_invalid_token_too() {
     assert_eq!(phases[0]["name"], "valid-token");
     assert_eq!(phases[0]["started_at"].as_f64().unwrap(), TIME_ORIGIN);
     assert!(phases.iter().all(|p| p["duration_ms"].as_f64().is_some()));
-    for text in [
-        report.to_json(),
-        report.to_csv(),
-        run.har(),
-        run.export_log(),
+    for kind in [
+        ExportKind::Json,
+        ExportKind::Csv,
+        ExportKind::Har,
+        ExportKind::Log,
+        ExportKind::Junit,
     ] {
-        assert!(!text.contains(TOKEN) && !text.contains(BAD_TOKEN));
+        let text = test.export(kind, sim.now);
+        assert!(
+            !text.contains(TOKEN) && !text.contains(BAD_TOKEN),
+            "{kind:?}"
+        );
     }
 }
 
@@ -214,12 +219,12 @@ fn scenario_report_after_a_load_run_drains_to_zero_pending() {
     raw.sessions = "4".into();
     raw.interval_ms = "50".into();
     raw.duration_s = "3".into();
-    let mut sc = crate::Scenario::from_raw(&raw, &base).unwrap();
-    let mut run = sc.new_run(1);
-    run.set_time_origin(TIME_ORIGIN);
+    let sc = crate::Scenario::from_raw(&raw, &base).unwrap();
+    let mut test = TestRun::of_scenario(sc, 1);
+    test.run_mut().set_time_origin(TIME_ORIGIN);
     let mut sim = Sim::new(Server::default());
-    sim.play(&mut run, &mut sc, 60_000.0);
-    let v = json(&sc.report(&run, sim.now));
+    sim.play_test(&mut test, 60_000.0);
+    let v = json(&test.report(sim.now));
     check_schema_and_invariant(&v);
     assert_eq!(v["invariant"]["pending"], 0);
     assert_eq!(v["configuration"]["token"], "");

@@ -111,7 +111,6 @@ impl Run {
     pub fn totals(&self, now: Millis) -> Totals {
         let counters = self.total_counters();
         let mut t = Totals {
-            sessions: self.sessions.len() as u32,
             success_rate: counters.success_rate(),
             rtt: self.rtt.summary(),
             ping_rtt: self.ping_rtt.summary(),
@@ -129,16 +128,18 @@ impl Run {
             counters,
             ..Totals::default()
         };
+        let n = &mut t.sessions;
+        n.configured = self.sessions.len() as u32;
         for s in &self.sessions {
             match s.phase {
-                Phase::Idle => t.disconnected += 1,
+                Phase::Idle => n.disconnected += 1,
                 Phase::Connecting { .. } | Phase::Authenticating { .. } | Phase::AwaitingToken => {
-                    t.connecting += 1
+                    n.connecting += 1
                 }
-                Phase::Connected { .. } => t.active += 1,
-                Phase::Backoff { .. } => t.reconnecting += 1,
-                Phase::NeedsAuth => t.needs_auth += 1,
-                Phase::Failed { .. } => t.errored += 1,
+                Phase::Connected { .. } => n.active += 1,
+                Phase::Backoff { .. } => n.reconnecting += 1,
+                Phase::NeedsAuth => n.needs_auth += 1,
+                Phase::Failed { .. } => n.errored += 1,
             }
         }
         t

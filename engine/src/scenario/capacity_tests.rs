@@ -285,16 +285,16 @@ fn a_server_that_cannot_carry_the_first_step_fails() {
 #[test]
 fn the_report_carries_the_steps_and_a_cancel_says_so() {
     let cfg = base(|_| {});
-    let mut sc = Scenario::from_raw(&finder(|_| {}), &cfg).unwrap();
-    let mut run = sc.new_run(7);
+    let sc = Scenario::from_raw(&finder(|_| {}), &cfg).unwrap();
+    let mut test = crate::TestRun::of_scenario(sc, 7);
     let mut sim = Sim::new(Server::default());
-    sc.start(&mut run, 0.0);
-    sim.pump(&mut run);
+    test.start(0.0);
+    sim.pump(test.run_mut());
     while sim.now < 7000.0 {
-        sim.step(&mut run, Some(&mut sc));
+        sim.step_test(&mut test);
     }
-    sc.cancel(&mut run, sim.now);
-    let report = sc.report(&run, sim.now);
+    test.stop(sim.now);
+    let report = test.report(sim.now);
     let cap = report.capacity.as_ref().unwrap();
     assert_eq!(cap.stopped, Some(CapacityStop::Cancelled));
     assert_eq!(cap.steps.len(), 2);
@@ -307,7 +307,7 @@ fn the_report_carries_the_steps_and_a_cancel_says_so() {
     assert_eq!(json["capacity"]["rate_per_s"], 15.0);
     assert_eq!(json["scenario"]["params"]["rate_factor"], 1.5);
     assert!(
-        run.report(sim.now).capacity.is_none(),
+        test.run().report(sim.now).capacity.is_none(),
         "a manual run has none"
     );
 }

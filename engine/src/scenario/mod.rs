@@ -18,8 +18,11 @@
 //!    [`Run::record_heap`] about once a second (Chromium only).
 //! 4. Show [`Scenario::progress`] (bar, remaining time, phase); Cancel calls
 //!    [`Scenario::cancel`].
-//! 5. When [`Scenario::is_finished`], [`Scenario::report`] is the report (JSON/CSV
-//!    export, `window.wsConsole.report()`). The scenario has stopped the run by then.
+//! 5. When [`Scenario::is_finished`], the report (JSON/CSV export,
+//!    `window.wsConsole.report()`) is final. The scenario has stopped the run by then.
+//!
+//! [`crate::TestRun`] does all of this for the adapter, and makes the report from the run
+//! and the scenario's verdicts: a scenario never builds a report itself.
 //!
 //! Each scenario ends with a short drain: automatic sending pauses and the scenario waits
 //! until every reply is in or has timed out, so the report's `pending` is 0 and
@@ -58,7 +61,6 @@ use crate::config::{DEFAULT_PING, Field, RunConfig};
 use crate::decimal::fixed;
 use crate::heartbeat::HeartbeatConfig;
 use crate::ids::Millis;
-use crate::report::Report;
 use crate::run::Run;
 use crate::template::Template;
 use phases::Core;
@@ -341,12 +343,6 @@ impl Scenario {
     /// other scenarios.
     pub fn capacity(&self) -> Option<CapacityResult> {
         self.driver.capacity()
-    }
-
-    /// The report (F12, F13): what the JSON and CSV exports and
-    /// `window.wsConsole.report()` return.
-    pub fn report(&self, run: &Run, now: Millis) -> Report {
-        Report::for_scenario(self, run, now)
     }
 }
 

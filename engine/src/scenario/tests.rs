@@ -727,7 +727,7 @@ fn progress_moves_forward_and_cancel_ends_everything() {
     assert!(sc.is_finished());
     assert_eq!(sc.status(), ScenarioStatus::Cancelled);
     assert!(!run.is_running());
-    assert_eq!(run.totals(sim.now).active, 0);
+    assert_eq!(run.totals(sim.now).sessions.active, 0);
     let criteria = sc.criteria(&run, sim.now);
     let done = criteria.iter().find(|c| c.id == "completion").unwrap();
     assert_eq!(done.grade, Grade::Warn);
@@ -739,9 +739,10 @@ fn progress_moves_forward_and_cancel_ends_everything() {
         sim.step(&mut run, Some(&mut sc));
     }
     assert_eq!(sc.criteria(&run, sim.now), frozen);
-    let report: serde_json::Value =
-        serde_json::from_str(&sc.report(&run, sim.now).to_json()).unwrap();
-    assert_eq!(report["status"], "cancelled");
+    let report = crate::TestRun::from_parts(run, sc).report(sim.now);
+    assert_eq!(report.status, "cancelled");
+    let json: serde_json::Value = serde_json::from_str(&report.to_json()).unwrap();
+    assert_eq!(json["status"], "cancelled");
 }
 
 #[test]
@@ -856,7 +857,8 @@ fn readiness_passes_on_a_healthy_backend_and_never_grades_header_auth() {
     assert_eq!(p.verdict(), Grade::Warn, "{}", p.explain());
     let header = p.criteria().into_iter().find(|c| c.id == "auth-header");
     assert_eq!(header.unwrap().grade, Grade::Skip);
-    let json = serde_json::to_value(p.sc.report(&p.run, p.now())).unwrap();
+    let now = p.now();
+    let json = serde_json::to_value(crate::TestRun::from_parts(p.run, p.sc).report(now)).unwrap();
     assert_eq!(json["readiness"]["groups"][2]["name"], "Auth");
     assert_eq!(
         json["readiness"]["groups"][2]["checks"][4]["status"],

@@ -45,23 +45,24 @@ fn three() -> SuitePlan {
     }
 }
 
-/// Plays `sc` on its own fresh backend until it ends; `stop_at` cancels it then.
-fn play_step(server: &Server, sc: &mut Scenario, stop_at: Option<Millis>) -> (Run, Millis) {
-    let mut run = sc.new_run(7);
+/// Plays `sc` as a suite's step on its own fresh backend until it ends; `stop_at` cancels
+/// it then.
+fn play_step(server: &Server, sc: Scenario, stop_at: Option<Millis>) -> (TestRun, Millis) {
+    let mut test = TestRun::suite_step(sc, 7);
     let mut sim = Sim::new(server.clone());
     match stop_at {
-        None => sim.play(&mut run, sc, 60_000.0),
+        None => sim.play_test(&mut test, 60_000.0),
         Some(at) => {
-            sc.start(&mut run, sim.now);
-            sim.pump(&mut run);
+            test.start(sim.now);
+            sim.pump(test.run_mut());
             while sim.now < at {
-                sim.step(&mut run, Some(sc));
+                sim.step_test(&mut test);
             }
-            sc.cancel(&mut run, sim.now);
+            test.stop(sim.now);
         }
     }
-    assert!(sc.is_finished());
-    (run, sim.now)
+    assert!(test.is_ended());
+    (test, sim.now)
 }
 
 #[test]
@@ -71,7 +72,7 @@ fn a_suite_runs_its_steps_in_order_into_one_report() {
     let mut kinds = Vec::new();
     let mut last = 0.0;
     let mut next = suite.advance(None, 0.0);
-    while let Some(mut sc) = next {
+    while let Some(sc) = next {
         kinds.push(sc.kind());
         // Halfway through a step, the bar stands between the steps around it; past its plan
         // (a drain) it stops short of the next step, and never goes back.
@@ -81,10 +82,12 @@ fn a_suite_runs_its_steps_in_order_into_one_report() {
         assert!(over > half && over < 1.0);
         assert_eq!(over, suite.progress(sc.planned_ms() * 50.0));
         last = over;
-        let (run, now) = play_step(&Server::default(), &mut sc, None);
+        let (mut test, now) = play_step(&Server::default(), sc, None);
         // Still running, the suite hands out nothing new.
         assert!(!suite.is_finished());
-        next = suite.advance(Some((&sc, &run)), now);
+        next = suite.advance(Some(&mut test), now);
+        // The step's end is recorded once: handed back again, it changes nothing.
+        assert!(test.take_step_report(now).is_none());
     }
     assert_eq!(
         kinds,
@@ -147,12 +150,12 @@ fn the_overall_verdict_is_the_worst_step() {
     };
     let mut next = suite.advance(None, 0.0);
     let mut n = 0;
-    while let Some(mut sc) = next {
+    while let Some(sc) = next {
         n += 1;
         // The second step meets a backend that loses a third of its replies.
         let server = if n == 2 { &lossy } else { &Server::default() };
-        let (run, now) = play_step(server, &mut sc, None);
-        next = suite.advance(Some((&sc, &run)), now);
+        let (mut test, now) = play_step(server, sc, None);
+        next = suite.advance(Some(&mut test), now);
     }
     let r = suite.report(0.0);
     assert_eq!(r.steps[0].verdict, Grade::Pass);
@@ -163,11 +166,14 @@ fn the_overall_verdict_is_the_worst_step() {
 #[test]
 fn cancel_ends_the_running_step_and_skips_the_rest() {
     let mut suite = Suite::new(&three(), &base()).unwrap();
-    let mut sc = suite.advance(None, 0.0).unwrap();
-    let (run, now) = play_step(&Server::default(), &mut sc, None);
-    let mut sc = suite.advance(Some((&sc, &run)), now).unwrap();
-    let (run, now) = play_step(&Server::default(), &mut sc, Some(100.0));
-    assert!(suite.advance(Some((&sc, &run)), now).is_none());
+    let sc = suite.advance(None, 0.0).unwrap();
+    let (mut test, now) = play_step(&Server::default(), sc, None);
+    let sc = suite.advance(Some(&mut test), now).unwrap();
+    // A step handed back again is not recorded twice: the suite waits for its next step.
+    assert!(suite.advance(Some(&mut test), now).is_none());
+    assert!(!suite.is_finished());
+    let (mut test, now) = play_step(&Server::default(), sc, Some(100.0));
+    assert!(suite.advance(Some(&mut test), now).is_none());
     assert!(suite.is_finished());
     let r = suite.report(0.0);
     let status: Vec<StepStatus> = r.steps.iter().map(|s| s.status).collect();

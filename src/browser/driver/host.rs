@@ -38,7 +38,7 @@ impl Driver {
     /// Hands a fresh token to the run (reconnects use it); with no run going, to the run
     /// started next. Held in memory only, never stored.
     pub fn set_token(&self, token: String) {
-        if self.0.state.borrow().run.is_none() {
+        if self.0.state.borrow().test.is_none() {
             *self.0.next_token.borrow_mut() = Some(token);
             return;
         }
@@ -73,11 +73,10 @@ impl Driver {
     pub(super) fn report_end(&self) {
         let report = {
             let mut st = self.0.state.borrow_mut();
-            let ended = match (&st.run, &st.scenario, &st.suite) {
-                (_, _, Some(suite)) => suite.is_finished(),
-                (None, _, _) => true,
-                (Some(_), Some(sc), _) => sc.is_finished(),
-                (Some(run), None, _) => !run.is_running(),
+            let ended = match (&st.test, &st.suite) {
+                (_, Some(suite)) => suite.is_finished(),
+                (Some(test), None) => test.is_ended(),
+                (None, None) => true,
             };
             if st.ended || !ended {
                 return;
@@ -88,12 +87,10 @@ impl Driver {
             if self.0.on_report.borrow().is_none() && self.0.waiters.borrow().is_empty() {
                 return;
             }
-            let t = now();
-            match (&st.run, &st.scenario, &st.suite) {
-                (_, _, Some(suite)) => suite.report(0.0).to_json(),
-                (Some(run), Some(sc), None) => sc.report(run, t).to_json(),
-                (Some(run), None, None) => run.report(t).to_json(),
-                (None, _, None) => return,
+            match (&st.test, &st.suite) {
+                (_, Some(suite)) => suite.report(0.0).to_json(),
+                (Some(test), None) => test.report(now()).to_json(),
+                (None, None) => return,
             }
         };
         let on_report = self.0.on_report.borrow().clone();

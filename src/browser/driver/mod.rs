@@ -24,7 +24,9 @@ use gloo_timers::callback::Timeout;
 use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
 use ws_console_engine::suite::Suite;
-use ws_console_engine::{Command, Generation, Run, RunConfig, Scenario, SessionId, StampedIn};
+use ws_console_engine::{
+    Command, Generation, Run, RunConfig, Scenario, SessionId, StampedIn, TestRun,
+};
 
 /// The longest the timer sleeps while a run or scenario is live (scenario phases, rates and
 /// heap samples have no deadline of their own).
@@ -37,14 +39,13 @@ pub const PAINT_EVERY_MS: f64 = 200.0;
 pub const PAINT_DEFER_MS: f64 = 300.0;
 
 type Slot = Option<(Generation, Connection)>;
-/// Shows the view the run (and its scenario, and the suite it is a step of) after a change.
-type OnChange = dyn Fn(&Run, Option<&Scenario>, Option<&Suite>, &[u32]);
+/// Shows the view the run (and the suite it is a step of) after a change.
+type OnChange = dyn Fn(&TestRun, Option<&Suite>, &[u32]);
 
 struct State {
-    run: Option<Run>,
-    /// The scenario driving the run, if the run is a scenario's.
-    scenario: Option<Scenario>,
-    /// The suite whose step that scenario is, if any.
+    /// The run, and the scenario driving it if any.
+    test: Option<TestRun>,
+    /// The suite whose step that run is, if any.
     suite: Option<Suite>,
     conns: Vec<Slot>,
     ticker: Option<Timeout>,
@@ -108,13 +109,10 @@ pub struct Driver(Rc<Shared>);
 impl Driver {
     /// A driver that shows `on_change` the run (at most every [`PAINT_EVERY_MS`]) when it
     /// changed.
-    pub fn new(
-        on_change: impl Fn(&Run, Option<&Scenario>, Option<&Suite>, &[u32]) + 'static,
-    ) -> Driver {
+    pub fn new(on_change: impl Fn(&TestRun, Option<&Suite>, &[u32]) + 'static) -> Driver {
         Driver(Rc::new(Shared {
             state: RefCell::new(State {
-                run: None,
-                scenario: None,
+                test: None,
                 suite: None,
                 conns: Vec::new(),
                 ticker: None,
@@ -139,13 +137,13 @@ impl Driver {
     pub fn start(&self, mut config: RunConfig) {
         config.token_provider |= self.has_token_provider();
         self.leave_suite();
-        self.launch(Run::new(config, seed()), None);
+        self.launch(TestRun::plain(config, seed()));
     }
 
     /// Starts `scenario` on a run of its own.
     pub fn start_scenario(&self, scenario: Scenario) {
         self.leave_suite();
-        self.launch(scenario.new_run(seed()), Some(scenario));
+        self.launch(TestRun::of_scenario(scenario, seed()));
     }
 
     /// Starts `suite`: its steps run one after the other, each on a run of its own, and
@@ -165,44 +163,37 @@ impl Driver {
         }
     }
 
-    /// Reads the suite, if the last thing started was one.
-    pub fn with_suite<R>(&self, f: impl FnOnce(&Suite, Option<&Scenario>) -> R) -> Option<R> {
+    /// Reads the suite (and its step's run), if the last thing started was one.
+    pub fn with_suite<R>(&self, f: impl FnOnce(&Suite, Option<&TestRun>) -> R) -> Option<R> {
         let st = self.0.state.borrow();
-        st.suite.as_ref().map(|s| f(s, st.scenario.as_ref()))
+        st.suite.as_ref().map(|s| f(s, st.test.as_ref()))
     }
 
     /// Once the suite's running step has ended, records it and starts the next one.
     fn advance_suite(&self) {
         let next = {
             let mut st = self.0.state.borrow_mut();
-            let State {
-                run,
-                scenario,
-                suite,
-                ..
-            } = &mut *st;
+            let State { test, suite, .. } = &mut *st;
             let Some(suite) = suite.as_mut() else {
                 return;
             };
-            let next = suite.advance(scenario.as_ref().zip(run.as_ref()), now());
-            if next.is_some() {
-                // Recorded: the next step's launch must not find it again.
-                *scenario = None;
-            }
-            next
+            // A step's end is handed over once: the next step's launch does not record it
+            // again.
+            suite.advance(test.as_mut(), now())
         };
         if let Some(sc) = next {
-            self.launch(sc.new_run(seed()), Some(sc));
+            self.launch(TestRun::suite_step(sc, seed()));
         }
     }
 
-    fn launch(&self, mut run: Run, mut scenario: Option<Scenario>) {
+    fn launch(&self, mut test: TestRun) {
         self.stop();
         {
             let mut st = self.0.state.borrow_mut();
             st.ticker = None;
             st.wake_at = f64::INFINITY;
             let t = now();
+            let run = test.run_mut();
             run.set_time_origin(super::clock::time_origin());
             run.set_hidden(super::visibility::is_hidden(), t);
             st.in_worker = self
@@ -219,16 +210,10 @@ impl Driver {
             if let Some(token) = self.0.next_token.take() {
                 run.set_token(token, t);
             }
-            match scenario.as_mut() {
-                Some(sc) => {
-                    sc.set_page_secure(super::page::origin().starts_with("https:"));
-                    sc.start(&mut run, t);
-                }
-                None => run.start(t),
-            }
-            st.conns = (0..run.session_count()).map(|_| None).collect();
-            st.run = Some(run);
-            st.scenario = scenario;
+            test.set_page_secure(super::page::origin().starts_with("https:"));
+            test.start(t);
+            st.conns = (0..test.run().session_count()).map(|_| None).collect();
+            st.test = Some(test);
             st.next_heap_at = t;
             st.run_id += 1;
             st.ended = false;
@@ -240,15 +225,8 @@ impl Driver {
     /// The user's Stop: every socket closes and no reconnect follows. The timer keeps running
     /// until replies still pending have resolved as lost at their timeout, then stops.
     pub fn stop(&self) {
-        {
-            let mut st = self.0.state.borrow_mut();
-            let State { run, scenario, .. } = &mut *st;
-            if let Some(run) = run.as_mut() {
-                match scenario.as_mut().filter(|sc| !sc.is_finished()) {
-                    Some(sc) => sc.cancel(run, now()),
-                    None => run.stop(now()),
-                }
-            }
+        if let Some(test) = self.0.state.borrow_mut().test.as_mut() {
+            test.stop(now());
         }
         self.execute();
         self.after_change(true);
@@ -294,13 +272,12 @@ impl Driver {
 
     /// Reads the run, if there is one.
     pub fn with_run<R>(&self, f: impl FnOnce(&Run) -> R) -> Option<R> {
-        self.0.state.borrow().run.as_ref().map(f)
+        self.with_test(|test| f(test.run()))
     }
 
-    /// Reads the run and its scenario, if there is a run.
-    pub fn with_scenario<R>(&self, f: impl FnOnce(&Run, Option<&Scenario>) -> R) -> Option<R> {
-        let st = self.0.state.borrow();
-        st.run.as_ref().map(|run| f(run, st.scenario.as_ref()))
+    /// Reads the run with its scenario, if there is a run.
+    pub fn with_test<R>(&self, f: impl FnOnce(&TestRun) -> R) -> Option<R> {
+        self.0.state.borrow().test.as_ref().map(f)
     }
 
     /// How many sockets the driver holds open or opening (for tests of retirement).
@@ -330,8 +307,8 @@ impl Driver {
     }
 
     fn act_at(&self, t: f64, f: impl FnOnce(&mut Run, f64)) {
-        if let Some(run) = self.0.state.borrow_mut().run.as_mut() {
-            f(run, t);
+        if let Some(test) = self.0.state.borrow_mut().test.as_mut() {
+            f(test.run_mut(), t);
         }
         self.execute();
         self.after_change(true);
@@ -347,13 +324,9 @@ impl Driver {
             if heap_due {
                 st.next_heap_at = t + HEAP_EVERY_MS;
             }
-            let State {
-                run,
-                scenario,
-                conns,
-                ..
-            } = &mut *st;
-            if let Some(run) = run.as_mut() {
+            let State { test, conns, .. } = &mut *st;
+            if let Some(test) = test.as_mut() {
+                let run = test.run_mut();
                 // Nothing is sent while a session waits for its buffer to drain, so nothing
                 // else reads it again.
                 for s in run.waiting_on_buffer() {
@@ -370,10 +343,7 @@ impl Driver {
                         super::heap::wasm_memory_bytes(),
                     );
                 }
-                run.tick(t);
-                if let Some(sc) = scenario.as_mut() {
-                    sc.tick(run, t);
-                }
+                test.tick(t);
             }
         }
         self.execute();
@@ -394,8 +364,8 @@ impl Driver {
     /// repainted.
     fn on_sent(&self, session: SessionId, key: Option<u64>, at: f64) {
         let mut st = self.0.state.borrow_mut();
-        let State { run, conns, .. } = &mut *st;
-        if let Some(run) = run.as_mut() {
+        let State { test, conns, .. } = &mut *st;
+        if let Some(run) = test.as_mut().map(TestRun::run_mut) {
             if let Some(key) = key {
                 run.on_sent(key, at);
             }
@@ -416,8 +386,8 @@ impl Driver {
         let mut token_wanted = false;
         let commands: Vec<Command> = {
             let mut st = self.0.state.borrow_mut();
-            match st.run.as_mut() {
-                Some(run) => run.drain_commands().collect(),
+            match st.test.as_mut() {
+                Some(test) => test.run_mut().drain_commands().collect(),
                 None => return false,
             }
         };
@@ -438,8 +408,8 @@ impl Driver {
             if fell_back {
                 st.in_worker = false;
             }
-            let State { run, conns, .. } = &mut *st;
-            let Some(run) = run.as_mut() else {
+            let State { test, conns, .. } = &mut *st;
+            let Some(run) = test.as_mut().map(TestRun::run_mut) else {
                 return false;
             };
             if fell_back {
@@ -615,9 +585,8 @@ impl Driver {
         paint.last.set(t);
         paint.timer.borrow_mut().take();
         let st = self.0.state.borrow();
-        if let Some(run) = st.run.as_ref() {
-            let (sc, suite) = (st.scenario.as_ref(), st.suite.as_ref());
-            (self.0.on_change)(run, sc, suite, &buffered(&st.conns));
+        if let Some(test) = st.test.as_ref() {
+            (self.0.on_change)(test, st.suite.as_ref(), &buffered(&st.conns));
             // Once the view's effects have written the DOM (they run as microtasks queued
             // before this one), lay the page out now, in this quiet moment, rather than at the
             // next frame, when a reply may be waiting for the main thread.
@@ -633,13 +602,10 @@ impl Driver {
     /// anything is live); clears it once a stopped run has nothing left to wait for.
     fn arm_ticker(&self) {
         let mut st = self.0.state.borrow_mut();
-        let Some(run) = st.run.as_ref() else {
+        let Some(test) = st.test.as_ref() else {
             return;
         };
-        let settled = !run.is_running()
-            && run.next_deadline().is_none()
-            && st.scenario.as_ref().is_none_or(Scenario::is_finished)
-            && st.suite.as_ref().is_none_or(Suite::is_finished);
+        let settled = test.is_settled() && st.suite.as_ref().is_none_or(Suite::is_finished);
         if settled {
             st.ticker = None;
             st.wake_at = f64::INFINITY;
@@ -647,7 +613,7 @@ impl Driver {
         }
         let t = now();
         let mut at = t + MAX_SLEEP_MS;
-        if let Some(d) = run.next_deadline() {
+        if let Some(d) = test.run().next_deadline() {
             at = at.min(d);
         }
         if st.ticker.is_some() && st.wake_at <= at {

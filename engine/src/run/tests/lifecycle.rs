@@ -18,8 +18,8 @@ fn start_opens_every_session_and_open_connects() {
     let v = r.session(S1, 12.0).unwrap();
     assert_eq!(v.connect_time_ms, Some(12.0));
     assert_eq!(v.connected_since, Some(12.0));
-    assert_eq!(r.totals(12.0).active, 1);
-    assert_eq!(r.totals(12.0).connecting, 2);
+    assert_eq!(r.totals(12.0).sessions.active, 1);
+    assert_eq!(r.totals(12.0).sessions.connecting, 2);
 }
 
 #[test]

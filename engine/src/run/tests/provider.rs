@@ -32,7 +32,7 @@ fn start_asks_once_and_opens_nothing_until_the_first_token() {
     let o = opens(&cmds(&mut r));
     assert_eq!(o.len(), 2);
     assert!(o.iter().all(|o| o.2.ends_with("token=t1")));
-    assert_eq!(r.totals(5.0).needs_auth, 0);
+    assert_eq!(r.totals(5.0).sessions.needs_auth, 0);
 }
 
 #[test]

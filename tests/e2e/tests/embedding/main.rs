@@ -161,6 +161,8 @@ async fn two_consoles_run_apart_and_unmounting_one_leaves_nothing_of_it() {
         demo.log_in().await;
         demo.open_app("?consoles=2&config=%7B%22sessions%22%3A%222%22%2C%22send_interval_ms%22%3A%22200%22%7D")
             .await;
+        // Before its first run a console has no report: the handle gives null.
+        assert_eq!(demo.report(0).await, serde_json::Value::Null);
         demo.eval("demoApp.consoles[0].start(); demoApp.consoles[1].start(); return null").await;
         demo.wait_open(4).await;
         let ids = demo.eval("return [...document.querySelectorAll('[data-testid=start]')].length").await;
