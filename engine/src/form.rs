@@ -1,0 +1,108 @@
+//! The form toolkit both forms share: the run configuration (F2) and the scenario
+//! parameters (F12).
+//!
+//! A form is parsed in one pass. Each field's text goes through one of the parsers in
+//! [`parse`], and its result through a [`Validator`], which hands back the typed value or
+//! keeps the message against the field and hands back `None`. The typed value is then built
+//! from those options: it exists exactly when every field parsed, and otherwise the user
+//! sees every problem at once, in the order of the form. No value is made up for a field
+//! that did not parse, so no default is written twice and nothing is unwrapped.
+
+mod parse;
+#[cfg(test)]
+mod tests;
+
+pub(crate) use parse::{
+    close_codes, count, json_pointer, number, quoted, required, schedule, secs, send_interval,
+    sessions,
+};
+
+/// A message about one field of a form: a [`crate::Field`] of the run configuration or a
+/// [`crate::ParamField`] of a scenario.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct FormError<F> {
+    /// The field.
+    pub field: F,
+    /// A sentence for the user; never contains a token.
+    pub message: String,
+}
+
+impl<F> FormError<F> {
+    pub(crate) fn new(field: F, message: impl Into<String>) -> Self {
+        Self {
+            field,
+            message: message.into(),
+        }
+    }
+}
+
+/// Collects, while a form is parsed, the errors (nothing starts) and the notices (the run
+/// may start) of its fields, in the order they are found.
+#[derive(Debug)]
+pub(crate) struct Validator<F> {
+    errors: Vec<FormError<F>>,
+    notices: Vec<FormError<F>>,
+}
+
+impl<F: Copy + PartialEq> Validator<F> {
+    pub(crate) fn new() -> Self {
+        Self {
+            errors: Vec::new(),
+            notices: Vec::new(),
+        }
+    }
+
+    /// The value of `field`, or `None` with its message kept.
+    pub(crate) fn take<T>(&mut self, field: F, parsed: Result<T, String>) -> Option<T> {
+        parsed.map_err(|m| self.fail(field, m)).ok()
+    }
+
+    /// Keeps the message of a check of `field` that failed.
+    pub(crate) fn check(&mut self, field: F, checked: Result<(), String>) {
+        self.take(field, checked);
+    }
+
+    /// The value of a field behind a switch: judged like [`Validator::take`] when `judged`
+    /// (the switch is on), otherwise the value if it parses and `otherwise` if not, without
+    /// a word to the user about a field they turned off.
+    pub(crate) fn take_if<T>(
+        &mut self,
+        judged: bool,
+        field: F,
+        parsed: Result<T, String>,
+        otherwise: T,
+    ) -> Option<T> {
+        if judged {
+            self.take(field, parsed)
+        } else {
+            Some(parsed.unwrap_or(otherwise))
+        }
+    }
+
+    /// Keeps an error against `field`.
+    pub(crate) fn fail(&mut self, field: F, message: impl Into<String>) {
+        self.errors.push(FormError::new(field, message));
+    }
+
+    /// Keeps a notice against `field`: worth saying, but no reason not to start.
+    pub(crate) fn notice(&mut self, field: F, message: impl Into<String>) {
+        self.notices.push(FormError::new(field, message));
+    }
+
+    /// The errors so far, to rewrite (e.g. redact) before they are shown.
+    pub(crate) fn errors_mut(&mut self) -> &mut [FormError<F>] {
+        &mut self.errors
+    }
+
+    /// The value built from the fields with the notices, or every error. `value` is `None`
+    /// only when a field did not parse, and that field's error is kept.
+    pub(crate) fn finish<T>(
+        self,
+        value: Option<T>,
+    ) -> Result<(T, Vec<FormError<F>>), Vec<FormError<F>>> {
+        match value {
+            Some(v) if self.errors.is_empty() => Ok((v, self.notices)),
+            _ => Err(self.errors),
+        }
+    }
+}
