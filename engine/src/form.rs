@@ -17,6 +17,36 @@ pub(crate) use parse::{
     sessions,
 };
 
+/// A raw form's text bindings from one list of which field is which string: `TEXT_FIELDS`,
+/// `text_mut` (what the form edits) and `$text` (what is read back, `""` for a field that is
+/// not text). One binding then serves every text field of the form.
+macro_rules! text_fields {
+    ($raw:ty, $field:ident, $vis:vis fn $text:ident, $($variant:ident => $name:ident),* $(,)?) => {
+        impl $raw {
+            /// Every field typed as text.
+            pub const TEXT_FIELDS: &'static [$field] = &[$($field::$variant),*];
+
+            /// The text of a field typed as text, to edit (`None` for a choice, a switch or
+            /// a field that is not this form's text).
+            pub fn text_mut(&mut self, field: $field) -> Option<&mut String> {
+                match field {
+                    $($field::$variant => Some(&mut self.$name),)*
+                    _ => None,
+                }
+            }
+
+            /// The text of a field typed as text; empty for the others.
+            $vis fn $text(&self, field: $field) -> &str {
+                match field {
+                    $($field::$variant => &self.$name,)*
+                    _ => "",
+                }
+            }
+        }
+    };
+}
+pub(crate) use text_fields;
+
 /// A message about one field of a form: a [`crate::Field`] of the run configuration or a
 /// [`crate::ParamField`] of a scenario.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
@@ -87,6 +117,11 @@ impl<F: Copy + PartialEq> Validator<F> {
     /// Keeps a notice against `field`: worth saying, but no reason not to start.
     pub(crate) fn notice(&mut self, field: F, message: impl Into<String>) {
         self.notices.push(FormError::new(field, message));
+    }
+
+    /// Whether `field` has an error so far (a check across fields waits for both to parse).
+    pub(crate) fn has_error(&self, field: F) -> bool {
+        self.errors.iter().any(|e| e.field == field)
     }
 
     /// The errors so far, to rewrite (e.g. redact) before they are shown.

@@ -126,34 +126,10 @@ impl Default for RawConfig {
     }
 }
 
-/// `RawConfig::text` and `RawConfig::text_mut` from one list: which field is which string.
-macro_rules! text_fields {
-    ($($variant:ident => $name:ident),* $(,)?) => {
-        impl RawConfig {
-            /// Every field typed as text.
-            pub const TEXT_FIELDS: &'static [Field] = &[$(Field::$variant),*];
-
-            /// The text of a field typed as text, to edit (`None` for a choice, a switch or
-            /// the thresholds): one binding serves every text field of the form.
-            pub fn text_mut(&mut self, field: Field) -> Option<&mut String> {
-                match field {
-                    $(Field::$variant => Some(&mut self.$name),)*
-                    _ => None,
-                }
-            }
-
-            /// The text of a field typed as text; empty for the others.
-            pub fn text(&self, field: Field) -> &str {
-                match field {
-                    $(Field::$variant => &self.$name,)*
-                    _ => "",
-                }
-            }
-        }
-    };
-}
-
-text_fields!(
+crate::form::text_fields!(
+    RawConfig,
+    Field,
+    pub fn text,
     Endpoint => endpoint,
     UserId => user_id,
     Token => token,

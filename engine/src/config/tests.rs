@@ -230,26 +230,40 @@ fn group_pointer_is_off_when_empty_and_checked_when_set() {
 
 #[test]
 fn reconnect_fields() {
-    let e = one_error(RawConfig {
-        reconnect_schedule_s: "1,x".into(),
+    use Field::*;
+    let bad = [
+        (ReconnectSchedule, "1,x"),
+        (ReconnectSchedule, "1,0"),
+        (NoRetryCodes, "1008,abc"),
+        (TryLaterCodes, "999"),
+        (MaxAttempts, "-1"),
+        (StableAfter, "x"),
+    ];
+    for (field, text) in bad {
+        let mut raw = RawConfig::default();
+        *raw.text_mut(field).unwrap() = text.into();
+        assert_eq!(one_error(raw).field, field, "{text}");
+    }
+    // Reconnecting off: its own fields are not judged, and what does not parse is the
+    // default policy's; the close codes still are (the engine reads them on every close).
+    let mut raw = RawConfig {
+        reconnect_enabled: false,
         ..Default::default()
-    });
-    assert_eq!(e.field, Field::ReconnectSchedule);
-    let e = one_error(RawConfig {
-        reconnect_schedule_s: "1,0".into(),
-        ..Default::default()
-    });
-    assert_eq!(e.field, Field::ReconnectSchedule);
-    let e = one_error(RawConfig {
-        no_retry_codes: "1008,abc".into(),
-        ..Default::default()
-    });
-    assert_eq!(e.field, Field::NoRetryCodes);
-    let e = one_error(RawConfig {
-        max_attempts: "-1".into(),
-        ..Default::default()
-    });
-    assert_eq!(e.field, Field::MaxAttempts);
+    };
+    for (field, text) in &bad[..4] {
+        *raw.text_mut(*field).unwrap() = (*text).into();
+    }
+    let fields: Vec<Field> = errors(raw.clone()).into_iter().map(|e| e.field).collect();
+    assert_eq!(fields, [NoRetryCodes, TryLaterCodes]);
+    raw.no_retry_codes = "4000".into();
+    raw.try_later_codes = String::new();
+    raw.max_attempts = "3".into();
+    let c = RunConfig::from_raw(&raw, ORIGIN).unwrap();
+    let defaults = ReconnectPolicy::default();
+    assert!(!c.reconnect.enabled);
+    assert_eq!(c.reconnect.schedule_ms, defaults.schedule_ms);
+    assert_eq!(c.reconnect.max_attempts, Some(3));
+    assert_eq!(c.reconnect.no_retry_codes, [4000]);
     let c = RunConfig::from_raw(
         &RawConfig {
             reconnect_schedule_s: "0.5, 3".into(),

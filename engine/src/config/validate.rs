@@ -240,14 +240,15 @@ fn reconnect(v: &mut Validator<Field>, raw: &RawConfig) -> Option<ReconnectPolic
         max_attempts(&raw.max_attempts),
         defaults.max_attempts,
     );
-    let no_retry_codes = v.take(
-        Field::NoRetryCodes,
-        form::close_codes(&raw.no_retry_codes, "No-retry codes"),
-    );
-    let try_later_codes = v.take(
-        Field::TryLaterCodes,
-        form::close_codes(&raw.try_later_codes, "Try-later codes"),
-    );
+    let [no_retry_codes, try_later_codes] = [
+        (Field::NoRetryCodes, &raw.no_retry_codes, "No-retry codes"),
+        (
+            Field::TryLaterCodes,
+            &raw.try_later_codes,
+            "Try-later codes",
+        ),
+    ]
+    .map(|(field, text, what)| v.take(field, form::close_codes(text, what)));
     Some(ReconnectPolicy {
         enabled: on,
         schedule_ms: schedule_ms?,

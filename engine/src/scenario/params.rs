@@ -111,94 +111,163 @@ impl ScenarioParams {
     /// Validates the fields of `raw.kind`; every problem at once, one per field.
     pub fn from_raw(raw: &RawScenarioParams) -> Result<ScenarioParams, Vec<ParamError>> {
         let mut v = Validator::new();
-        let params = match raw.kind {
-            ScenarioKind::Load => LoadParams::parse(&mut v, raw).map(ScenarioParams::Load),
-            ScenarioKind::Soak => SoakParams::parse(&mut v, raw).map(ScenarioParams::Soak),
-            ScenarioKind::Reliability => {
-                ReliabilityParams::parse(&mut v, raw).map(ScenarioParams::Reliability)
-            }
-            ScenarioKind::Recovery => {
-                RecoveryParams::parse(&mut v, raw).map(ScenarioParams::Recovery)
-            }
-            ScenarioKind::MemoryLeak => {
-                MemoryLeakParams::parse(&mut v, raw).map(ScenarioParams::MemoryLeak)
-            }
-            ScenarioKind::RampUp => RampUpParams::parse(&mut v, raw).map(ScenarioParams::RampUp),
-            ScenarioKind::Broadcast => {
-                BroadcastParams::parse(&mut v, raw).map(ScenarioParams::Broadcast)
-            }
-            ScenarioKind::Auth => AuthParams::parse(&mut v, raw).map(ScenarioParams::Auth),
-            ScenarioKind::Capacity => {
-                CapacityParams::parse(&mut v, raw).map(ScenarioParams::Capacity)
-            }
-            ScenarioKind::Readiness => {
-                ReadinessParams::parse(&mut v, raw).map(ScenarioParams::Readiness)
-            }
-        };
-        v.finish(params).map(|(params, _notices)| params)
+        let mut params = ScenarioParams::defaults(raw.kind);
+        params.walk(&mut Reader { raw, v: &mut v });
+        if let ScenarioParams::Capacity(p) = &params {
+            p.check_rates(&mut v);
+        }
+        v.finish(Some(params)).map(|(params, _notices)| params)
     }
 
     /// Writes these parameters into the form's fields, as text.
     fn fill(&self, raw: &mut RawScenarioParams) {
+        self.clone().walk(&mut Writer(raw));
+    }
+
+    /// Walks the fields of this kind, in display order.
+    fn walk(&mut self, w: &mut impl Walk) {
         match self {
-            ScenarioParams::Load(p) => p.fill(raw),
-            ScenarioParams::Soak(p) => p.fill(raw),
-            ScenarioParams::Reliability(p) => p.fill(raw),
-            ScenarioParams::Recovery(p) => p.fill(raw),
-            ScenarioParams::MemoryLeak(p) => p.fill(raw),
-            ScenarioParams::RampUp(p) => p.fill(raw),
-            ScenarioParams::Broadcast(p) => p.fill(raw),
-            ScenarioParams::Auth(p) => p.fill(raw),
-            ScenarioParams::Capacity(p) => p.fill(raw),
-            ScenarioParams::Readiness(p) => p.fill(raw),
+            ScenarioParams::Load(p) => p.walk(w),
+            ScenarioParams::Soak(p) => p.walk(w),
+            ScenarioParams::Reliability(p) => p.walk(w),
+            ScenarioParams::Recovery(p) => p.walk(w),
+            ScenarioParams::MemoryLeak(p) => p.walk(w),
+            ScenarioParams::RampUp(p) => p.walk(w),
+            ScenarioParams::Broadcast(p) => p.walk(w),
+            ScenarioParams::Auth(p) => p.walk(w),
+            ScenarioParams::Capacity(p) => p.walk(w),
+            ScenarioParams::Readiness(p) => p.walk(w),
         }
     }
 }
 
-/// The number of sessions; some scenarios need more than one.
-fn sessions(v: &mut Validator<ParamField>, raw: &RawScenarioParams, min: u32) -> Option<u32> {
-    v.take(
-        ParamField::Sessions,
-        form::sessions(&raw.sessions, "Sessions", min),
-    )
-}
+/// How a field's text is read.
+type Parse<'a, T> = &'a dyn Fn(&str) -> Result<T, String>;
+/// How a field's value is written as text.
+type Print<T> = fn(&T) -> String;
 
-/// The automatic send interval, 10–60000 ms.
-fn interval(v: &mut Validator<ParamField>, raw: &RawScenarioParams) -> Option<Millis> {
-    v.take(
-        ParamField::IntervalMs,
-        form::number(
-            &raw.interval_ms,
+/// One list of a kind's fields, walked both ways: a [`Reader`] parses the form's text into
+/// the typed parameters, a [`Writer`] prints the typed parameters into the form. The rule
+/// and the text of a field are written once, side by side.
+trait Walk {
+    /// A text field: `parse` reads it, `print` writes it.
+    fn text<T>(&mut self, field: ParamField, slot: &mut T, parse: Parse<T>, print: Print<T>);
+
+    /// A switch.
+    fn flag(&mut self, field: ParamField, slot: &mut bool);
+
+    /// A whole number.
+    fn count(&mut self, field: ParamField, slot: &mut u32, what: &str, min: u32, max: u32) {
+        self.text(
+            field,
+            slot,
+            &|s| form::count(s, what, min, max),
+            u32::to_string,
+        );
+    }
+
+    /// A number of `unit`.
+    fn number(
+        &mut self,
+        field: ParamField,
+        slot: &mut f64,
+        what: &str,
+        unit: &str,
+        min: f64,
+        max: f64,
+    ) {
+        self.text(
+            field,
+            slot,
+            &|s| form::number(s, what, unit, min, max),
+            |v| num(*v),
+        );
+    }
+
+    /// A time typed in seconds and kept in ms.
+    fn secs(&mut self, field: ParamField, slot: &mut Millis, what: &str, min: f64, max: f64) {
+        self.text(field, slot, &|s| form::secs(s, what, min, max), |ms| {
+            secs_text(*ms)
+        });
+    }
+
+    /// The number of sessions; some scenarios need more than one.
+    fn sessions(&mut self, slot: &mut u32, min: u32) {
+        self.text(
+            ParamField::Sessions,
+            slot,
+            &|s| form::sessions(s, "Sessions", min),
+            u32::to_string,
+        );
+    }
+
+    /// The automatic send interval, 10–60000 ms.
+    fn interval(&mut self, slot: &mut Millis) {
+        self.number(
+            ParamField::IntervalMs,
+            slot,
             "Send interval",
             "milliseconds",
             10.0,
             60_000.0,
-        ),
-    )
+        );
+    }
+
+    /// How long the scenario runs, 1 s to a day.
+    fn duration(&mut self, slot: &mut Millis) {
+        self.secs(ParamField::DurationS, slot, "Duration", 1.0, 86_400.0);
+    }
+
+    /// The token the server must refuse (auth, readiness).
+    fn invalid_token(&mut self, slot: &mut String) {
+        self.text(
+            ParamField::InvalidToken,
+            slot,
+            &|s| {
+                form::required(
+                    s,
+                    "Enter a token the server must refuse, e.g. invalid-token",
+                )
+            },
+            String::clone,
+        );
+    }
 }
 
-/// How long the scenario runs, 1 s to a day.
-fn duration(v: &mut Validator<ParamField>, raw: &RawScenarioParams) -> Option<Millis> {
-    secs(
-        v,
-        ParamField::DurationS,
-        &raw.duration_s,
-        "Duration",
-        1.0,
-        86_400.0,
-    )
+/// Parses the form into typed parameters; a field that does not parse keeps its message
+/// (and its slot keeps the default, never handed out since there is an error).
+struct Reader<'a> {
+    raw: &'a RawScenarioParams,
+    v: &'a mut Validator<ParamField>,
 }
 
-/// A field typed in seconds, returned in ms.
-fn secs(
-    v: &mut Validator<ParamField>,
-    field: ParamField,
-    text: &str,
-    what: &str,
-    min: f64,
-    max: f64,
-) -> Option<Millis> {
-    v.take(field, form::secs(text, what, min, max))
+impl Walk for Reader<'_> {
+    fn text<T>(&mut self, field: ParamField, slot: &mut T, parse: Parse<T>, _: Print<T>) {
+        if let Some(value) = self.v.take(field, parse(self.raw.text_str(field))) {
+            *slot = value;
+        }
+    }
+
+    fn flag(&mut self, field: ParamField, slot: &mut bool) {
+        *slot = self.raw.flag(field);
+    }
+}
+
+/// Prints typed parameters into the form.
+struct Writer<'a>(&'a mut RawScenarioParams);
+
+impl Walk for Writer<'_> {
+    fn text<T>(&mut self, field: ParamField, slot: &mut T, _: Parse<T>, print: Print<T>) {
+        if let Some(text) = self.0.text_mut(field) {
+            *text = print(slot);
+        }
+    }
+
+    fn flag(&mut self, field: ParamField, slot: &mut bool) {
+        if let Some(flag) = self.0.flag_mut(field) {
+            *flag = *slot;
+        }
+    }
 }
 
 /// A number as a user would type it: no trailing `.0`.
@@ -218,15 +287,4 @@ fn secs_text(ms: Millis) -> String {
 /// Serialises a token as [`REDACTED`] (or empty when there is none).
 fn redacted<S: serde::Serializer>(v: &str, s: S) -> Result<S::Ok, S::Error> {
     s.serialize_str(if v.is_empty() { "" } else { REDACTED })
-}
-
-/// The token the server must refuse (auth, readiness).
-fn invalid_token(v: &mut Validator<ParamField>, raw: &RawScenarioParams) -> Option<String> {
-    v.take(
-        ParamField::InvalidToken,
-        form::required(
-            &raw.invalid_token,
-            "Enter a token the server must refuse, e.g. invalid-token",
-        ),
-    )
 }

@@ -1,8 +1,8 @@
 //! The capacity finder's parameters, beside its driver in `scenario::capacity`: defaults,
 //! the rates they make, and how the form reads and writes them.
 
-use super::{ParamField, RawScenarioParams, num, secs, secs_text, sessions};
-use crate::form::{self, Validator};
+use super::{ParamField, Walk, num};
+use crate::form::Validator;
 use crate::ids::Millis;
 
 /// The highest rate the capacity finder tries, messages per second over all sessions
@@ -76,110 +76,62 @@ impl CapacityParams {
 }
 
 impl CapacityParams {
-    pub(super) fn parse(v: &mut Validator<ParamField>, raw: &RawScenarioParams) -> Option<Self> {
-        let sessions = sessions(v, raw, 1);
-        let start_rate_per_s = rate(
-            v,
-            ParamField::StartRate,
-            &raw.start_rate_per_s,
-            "Start rate",
-            0.1,
+    pub(super) fn walk(&mut self, w: &mut impl Walk) {
+        use ParamField::*;
+        w.sessions(&mut self.sessions, 1);
+        rate(w, StartRate, &mut self.start_rate_per_s, "Start rate", 0.1);
+        let factor = &mut self.rate_factor;
+        w.number(RateFactor, factor, "Rate factor", "times", 1.0, 10.0);
+        let increment = &mut self.rate_increment_per_s;
+        rate(w, RateIncrement, increment, "Rate increment", 0.0);
+        w.secs(StepS, &mut self.step_ms, "Step duration", 1.0, 600.0);
+        rate(w, MaxRate, &mut self.max_rate_per_s, "Max rate", 0.1);
+        let steps = &mut self.max_steps;
+        w.count(MaxSteps, steps, "Max steps", 1, MAX_CAPACITY_STEPS);
+        w.number(
+            HoldPct,
+            &mut self.hold_pct,
+            "Hold share",
+            "percent",
+            50.0,
+            100.0,
         );
-        let rate_factor = v.take(
-            ParamField::RateFactor,
-            form::number(&raw.rate_factor, "Rate factor", "times", 1.0, 10.0),
-        );
-        let rate_increment_per_s = rate(
-            v,
-            ParamField::RateIncrement,
-            &raw.rate_increment_per_s,
-            "Rate increment",
-            0.0,
-        );
-        let step_ms = secs(
-            v,
-            ParamField::StepS,
-            &raw.step_s,
-            "Step duration",
-            1.0,
-            600.0,
-        );
-        let max_rate_per_s = rate(v, ParamField::MaxRate, &raw.max_rate_per_s, "Max rate", 0.1);
-        let max_steps = v.take(
-            ParamField::MaxSteps,
-            form::count(&raw.max_steps, "Max steps", 1, MAX_CAPACITY_STEPS),
-        );
-        let hold_pct = v.take(
-            ParamField::HoldPct,
-            form::number(&raw.hold_pct, "Hold share", "percent", 50.0, 100.0),
-        );
-        let rtt_limit_ms = v.take(
-            ParamField::RttLimitMs,
-            form::number(
-                &raw.rtt_limit_ms,
-                "RTT p95 limit",
-                "milliseconds",
-                0.0,
-                60_000.0,
-            ),
-        );
-        if let (Some(factor), Some(increment)) = (rate_factor, rate_increment_per_s)
-            && factor <= 1.0
-            && increment < 0.1
+        let (rtt, unit) = (&mut self.rtt_limit_ms, "milliseconds");
+        w.number(RttLimitMs, rtt, "RTT p95 limit", unit, 0.0, 60_000.0);
+    }
+}
+
+impl CapacityParams {
+    /// The checks across fields, once both fields of each parsed: the rate must rise, and
+    /// end no lower than it starts.
+    pub(super) fn check_rates(&self, v: &mut Validator<ParamField>) {
+        let known = |v: &Validator<ParamField>, a, b| !v.has_error(a) && !v.has_error(b);
+        if known(v, ParamField::RateFactor, ParamField::RateIncrement)
+            && self.rate_factor <= 1.0
+            && self.rate_increment_per_s < 0.1
         {
             v.fail(
                 ParamField::RateFactor,
                 "The rate must rise from step to step: a factor above 1, or an increment of at least 0.1 msgs/s",
             );
         }
-        if let (Some(start), Some(max)) = (start_rate_per_s, max_rate_per_s)
-            && max < start
+        if known(v, ParamField::StartRate, ParamField::MaxRate)
+            && self.max_rate_per_s < self.start_rate_per_s
         {
             v.fail(
                 ParamField::MaxRate,
                 format!(
                     "Max rate must be at least the start rate ({} msgs/s); got {}",
-                    num(start),
-                    num(max)
+                    num(self.start_rate_per_s),
+                    num(self.max_rate_per_s)
                 ),
             );
         }
-        Some(Self {
-            sessions: sessions?,
-            start_rate_per_s: start_rate_per_s?,
-            rate_factor: rate_factor?,
-            rate_increment_per_s: rate_increment_per_s?,
-            step_ms: step_ms?,
-            max_rate_per_s: max_rate_per_s?,
-            max_steps: max_steps?,
-            hold_pct: hold_pct?,
-            rtt_limit_ms: rtt_limit_ms?,
-        })
-    }
-
-    pub(super) fn fill(&self, raw: &mut RawScenarioParams) {
-        raw.sessions = self.sessions.to_string();
-        raw.start_rate_per_s = num(self.start_rate_per_s);
-        raw.rate_factor = num(self.rate_factor);
-        raw.rate_increment_per_s = num(self.rate_increment_per_s);
-        raw.step_s = secs_text(self.step_ms);
-        raw.max_rate_per_s = num(self.max_rate_per_s);
-        raw.max_steps = self.max_steps.to_string();
-        raw.hold_pct = num(self.hold_pct);
-        raw.rtt_limit_ms = num(self.rtt_limit_ms);
     }
 }
 
 /// A rate in messages per second, from `min` to [`MAX_CAPACITY_RATE`].
-fn rate(
-    v: &mut Validator<ParamField>,
-    field: ParamField,
-    text: &str,
-    what: &str,
-    min: f64,
-) -> Option<f64> {
-    v.take(
-        field,
-        form::number(text, what, "messages per second", min, MAX_CAPACITY_RATE),
-    )
+fn rate(w: &mut impl Walk, field: ParamField, slot: &mut f64, what: &str, min: f64) {
+    let unit = "messages per second";
+    w.number(field, slot, what, unit, min, MAX_CAPACITY_RATE);
 }

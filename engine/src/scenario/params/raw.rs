@@ -86,46 +86,42 @@ impl Default for RawScenarioParams {
     }
 }
 
-impl RawScenarioParams {
-    /// The text a form field edits, or `None` for a field that is not text (the backend-faults
-    /// switch, configuration fields).
-    pub fn text_mut(&mut self, field: ParamField) -> Option<&mut String> {
-        Some(match field {
-            ParamField::Sessions => &mut self.sessions,
-            ParamField::IntervalMs => &mut self.interval_ms,
-            ParamField::DurationS => &mut self.duration_s,
-            ParamField::Messages => &mut self.messages,
-            ParamField::BatchSize => &mut self.batch_size,
-            ParamField::BatchEveryS => &mut self.batch_every_s,
-            ParamField::HoldS => &mut self.hold_s,
-            ParamField::Cycles => &mut self.cycles,
-            ParamField::OpenS => &mut self.open_s,
-            ParamField::ClosedS => &mut self.closed_s,
-            ParamField::RatePerS => &mut self.rate_per_s,
-            ParamField::WarmupS => &mut self.warmup_s,
-            ParamField::DropEveryS => &mut self.drop_every_s,
-            ParamField::OutageS => &mut self.outage_s,
-            ParamField::RecoveryTargetS => &mut self.recovery_target_s,
-            ParamField::RecoveryTimeoutS => &mut self.recovery_timeout_s,
-            ParamField::ObserveS => &mut self.observe_s,
-            ParamField::InvalidToken => &mut self.invalid_token,
-            ParamField::StartRate => &mut self.start_rate_per_s,
-            ParamField::RateFactor => &mut self.rate_factor,
-            ParamField::RateIncrement => &mut self.rate_increment_per_s,
-            ParamField::StepS => &mut self.step_s,
-            ParamField::MaxRate => &mut self.max_rate_per_s,
-            ParamField::MaxSteps => &mut self.max_steps,
-            ParamField::HoldPct => &mut self.hold_pct,
-            ParamField::RttLimitMs => &mut self.rtt_limit_ms,
-            ParamField::HealthUrl => &mut self.health_url,
-            ParamField::StatsUrl => &mut self.stats_url,
-            ParamField::PlainUrl => &mut self.plain_url,
-            ParamField::UseBackendFaults | ParamField::RateLimit | ParamField::Config(_) => {
-                return None;
-            }
-        })
-    }
+crate::form::text_fields!(
+    RawScenarioParams,
+    ParamField,
+    pub(super) fn text_str,
+    Sessions => sessions,
+    IntervalMs => interval_ms,
+    DurationS => duration_s,
+    Messages => messages,
+    BatchSize => batch_size,
+    BatchEveryS => batch_every_s,
+    HoldS => hold_s,
+    Cycles => cycles,
+    OpenS => open_s,
+    ClosedS => closed_s,
+    RatePerS => rate_per_s,
+    WarmupS => warmup_s,
+    DropEveryS => drop_every_s,
+    OutageS => outage_s,
+    RecoveryTargetS => recovery_target_s,
+    RecoveryTimeoutS => recovery_timeout_s,
+    ObserveS => observe_s,
+    InvalidToken => invalid_token,
+    StartRate => start_rate_per_s,
+    RateFactor => rate_factor,
+    RateIncrement => rate_increment_per_s,
+    StepS => step_s,
+    MaxRate => max_rate_per_s,
+    MaxSteps => max_steps,
+    HoldPct => hold_pct,
+    RttLimitMs => rtt_limit_ms,
+    HealthUrl => health_url,
+    StatsUrl => stats_url,
+    PlainUrl => plain_url,
+);
 
+impl RawScenarioParams {
     /// The switch a form field turns, or `None` for a field that is not a switch.
     pub fn flag_mut(&mut self, field: ParamField) -> Option<&mut bool> {
         match field {
@@ -142,7 +138,7 @@ impl RawScenarioParams {
 
     /// The text of a form field (empty for a field that is not text).
     pub fn text(&self, field: ParamField) -> String {
-        self.clone().text_mut(field).cloned().unwrap_or_default()
+        self.text_str(field).to_owned()
     }
 
     /// The form filled with `kind`'s defaults; fields `kind` does not use hold the other

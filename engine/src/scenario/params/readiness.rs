@@ -1,8 +1,8 @@
 //! The readiness checklist's parameters, beside its driver in `scenario::readiness`:
 //! defaults, and how the form reads and writes them.
 
-use super::{ParamField, RawScenarioParams, invalid_token};
-use crate::form::{self, Validator};
+use super::{ParamField, Walk};
+use crate::form;
 
 /// Readiness: a checklist of the backend's endpoints, auth modes, messages, TLS and limits.
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
@@ -33,30 +33,6 @@ impl Default for ReadinessParams {
     }
 }
 
-impl ReadinessParams {
-    pub(super) fn parse(v: &mut Validator<ParamField>, raw: &RawScenarioParams) -> Option<Self> {
-        let health_url = v.take(ParamField::HealthUrl, url(&raw.health_url));
-        let stats_url = v.take(ParamField::StatsUrl, url(&raw.stats_url));
-        let plain_url = v.take(ParamField::PlainUrl, url(&raw.plain_url));
-        let invalid_token = invalid_token(v, raw);
-        Some(Self {
-            health_url: health_url?,
-            stats_url: stats_url?,
-            plain_url: plain_url?,
-            invalid_token: invalid_token?,
-            rate_limit: raw.rate_limit,
-        })
-    }
-
-    pub(super) fn fill(&self, raw: &mut RawScenarioParams) {
-        raw.health_url.clone_from(&self.health_url);
-        raw.stats_url.clone_from(&self.stats_url);
-        raw.plain_url.clone_from(&self.plain_url);
-        raw.invalid_token.clone_from(&self.invalid_token);
-        raw.rate_limit = self.rate_limit;
-    }
-}
-
 /// A URL or a path: empty (the check is skipped), `/…`, or `http(s)://` / `ws(s)://`.
 fn url(s: &str) -> Result<String, String> {
     let t = s.trim();
@@ -73,4 +49,15 @@ fn url(s: &str) -> Result<String, String> {
         ));
     }
     Ok(t.to_owned())
+}
+
+impl ReadinessParams {
+    pub(super) fn walk(&mut self, w: &mut impl Walk) {
+        use ParamField::*;
+        w.text(HealthUrl, &mut self.health_url, &url, String::clone);
+        w.text(StatsUrl, &mut self.stats_url, &url, String::clone);
+        w.text(PlainUrl, &mut self.plain_url, &url, String::clone);
+        w.invalid_token(&mut self.invalid_token);
+        w.flag(RateLimit, &mut self.rate_limit);
+    }
 }

@@ -1,8 +1,8 @@
 //! The parameters of the network recovery scenario, beside its driver in
 //! `scenario::recovery`: defaults, and how the form reads and writes them.
 
-use super::{ParamField, RawScenarioParams, duration, interval, num, secs, secs_text, sessions};
-use crate::form::{self, Validator};
+use super::{ParamField, Print, Walk};
+use crate::form;
 use crate::ids::Millis;
 
 /// Network recovery: drops, then recovery time and queued-message delivery.
@@ -48,63 +48,6 @@ impl Default for RecoveryParams {
     }
 }
 
-impl RecoveryParams {
-    pub(super) fn parse(v: &mut Validator<ParamField>, raw: &RawScenarioParams) -> Option<Self> {
-        let sessions = sessions(v, raw, 1);
-        let interval_ms = interval(v, raw);
-        let warmup_ms = secs(
-            v,
-            ParamField::WarmupS,
-            &raw.warmup_s,
-            "Warm-up",
-            0.0,
-            3600.0,
-        );
-        let duration_ms = duration(v, raw);
-        let drop_every_ms = v.take(ParamField::DropEveryS, drop_every(&raw.drop_every_s));
-        let outage_ms = secs(v, ParamField::OutageS, &raw.outage_s, "Outage", 0.0, 3600.0);
-        let recovery_target_ms = secs(
-            v,
-            ParamField::RecoveryTargetS,
-            &raw.recovery_target_s,
-            "Recovery target",
-            0.1,
-            3600.0,
-        );
-        let recovery_timeout_ms = secs(
-            v,
-            ParamField::RecoveryTimeoutS,
-            &raw.recovery_timeout_s,
-            "Give-up time",
-            1.0,
-            3600.0,
-        );
-        Some(Self {
-            sessions: sessions?,
-            interval_ms: interval_ms?,
-            warmup_ms: warmup_ms?,
-            duration_ms: duration_ms?,
-            drop_every_ms: drop_every_ms?,
-            outage_ms: outage_ms?,
-            recovery_target_ms: recovery_target_ms?,
-            recovery_timeout_ms: recovery_timeout_ms?,
-            use_backend_faults: raw.use_backend_faults,
-        })
-    }
-
-    pub(super) fn fill(&self, raw: &mut RawScenarioParams) {
-        raw.sessions = self.sessions.to_string();
-        raw.interval_ms = num(self.interval_ms);
-        raw.warmup_s = secs_text(self.warmup_ms);
-        raw.duration_s = secs_text(self.duration_ms);
-        raw.drop_every_s = secs_text(self.drop_every_ms);
-        raw.outage_s = secs_text(self.outage_ms);
-        raw.recovery_target_s = secs_text(self.recovery_target_ms);
-        raw.recovery_timeout_s = secs_text(self.recovery_timeout_ms);
-        raw.use_backend_faults = self.use_backend_faults;
-    }
-}
-
 /// Time between drops, in seconds: 0 drops once, otherwise 1 s to an hour.
 fn drop_every(s: &str) -> Result<Millis, String> {
     let t = s.trim();
@@ -114,5 +57,23 @@ fn drop_every(s: &str) -> Result<Millis, String> {
             "Drop interval must be 0 (drop once) or a number of seconds from 1 to 3600; got {}",
             form::quoted(t)
         )),
+    }
+}
+
+impl RecoveryParams {
+    pub(super) fn walk(&mut self, w: &mut impl Walk) {
+        use ParamField::*;
+        w.sessions(&mut self.sessions, 1);
+        w.interval(&mut self.interval_ms);
+        w.secs(WarmupS, &mut self.warmup_ms, "Warm-up", 0.0, 3600.0);
+        w.duration(&mut self.duration_ms);
+        let print: Print<Millis> = |ms| super::secs_text(*ms);
+        w.text(DropEveryS, &mut self.drop_every_ms, &drop_every, print);
+        w.secs(OutageS, &mut self.outage_ms, "Outage", 0.0, 3600.0);
+        let target = &mut self.recovery_target_ms;
+        w.secs(RecoveryTargetS, target, "Recovery target", 0.1, 3600.0);
+        let timeout = &mut self.recovery_timeout_ms;
+        w.secs(RecoveryTimeoutS, timeout, "Give-up time", 1.0, 3600.0);
+        w.flag(UseBackendFaults, &mut self.use_backend_faults);
     }
 }

@@ -2,11 +2,8 @@
 //! auth), beside their drivers in `scenario::sessions`: defaults, and how the form reads
 //! and writes them.
 
-use super::{
-    ParamField, RawScenarioParams, interval, invalid_token, num, secs, secs_text, sessions,
-};
+use super::{ParamField, Walk};
 use crate::config::MAX_SESSIONS;
-use crate::form::{self, Validator};
 use crate::ids::Millis;
 
 /// Memory leak detection: cycles of opening and closing every session.
@@ -89,100 +86,35 @@ impl Default for AuthParams {
 }
 
 impl MemoryLeakParams {
-    pub(super) fn parse(v: &mut Validator<ParamField>, raw: &RawScenarioParams) -> Option<Self> {
-        let sessions = sessions(v, raw, 1);
-        let cycles = v.take(
-            ParamField::Cycles,
-            form::count(&raw.cycles, "Cycles", 1, 1000),
-        );
-        let open_ms = secs(v, ParamField::OpenS, &raw.open_s, "Open time", 0.1, 3600.0);
-        let closed_ms = secs(
-            v,
-            ParamField::ClosedS,
-            &raw.closed_s,
-            "Closed time",
-            0.0,
-            3600.0,
-        );
-        let interval_ms = interval(v, raw);
-        Some(Self {
-            sessions: sessions?,
-            cycles: cycles?,
-            open_ms: open_ms?,
-            closed_ms: closed_ms?,
-            interval_ms: interval_ms?,
-        })
-    }
-
-    pub(super) fn fill(&self, raw: &mut RawScenarioParams) {
-        raw.sessions = self.sessions.to_string();
-        raw.cycles = self.cycles.to_string();
-        raw.open_s = secs_text(self.open_ms);
-        raw.closed_s = secs_text(self.closed_ms);
-        raw.interval_ms = num(self.interval_ms);
+    pub(super) fn walk(&mut self, w: &mut impl Walk) {
+        use ParamField::*;
+        w.sessions(&mut self.sessions, 1);
+        w.count(Cycles, &mut self.cycles, "Cycles", 1, 1000);
+        w.secs(OpenS, &mut self.open_ms, "Open time", 0.1, 3600.0);
+        w.secs(ClosedS, &mut self.closed_ms, "Closed time", 0.0, 3600.0);
+        w.interval(&mut self.interval_ms);
     }
 }
 
 impl RampUpParams {
-    pub(super) fn parse(v: &mut Validator<ParamField>, raw: &RawScenarioParams) -> Option<Self> {
-        let sessions = sessions(v, raw, 1);
-        let batch_size = v.take(
-            ParamField::BatchSize,
-            form::count(&raw.batch_size, "Sessions per batch", 1, MAX_SESSIONS),
-        );
-        let batch_every_ms = secs(
-            v,
-            ParamField::BatchEveryS,
-            &raw.batch_every_s,
-            "Batch interval",
-            0.1,
-            3600.0,
-        );
-        let hold_ms = secs(v, ParamField::HoldS, &raw.hold_s, "Hold", 0.0, 86_400.0);
-        let interval_ms = interval(v, raw);
-        Some(Self {
-            sessions: sessions?,
-            batch_size: batch_size?,
-            batch_every_ms: batch_every_ms?,
-            hold_ms: hold_ms?,
-            interval_ms: interval_ms?,
-        })
-    }
-
-    pub(super) fn fill(&self, raw: &mut RawScenarioParams) {
-        raw.sessions = self.sessions.to_string();
-        raw.batch_size = self.batch_size.to_string();
-        raw.batch_every_s = secs_text(self.batch_every_ms);
-        raw.hold_s = secs_text(self.hold_ms);
-        raw.interval_ms = num(self.interval_ms);
+    pub(super) fn walk(&mut self, w: &mut impl Walk) {
+        use ParamField::*;
+        w.sessions(&mut self.sessions, 1);
+        let batch = &mut self.batch_size;
+        w.count(BatchSize, batch, "Sessions per batch", 1, MAX_SESSIONS);
+        let every = &mut self.batch_every_ms;
+        w.secs(BatchEveryS, every, "Batch interval", 0.1, 3600.0);
+        w.secs(HoldS, &mut self.hold_ms, "Hold", 0.0, 86_400.0);
+        w.interval(&mut self.interval_ms);
     }
 }
 
 impl AuthParams {
-    pub(super) fn parse(v: &mut Validator<ParamField>, raw: &RawScenarioParams) -> Option<Self> {
-        let sessions = sessions(v, raw, 1);
-        let hold_ms = secs(v, ParamField::HoldS, &raw.hold_s, "Hold", 0.0, 600.0);
-        let observe_ms = secs(
-            v,
-            ParamField::ObserveS,
-            &raw.observe_s,
-            "Retry watch",
-            1.0,
-            600.0,
-        );
-        let invalid_token = invalid_token(v, raw);
-        Some(Self {
-            sessions: sessions?,
-            hold_ms: hold_ms?,
-            observe_ms: observe_ms?,
-            invalid_token: invalid_token?,
-        })
-    }
-
-    pub(super) fn fill(&self, raw: &mut RawScenarioParams) {
-        raw.sessions = self.sessions.to_string();
-        raw.hold_s = secs_text(self.hold_ms);
-        raw.observe_s = secs_text(self.observe_ms);
-        raw.invalid_token.clone_from(&self.invalid_token);
+    pub(super) fn walk(&mut self, w: &mut impl Walk) {
+        use ParamField::*;
+        w.sessions(&mut self.sessions, 1);
+        w.secs(HoldS, &mut self.hold_ms, "Hold", 0.0, 600.0);
+        w.secs(ObserveS, &mut self.observe_ms, "Retry watch", 1.0, 600.0);
+        w.invalid_token(&mut self.invalid_token);
     }
 }

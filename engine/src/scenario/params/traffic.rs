@@ -1,8 +1,8 @@
 //! The parameters of the traffic scenarios (load, soak, reliability, broadcast), beside
 //! their drivers in `scenario::traffic`: defaults, and how the form reads and writes them.
 
-use super::{ParamField, RawScenarioParams, duration, interval, num, secs_text, sessions};
-use crate::form::{self, Validator};
+use super::{ParamField, Print, Walk};
+use crate::form;
 use crate::ids::Millis;
 
 /// Load: N sessions sending automatically for a duration.
@@ -92,96 +92,46 @@ impl Default for BroadcastParams {
 /// Auth: the configured token must connect; an invalid one must be refused, not retried.
 
 impl LoadParams {
-    pub(super) fn parse(v: &mut Validator<ParamField>, raw: &RawScenarioParams) -> Option<Self> {
-        let sessions = sessions(v, raw, 1);
+    pub(super) fn walk(&mut self, w: &mut impl Walk) {
+        use ParamField::*;
+        w.sessions(&mut self.sessions, 1);
         // As the configuration's: 0 keeps one message in flight.
-        let interval_ms = v.take(
-            ParamField::IntervalMs,
-            form::send_interval(&raw.interval_ms),
+        let print: Print<Millis> = |v| super::num(*v);
+        w.text(
+            IntervalMs,
+            &mut self.interval_ms,
+            &form::send_interval,
+            print,
         );
-        let duration_ms = duration(v, raw);
-        Some(Self {
-            sessions: sessions?,
-            interval_ms: interval_ms?,
-            duration_ms: duration_ms?,
-        })
-    }
-
-    pub(super) fn fill(&self, raw: &mut RawScenarioParams) {
-        raw.sessions = self.sessions.to_string();
-        raw.interval_ms = num(self.interval_ms);
-        raw.duration_s = secs_text(self.duration_ms);
+        w.duration(&mut self.duration_ms);
     }
 }
 
 impl SoakParams {
-    pub(super) fn parse(v: &mut Validator<ParamField>, raw: &RawScenarioParams) -> Option<Self> {
-        let sessions = sessions(v, raw, 1);
-        let interval_ms = interval(v, raw);
-        let duration_ms = duration(v, raw);
-        Some(Self {
-            sessions: sessions?,
-            interval_ms: interval_ms?,
-            duration_ms: duration_ms?,
-        })
-    }
-
-    pub(super) fn fill(&self, raw: &mut RawScenarioParams) {
-        LoadParams {
-            sessions: self.sessions,
-            interval_ms: self.interval_ms,
-            duration_ms: self.duration_ms,
-        }
-        .fill(raw);
+    pub(super) fn walk(&mut self, w: &mut impl Walk) {
+        w.sessions(&mut self.sessions, 1);
+        w.interval(&mut self.interval_ms);
+        w.duration(&mut self.duration_ms);
     }
 }
 
 impl ReliabilityParams {
-    pub(super) fn parse(v: &mut Validator<ParamField>, raw: &RawScenarioParams) -> Option<Self> {
-        let sessions = sessions(v, raw, 1);
-        let messages = v.take(
-            ParamField::Messages,
-            form::count(&raw.messages, "Messages per session", 1, 100_000),
-        );
-        let interval_ms = interval(v, raw);
-        Some(Self {
-            sessions: sessions?,
-            messages: messages?,
-            interval_ms: interval_ms?,
-        })
-    }
-
-    pub(super) fn fill(&self, raw: &mut RawScenarioParams) {
-        raw.sessions = self.sessions.to_string();
-        raw.messages = self.messages.to_string();
-        raw.interval_ms = num(self.interval_ms);
+    pub(super) fn walk(&mut self, w: &mut impl Walk) {
+        use ParamField::*;
+        w.sessions(&mut self.sessions, 1);
+        let k = &mut self.messages;
+        w.count(Messages, k, "Messages per session", 1, 100_000);
+        w.interval(&mut self.interval_ms);
     }
 }
 
 impl BroadcastParams {
-    pub(super) fn parse(v: &mut Validator<ParamField>, raw: &RawScenarioParams) -> Option<Self> {
-        let sessions = sessions(v, raw, 2);
-        let rate_per_s = v.take(
-            ParamField::RatePerS,
-            form::number(
-                &raw.rate_per_s,
-                "Broadcast rate",
-                "broadcasts per second",
-                0.1,
-                1000.0,
-            ),
-        );
-        let duration_ms = duration(v, raw);
-        Some(Self {
-            sessions: sessions?,
-            rate_per_s: rate_per_s?,
-            duration_ms: duration_ms?,
-        })
-    }
-
-    pub(super) fn fill(&self, raw: &mut RawScenarioParams) {
-        raw.sessions = self.sessions.to_string();
-        raw.rate_per_s = num(self.rate_per_s);
-        raw.duration_s = secs_text(self.duration_ms);
+    pub(super) fn walk(&mut self, w: &mut impl Walk) {
+        use ParamField::*;
+        w.sessions(&mut self.sessions, 2);
+        let unit = "broadcasts per second";
+        let rate = &mut self.rate_per_s;
+        w.number(RatePerS, rate, "Broadcast rate", unit, 0.1, 1000.0);
+        w.duration(&mut self.duration_ms);
     }
 }
