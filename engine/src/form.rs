@@ -129,14 +129,16 @@ impl<F: Copy + PartialEq> Validator<F> {
         &mut self.errors
     }
 
-    /// The value built from the fields with the notices, or every error. `value` is `None`
-    /// only when a field did not parse, and that field's error is kept.
-    pub(crate) fn finish<T>(
-        self,
-        value: Option<T>,
-    ) -> Result<(T, Vec<FormError<F>>), Vec<FormError<F>>> {
+    /// The notices so far, handed over (the validator keeps none).
+    pub(crate) fn take_notices(&mut self) -> Vec<FormError<F>> {
+        std::mem::take(&mut self.notices)
+    }
+
+    /// The value built from the fields, or every error. `value` is `None` only when a field
+    /// did not parse, and that field's error is kept.
+    pub(crate) fn finish<T>(self, value: Option<T>) -> Result<T, Vec<FormError<F>>> {
         match value {
-            Some(v) if self.errors.is_empty() => Ok((v, self.notices)),
+            Some(v) if self.errors.is_empty() => Ok(v),
             _ => Err(self.errors),
         }
     }

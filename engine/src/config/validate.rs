@@ -31,7 +31,8 @@ impl RunConfig {
         for e in v.errors_mut() {
             e.message = redactor.redact(&e.message);
         }
-        let (config, notices) = v.finish(config)?;
+        let notices = v.take_notices();
+        let config = v.finish(config)?;
         Ok(RunConfig { notices, ..config })
     }
 }

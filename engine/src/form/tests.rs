@@ -17,6 +17,7 @@ fn the_validator_keeps_values_and_errors_in_order() {
     v.check(F::A, Ok(()));
     v.check(F::A, Err("a is bad".into()));
     v.notice(F::B, "b looks odd");
+    assert_eq!(v.take_notices(), [FormError::new(F::B, "b looks odd")]);
     let errors = v.finish(Some(1)).unwrap_err();
     assert_eq!(
         errors,
@@ -28,12 +29,12 @@ fn the_validator_keeps_values_and_errors_in_order() {
 }
 
 #[test]
-fn the_validator_hands_back_the_value_with_its_notices() {
+fn the_validator_hands_back_the_value_and_its_notices_apart() {
     let mut v = Validator::new();
     v.notice(F::A, "a looks odd");
-    let (value, notices) = v.finish(Some("built")).unwrap();
-    assert_eq!(value, "built");
-    assert_eq!(notices, [FormError::new(F::A, "a looks odd")]);
+    assert_eq!(v.take_notices(), [FormError::new(F::A, "a looks odd")]);
+    assert!(v.take_notices().is_empty());
+    assert_eq!(v.finish(Some("built")), Ok("built"));
     // No value and no error (a caller's slip) is still no value.
     assert_eq!(Validator::<F>::new().finish::<u8>(None), Err(Vec::new()));
 }

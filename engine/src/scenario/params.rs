@@ -116,7 +116,7 @@ impl ScenarioParams {
         if let ScenarioParams::Capacity(p) = &params {
             p.check_rates(&mut v);
         }
-        v.finish(Some(params)).map(|(params, _notices)| params)
+        v.finish(Some(params))
     }
 
     /// Writes these parameters into the form's fields, as text.

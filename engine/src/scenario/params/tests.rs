@@ -156,3 +156,55 @@ fn every_form_field_of_every_scenario_edits_its_own_text() {
         }
     }
 }
+
+#[test]
+fn typed_parameters_written_into_the_form_read_back_the_same() {
+    let typed = [
+        ScenarioParams::Recovery(RecoveryParams {
+            sessions: 9,
+            drop_every_ms: 12_500.0,
+            outage_ms: 0.0,
+            use_backend_faults: false,
+            ..RecoveryParams::default()
+        }),
+        ScenarioParams::Capacity(CapacityParams {
+            start_rate_per_s: 2.5,
+            rate_increment_per_s: 0.5,
+            max_steps: 7,
+            ..CapacityParams::default()
+        }),
+        ScenarioParams::Readiness(ReadinessParams {
+            health_url: String::new(),
+            rate_limit: true,
+            ..ReadinessParams::default()
+        }),
+    ];
+    for params in typed {
+        let mut raw = RawScenarioParams::defaults(params.kind());
+        params.fill(&mut raw);
+        assert_eq!(ScenarioParams::from_raw(&raw), Ok(params));
+    }
+}
+
+#[test]
+fn the_rate_checks_wait_for_both_of_their_fields() {
+    let e = errors(ScenarioKind::Capacity, |r| {
+        r.rate_factor = "1".into();
+        r.rate_increment_per_s = "0".into();
+        r.start_rate_per_s = "50".into();
+        r.max_rate_per_s = "20".into();
+    });
+    let fields: Vec<ParamField> = e.iter().map(|e| e.field).collect();
+    assert_eq!(fields, [ParamField::RateFactor, ParamField::MaxRate]);
+    assert_eq!(
+        e[1].message,
+        "Max rate must be at least the start rate (50 msgs/s); got 20"
+    );
+    // A start rate that did not parse is not compared.
+    let e = errors(ScenarioKind::Capacity, |r| {
+        r.start_rate_per_s = "x".into();
+        r.max_rate_per_s = "0.1".into();
+    });
+    assert_eq!(e.len(), 1, "{e:?}");
+    assert_eq!(e[0].field, ParamField::StartRate);
+}

@@ -89,8 +89,6 @@ impl Default for BroadcastParams {
     }
 }
 
-/// Auth: the configured token must connect; an invalid one must be refused, not retried.
-
 impl LoadParams {
     pub(super) fn walk(&mut self, w: &mut impl Walk) {
         use ParamField::*;
