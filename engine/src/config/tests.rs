@@ -31,6 +31,20 @@ fn every_text_field_has_its_own_slot_and_validation_reads_it() {
     assert_eq!(one_error(raw).field, Sessions);
 }
 
+/// The defaults with `field`'s text set to `text`, validated.
+fn valid_with(field: Field, text: &str) -> RunConfig {
+    let mut raw = RawConfig::default();
+    *raw.text_mut(field).unwrap() = text.into();
+    RunConfig::from_raw(&raw, ORIGIN).unwrap()
+}
+
+/// The one error of the defaults with `field`'s text set to `text`.
+fn error_with(field: Field, text: &str) -> FieldError {
+    let mut raw = RawConfig::default();
+    *raw.text_mut(field).unwrap() = text.into();
+    one_error(raw)
+}
+
 pub(super) fn one_error(raw: RawConfig) -> FieldError {
     let e = errors(raw);
     assert_eq!(e.len(), 1, "{e:?}");
@@ -60,10 +74,7 @@ fn defaults_validate_to_the_spec_values() {
 #[test]
 fn session_count_bad_inputs() {
     for bad in ["0", "-1", "abc", "", "1.5"] {
-        let e = one_error(RawConfig {
-            sessions: bad.into(),
-            ..Default::default()
-        });
+        let e = error_with(Field::Sessions, bad);
         assert_eq!(e.field, Field::Sessions);
         assert!(
             e.message
@@ -72,10 +83,7 @@ fn session_count_bad_inputs() {
             e.message
         );
     }
-    let e = one_error(RawConfig {
-        sessions: "201".into(),
-        ..Default::default()
-    });
+    let e = error_with(Field::Sessions, "201");
     assert!(
         e.message
             .contains("Chromium allows about 255 sockets per profile"),
@@ -83,10 +91,7 @@ fn session_count_bad_inputs() {
         e.message
     );
     assert!(e.message.contains("201"));
-    let e = one_error(RawConfig {
-        sessions: "abc".into(),
-        ..Default::default()
-    });
+    let e = error_with(Field::Sessions, "abc");
     assert!(e.message.contains("got \"abc\""));
     let ok = RunConfig::from_raw(
         &RawConfig {
@@ -101,10 +106,7 @@ fn session_count_bad_inputs() {
 #[test]
 fn interval_bad_inputs() {
     for bad in ["-5", "-0.5", "0.5", "NaN", "inf", "x", "60001", "9"] {
-        let e = one_error(RawConfig {
-            send_interval_ms: bad.into(),
-            ..Default::default()
-        });
+        let e = error_with(Field::SendInterval, bad);
         assert_eq!(e.field, Field::SendInterval, "{bad}");
     }
     // Automatic sending off: the interval is not looked at.
@@ -122,23 +124,13 @@ fn interval_bad_inputs() {
 
 #[test]
 fn endpoint_errors_reach_the_endpoint_field() {
-    let e = one_error(RawConfig {
-        endpoint: "ftp://h/ws".into(),
-        ..Default::default()
-    });
+    let e = error_with(Field::Endpoint, "ftp://h/ws");
     assert_eq!(e.field, Field::Endpoint);
     assert_eq!(
         e.message,
         "ftp:// is not a WebSocket scheme; use ws://, wss://, http:// or https://"
     );
-    assert_eq!(
-        one_error(RawConfig {
-            endpoint: "".into(),
-            ..Default::default()
-        })
-        .field,
-        Field::Endpoint
-    );
+    assert_eq!(error_with(Field::Endpoint, "").field, Field::Endpoint);
 }
 
 #[test]
@@ -164,38 +156,24 @@ fn user_id_placeholder_needs_a_user_id() {
 
 #[test]
 fn template_not_json_is_a_notice() {
-    let c = RunConfig::from_raw(
-        &RawConfig {
-            message_template: "hello {{seq}}".into(),
-            ..Default::default()
-        },
-        ORIGIN,
-    )
-    .unwrap();
+    let c = valid_with(Field::MessageTemplate, "hello {{seq}}");
     assert!(!c.template_is_json);
     assert_eq!(c.notices.len(), 1);
     assert_eq!(c.notices[0].field, Field::MessageTemplate);
-    let e = one_error(RawConfig {
-        message_template: "{{nope}}".into(),
-        ..Default::default()
-    });
+    let e = error_with(Field::MessageTemplate, "{{nope}}");
     assert_eq!(e.field, Field::MessageTemplate);
 }
 
 #[test]
 fn pointer_validation() {
     for ok in ["/id", "/request_id", "/meta/0/id", "", "/a~0b~1c"] {
-        let raw = RawConfig {
-            correlation_pointer: ok.into(),
-            ..Default::default()
-        };
-        assert!(RunConfig::from_raw(&raw, ORIGIN).is_ok(), "{ok}");
+        assert_eq!(
+            valid_with(Field::CorrelationPointer, ok).correlation_pointer,
+            ok
+        );
     }
     for bad in ["id", "/a~2", "/a~"] {
-        let e = one_error(RawConfig {
-            correlation_pointer: bad.into(),
-            ..Default::default()
-        });
+        let e = error_with(Field::CorrelationPointer, bad);
         assert_eq!(e.field, Field::CorrelationPointer, "{bad}");
         assert!(e.message.contains("JSON pointer"));
     }
@@ -205,20 +183,10 @@ fn pointer_validation() {
 fn group_pointer_is_off_when_empty_and_checked_when_set() {
     let c = RunConfig::from_raw(&RawConfig::default(), ORIGIN).unwrap();
     assert_eq!(c.group_pointer, None);
-    let c = RunConfig::from_raw(
-        &RawConfig {
-            group_pointer: " /agent ".into(),
-            ..Default::default()
-        },
-        ORIGIN,
-    )
-    .unwrap();
+    let c = valid_with(Field::GroupPointer, " /agent ");
     assert_eq!(c.group_pointer.as_deref(), Some("/agent"));
     for bad in ["agent", "/a~2"] {
-        let e = one_error(RawConfig {
-            group_pointer: bad.into(),
-            ..Default::default()
-        });
+        let e = error_with(Field::GroupPointer, bad);
         assert_eq!(e.field, Field::GroupPointer, "{bad}");
         assert!(
             e.message.starts_with("Group RTT by must be a JSON pointer"),
@@ -287,10 +255,7 @@ fn heartbeat_off_ignores_its_fields() {
         ..Default::default()
     };
     assert_eq!(RunConfig::from_raw(&raw, ORIGIN).unwrap().heartbeat, None);
-    let e = one_error(RawConfig {
-        heartbeat_interval_ms: "x".into(),
-        ..Default::default()
-    });
+    let e = error_with(Field::HeartbeatInterval, "x");
     assert_eq!(e.field, Field::HeartbeatInterval);
 }
 

@@ -188,14 +188,21 @@ fn typed_parameters_written_into_the_form_read_back_the_same() {
 
 #[test]
 fn the_rate_checks_wait_for_both_of_their_fields() {
-    let e = errors(ScenarioKind::Capacity, |r| {
-        r.rate_factor = "1".into();
-        r.rate_increment_per_s = "0".into();
-        r.start_rate_per_s = "50".into();
-        r.max_rate_per_s = "20".into();
-    });
-    let fields: Vec<ParamField> = e.iter().map(|e| e.field).collect();
-    assert_eq!(fields, [ParamField::RateFactor, ParamField::MaxRate]);
+    use ParamField::*;
+    let mut raw = RawScenarioParams::defaults(ScenarioKind::Capacity);
+    for (field, text) in [
+        (RateFactor, "1"),
+        (RateIncrement, "0"),
+        (StartRate, "50"),
+        (MaxRate, "20"),
+    ] {
+        *raw.text_mut(field).unwrap() = text.into();
+    }
+    let e = ScenarioParams::from_raw(&raw).unwrap_err();
+    assert_eq!(
+        e.iter().map(|e| e.field).collect::<Vec<_>>(),
+        [RateFactor, MaxRate]
+    );
     assert_eq!(
         e[1].message,
         "Max rate must be at least the start rate (50 msgs/s); got 20"
@@ -206,5 +213,5 @@ fn the_rate_checks_wait_for_both_of_their_fields() {
         r.max_rate_per_s = "0.1".into();
     });
     assert_eq!(e.len(), 1, "{e:?}");
-    assert_eq!(e[0].field, ParamField::StartRate);
+    assert_eq!(e[0].field, StartRate);
 }
