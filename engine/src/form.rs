@@ -3,10 +3,11 @@
 //!
 //! A form is parsed in one pass. Each field's text goes through one of the parsers in
 //! [`parse`], and its result through a [`Validator`], which hands back the typed value or
-//! keeps the message against the field and hands back `None`. The typed value is then built
-//! from those options: it exists exactly when every field parsed, and otherwise the user
-//! sees every problem at once, in the order of the form. No value is made up for a field
-//! that did not parse, so no default is written twice and nothing is unwrapped.
+//! keeps the message against the field and hands back `None`. The run configuration is
+//! built from those options; the scenario parameters are read into their kind's defaults.
+//! Either way a value comes out only when every field parsed, and otherwise the user sees
+//! every problem at once, in the order of the form: nothing is unwrapped, and no default is
+//! written a second time as a fallback.
 
 mod parse;
 #[cfg(test)]

@@ -7,8 +7,9 @@
 //! typed parameters; the form's defaults are printed from them.
 //!
 //! Each kind's typed parameters sit in the file of their family, as the scenarios do
-//! (`traffic`, `sessions`, `recovery`, `capacity`, `readiness`), with the two functions
-//! that tie them to the form: `parse` reads their fields, `fill` writes them back as text.
+//! (`traffic`, `sessions`, `recovery`, `capacity`, `readiness`), with the one list that
+//! ties them to the form: a `walk` over their fields in display order, which reads the form
+//! into them (validation) and writes them into the form (its defaults).
 
 mod capacity;
 mod fields;

@@ -215,3 +215,25 @@ fn the_rate_checks_wait_for_both_of_their_fields() {
     assert_eq!(e.len(), 1, "{e:?}");
     assert_eq!(e[0].field, StartRate);
 }
+
+/// Notes the fields a walk visits.
+struct Recorder(Vec<ParamField>);
+
+impl Walk for Recorder {
+    fn text<T>(&mut self, field: ParamField, _: &mut T, _: Parse<T>, _: Print<T>) {
+        self.0.push(field);
+    }
+
+    fn flag(&mut self, field: ParamField, _: &mut bool) {
+        self.0.push(field);
+    }
+}
+
+#[test]
+fn each_kind_reads_the_fields_it_shows_in_the_order_shown() {
+    for kind in ScenarioKind::ALL {
+        let mut seen = Recorder(Vec::new());
+        ScenarioParams::defaults(kind).walk(&mut seen);
+        assert_eq!(seen.0, kind.fields(), "{kind:?}");
+    }
+}
