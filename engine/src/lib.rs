@@ -50,6 +50,7 @@ mod datetime;
 mod decimal;
 mod embedded;
 mod endpoint_list;
+mod form;
 mod frames;
 mod groups;
 mod heap;
@@ -90,6 +91,7 @@ pub use config::{
 pub use decimal::{Fixed, fixed};
 pub use embedded::{EmbeddedToken, embedded_tokens, looks_like_jwt};
 pub use endpoint_list::{Endpoints, MAX_ENDPOINTS};
+pub use form::FormError;
 pub use frames::{CapturedFrame, Direction};
 pub use groups::{Breakdown, Bucket, GroupRow, MAX_GROUPS};
 pub use heap::{HeapSample, HeapTrend};

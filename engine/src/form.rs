@@ -1,0 +1,146 @@
+//! The form toolkit both forms share: the run configuration (F2) and the scenario
+//! parameters (F12).
+//!
+//! A form is parsed in one pass. Each field's text goes through one of the parsers in
+//! [`parse`], and its result through a [`Validator`], which hands back the typed value or
+//! keeps the message against the field and hands back `None`. The run configuration is
+//! built from those options; the scenario parameters are read into their kind's defaults.
+//! Either way a value comes out only when every field parsed, and otherwise the user sees
+//! every problem at once, in the order of the form: nothing is unwrapped, and no default is
+//! written a second time as a fallback.
+
+mod parse;
+#[cfg(test)]
+mod tests;
+
+pub(crate) use parse::{
+    close_codes, count, json_pointer, number, quoted, required, schedule, secs, send_interval,
+    sessions,
+};
+
+/// A raw form's text bindings from one list of which field is which string: `TEXT_FIELDS`,
+/// `text_mut` (what the form edits) and `$text` (what is read back, `""` for a field that is
+/// not text). One binding then serves every text field of the form.
+macro_rules! text_fields {
+    ($raw:ty, $field:ident, $vis:vis fn $text:ident, $($variant:ident => $name:ident),* $(,)?) => {
+        impl $raw {
+            /// Every field typed as text.
+            pub const TEXT_FIELDS: &'static [$field] = &[$($field::$variant),*];
+
+            /// The text of a field typed as text, to edit (`None` for a choice, a switch or
+            /// a field that is not this form's text).
+            pub fn text_mut(&mut self, field: $field) -> Option<&mut String> {
+                match field {
+                    $($field::$variant => Some(&mut self.$name),)*
+                    _ => None,
+                }
+            }
+
+            /// The text of a field typed as text; empty for the others.
+            $vis fn $text(&self, field: $field) -> &str {
+                match field {
+                    $($field::$variant => &self.$name,)*
+                    _ => "",
+                }
+            }
+        }
+    };
+}
+pub(crate) use text_fields;
+
+/// A message about one field of a form: a [`crate::Field`] of the run configuration or a
+/// [`crate::ParamField`] of a scenario.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct FormError<F> {
+    /// The field.
+    pub field: F,
+    /// A sentence for the user; never contains a token.
+    pub message: String,
+}
+
+impl<F> FormError<F> {
+    pub(crate) fn new(field: F, message: impl Into<String>) -> Self {
+        Self {
+            field,
+            message: message.into(),
+        }
+    }
+}
+
+/// Collects, while a form is parsed, the errors (nothing starts) and the notices (the run
+/// may start) of its fields, in the order they are found.
+#[derive(Debug)]
+pub(crate) struct Validator<F> {
+    errors: Vec<FormError<F>>,
+    notices: Vec<FormError<F>>,
+}
+
+impl<F: Copy + PartialEq> Validator<F> {
+    pub(crate) fn new() -> Self {
+        Self {
+            errors: Vec::new(),
+            notices: Vec::new(),
+        }
+    }
+
+    /// The value of `field`, or `None` with its message kept.
+    pub(crate) fn take<T>(&mut self, field: F, parsed: Result<T, String>) -> Option<T> {
+        parsed.map_err(|m| self.fail(field, m)).ok()
+    }
+
+    /// Keeps the message of a check of `field` that failed.
+    pub(crate) fn check(&mut self, field: F, checked: Result<(), String>) {
+        self.take(field, checked);
+    }
+
+    /// The value of a field behind a switch: judged like [`Validator::take`] when `judged`
+    /// (the switch is on), otherwise the value if it parses and `otherwise` if not, without
+    /// a word to the user about a field they turned off.
+    pub(crate) fn take_if<T>(
+        &mut self,
+        judged: bool,
+        field: F,
+        parsed: Result<T, String>,
+        otherwise: T,
+    ) -> Option<T> {
+        if judged {
+            self.take(field, parsed)
+        } else {
+            Some(parsed.unwrap_or(otherwise))
+        }
+    }
+
+    /// Keeps an error against `field`.
+    pub(crate) fn fail(&mut self, field: F, message: impl Into<String>) {
+        self.errors.push(FormError::new(field, message));
+    }
+
+    /// Keeps a notice against `field`: worth saying, but no reason not to start.
+    pub(crate) fn notice(&mut self, field: F, message: impl Into<String>) {
+        self.notices.push(FormError::new(field, message));
+    }
+
+    /// Whether `field` has an error so far (a check across fields waits for both to parse).
+    pub(crate) fn has_error(&self, field: F) -> bool {
+        self.errors.iter().any(|e| e.field == field)
+    }
+
+    /// The errors so far, to rewrite (e.g. redact) before they are shown.
+    pub(crate) fn errors_mut(&mut self) -> &mut [FormError<F>] {
+        &mut self.errors
+    }
+
+    /// The notices so far, handed over (the validator keeps none).
+    pub(crate) fn take_notices(&mut self) -> Vec<FormError<F>> {
+        std::mem::take(&mut self.notices)
+    }
+
+    /// The value built from the fields, or every error. `value` is `None` only when a field
+    /// did not parse, and that field's error is kept.
+    pub(crate) fn finish<T>(self, value: Option<T>) -> Result<T, Vec<FormError<F>>> {
+        match value {
+            Some(v) if self.errors.is_empty() => Ok(v),
+            _ => Err(self.errors),
+        }
+    }
+}
