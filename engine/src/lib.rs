@@ -8,8 +8,8 @@
 //!
 //! The crate never touches the browser, never reads a clock and never draws random numbers
 //! of its own. Each entry point of [`Run`] is a function of (state, event, `now`): the browser
-//! adapter reports what happened (`on_open`, `on_text`, `on_close`, a `tick` from its timer)
-//! and executes the [`Command`]s the engine leaves behind (`drain_commands`). That makes the
+//! adapter reports what happened (each socket's [`SocketEvent`]s through [`Run::on_socket`], a
+//! `tick` from its timer) and executes the [`Command`]s the engine leaves behind (`drain_commands`). That makes the
 //! whole model testable on the host, thousands of cases a second, and keeps it the same code
 //! on wasm32.
 //!
@@ -18,8 +18,8 @@
 //!
 //! # The adapter's contract
 //!
-//! - Validate with [`RunConfig::from_raw`] (show each [`FieldError`] next to its field; show
-//!   `notices` without blocking), set `time_origin_ms` (or [`Run::set_time_origin`]) to
+//! - Validate with [`RunConfig::from_raw`] (one pass of the shared form toolkit; show each
+//!   [`FieldError`] next to its field; show `notices` without blocking), set `time_origin_ms` (or [`Run::set_time_origin`]) to
 //!   `performance.timeOrigin`, then [`Run::new`].
 //! - After *every* call, drain [`Run::drain_commands`] and execute the commands in order.
 //!   Tag each socket's handlers with the command's session and generation and pass them
@@ -37,8 +37,8 @@
 //!
 //! Scenarios (F12) are pure controllers on top of a run: the [`scenario`] module says how
 //! one is wired, and a [`TestRun`] wires it, so the adapter holds one `TestRun` whether the
-//! user pressed Start, ran a scenario or a suite's step. Reports and exports (F13) are in the [`report`] module, whose
-//! documentation is the JSON schema.
+//! user pressed Start, ran a scenario or a suite's step. Reports and exports (F13) are in the
+//! [`report`] module, whose documentation is the JSON schema.
 
 #![warn(missing_docs)]
 
