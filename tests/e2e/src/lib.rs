@@ -14,6 +14,7 @@ mod browser;
 pub mod case;
 pub mod console;
 pub mod health;
+pub mod schema;
 mod http;
 
 pub use browser::Page;
