@@ -59,7 +59,31 @@ pub fn stat_by_type(stats: &serde_json::Value, map: &str, key: &str) -> u64 {
     })
 }
 
+/// A backend that takes `token` (and only it) on its authenticated endpoint.
+pub fn accepting(token: &str) -> testbed::Options {
+    testbed::Options {
+        tokens: vec![token.to_owned()],
+        ..testbed::Options::default()
+    }
+}
+
+/// Fails if `secret` shows in any of `places` (what each is, its text).
+pub fn assert_kept_out(secret: &str, places: &[(&str, String)]) {
+    for (what, text) in places {
+        assert!(
+            !text.contains(secret),
+            "the token leaked into the {what}: {text}"
+        );
+    }
+}
+
 impl Ctx {
+    /// Waits until the Active card shows all `sessions` connected.
+    pub async fn wait_all_active(&self, sessions: u32, what: &str) {
+        let want = format!("{sessions} / {sessions}");
+        self.page.wait_text("metric-active", &want, what).await;
+    }
+
     /// Sets the session count and interval, presses Start, and waits until all are connected.
     pub async fn start_sessions(&self, sessions: u32, interval_ms: u32) {
         self.page.fill("session-count", &sessions.to_string()).await;
@@ -67,11 +91,8 @@ impl Ctx {
             .fill("send-interval", &interval_ms.to_string())
             .await;
         self.page.click("start").await;
-        let want = format!("{sessions} / {sessions}");
-        wait_for("every session connected", LONG, || async {
-            (self.page.text("metric-active").await == want).then_some(())
-        })
-        .await;
+        self.wait_all_active(sessions, "every session connected")
+            .await;
     }
 
     /// The numbers in every cell with `data-testid`.

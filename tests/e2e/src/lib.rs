@@ -14,8 +14,8 @@ mod browser;
 pub mod case;
 pub mod console;
 pub mod health;
-pub mod schema;
 mod http;
+pub mod schema;
 
 pub use browser::Page;
 pub use console::{LONG, encode_component, number, per_connection, stat, stat_by_type};

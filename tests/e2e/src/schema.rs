@@ -135,7 +135,10 @@ mod tests {
         let flattened = json!({"a": 1, "b": 2});
         assert_eq!(
             missing_fields(&reference, &flattened, "r"),
-            ["r.b is 2, the engine's is {\"c\":[{\"d\":1,\"e\":2}]}", "r.f missing"]
+            [
+                "r.b is 2, the engine's is {\"c\":[{\"d\":1,\"e\":2}]}",
+                "r.f missing"
+            ]
         );
         assert!(missing_fields(&reference, &reference, "r").is_empty());
     }
