@@ -10,10 +10,8 @@ use ws_console_e2e::{LONG, run};
 async fn readiness_checklist_passes_against_the_testbed() {
     run(checks_tokens(), |ctx| async move {
         use_authenticated_endpoint(&ctx, "qa-r").await;
-        ctx.choose_scenario("readiness", &[("scenario-invalid-token", BAD_TOKEN)])
-            .await;
-        let report = ctx.run_scenario(LONG).await;
-        check_report(&report, "readiness", "finished", 7);
+        let form = format!("invalid-token={BAD_TOKEN}");
+        let report = finished(&ctx, "readiness", &form, 7).await;
         assert_eq!(report["verdict"], "PASS", "{:#}", report["readiness"]);
         for (id, want) in [
             ("health", "PASS"),
@@ -124,8 +122,7 @@ async fn readiness_rate_limit_probe_asks_first_and_finds_the_limit() {
     };
     run(options, |ctx| async move {
         use_authenticated_endpoint(&ctx, "qa-rl").await;
-        ctx.choose_scenario("readiness", &[("scenario-invalid-token", BAD_TOKEN)])
-            .await;
+        choose(&ctx, "readiness", &format!("invalid-token={BAD_TOKEN}")).await;
         let checked =
             "return document.querySelector('[data-testid=\"scenario-rate-limit\"]').checked";
         assert_eq!(ctx.page.eval(checked).await, false, "off by default");

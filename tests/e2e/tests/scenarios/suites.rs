@@ -7,35 +7,16 @@
 use super::common::*;
 use serde_json::Value;
 use ws_console_e2e::{Ctx, LONG, run, wait_for};
+use ws_console_engine::suite::{SUITE_SCHEMA, SUITE_VERSION};
 
 /// The steps as typed into the scenario form: load 2 s, reliability 3 × 10 messages, a
 /// ramp-up of 4 sessions in batches of 2.
-const STEPS: [(&str, &[(&str, &str)]); 3] = [
-    (
-        "load",
-        &[
-            ("scenario-sessions", "3"),
-            ("scenario-interval", "100"),
-            ("scenario-duration", "2"),
-        ],
-    ),
-    (
-        "reliability",
-        &[
-            ("scenario-sessions", "3"),
-            ("scenario-messages", "10"),
-            ("scenario-interval", "50"),
-        ],
-    ),
+const STEPS: [(&str, &str); 3] = [
+    ("load", "sessions=3 interval=100 duration=2"),
+    ("reliability", "sessions=3 messages=10 interval=50"),
     (
         "ramp-up",
-        &[
-            ("scenario-sessions", "4"),
-            ("scenario-batch-size", "2"),
-            ("scenario-batch-every", "1"),
-            ("scenario-hold", "1"),
-            ("scenario-interval", "100"),
-        ],
+        "sessions=4 batch-size=2 batch-every=1 hold=1 interval=100",
     ),
 ];
 const SESSIONS: [usize; 3] = [3, 3, 4];
@@ -61,8 +42,8 @@ async fn suite_progress(ctx: &Ctx) -> Option<(String, f64)> {
 #[tokio::test]
 async fn a_suite_of_three_scenarios_gives_one_combined_report() {
     run(testbed::Options::default(), |ctx| async move {
-        for (kind, params) in STEPS {
-            ctx.choose_scenario(kind, params).await;
+        for (kind, form) in STEPS {
+            choose(&ctx, kind, form).await;
             ctx.page.click("suite-add").await;
         }
         let kinds = ["load", "reliability", "ramp-up"];
@@ -103,8 +84,8 @@ async fn a_suite_of_three_scenarios_gives_one_combined_report() {
             .download("suite-export-json", "ws-console-suite.json")
             .await;
         let report: Value = serde_json::from_str(&json).expect("the suite report is JSON");
-        assert_eq!(report["schema"], "ws-console/suite");
-        assert_eq!(report["version"], 1);
+        assert_eq!(report["schema"], SUITE_SCHEMA);
+        assert_eq!(report["version"], SUITE_VERSION);
         assert_eq!(report["status"], "finished");
         assert_eq!(report["progress"], 1.0);
         let steps = report["steps"].as_array().expect("steps[]");
@@ -163,7 +144,7 @@ async fn a_suite_of_three_scenarios_gives_one_combined_report() {
         )
         .await;
         let r = &outcome["report"];
-        assert_eq!(r["schema"], "ws-console/suite", "{outcome}");
+        assert_eq!(r["schema"], SUITE_SCHEMA, "{outcome}");
         assert_eq!(r["steps"].as_array().unwrap().len(), 1);
         assert_eq!(r["steps"][0]["kind"], "load");
         assert_eq!(r["verdict"], r["steps"][0]["verdict"]);
@@ -200,30 +181,20 @@ async fn light_fills_the_form_and_heavy_exports_k6_with_its_1000_sessions() {
                     .await;
             }
         };
-        let value = |id: &'static str| {
-            let ctx = &ctx;
-            async move {
-                ctx.page
-                    .eval(&format!(
-                        "return document.querySelector('[data-testid=\"{id}\"]').value"
-                    ))
-                    .await
-            }
-        };
         let run_disabled = || async {
             ctx.page
                 .eval("return document.querySelector('[data-testid=\"scenario-run\"]').disabled")
                 .await
         };
         select("light").await;
-        assert_eq!(value("scenario-select").await, "broadcast");
-        assert_eq!(value("scenario-sessions").await, "100");
-        assert_eq!(value("scenario-rate").await, "50");
-        assert_eq!(value("scenario-duration").await, "60");
+        assert_eq!(ctx.page.value("scenario-select").await, "broadcast");
+        assert_eq!(ctx.page.value("scenario-sessions").await, "100");
+        assert_eq!(ctx.page.value("scenario-rate").await, "50");
+        assert_eq!(ctx.page.value("scenario-duration").await, "60");
         assert_eq!(run_disabled().await, Value::Bool(false), "light runs here");
         assert_eq!(ctx.page.text("scenario-preset-reason").await, "");
         select("heavy").await;
-        assert_eq!(value("scenario-sessions").await, "1000");
+        assert_eq!(ctx.page.value("scenario-sessions").await, "1000");
         assert_eq!(run_disabled().await, Value::Bool(true), "heavy does not");
         let why = ctx.page.text("scenario-preset-reason").await;
         assert!(
