@@ -9,6 +9,7 @@
 //! whether anything connected.
 
 use std::time::Duration;
+use ws_console_e2e::console::{accepting, assert_kept_out};
 use ws_console_e2e::{Ctx, LONG, run, stat, wait_for};
 
 /// A token distinctive enough that finding it anywhere is a leak.
@@ -16,27 +17,9 @@ const TOKEN: &str = "Tk-sec-5ecr3t-4b1d";
 /// A JWT-shaped value, as people paste them into URLs.
 const JWT: &str = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJxYS03In0.c2VjcmV0LXNpZ25hdHVyZQ";
 
-fn with_token() -> testbed::Options {
-    testbed::Options {
-        tokens: vec![TOKEN.to_string()],
-        ..testbed::Options::default()
-    }
-}
-
 /// `host:port` of the backend under another name than the page's.
 fn foreign_host(ctx: &Ctx) -> String {
     ctx.origin.replace("http://127.0.0.1", "localhost")
-}
-
-/// The value of the input with `data-testid`.
-async fn value(ctx: &Ctx, id: &str) -> String {
-    let script = format!("return document.querySelector('[data-testid=\"{id}\"]').value");
-    ctx.page
-        .eval(&script)
-        .await
-        .as_str()
-        .unwrap_or("")
-        .to_owned()
 }
 
 async fn storage(ctx: &Ctx) -> String {
@@ -65,10 +48,7 @@ async fn foreign_auth_endpoint(ctx: &Ctx) {
 }
 
 async fn all_connected(ctx: &Ctx) {
-    wait_for("both sessions connected", LONG, || async {
-        (ctx.page.text("metric-active").await == "2 / 2").then_some(())
-    })
-    .await;
+    ctx.wait_all_active(2, "both sessions connected").await;
 }
 
 fn encode(s: &str) -> String {
@@ -97,7 +77,7 @@ async fn a_share_link_is_shown_as_such_and_saved_only_when_kept() {
 
         ctx.page.client.goto(&link).await.expect("share link opens");
         ctx.page.wait_for_testid("shared-config", LONG).await;
-        assert_eq!(value(&ctx, "endpoint-url").await, linked);
+        assert_eq!(ctx.page.value("endpoint-url").await, linked);
         assert_eq!(ctx.page.text("shared-endpoint").await, linked);
         let stored = storage(&ctx).await;
         assert!(!stored.contains("from=link"), "saved unasked: {stored}");
@@ -110,8 +90,8 @@ async fn a_share_link_is_shown_as_such_and_saved_only_when_kept() {
                 .then_some(())
         })
         .await;
-        assert_eq!(value(&ctx, "endpoint-url").await, "/ws");
-        assert_eq!(value(&ctx, "session-count").await, "7");
+        assert_eq!(ctx.page.value("endpoint-url").await, "/ws");
+        assert_eq!(ctx.page.value("session-count").await, "7");
         assert!(!storage(&ctx).await.contains("from=link"));
         let search = ctx.page.eval("return location.search").await;
         assert_eq!(search, serde_json::json!(""), "the link is done with");
@@ -132,7 +112,7 @@ async fn a_share_link_is_shown_as_such_and_saved_only_when_kept() {
 
 #[tokio::test]
 async fn start_and_the_scenario_button_ask_before_the_token_goes_to_another_origin() {
-    run(with_token(), |ctx| async move {
+    run(accepting(TOKEN), |ctx| async move {
         foreign_auth_endpoint(&ctx).await;
         let host = foreign_host(&ctx);
 
@@ -177,7 +157,7 @@ async fn start_and_the_scenario_button_ask_before_the_token_goes_to_another_orig
 
 #[tokio::test]
 async fn the_js_handle_starts_on_another_origin_only_when_told_the_host() {
-    run(with_token(), |ctx| async move {
+    run(accepting(TOKEN), |ctx| async move {
         foreign_auth_endpoint(&ctx).await;
         let host = foreign_host(&ctx);
         let refused = ctx
@@ -203,7 +183,7 @@ async fn the_js_handle_starts_on_another_origin_only_when_told_the_host() {
 
 #[tokio::test]
 async fn a_token_typed_into_the_endpoint_moves_to_the_token_field_and_is_kept_nowhere() {
-    run(with_token(), |ctx| async move {
+    run(accepting(TOKEN), |ctx| async move {
         let typed = format!("/api/v1/pam/ws/{{user_id}}?token={TOKEN}");
         ctx.page.fill("endpoint-url", &typed).await;
         ctx.page.fill("user-id", "qa-7").await;
@@ -220,26 +200,24 @@ async fn a_token_typed_into_the_endpoint_moves_to_the_token_field_and_is_kept_no
         ctx.page.click("start").await;
         all_connected(&ctx).await;
         assert_eq!(
-            value(&ctx, "endpoint-url").await,
+            ctx.page.value("endpoint-url").await,
             "/api/v1/pam/ws/{user_id}?token={token}"
         );
-        assert_eq!(value(&ctx, "token").await, TOKEN);
+        assert_eq!(ctx.page.value("token").await, TOKEN);
         assert!(ctx.page.text("token-notice").await.contains("moved"));
         ctx.page.click("share").await;
         let share = ctx.page.text("share-url").await;
         let page = ctx.page.eval("return document.body.innerText").await;
         let log = ctx.download("export-log", "ws-console-log.txt").await;
-        for (what, text) in [
-            ("storage", storage(&ctx).await),
-            ("share URL", share),
-            ("page", page.to_string()),
-            ("log export", log),
-        ] {
-            assert!(
-                !text.contains(TOKEN),
-                "the token leaked into the {what}: {text}"
-            );
-        }
+        assert_kept_out(
+            TOKEN,
+            &[
+                ("storage", storage(&ctx).await),
+                ("share URL", share),
+                ("page", page.to_string()),
+                ("log export", log),
+            ],
+        );
         ctx
     })
     .await;
