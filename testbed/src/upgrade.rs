@@ -87,6 +87,61 @@ impl Credentials {
     }
 }
 
+/// What both endpoints settle before they differ, in this order: the page's origin is
+/// allowed, the fault and push parameters are valid, and the credentials are read and held
+/// against the demo's logins.
+struct Handshake {
+    faults: FaultPlan,
+    pushes: Option<PushPlan>,
+    creds: Credentials,
+    /// What to watch for the session's end (a demo logout).
+    ended: Option<CancellationToken>,
+}
+
+impl Handshake {
+    /// The checks, or why the handshake is turned away.
+    fn check(
+        state: &AppState,
+        query: &HashMap<String, String>,
+        headers: &HeaderMap,
+    ) -> Result<Self, TurnedAway> {
+        if let Err(refusal) = state.origins.check_upgrade(headers) {
+            state.stats.rejected_origin();
+            return Err(TurnedAway::Origin(refusal));
+        }
+        let faults = fault_gate(state, query).map_err(TurnedAway::Faults)?;
+        let pushes = PushPlan::from_query(query).map_err(TurnedAway::Pushes)?;
+        let mut creds = Credentials::read(state, query, headers);
+        let ended = creds.admit(state);
+        Ok(Self {
+            faults,
+            pushes,
+            creds,
+            ended,
+        })
+    }
+}
+
+/// Why [`Handshake::check`] turned a handshake away, each with its own response.
+enum TurnedAway {
+    /// The page's origin is not allowed: HTTP 403.
+    Origin(crate::origin::Refusal),
+    /// Fault injection refused it.
+    Faults(FaultRefusal),
+    /// A push parameter is bad: HTTP 400.
+    Pushes(ParamError),
+}
+
+impl IntoResponse for TurnedAway {
+    fn into_response(self) -> Response {
+        match self {
+            Self::Origin(refusal) => refusal.into_response(),
+            Self::Faults(refusal) => refusal.into_response(),
+            Self::Pushes(bad) => bad.into_response(),
+        }
+    }
+}
+
 /// `GET /ws`: open to anyone; a valid token only marks the session authenticated.
 pub(crate) async fn open(
     ws: WebSocketUpgrade,
@@ -95,20 +150,15 @@ pub(crate) async fn open(
     headers: HeaderMap,
     State(state): State<AppState>,
 ) -> Response {
-    if let Err(refusal) = state.origins.check_upgrade(&headers) {
-        state.stats.rejected_origin();
-        return refusal.into_response();
-    }
-    let faults = match fault_gate(&state, &query) {
-        Ok(plan) => plan,
+    let Handshake {
+        faults,
+        pushes,
+        creds,
+        ended,
+    } = match Handshake::check(&state, &query, &headers) {
+        Ok(handshake) => handshake,
         Err(refusal) => return refusal.into_response(),
     };
-    let pushes = match PushPlan::from_query(&query) {
-        Ok(plan) => plan,
-        Err(bad) => return bad.into_response(),
-    };
-    let mut creds = Credentials::read(&state, &query, &headers);
-    let ended = creds.admit(&state);
     let user_id = creds
         .identity
         .as_ref()
@@ -134,20 +184,15 @@ pub(crate) async fn authenticated(
     headers: HeaderMap,
     State(state): State<AppState>,
 ) -> Response {
-    if let Err(refusal) = state.origins.check_upgrade(&headers) {
-        state.stats.rejected_origin();
-        return refusal.into_response();
-    }
-    let faults = match fault_gate(&state, &query) {
-        Ok(plan) => plan,
+    let Handshake {
+        faults,
+        pushes,
+        creds,
+        ended,
+    } = match Handshake::check(&state, &query, &headers) {
+        Ok(handshake) => handshake,
         Err(refusal) => return refusal.into_response(),
     };
-    let pushes = match PushPlan::from_query(&query) {
-        Ok(plan) => plan,
-        Err(bad) => return bad.into_response(),
-    };
-    let mut creds = Credentials::read(&state, &query, &headers);
-    let ended = creds.admit(&state);
     if creds.identity.is_none() {
         state.stats.rejected_auth();
         if state.reject_with_401 {

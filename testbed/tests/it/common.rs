@@ -50,6 +50,17 @@ pub async fn try_connect(addr: SocketAddr, path: &str) -> Result<Ws, (u16, Strin
     try_connect_from(addr, path, None).await
 }
 
+/// A handshake at `path` that must be refused with HTTP 400; returns the response's body.
+pub async fn refused_with_400(addr: SocketAddr, path: &str) -> String {
+    match try_connect(addr, path).await {
+        Ok(_) => panic!("{path}: the handshake succeeded"),
+        Err((status, body)) => {
+            assert_eq!(status, 400, "{path}: {body}");
+            body
+        }
+    }
+}
+
 /// Attempts a handshake as a browser page of `origin` would (`Origin` header), or as a
 /// non-browser client when `None`.
 pub async fn try_connect_from(

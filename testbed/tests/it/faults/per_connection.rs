@@ -246,9 +246,7 @@ async fn a_bad_fault_parameter_is_refused_with_400_naming_it() {
         ("/ws?stop_after=-1", "stop_after"),
         ("/api/v1/pam/ws/u?token=dev-token&delay_ms=soon", "delay_ms"),
     ] {
-        let (status, body) = try_connect(addr, path).await.map(|_| ()).unwrap_err();
-        assert_eq!(status, 400, "{path}");
-        let body: Value = serde_json::from_str(&body).unwrap();
+        let body: Value = serde_json::from_str(&refused_with_400(addr, path).await).unwrap();
         assert_eq!(body["error"], "bad_parameter");
         assert_eq!(body["parameter"], parameter, "{path}");
         assert!(body["message"].as_str().unwrap().contains(parameter));
