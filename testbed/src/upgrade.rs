@@ -120,10 +120,24 @@ impl Handshake {
             ended,
         })
     }
+
+    /// The session this handshake admits at `path` as `user_id` (authenticated when its
+    /// credentials hold), and the subprotocol to answer with.
+    fn admit(self, path: &str, user_id: String) -> (Option<String>, SessionInfo) {
+        let info = SessionInfo {
+            path: path.to_owned(),
+            user_id,
+            authenticated: self.creds.identity.is_some(),
+            faults: self.faults,
+            pushes: self.pushes,
+            ended: self.ended,
+        };
+        (self.creds.protocol, info)
+    }
 }
 
 /// Why [`Handshake::check`] turned a handshake away, each with its own response.
-enum TurnedAway {
+pub(crate) enum TurnedAway {
     /// The page's origin is not allowed: HTTP 403.
     Origin(crate::origin::Refusal),
     /// Fault injection refused it.
@@ -149,30 +163,16 @@ pub(crate) async fn open(
     Query(query): Query<HashMap<String, String>>,
     headers: HeaderMap,
     State(state): State<AppState>,
-) -> Response {
-    let Handshake {
-        faults,
-        pushes,
-        creds,
-        ended,
-    } = match Handshake::check(&state, &query, &headers) {
-        Ok(handshake) => handshake,
-        Err(refusal) => return refusal.into_response(),
-    };
-    let user_id = creds
+) -> Result<Response, TurnedAway> {
+    let handshake = Handshake::check(&state, &query, &headers)?;
+    let user_id = handshake
+        .creds
         .identity
         .as_ref()
         .and_then(|i| i.subject.clone())
         .unwrap_or_else(|| ANONYMOUS.to_owned());
-    let info = SessionInfo {
-        path: uri.path().to_owned(),
-        user_id,
-        authenticated: creds.identity.is_some(),
-        faults,
-        pushes,
-        ended,
-    };
-    accept(ws, creds.protocol, state, info)
+    let (protocol, info) = handshake.admit(uri.path(), user_id);
+    Ok(accept(ws, protocol, state, info))
 }
 
 /// `GET /api/v1/pam/ws/{user_id}?token=…`: a valid token is required.
@@ -183,43 +183,29 @@ pub(crate) async fn authenticated(
     Query(query): Query<HashMap<String, String>>,
     headers: HeaderMap,
     State(state): State<AppState>,
-) -> Response {
-    let Handshake {
-        faults,
-        pushes,
-        creds,
-        ended,
-    } = match Handshake::check(&state, &query, &headers) {
-        Ok(handshake) => handshake,
-        Err(refusal) => return refusal.into_response(),
-    };
-    if creds.identity.is_none() {
+) -> Result<Response, TurnedAway> {
+    let handshake = Handshake::check(&state, &query, &headers)?;
+    if handshake.creds.identity.is_none() {
         state.stats.rejected_auth();
         if state.reject_with_401 {
-            return json_response(
+            return Ok(json_response(
                 StatusCode::UNAUTHORIZED,
                 json!({ "type": "auth_error", "reason": "invalid token" }),
-            );
+            ));
         }
         let guard = state.sessions.token();
-        return configure(ws, creds.protocol).on_upgrade(move |socket: WebSocket| async move {
+        let refusing = configure(ws, handshake.creds.protocol);
+        return Ok(refusing.on_upgrade(move |socket: WebSocket| async move {
             session::refuse(socket).await;
             drop(guard);
-        });
+        }));
     }
-    let info = SessionInfo {
-        path: uri.path().to_owned(),
-        user_id,
-        authenticated: true,
-        faults,
-        pushes,
-        ended,
-    };
-    accept(ws, creds.protocol, state, info)
+    let (protocol, info) = handshake.admit(uri.path(), user_id);
+    Ok(accept(ws, protocol, state, info))
 }
 
 /// Why fault injection turns a handshake away.
-enum FaultRefusal {
+pub(crate) enum FaultRefusal {
     /// A fault parameter is bad: HTTP 400.
     BadParameter(ParamError),
     /// The server is refusing new connections: HTTP 503.

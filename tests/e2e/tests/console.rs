@@ -265,10 +265,9 @@ async fn a_hidden_tab_is_warned_about_and_marked_in_the_report() {
                  document.dispatchEvent(new Event('visibilitychange')); return true",
             )
             .await;
-        wait_for("the warning to go", LONG, || async {
-            ctx.page.texts("hidden-warning").await.is_empty().then_some(())
-        })
-        .await;
+        ctx.page
+            .wait_gone("hidden-warning", "the warning to go")
+            .await;
         ctx
     })
     .await;

@@ -82,14 +82,9 @@ async fn a_share_link_is_shown_as_such_and_saved_only_when_kept() {
         let stored = storage(&ctx).await;
         assert!(!stored.contains("from=link"), "saved unasked: {stored}");
         ctx.page.click("shared-discard").await;
-        wait_for("the banner to go", LONG, || async {
-            ctx.page
-                .texts("shared-config")
-                .await
-                .is_empty()
-                .then_some(())
-        })
-        .await;
+        ctx.page
+            .wait_gone("shared-config", "the banner to go")
+            .await;
         assert_eq!(ctx.page.value("endpoint-url").await, "/ws");
         assert_eq!(ctx.page.value("session-count").await, "7");
         assert!(!storage(&ctx).await.contains("from=link"));
@@ -122,14 +117,9 @@ async fn start_and_the_scenario_button_ask_before_the_token_goes_to_another_orig
             .await;
         assert_eq!(ctx.page.text("confirm-host").await, host);
         ctx.page.click("confirm-cancel").await;
-        wait_for("the question to go", LONG, || async {
-            ctx.page
-                .texts("confirm-foreign-origin")
-                .await
-                .is_empty()
-                .then_some(())
-        })
-        .await;
+        ctx.page
+            .wait_gone("confirm-foreign-origin", "the question to go")
+            .await;
         assert_eq!(ctx.page.text("run-status").await, "idle");
 
         ctx.choose_scenario("load", &[]).await;

@@ -78,10 +78,7 @@ async fn the_capacity_finder_stops_by_itself_below_the_backends_rate_limit() {
         assert_eq!(ctx.page.text("capacity-stop").await, "server-limit");
         let outcomes: Value = ctx
             .page
-            .eval(
-                "return [...document.querySelectorAll('[data-testid=\"capacity-step\"]')]\
-                 .map(r => r.dataset.outcome)",
-            )
+            .map_all("capacity-step", "e.dataset.outcome")
             .await;
         let want: Vec<&Value> = steps.iter().map(|s| &s["outcome"]).collect();
         assert_eq!(

@@ -252,9 +252,9 @@ pub(crate) async fn check_verdict_panel(ctx: &Ctx, report: &Value) {
     );
     let rows = ctx
         .page
-        .eval(
-            "return [...document.querySelectorAll('[data-testid=\"criterion\"]')]\
-             .map(r => [r.dataset.criterion, r.lastElementChild.textContent])",
+        .map_all(
+            "criterion",
+            "[e.dataset.criterion, e.lastElementChild.textContent]",
         )
         .await;
     let rows: Vec<(String, String)> = rows

@@ -62,10 +62,7 @@ async fn readiness_checklist_passes_against_the_testbed() {
         // The page: header auth listed as not possible, a pass rate per group.
         let rows = ctx
             .page
-            .eval(
-                "return [...document.querySelectorAll('[data-testid=\"readiness-check\"]')]\
-                 .map(r => [r.dataset.check, r.dataset.status])",
-            )
+            .map_all("readiness-check", "[e.dataset.check, e.dataset.status]")
             .await;
         let header_row = rows
             .as_array()
@@ -79,9 +76,9 @@ async fn readiness_checklist_passes_against_the_testbed() {
         );
         let groups = ctx
             .page
-            .eval(
-                "return [...document.querySelectorAll('[data-testid=\"readiness-group\"]')]\
-                 .map(g => [g.dataset.group, g.querySelector('[data-testid=\"readiness-group-rate\"]').textContent])",
+            .map_all(
+                "readiness-group",
+                "[e.dataset.group, e.querySelector('[data-testid=\"readiness-group-rate\"]').textContent]",
             )
             .await;
         assert_eq!(

@@ -22,12 +22,7 @@ const STEPS: [(&str, &str); 3] = [
 const SESSIONS: [usize; 3] = [3, 3, 4];
 
 async fn attr_of_all(ctx: &Ctx, id: &str, attr: &str) -> Vec<String> {
-    let v = ctx
-        .page
-        .eval(&format!(
-            "return [...document.querySelectorAll('[data-testid=\"{id}\"]')].map(e => e.dataset.{attr})"
-        ))
-        .await;
+    let v = ctx.page.map_all(id, &format!("e.dataset.{attr}")).await;
     serde_json::from_value(v).expect("a list of attributes")
 }
 
@@ -153,18 +148,28 @@ async fn a_suite_of_three_scenarios_gives_one_combined_report() {
     .await;
 }
 
-/// Calls `wsConsole.runSuite(steps)`; `{report}` or `{error}` once it settles.
-async fn run_suite(ctx: &Ctx, steps: &str) -> Value {
+/// Calls `wsConsole.runSuite(steps)` and leaves it running.
+async fn start_suite(ctx: &Ctx, steps: &str) {
     ctx.page
         .eval(&format!(
             "window.outcome = null; window.wsConsole.runSuite({steps}).then((r) => outcome = {{report: r}}, (e) => outcome = {{error: String(e.message)}}); return null"
         ))
         .await;
+}
+
+/// Waits until the suite [`start_suite`] started settles: `{report}` or `{error}`.
+async fn suite_outcome(ctx: &Ctx) -> Value {
     wait_for("runSuite to settle", LONG, || async {
         let o = ctx.page.eval("return window.outcome").await;
         (!o.is_null()).then_some(o)
     })
     .await
+}
+
+/// Calls `wsConsole.runSuite(steps)`; `{report}` or `{error}` once it settles.
+async fn run_suite(ctx: &Ctx, steps: &str) -> Value {
+    start_suite(ctx, steps).await;
+    suite_outcome(ctx).await
 }
 
 #[tokio::test]
@@ -217,25 +222,19 @@ async fn light_fills_the_form_and_heavy_exports_k6_with_its_1000_sessions() {
 #[tokio::test]
 async fn cancelling_a_suite_cancels_its_step_and_skips_the_rest() {
     run(testbed::Options::default(), |ctx| async move {
-        ctx.page
-            .eval(
-                "window.outcome = null; window.wsConsole.runSuite([\
-                 {kind: 'load', sessions: '2', interval_ms: '100', duration_s: '60'}, \
-                 {kind: 'reliability', sessions: '2'}]).then((r) => outcome = {report: r}, \
-                 (e) => outcome = {error: String(e.message)}); return null",
-            )
-            .await;
+        start_suite(
+            &ctx,
+            "[{kind: 'load', sessions: '2', interval_ms: '100', duration_s: '60'}, \
+             {kind: 'reliability', sessions: '2'}]",
+        )
+        .await;
         wait_for("the first step to run", LONG, || async {
             let statuses = attr_of_all(&ctx, "suite-step", "status").await;
             (statuses == ["running", "pending"]).then_some(())
         })
         .await;
         ctx.page.click("suite-cancel").await;
-        let outcome = wait_for("runSuite to settle", LONG, || async {
-            let o = ctx.page.eval("return window.outcome").await;
-            (!o.is_null()).then_some(o)
-        })
-        .await;
+        let outcome = suite_outcome(&ctx).await;
         let r = &outcome["report"];
         assert_eq!(r["status"], "cancelled", "{outcome}");
         assert_eq!(r["steps"][0]["status"], "cancelled");
