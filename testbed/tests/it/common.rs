@@ -116,6 +116,20 @@ pub async fn connect_welcomed(addr: SocketAddr, path: &str) -> (Ws, Value) {
     (ws, welcome)
 }
 
+/// A server started with `opts`, and a client on `path` past its welcome (checked, then let
+/// go): how most tests begin.
+pub async fn serve_welcomed(opts: Options, path: &str) -> (Server, Ws) {
+    let server = start(opts).await;
+    let (ws, _) = connect_welcomed(server.local_addr(), path).await;
+    (server, ws)
+}
+
+/// Closes `ws` from the client side, then stops `server`: how most tests end.
+pub async fn close_and_stop(ws: Ws, server: Server) {
+    close(ws).await;
+    server.shutdown().await;
+}
+
 /// The next data or close frame (control frames are skipped; the client answers pings).
 pub async fn next_frame(ws: &mut Ws) -> Message {
     within("a frame", async {

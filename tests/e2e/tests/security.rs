@@ -195,19 +195,11 @@ async fn a_token_typed_into_the_endpoint_moves_to_the_token_field_and_is_kept_no
         );
         assert_eq!(ctx.page.value("token").await, TOKEN);
         assert!(ctx.page.text("token-notice").await.contains("moved"));
-        ctx.page.click("share").await;
-        let share = ctx.page.text("share-url").await;
-        let page = ctx.page.eval("return document.body.innerText").await;
+        // All of local storage, the saved configuration with it.
+        let mut places = ctx.shown_and_stored().await;
         let log = ctx.download("export-log", "ws-console-log.txt").await;
-        assert_kept_out(
-            TOKEN,
-            &[
-                ("storage", storage(&ctx).await),
-                ("share URL", share),
-                ("page", page.to_string()),
-                ("log export", log),
-            ],
-        );
+        places.push(("log export", log));
+        assert_kept_out(TOKEN, &places);
         ctx
     })
     .await;
@@ -237,30 +229,12 @@ async fn the_log_export_redacts_a_token_applied_after_it_was_logged() {
     run(testbed::Options::default(), |ctx| async move {
         // A reply names the next token before anyone applies it (as a refresh reply would).
         let next = "Nx7-next-t0ken-c4fe";
-        let template = format!(r#"{{"type":"message","id":"{{{{id}}}}","next":"{next}"}}"#);
-        ctx.page.fill("message-template", &template).await;
-        ctx.start_sessions(1, 60_000).await;
-        ctx.page.click("broadcast").await;
-        wait_for("the reply in the log", LONG, || async {
-            let log = ctx.page.texts("log-entry").await;
-            log.iter()
-                .any(|e| e.contains("chat_response"))
-                .then_some(())
-        })
-        .await;
+        ctx.send_one_with("next", next, "chat_response").await;
         ctx.page.fill("token", next).await;
         ctx.page.click("apply-token").await;
-        wait_for(
-            "the token to be applied",
-            Duration::from_secs(10),
-            || async {
-                let log = ctx.page.texts("log-entry").await;
-                log.iter()
-                    .any(|e| e.contains("token updated"))
-                    .then_some(())
-            },
-        )
-        .await;
+        let applied = "the token to be applied";
+        ctx.wait_logged("token updated", applied, Duration::from_secs(10))
+            .await;
         let log = ctx.download("export-log", "ws-console-log.txt").await;
         assert!(log.contains("chat_response"), "{log}");
         assert!(!log.contains(next), "the export kept the token: {log}");

@@ -4,7 +4,7 @@
 use super::common::*;
 use std::time::Duration;
 use ws_console_e2e::console::count;
-use ws_console_e2e::{LONG, run, stat, wait_for};
+use ws_console_e2e::{LONG, run, stat};
 
 /// Runs the recovery scenario against `/ws?drop_rate=P`. Each connection's draws are seeded
 /// by the backend with its connection id (the default), so the run is reproducible given the
@@ -160,12 +160,9 @@ async fn recovery_through_the_backends_fault_control_passes() {
         assert_eq!(state["refusing"], false, "{state}");
         // The log panel holds only the rows in view: filter to what is looked for.
         ctx.page.fill("log-filter-text", "backend fault").await;
-        wait_for("the fault in the filtered log", LONG, || async {
-            let log = ctx.page.texts("log-entry").await.join("\n");
-            log.contains("backend fault drop-all injected")
-                .then_some(())
-        })
-        .await;
+        let fault = "backend fault drop-all injected";
+        ctx.wait_logged(fault, "the fault in the filtered log", LONG)
+            .await;
         check_verdict_panel(&ctx, &report).await;
         ctx
     })
