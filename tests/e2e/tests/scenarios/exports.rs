@@ -111,13 +111,9 @@ async fn auth_passes_against_a_rejecting_backend_and_its_exports_are_complete() 
         use_authenticated_endpoint(&ctx, "qa-7").await;
         let form = format!("sessions=3 hold=1 observe=1.5 invalid-token={BAD_TOKEN}");
         let report = finished(&ctx, "auth", &form, 3).await;
-        let grades = [
-            ("valid-token", "PASS"),
-            ("invalid-token-refused", "PASS"),
-            ("not-retried", "PASS"),
-            ("fresh-token", "PASS"),
-        ];
-        assert_verdict(&report, &grades, "PASS");
+        let grades = "valid-token=PASS invalid-token-refused=PASS not-retried=PASS \
+            fresh-token=PASS";
+        assert_verdict(&report, grades, "PASS");
         let stats = all_closed_server_side(&ctx).await;
         assert_eq!(
             stat(&stats, "/totals/rejected_auth"),

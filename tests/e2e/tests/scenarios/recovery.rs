@@ -125,7 +125,7 @@ async fn recovery_through_the_backends_fault_control_passes() {
         ctx.open_more().await;
         ctx.set_checked("jitter", false).await;
         let report = run_finished(&ctx, "recovery", 4, LONG).await;
-        assert_verdict(&report, &RECOVERED, "PASS");
+        assert_verdict(&report, RECOVERED, "PASS");
         assert_answered_but_in_flight(&report, 4);
         let stats = all_closed_server_side(&ctx).await;
         let faults = &stats["totals"]["faults"];
