@@ -87,6 +87,75 @@ impl Credentials {
     }
 }
 
+/// What both endpoints settle before they differ, in this order: the page's origin is
+/// allowed, the fault and push parameters are valid, and the credentials are read and held
+/// against the demo's logins.
+struct Handshake {
+    faults: FaultPlan,
+    pushes: Option<PushPlan>,
+    creds: Credentials,
+    /// What to watch for the session's end (a demo logout).
+    ended: Option<CancellationToken>,
+}
+
+impl Handshake {
+    /// The checks, or why the handshake is turned away.
+    fn check(
+        state: &AppState,
+        query: &HashMap<String, String>,
+        headers: &HeaderMap,
+    ) -> Result<Self, TurnedAway> {
+        if let Err(refusal) = state.origins.check_upgrade(headers) {
+            state.stats.rejected_origin();
+            return Err(TurnedAway::Origin(refusal));
+        }
+        let faults = fault_gate(state, query).map_err(TurnedAway::Faults)?;
+        let pushes = PushPlan::from_query(query).map_err(TurnedAway::Pushes)?;
+        let mut creds = Credentials::read(state, query, headers);
+        let ended = creds.admit(state);
+        Ok(Self {
+            faults,
+            pushes,
+            creds,
+            ended,
+        })
+    }
+
+    /// The session this handshake admits at `path` as `user_id` (authenticated when its
+    /// credentials hold), and the subprotocol to answer with.
+    fn admit(self, path: &str, user_id: String) -> (Option<String>, SessionInfo) {
+        let info = SessionInfo {
+            path: path.to_owned(),
+            user_id,
+            authenticated: self.creds.identity.is_some(),
+            faults: self.faults,
+            pushes: self.pushes,
+            ended: self.ended,
+        };
+        (self.creds.protocol, info)
+    }
+}
+
+/// Why [`Handshake::check`] turned a handshake away, each with its own response.
+pub(crate) enum TurnedAway {
+    /// The page's origin is not allowed: HTTP 403.
+    Origin(crate::origin::Refusal),
+    /// Fault injection refused it.
+    Faults(FaultRefusal),
+    /// A push parameter is bad: HTTP 400.
+    Pushes(ParamError),
+}
+
+impl IntoResponse for TurnedAway {
+    fn into_response(self) -> Response {
+        match self {
+            Self::Origin(refusal) => refusal.into_response(),
+            Self::Faults(refusal) => refusal.into_response(),
+            Self::Pushes(bad) => bad.into_response(),
+        }
+    }
+}
+
 /// `GET /ws`: open to anyone; a valid token only marks the session authenticated.
 pub(crate) async fn open(
     ws: WebSocketUpgrade,
@@ -94,35 +163,16 @@ pub(crate) async fn open(
     Query(query): Query<HashMap<String, String>>,
     headers: HeaderMap,
     State(state): State<AppState>,
-) -> Response {
-    if let Err(refusal) = state.origins.check_upgrade(&headers) {
-        state.stats.rejected_origin();
-        return refusal.into_response();
-    }
-    let faults = match fault_gate(&state, &query) {
-        Ok(plan) => plan,
-        Err(refusal) => return refusal.into_response(),
-    };
-    let pushes = match PushPlan::from_query(&query) {
-        Ok(plan) => plan,
-        Err(bad) => return bad.into_response(),
-    };
-    let mut creds = Credentials::read(&state, &query, &headers);
-    let ended = creds.admit(&state);
-    let user_id = creds
+) -> Result<Response, TurnedAway> {
+    let handshake = Handshake::check(&state, &query, &headers)?;
+    let user_id = handshake
+        .creds
         .identity
         .as_ref()
         .and_then(|i| i.subject.clone())
         .unwrap_or_else(|| ANONYMOUS.to_owned());
-    let info = SessionInfo {
-        path: uri.path().to_owned(),
-        user_id,
-        authenticated: creds.identity.is_some(),
-        faults,
-        pushes,
-        ended,
-    };
-    accept(ws, creds.protocol, state, info)
+    let (protocol, info) = handshake.admit(uri.path(), user_id);
+    Ok(accept(ws, protocol, state, info))
 }
 
 /// `GET /api/v1/pam/ws/{user_id}?token=…`: a valid token is required.
@@ -133,48 +183,29 @@ pub(crate) async fn authenticated(
     Query(query): Query<HashMap<String, String>>,
     headers: HeaderMap,
     State(state): State<AppState>,
-) -> Response {
-    if let Err(refusal) = state.origins.check_upgrade(&headers) {
-        state.stats.rejected_origin();
-        return refusal.into_response();
-    }
-    let faults = match fault_gate(&state, &query) {
-        Ok(plan) => plan,
-        Err(refusal) => return refusal.into_response(),
-    };
-    let pushes = match PushPlan::from_query(&query) {
-        Ok(plan) => plan,
-        Err(bad) => return bad.into_response(),
-    };
-    let mut creds = Credentials::read(&state, &query, &headers);
-    let ended = creds.admit(&state);
-    if creds.identity.is_none() {
+) -> Result<Response, TurnedAway> {
+    let handshake = Handshake::check(&state, &query, &headers)?;
+    if handshake.creds.identity.is_none() {
         state.stats.rejected_auth();
         if state.reject_with_401 {
-            return json_response(
+            return Ok(json_response(
                 StatusCode::UNAUTHORIZED,
                 json!({ "type": "auth_error", "reason": "invalid token" }),
-            );
+            ));
         }
         let guard = state.sessions.token();
-        return configure(ws, creds.protocol).on_upgrade(move |socket: WebSocket| async move {
+        let refusing = configure(ws, handshake.creds.protocol);
+        return Ok(refusing.on_upgrade(move |socket: WebSocket| async move {
             session::refuse(socket).await;
             drop(guard);
-        });
+        }));
     }
-    let info = SessionInfo {
-        path: uri.path().to_owned(),
-        user_id,
-        authenticated: true,
-        faults,
-        pushes,
-        ended,
-    };
-    accept(ws, creds.protocol, state, info)
+    let (protocol, info) = handshake.admit(uri.path(), user_id);
+    Ok(accept(ws, protocol, state, info))
 }
 
 /// Why fault injection turns a handshake away.
-enum FaultRefusal {
+pub(crate) enum FaultRefusal {
     /// A fault parameter is bad: HTTP 400.
     BadParameter(ParamError),
     /// The server is refusing new connections: HTTP 503.

@@ -27,8 +27,7 @@ async fn query_token_is_accepted_and_the_user_comes_from_the_path() {
     assert_eq!(conn["user_id"], "alice");
     assert_eq!(conn["authenticated"], true);
     assert_eq!(s["totals"]["rejected_auth"], 0);
-    close(ws).await;
-    server.shutdown().await;
+    close_and_stop(ws, server).await;
 }
 
 #[tokio::test]
@@ -84,8 +83,7 @@ async fn reject_with_401_refuses_before_the_upgrade() {
     let s = stats(addr).await;
     assert_eq!(s["totals"]["rejected_auth"], 1);
     assert_eq!(s["totals"]["accepted"], 1);
-    close(ws).await;
-    server.shutdown().await;
+    close_and_stop(ws, server).await;
 }
 
 #[tokio::test]
@@ -98,8 +96,7 @@ async fn subprotocol_token_is_accepted_and_echoed() {
     let welcome = next_json(&mut ws).await;
     assert_eq!(welcome["authenticated"], true);
     assert_eq!(welcome["user"]["id"], "carol");
-    close(ws).await;
-    server.shutdown().await;
+    close_and_stop(ws, server).await;
 }
 
 #[tokio::test]
@@ -132,8 +129,7 @@ async fn jwt_signed_with_the_secret_is_accepted_and_an_expired_one_refused() {
     let (mut ws, _) = connect_welcomed(addr, "/ws").await;
     let ok = request(&mut ws, &json!({"type":"auth","token": good})).await;
     assert_eq!(ok, json!({"type":"auth_success","user":{"id":"dave"}}));
-    close(ws).await;
-    server.shutdown().await;
+    close_and_stop(ws, server).await;
 }
 
 #[tokio::test]

@@ -50,6 +50,17 @@ pub async fn try_connect(addr: SocketAddr, path: &str) -> Result<Ws, (u16, Strin
     try_connect_from(addr, path, None).await
 }
 
+/// A handshake at `path` that must be refused with HTTP 400; returns the response's body.
+pub async fn refused_with_400(addr: SocketAddr, path: &str) -> String {
+    match try_connect(addr, path).await {
+        Ok(_) => panic!("{path}: the handshake succeeded"),
+        Err((status, body)) => {
+            assert_eq!(status, 400, "{path}: {body}");
+            body
+        }
+    }
+}
+
 /// Attempts a handshake as a browser page of `origin` would (`Origin` header), or as a
 /// non-browser client when `None`.
 pub async fn try_connect_from(
@@ -103,6 +114,20 @@ pub async fn connect_welcomed(addr: SocketAddr, path: &str) -> (Ws, Value) {
     let welcome = next_json(&mut ws).await;
     assert_eq!(welcome["type"], "connected", "{welcome}");
     (ws, welcome)
+}
+
+/// A server started with `opts`, and a client on `path` past its welcome (checked, then let
+/// go): how most tests begin.
+pub async fn serve_welcomed(opts: Options, path: &str) -> (Server, Ws) {
+    let server = start(opts).await;
+    let (ws, _) = connect_welcomed(server.local_addr(), path).await;
+    (server, ws)
+}
+
+/// Closes `ws` from the client side, then stops `server`: how most tests end.
+pub async fn close_and_stop(ws: Ws, server: Server) {
+    close(ws).await;
+    server.shutdown().await;
 }
 
 /// The next data or close frame (control frames are skipped; the client answers pings).

@@ -4,9 +4,8 @@ use crate::common::*;
 
 #[tokio::test]
 async fn health_reports_status_uptime_connections_and_version() {
-    let server = start(options()).await;
+    let (server, ws) = serve_welcomed(options(), "/ws").await;
     let addr = server.local_addr();
-    let (ws, _) = connect_welcomed(addr, "/ws").await;
     let response = get(addr, "/health").await;
     assert_eq!(response.status, 200);
     assert_eq!(response.header("access-control-allow-origin"), Some("*"));
@@ -15,15 +14,13 @@ async fn health_reports_status_uptime_connections_and_version() {
     assert!(health["uptime_s"].as_f64().unwrap() >= 0.0);
     assert_eq!(health["connections"], 1);
     assert_eq!(health["version"], env!("CARGO_PKG_VERSION"));
-    close(ws).await;
-    server.shutdown().await;
+    close_and_stop(ws, server).await;
 }
 
 #[tokio::test]
 async fn stats_have_totals_and_per_connection_records() {
-    let server = start(options()).await;
+    let (server, mut ws) = serve_welcomed(options(), "/ws").await;
     let addr = server.local_addr();
-    let (mut ws, _) = connect_welcomed(addr, "/ws").await;
     request(&mut ws, &serde_json::json!({"type":"ping","id":1})).await;
     request(&mut ws, &serde_json::json!({"type":"message","id":2})).await;
 

@@ -60,9 +60,8 @@ async fn two_servers_run_side_by_side_on_port_zero() {
 
 #[tokio::test]
 async fn shutdown_does_not_hang_on_a_client_that_floods_and_never_reads() {
-    let server = start(options()).await;
+    let (server, ws) = serve_welcomed(options(), "/ws").await;
     let addr = server.local_addr();
-    let (ws, _) = connect_welcomed(addr, "/ws").await;
     // A megabyte echo per message soon fills the socket buffers (on Linux loopback the server
     // stalls after about five), leaving the session stuck in a send that no close can follow.
     let flood = tokio::spawn(async move {

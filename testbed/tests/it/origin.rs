@@ -77,9 +77,8 @@ async fn websockets_from_foreign_pages_are_refused_with_403_and_counted() {
 
 #[tokio::test]
 async fn the_fault_control_refuses_cross_site_requests_and_does_nothing() {
-    let server = start(allowing_runner()).await;
+    let (server, mut ws) = serve_welcomed(allowing_runner(), "/ws").await;
     let addr = server.local_addr();
-    let (mut ws, _) = connect_welcomed(addr, "/ws").await;
     let refused: [&[(&str, &str)]; 4] = [
         &[
             ("Origin", "http://evil.example"),
@@ -109,8 +108,7 @@ async fn the_fault_control_refuses_cross_site_requests_and_does_nothing() {
     let (second, _) = connect_welcomed(addr, "/ws").await;
     assert_eq!(stats(addr).await["totals"]["faults"]["dropped"], 0);
     close(second).await;
-    close(ws).await;
-    server.shutdown().await;
+    close_and_stop(ws, server).await;
 }
 
 #[tokio::test]

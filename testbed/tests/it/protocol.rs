@@ -17,26 +17,22 @@ async fn welcome_names_the_user_and_capabilities() {
         json!(["ping", "message", "broadcast", "auth", "binary"])
     );
     assert!(welcome["timestamp"].as_u64().unwrap() > 1_600_000_000_000);
-    close(ws).await;
-    server.shutdown().await;
+    close_and_stop(ws, server).await;
 }
 
 #[tokio::test]
 async fn ping_is_answered_with_pong_carrying_the_id() {
-    let server = start(options()).await;
-    let (mut ws, _) = connect_welcomed(server.local_addr(), "/ws").await;
+    let (server, mut ws) = serve_welcomed(options(), "/ws").await;
     let pong = request(&mut ws, &json!({"type":"ping","id":"p-1"})).await;
     assert_eq!(pong["type"], "pong");
     assert_eq!(pong["id"], "p-1");
     assert!(pong["timestamp"].is_u64());
-    close(ws).await;
-    server.shutdown().await;
+    close_and_stop(ws, server).await;
 }
 
 #[tokio::test]
 async fn message_is_echoed_in_a_chat_response_with_request_id() {
-    let server = start(options()).await;
-    let (mut ws, _) = connect_welcomed(server.local_addr(), "/ws").await;
+    let (server, mut ws) = serve_welcomed(options(), "/ws").await;
     let sent = json!({"type":"message","id":42,"text":"hello","nested":{"a":[1,2]}});
     let reply = request(&mut ws, &sent).await;
     assert_eq!(reply["type"], "chat_response");
@@ -50,8 +46,7 @@ async fn message_is_echoed_in_a_chat_response_with_request_id() {
         "{reply}"
     );
     assert_eq!(reply["echo"]["text"], "no id");
-    close(ws).await;
-    server.shutdown().await;
+    close_and_stop(ws, server).await;
 }
 
 #[tokio::test]
@@ -85,9 +80,8 @@ async fn broadcast_reaches_every_open_session_including_the_sender() {
 
 #[tokio::test]
 async fn first_message_auth_succeeds_with_a_good_token_and_errs_with_a_bad_one() {
-    let server = start(options()).await;
+    let (server, mut ws) = serve_welcomed(options(), "/ws").await;
     let addr = server.local_addr();
-    let (mut ws, _) = connect_welcomed(addr, "/ws").await;
 
     let err = request(&mut ws, &json!({"type":"auth","token":"wrong"})).await;
     assert_eq!(err, json!({"type":"auth_error","reason":"invalid token"}));
@@ -103,15 +97,13 @@ async fn first_message_auth_succeeds_with_a_good_token_and_errs_with_a_bad_one()
     assert_eq!(ok, json!({"type":"auth_success","user":{"id":"anonymous"}}));
     let s = stats(addr).await;
     assert_eq!(s["connections"][0]["authenticated"], true);
-    close(ws).await;
-    server.shutdown().await;
+    close_and_stop(ws, server).await;
 }
 
 #[tokio::test]
 async fn malformed_json_is_reported_and_the_connection_stays_open() {
-    let server = start(options()).await;
+    let (server, mut ws) = serve_welcomed(options(), "/ws").await;
     let addr = server.local_addr();
-    let (mut ws, _) = connect_welcomed(addr, "/ws").await;
     for text in ["not json", "{\"type\":", "[1,2,3]", "17"] {
         ws.send(Message::text(text)).await.unwrap();
         let err = next_json(&mut ws).await;
@@ -126,14 +118,12 @@ async fn malformed_json_is_reported_and_the_connection_stays_open() {
     let s = stats(addr).await;
     assert_eq!(s["totals"]["malformed"], 4);
     assert_eq!(s["totals"]["received_by_type"]["(malformed)"], 4);
-    close(ws).await;
-    server.shutdown().await;
+    close_and_stop(ws, server).await;
 }
 
 #[tokio::test]
 async fn unknown_type_is_reported_and_the_connection_stays_open() {
-    let server = start(options()).await;
-    let (mut ws, _) = connect_welcomed(server.local_addr(), "/ws").await;
+    let (server, mut ws) = serve_welcomed(options(), "/ws").await;
     let err = request(&mut ws, &json!({"type":"teleport","id":1})).await;
     assert_eq!(err["type"], "error");
     assert_eq!(err["code"], "unknown_type");
@@ -145,15 +135,13 @@ async fn unknown_type_is_reported_and_the_connection_stays_open() {
         request(&mut ws, &json!({"type":"ping","id":3})).await["type"],
         "pong"
     );
-    close(ws).await;
-    server.shutdown().await;
+    close_and_stop(ws, server).await;
 }
 
 #[tokio::test]
 async fn binary_frames_are_echoed_as_binary() {
-    let server = start(options()).await;
+    let (server, mut ws) = serve_welcomed(options(), "/ws").await;
     let addr = server.local_addr();
-    let (mut ws, _) = connect_welcomed(addr, "/ws").await;
     let payload: Vec<u8> = (0..=255).collect();
     ws.send(Message::binary(payload.clone())).await.unwrap();
     match next_frame(&mut ws).await {
@@ -163,14 +151,12 @@ async fn binary_frames_are_echoed_as_binary() {
     let s = stats(addr).await;
     assert_eq!(s["totals"]["binary_received"], 1);
     assert_eq!(s["totals"]["sent_by_type"]["(binary)"], 1);
-    close(ws).await;
-    server.shutdown().await;
+    close_and_stop(ws, server).await;
 }
 
 #[tokio::test]
 async fn one_megabyte_messages_are_accepted_text_and_binary() {
-    let server = start(options()).await;
-    let (mut ws, _) = connect_welcomed(server.local_addr(), "/ws").await;
+    let (server, mut ws) = serve_welcomed(options(), "/ws").await;
     let big = "x".repeat(1 << 20);
     let reply = request(&mut ws, &json!({"type":"message","id":"big","data":big})).await;
     assert_eq!(reply["request_id"], "big");
@@ -182,15 +168,13 @@ async fn one_megabyte_messages_are_accepted_text_and_binary() {
         Message::Binary(echo) => assert_eq!(echo.len(), blob.len()),
         other => panic!("expected binary, got {other:?}"),
     }
-    close(ws).await;
-    server.shutdown().await;
+    close_and_stop(ws, server).await;
 }
 
 #[tokio::test]
 async fn control_ping_is_answered_with_pong_and_not_counted() {
-    let server = start(options()).await;
+    let (server, mut ws) = serve_welcomed(options(), "/ws").await;
     let addr = server.local_addr();
-    let (mut ws, _) = connect_welcomed(addr, "/ws").await;
     ws.send(Message::Ping(b"are you there".to_vec().into()))
         .await
         .unwrap();
@@ -207,6 +191,5 @@ async fn control_ping_is_answered_with_pong_and_not_counted() {
     .await;
     assert_eq!(pong.as_ref(), b"are you there");
     assert_eq!(stats(addr).await["totals"]["received"], 0);
-    close(ws).await;
-    server.shutdown().await;
+    close_and_stop(ws, server).await;
 }

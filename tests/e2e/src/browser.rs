@@ -103,6 +103,40 @@ impl Page {
         out
     }
 
+    /// Waits until the first element with `data-testid` shows exactly `want` (`what` names
+    /// the wait when it times out).
+    pub async fn wait_text(&self, id: &str, want: &str, what: &str) {
+        crate::wait_for(what, crate::LONG, || async {
+            (self.text(id).await == want).then_some(())
+        })
+        .await;
+    }
+
+    /// Waits until no element with `data-testid` is left (`what` names the wait when it times
+    /// out).
+    pub async fn wait_gone(&self, id: &str, what: &str) {
+        crate::wait_for(what, crate::LONG, || async {
+            self.texts(id).await.is_empty().then_some(())
+        })
+        .await;
+    }
+
+    /// The value of the input (or select) with `data-testid`; empty when it has none.
+    pub async fn value(&self, id: &str) -> String {
+        let script = format!("return document.querySelector('{}').value", testid(id));
+        self.eval(&script).await.as_str().unwrap_or("").to_owned()
+    }
+
+    /// `map`, a script expression of `e`, for every element with `data-testid`, in the
+    /// page's order.
+    pub async fn map_all(&self, id: &str, map: &str) -> serde_json::Value {
+        let script = format!(
+            "return [...document.querySelectorAll('{}')].map(e => {map})",
+            testid(id)
+        );
+        self.eval(&script).await
+    }
+
     /// Clicks the element with `data-testid`.
     pub async fn click(&self, id: &str) {
         self.client

@@ -27,10 +27,9 @@ impl Ctx {
     /// Presses Start and waits until the run is running.
     pub async fn press_start(&self) {
         self.page.click("start").await;
-        wait_for("the run to start", LONG, || async {
-            (self.page.text("run-status").await == "running").then_some(())
-        })
-        .await;
+        self.page
+            .wait_text("run-status", "running", "the run to start")
+            .await;
     }
 
     /// Polls the report every 50 ms until `done` accepts it, and returns that report; after
@@ -67,14 +66,21 @@ impl Ctx {
     /// counted lost at its timeout) and returns the report.
     pub async fn stop_and_settle(&self) -> Value {
         self.page.click("stop").await;
-        wait_for("the Stop button to stop the run", LONG, || async {
-            (self.page.text("run-status").await == "idle").then_some(())
-        })
-        .await;
+        self.page
+            .wait_text("run-status", "idle", "the Stop button to stop the run")
+            .await;
         self.report_until("nothing pending after Stop", LONG, |r| {
             counter(r, "pending") == 0
         })
         .await
+    }
+
+    /// [`Ctx::stop_and_settle`], then [`Ctx::assert_healthy`]: what every fault case ends
+    /// with. Returns the report and the health.
+    pub async fn stop_healthy(&self) -> (Value, Health) {
+        let report = self.stop_and_settle().await;
+        let health = self.assert_healthy().await;
+        (report, health)
     }
 
     /// The console's state now, judged ([`Health::problems`]).

@@ -59,7 +59,70 @@ pub fn stat_by_type(stats: &serde_json::Value, map: &str, key: &str) -> u64 {
     })
 }
 
+/// A backend that takes `token` (and only it) on its authenticated endpoint.
+pub fn accepting(token: &str) -> testbed::Options {
+    testbed::Options {
+        tokens: vec![token.to_owned()],
+        ..testbed::Options::default()
+    }
+}
+
+/// Fails if `secret` shows in any of `places` (what each is, its text).
+pub fn assert_kept_out(secret: &str, places: &[(&str, String)]) {
+    for (what, text) in places {
+        assert!(
+            !text.contains(secret),
+            "the token leaked into the {what}: {text}"
+        );
+    }
+}
+
 impl Ctx {
+    /// Presses Share, then reads the places where the page shows or keeps text that a token
+    /// must never be in, for [`assert_kept_out`]: the page's text, the share URL, and all of
+    /// local storage.
+    pub async fn shown_and_stored(&self) -> Vec<(&'static str, String)> {
+        self.page.click("share").await;
+        let text = |v: serde_json::Value| v.as_str().unwrap_or_default().to_owned();
+        let page = self.page.eval("return document.body.innerText").await;
+        let storage = self
+            .page
+            .eval("return JSON.stringify(Object.assign({}, localStorage))")
+            .await;
+        vec![
+            ("page", text(page)),
+            ("share URL", self.page.text("share-url").await),
+            ("storage", text(storage)),
+        ]
+    }
+
+    /// Waits until an entry in the log panel contains `needle` (`what` names the wait).
+    pub async fn wait_logged(&self, needle: &str, what: &str, timeout: Duration) {
+        wait_for(what, timeout, || async {
+            let log = self.page.texts("log-entry").await;
+            log.iter().any(|e| e.contains(needle)).then_some(())
+        })
+        .await;
+    }
+
+    /// Sets the message template to a `message` whose `field` is `value` (JSON string text),
+    /// starts one session and sends it once, then waits until the log panel shows an entry
+    /// containing `logged`.
+    pub async fn send_one_with(&self, field: &str, value: &str, logged: &str) {
+        let template = format!(r#"{{"type":"message","id":"{{{{id}}}}","{field}":"{value}"}}"#);
+        self.page.fill("message-template", &template).await;
+        self.start_sessions(1, 60_000).await;
+        self.page.click("broadcast").await;
+        self.wait_logged(logged, &format!("{logged} in the log"), LONG)
+            .await;
+    }
+
+    /// Waits until the Active card shows all `sessions` connected.
+    pub async fn wait_all_active(&self, sessions: u32, what: &str) {
+        let want = format!("{sessions} / {sessions}");
+        self.page.wait_text("metric-active", &want, what).await;
+    }
+
     /// Sets the session count and interval, presses Start, and waits until all are connected.
     pub async fn start_sessions(&self, sessions: u32, interval_ms: u32) {
         self.page.fill("session-count", &sessions.to_string()).await;
@@ -67,11 +130,8 @@ impl Ctx {
             .fill("send-interval", &interval_ms.to_string())
             .await;
         self.page.click("start").await;
-        let want = format!("{sessions} / {sessions}");
-        wait_for("every session connected", LONG, || async {
-            (self.page.text("metric-active").await == want).then_some(())
-        })
-        .await;
+        self.wait_all_active(sessions, "every session connected")
+            .await;
     }
 
     /// The numbers in every cell with `data-testid`.

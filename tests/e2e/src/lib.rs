@@ -15,6 +15,7 @@ pub mod case;
 pub mod console;
 pub mod health;
 mod http;
+pub mod schema;
 
 pub use browser::Page;
 pub use console::{LONG, encode_component, number, per_connection, stat, stat_by_type};

@@ -2,18 +2,11 @@
 //! recovery from a backend that goes away.
 
 use std::time::Duration;
-use ws_console_e2e::console::count;
+use ws_console_e2e::console::{accepting, assert_kept_out, count};
 use ws_console_e2e::{Ctx, LONG, run, stat, stat_by_type, wait_for};
 
 /// A token distinctive enough that finding it anywhere is a leak.
 const TOKEN: &str = "Tk-e2e-5ecr3t-91f0";
-
-fn with_token() -> testbed::Options {
-    testbed::Options {
-        tokens: vec![TOKEN.to_string()],
-        ..testbed::Options::default()
-    }
-}
 
 async fn auth_endpoint(ctx: &Ctx, token: &str) {
     ctx.page
@@ -111,10 +104,9 @@ async fn every_bad_input_gets_its_message_and_nothing_starts() {
         ctx.page.fill("message-template", "plain text {{id}}").await;
         ctx.page.fill("session-count", "1").await;
         ctx.page.click("start").await;
-        wait_for("the run to start", LONG, || async {
-            (ctx.page.text("run-status").await == "running").then_some(())
-        })
-        .await;
+        ctx.page
+            .wait_text("run-status", "running", "the run to start")
+            .await;
         assert!(
             !ctx.page
                 .text("message-template-notice")
@@ -129,7 +121,7 @@ async fn every_bad_input_gets_its_message_and_nothing_starts() {
 
 #[tokio::test]
 async fn an_invalid_token_needs_auth_and_is_not_retried() {
-    run(with_token(), |ctx| async move {
+    run(accepting(TOKEN), |ctx| async move {
         auth_endpoint(&ctx, "wrong-token").await;
         ctx.page.fill("session-count", "3").await;
         ctx.page.click("start").await;
@@ -151,12 +143,8 @@ async fn an_invalid_token_needs_auth_and_is_not_retried() {
         // A fresh token brings them back (what a host's token provider would do).
         ctx.page.fill("token", TOKEN).await;
         ctx.page.click("apply-token").await;
-        wait_for(
-            "every session connected with the fresh token",
-            LONG,
-            || async { (ctx.page.text("metric-active").await == "3 / 3").then_some(()) },
-        )
-        .await;
+        ctx.wait_all_active(3, "every session connected with the fresh token")
+            .await;
         assert_eq!(stat(&ctx.stats().await, "/totals/rejected_auth"), 3);
         ctx
     })
@@ -165,7 +153,7 @@ async fn an_invalid_token_needs_auth_and_is_not_retried() {
 
 #[tokio::test]
 async fn the_token_never_shows_in_the_page_the_log_storage_or_the_share_url() {
-    run(with_token(), |ctx| async move {
+    run(accepting(TOKEN), |ctx| async move {
         auth_endpoint(&ctx, TOKEN).await;
         ctx.page.click("log-sent").await;
         ctx.start_sessions(2, 200).await;
@@ -173,28 +161,13 @@ async fn the_token_never_shows_in_the_page_the_log_storage_or_the_share_url() {
             (ctx.metric("metric-received").await >= 6).then_some(())
         })
         .await;
-        ctx.page.click("share").await;
+        let mut places = ctx.shown_and_stored().await;
+        places.push(("log", ctx.page.texts("log-entry").await.join("\n")));
+        assert_kept_out(TOKEN, &places);
         let display = ctx.page.text("display-url").await;
         assert!(display.contains("[redacted]"), "{display}");
         let share = ctx.page.text("share-url").await;
         assert!(share.contains("wsc="), "{share}");
-        let page_text = ctx.page.eval("return document.body.innerText").await;
-        let storage = ctx
-            .page
-            .eval("return JSON.stringify(Object.assign({}, localStorage))")
-            .await;
-        let log = ctx.page.texts("log-entry").await.join("\n");
-        for (what, text) in [
-            ("page", page_text.to_string()),
-            ("storage", storage.to_string()),
-            ("share URL", share),
-            ("log", log),
-        ] {
-            assert!(
-                !text.contains(TOKEN),
-                "the token leaked into the {what}: {text}"
-            );
-        }
         ctx
     })
     .await;
@@ -204,15 +177,8 @@ async fn the_token_never_shows_in_the_page_the_log_storage_or_the_share_url() {
 async fn server_text_is_rendered_as_text() {
     run(testbed::Options::default(), |ctx| async move {
         let payload = r#"<img src=x onerror=\"window.__wscXss=1\">"#;
-        let template = format!(r#"{{"type":"message","id":"{{{{id}}}}","text":"{payload}"}}"#);
-        ctx.page.fill("message-template", &template).await;
-        ctx.start_sessions(1, 60_000).await;
-        ctx.page.click("broadcast").await;
-        wait_for("the echoed payload in the log", LONG, || async {
-            let log = ctx.page.texts("log-entry").await;
-            log.iter().any(|e| e.contains("<img src=x")).then_some(())
-        })
-        .await;
+        // Sent and echoed back: wait for the payload in the log.
+        ctx.send_one_with("text", payload, "<img src=x").await;
         let images = ctx
             .page
             .eval("return document.querySelectorAll('.wsc-root img').length")
@@ -241,21 +207,9 @@ async fn a_reload_keeps_the_configuration_but_not_the_token() {
         ctx.page.fill("token", TOKEN).await;
         ctx.page.client.refresh().await.expect("reload");
         ctx.page.wait_for_testid("start", LONG).await;
-        let value = |id: &'static str| {
-            let page = &ctx.page;
-            async move {
-                page.eval(&format!(
-                    "return document.querySelector('[data-testid=\"{id}\"]').value"
-                ))
-                .await
-            }
-        };
-        assert_eq!(value("session-count").await, serde_json::json!("7"));
-        assert_eq!(
-            value("endpoint-url").await,
-            serde_json::json!("/ws?suite=reload")
-        );
-        assert_eq!(value("token").await, serde_json::json!(""));
+        assert_eq!(ctx.page.value("session-count").await, "7");
+        assert_eq!(ctx.page.value("endpoint-url").await, "/ws?suite=reload");
+        assert_eq!(ctx.page.value("token").await, "");
         // A share URL opens the same configuration in a browser that has none stored.
         ctx.page.fill("session-count", "9").await;
         ctx.page.click("share").await;
@@ -263,11 +217,8 @@ async fn a_reload_keeps_the_configuration_but_not_the_token() {
         ctx.page.eval("localStorage.clear(); return true").await;
         ctx.page.client.goto(&share).await.expect("share URL opens");
         ctx.page.wait_for_testid("start", LONG).await;
-        assert_eq!(value("session-count").await, serde_json::json!("9"));
-        assert_eq!(
-            value("endpoint-url").await,
-            serde_json::json!("/ws?suite=reload")
-        );
+        assert_eq!(ctx.page.value("session-count").await, "9");
+        assert_eq!(ctx.page.value("endpoint-url").await, "/ws?suite=reload");
         ctx
     })
     .await;
@@ -294,10 +245,9 @@ async fn a_hidden_tab_is_warned_about_and_marked_in_the_report() {
                  document.dispatchEvent(new Event('visibilitychange')); return true",
             )
             .await;
-        wait_for("the warning to go", LONG, || async {
-            ctx.page.texts("hidden-warning").await.is_empty().then_some(())
-        })
-        .await;
+        ctx.page
+            .wait_gone("hidden-warning", "the warning to go")
+            .await;
         ctx
     })
     .await;
@@ -349,10 +299,7 @@ async fn sessions_recover_when_the_backend_restarts_and_queued_messages_arrive()
         )
         .await;
         let ctx = Ctx::restart_server(page, origin, testbed::Options::default()).await;
-        wait_for("every session back", LONG, || async {
-            (ctx.page.text("metric-active").await == "5 / 5").then_some(())
-        })
-        .await;
+        ctx.wait_all_active(5, "every session back").await;
         let report = wait_for("the queued messages answered", LONG, || async {
             let r = ctx.report().await;
             (count(&r, "/totals/counters/matched") == 35).then_some(r)

@@ -9,6 +9,7 @@
 //! whether anything connected.
 
 use std::time::Duration;
+use ws_console_e2e::console::{accepting, assert_kept_out};
 use ws_console_e2e::{Ctx, LONG, run, stat, wait_for};
 
 /// A token distinctive enough that finding it anywhere is a leak.
@@ -16,27 +17,9 @@ const TOKEN: &str = "Tk-sec-5ecr3t-4b1d";
 /// A JWT-shaped value, as people paste them into URLs.
 const JWT: &str = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJxYS03In0.c2VjcmV0LXNpZ25hdHVyZQ";
 
-fn with_token() -> testbed::Options {
-    testbed::Options {
-        tokens: vec![TOKEN.to_string()],
-        ..testbed::Options::default()
-    }
-}
-
 /// `host:port` of the backend under another name than the page's.
 fn foreign_host(ctx: &Ctx) -> String {
     ctx.origin.replace("http://127.0.0.1", "localhost")
-}
-
-/// The value of the input with `data-testid`.
-async fn value(ctx: &Ctx, id: &str) -> String {
-    let script = format!("return document.querySelector('[data-testid=\"{id}\"]').value");
-    ctx.page
-        .eval(&script)
-        .await
-        .as_str()
-        .unwrap_or("")
-        .to_owned()
 }
 
 async fn storage(ctx: &Ctx) -> String {
@@ -65,10 +48,7 @@ async fn foreign_auth_endpoint(ctx: &Ctx) {
 }
 
 async fn all_connected(ctx: &Ctx) {
-    wait_for("both sessions connected", LONG, || async {
-        (ctx.page.text("metric-active").await == "2 / 2").then_some(())
-    })
-    .await;
+    ctx.wait_all_active(2, "both sessions connected").await;
 }
 
 fn encode(s: &str) -> String {
@@ -97,21 +77,16 @@ async fn a_share_link_is_shown_as_such_and_saved_only_when_kept() {
 
         ctx.page.client.goto(&link).await.expect("share link opens");
         ctx.page.wait_for_testid("shared-config", LONG).await;
-        assert_eq!(value(&ctx, "endpoint-url").await, linked);
+        assert_eq!(ctx.page.value("endpoint-url").await, linked);
         assert_eq!(ctx.page.text("shared-endpoint").await, linked);
         let stored = storage(&ctx).await;
         assert!(!stored.contains("from=link"), "saved unasked: {stored}");
         ctx.page.click("shared-discard").await;
-        wait_for("the banner to go", LONG, || async {
-            ctx.page
-                .texts("shared-config")
-                .await
-                .is_empty()
-                .then_some(())
-        })
-        .await;
-        assert_eq!(value(&ctx, "endpoint-url").await, "/ws");
-        assert_eq!(value(&ctx, "session-count").await, "7");
+        ctx.page
+            .wait_gone("shared-config", "the banner to go")
+            .await;
+        assert_eq!(ctx.page.value("endpoint-url").await, "/ws");
+        assert_eq!(ctx.page.value("session-count").await, "7");
         assert!(!storage(&ctx).await.contains("from=link"));
         let search = ctx.page.eval("return location.search").await;
         assert_eq!(search, serde_json::json!(""), "the link is done with");
@@ -132,7 +107,7 @@ async fn a_share_link_is_shown_as_such_and_saved_only_when_kept() {
 
 #[tokio::test]
 async fn start_and_the_scenario_button_ask_before_the_token_goes_to_another_origin() {
-    run(with_token(), |ctx| async move {
+    run(accepting(TOKEN), |ctx| async move {
         foreign_auth_endpoint(&ctx).await;
         let host = foreign_host(&ctx);
 
@@ -142,14 +117,9 @@ async fn start_and_the_scenario_button_ask_before_the_token_goes_to_another_orig
             .await;
         assert_eq!(ctx.page.text("confirm-host").await, host);
         ctx.page.click("confirm-cancel").await;
-        wait_for("the question to go", LONG, || async {
-            ctx.page
-                .texts("confirm-foreign-origin")
-                .await
-                .is_empty()
-                .then_some(())
-        })
-        .await;
+        ctx.page
+            .wait_gone("confirm-foreign-origin", "the question to go")
+            .await;
         assert_eq!(ctx.page.text("run-status").await, "idle");
 
         ctx.choose_scenario("load", &[]).await;
@@ -177,7 +147,7 @@ async fn start_and_the_scenario_button_ask_before_the_token_goes_to_another_orig
 
 #[tokio::test]
 async fn the_js_handle_starts_on_another_origin_only_when_told_the_host() {
-    run(with_token(), |ctx| async move {
+    run(accepting(TOKEN), |ctx| async move {
         foreign_auth_endpoint(&ctx).await;
         let host = foreign_host(&ctx);
         let refused = ctx
@@ -203,7 +173,7 @@ async fn the_js_handle_starts_on_another_origin_only_when_told_the_host() {
 
 #[tokio::test]
 async fn a_token_typed_into_the_endpoint_moves_to_the_token_field_and_is_kept_nowhere() {
-    run(with_token(), |ctx| async move {
+    run(accepting(TOKEN), |ctx| async move {
         let typed = format!("/api/v1/pam/ws/{{user_id}}?token={TOKEN}");
         ctx.page.fill("endpoint-url", &typed).await;
         ctx.page.fill("user-id", "qa-7").await;
@@ -220,26 +190,16 @@ async fn a_token_typed_into_the_endpoint_moves_to_the_token_field_and_is_kept_no
         ctx.page.click("start").await;
         all_connected(&ctx).await;
         assert_eq!(
-            value(&ctx, "endpoint-url").await,
+            ctx.page.value("endpoint-url").await,
             "/api/v1/pam/ws/{user_id}?token={token}"
         );
-        assert_eq!(value(&ctx, "token").await, TOKEN);
+        assert_eq!(ctx.page.value("token").await, TOKEN);
         assert!(ctx.page.text("token-notice").await.contains("moved"));
-        ctx.page.click("share").await;
-        let share = ctx.page.text("share-url").await;
-        let page = ctx.page.eval("return document.body.innerText").await;
+        // All of local storage, the saved configuration with it.
+        let mut places = ctx.shown_and_stored().await;
         let log = ctx.download("export-log", "ws-console-log.txt").await;
-        for (what, text) in [
-            ("storage", storage(&ctx).await),
-            ("share URL", share),
-            ("page", page.to_string()),
-            ("log export", log),
-        ] {
-            assert!(
-                !text.contains(TOKEN),
-                "the token leaked into the {what}: {text}"
-            );
-        }
+        places.push(("log export", log));
+        assert_kept_out(TOKEN, &places);
         ctx
     })
     .await;
@@ -269,30 +229,12 @@ async fn the_log_export_redacts_a_token_applied_after_it_was_logged() {
     run(testbed::Options::default(), |ctx| async move {
         // A reply names the next token before anyone applies it (as a refresh reply would).
         let next = "Nx7-next-t0ken-c4fe";
-        let template = format!(r#"{{"type":"message","id":"{{{{id}}}}","next":"{next}"}}"#);
-        ctx.page.fill("message-template", &template).await;
-        ctx.start_sessions(1, 60_000).await;
-        ctx.page.click("broadcast").await;
-        wait_for("the reply in the log", LONG, || async {
-            let log = ctx.page.texts("log-entry").await;
-            log.iter()
-                .any(|e| e.contains("chat_response"))
-                .then_some(())
-        })
-        .await;
+        ctx.send_one_with("next", next, "chat_response").await;
         ctx.page.fill("token", next).await;
         ctx.page.click("apply-token").await;
-        wait_for(
-            "the token to be applied",
-            Duration::from_secs(10),
-            || async {
-                let log = ctx.page.texts("log-entry").await;
-                log.iter()
-                    .any(|e| e.contains("token updated"))
-                    .then_some(())
-            },
-        )
-        .await;
+        let applied = "the token to be applied";
+        ctx.wait_logged("token updated", applied, Duration::from_secs(10))
+            .await;
         let log = ctx.download("export-log", "ws-console-log.txt").await;
         assert!(log.contains("chat_response"), "{log}");
         assert!(!log.contains(next), "the export kept the token: {log}");

@@ -127,10 +127,7 @@ async fn a_socket_worker_that_fails_mid_run_hands_its_sessions_to_the_page() {
                 .then_some(())
         })
         .await;
-        wait_for("every session back", LONG, || async {
-            (ctx.page.text("metric-active").await == "3 / 3").then_some(())
-        })
-        .await;
+        ctx.wait_all_active(3, "every session back").await;
         let before = count(&ctx.report().await, "/totals/counters/matched");
         let report = wait_for("replies on the page's sockets", LONG, || async {
             let r = ctx.report().await;
@@ -166,10 +163,13 @@ async fn sessions_send_every_interval_and_stop_closes_every_socket() {
             (stat(&s, "/totals/open") == 0 && stat(&s, "/totals/closed") == 5).then_some(s)
         })
         .await;
-        wait_for("the page to show no active session", LONG, || async {
-            (ctx.page.text("metric-active").await == "0 / 5").then_some(())
-        })
-        .await;
+        ctx.page
+            .wait_text(
+                "metric-active",
+                "0 / 5",
+                "the page to show no active session",
+            )
+            .await;
         let sent = ctx.metric("metric-sent").await;
         assert_eq!(
             sent,

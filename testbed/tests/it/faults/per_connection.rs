@@ -13,9 +13,8 @@ use crate::common::*;
 
 #[tokio::test]
 async fn drop_rate_one_drops_on_the_first_message_without_a_close_frame() {
-    let server = start(fault_options()).await;
+    let (server, mut ws) = serve_welcomed(fault_options(), "/ws?drop_rate=1").await;
     let addr = server.local_addr();
-    let (mut ws, _) = connect_welcomed(addr, "/ws?drop_rate=1").await;
     send_json(&mut ws, &ping(1)).await;
     expect_dropped(&mut ws).await;
     let s = stats_when(addr, "the drop", |s| s["totals"]["closed"] == 1).await;
@@ -84,9 +83,8 @@ async fn drop_rate_with_a_seed_drops_a_reproducible_fraction_on_both_endpoints()
 
 #[tokio::test]
 async fn loss_rate_one_answers_nothing_pings_included() {
-    let server = start(fault_options()).await;
+    let (server, mut ws) = serve_welcomed(fault_options(), "/ws?loss_rate=1").await;
     let addr = server.local_addr();
-    let (mut ws, _) = connect_welcomed(addr, "/ws?loss_rate=1").await;
     send_json(&mut ws, &ping(1)).await;
     send_json(&mut ws, &json!({"type":"message","id":2})).await;
     ws.send(Message::binary(vec![1, 2, 3])).await.unwrap();
@@ -99,9 +97,8 @@ async fn loss_rate_one_answers_nothing_pings_included() {
 
 #[tokio::test]
 async fn delay_ms_holds_every_reply_back() {
-    let server = start(fault_options()).await;
+    let (server, mut ws) = serve_welcomed(fault_options(), "/ws?delay_ms=150").await;
     let addr = server.local_addr();
-    let (mut ws, _) = connect_welcomed(addr, "/ws?delay_ms=150").await;
     for id in 0..2 {
         let asked = Instant::now();
         let pong = request(&mut ws, &ping(id)).await;
@@ -110,15 +107,13 @@ async fn delay_ms_holds_every_reply_back() {
         assert!(waited >= Duration::from_millis(150), "{waited:?}");
     }
     assert_eq!(faults(&stats(addr).await)["delayed"], 2);
-    close(ws).await;
-    server.shutdown().await;
+    close_and_stop(ws, server).await;
 }
 
 #[tokio::test]
 async fn a_message_asking_for_delay_ms_is_answered_that_much_later() {
-    let server = start(fault_options()).await;
+    let (server, mut ws) = serve_welcomed(fault_options(), "/ws").await;
     let addr = server.local_addr();
-    let (mut ws, _) = connect_welcomed(addr, "/ws").await;
     let asked = Instant::now();
     send_json(
         &mut ws,
@@ -135,15 +130,12 @@ async fn a_message_asking_for_delay_ms_is_answered_that_much_later() {
     let waited = asked.elapsed();
     assert!(waited >= Duration::from_millis(150), "{waited:?}");
     assert_eq!(faults(&stats(addr).await)["delayed"], 1);
-    close(ws).await;
-    server.shutdown().await;
+    close_and_stop(ws, server).await;
 }
 
 #[tokio::test]
 async fn without_faults_a_message_asking_for_delay_ms_is_answered_at_once() {
-    let server = start(testbed::Options::default()).await;
-    let addr = server.local_addr();
-    let (mut ws, _) = connect_welcomed(addr, "/ws").await;
+    let (server, mut ws) = serve_welcomed(testbed::Options::default(), "/ws").await;
     send_json(
         &mut ws,
         &json!({"type": "message", "id": "slow", "delay_ms": 150}),
@@ -153,16 +145,15 @@ async fn without_faults_a_message_asking_for_delay_ms_is_answered_at_once() {
     // In order: the first was not held back.
     assert_eq!(next_json(&mut ws).await["id"], "slow");
     assert_eq!(next_json(&mut ws).await["id"], "fast");
-    close(ws).await;
-    server.shutdown().await;
+    close_and_stop(ws, server).await;
 }
 
 #[tokio::test]
 async fn jitter_reorders_replies_but_loses_none() {
     const PINGS: u64 = 20;
-    let server = start(fault_options()).await;
+    let (server, mut ws) =
+        serve_welcomed(fault_options(), "/ws?delay_ms=50&jitter_ms=400&seed=7").await;
     let addr = server.local_addr();
-    let (mut ws, _) = connect_welcomed(addr, "/ws?delay_ms=50&jitter_ms=400&seed=7").await;
     let asked = Instant::now();
     for id in 0..PINGS {
         send_json(&mut ws, &ping(id)).await;
@@ -186,9 +177,8 @@ async fn jitter_reorders_replies_but_loses_none() {
 
 #[tokio::test]
 async fn dup_rate_one_sends_every_reply_exactly_twice() {
-    let server = start(fault_options()).await;
+    let (server, mut ws) = serve_welcomed(fault_options(), "/ws?dup_rate=1").await;
     let addr = server.local_addr();
-    let (mut ws, _) = connect_welcomed(addr, "/ws?dup_rate=1").await;
     for id in 1..=3 {
         send_json(&mut ws, &json!({"type":"message","id":id})).await;
         for _ in 0..2 {
@@ -204,9 +194,8 @@ async fn dup_rate_one_sends_every_reply_exactly_twice() {
 
 #[tokio::test]
 async fn stop_after_three_answers_exactly_three() {
-    let server = start(fault_options()).await;
+    let (server, mut ws) = serve_welcomed(fault_options(), "/ws?stop_after=3").await;
     let addr = server.local_addr();
-    let (mut ws, _) = connect_welcomed(addr, "/ws?stop_after=3").await;
     for id in 0..5 {
         send_json(&mut ws, &ping(id)).await;
     }
@@ -246,9 +235,7 @@ async fn a_bad_fault_parameter_is_refused_with_400_naming_it() {
         ("/ws?stop_after=-1", "stop_after"),
         ("/api/v1/pam/ws/u?token=dev-token&delay_ms=soon", "delay_ms"),
     ] {
-        let (status, body) = try_connect(addr, path).await.map(|_| ()).unwrap_err();
-        assert_eq!(status, 400, "{path}");
-        let body: Value = serde_json::from_str(&body).unwrap();
+        let body: Value = serde_json::from_str(&refused_with_400(addr, path).await).unwrap();
         assert_eq!(body["error"], "bad_parameter");
         assert_eq!(body["parameter"], parameter, "{path}");
         assert!(body["message"].as_str().unwrap().contains(parameter));
@@ -273,6 +260,5 @@ async fn without_the_flag_fault_parameters_are_ignored_and_control_is_404() {
     }
     let s = stats(addr).await;
     assert!(faults(&s).as_object().unwrap().values().all(|n| n == 0));
-    close(ws).await;
-    server.shutdown().await;
+    close_and_stop(ws, server).await;
 }

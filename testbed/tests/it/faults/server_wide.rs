@@ -108,8 +108,7 @@ async fn drop_all_drops_every_client_abruptly() {
     // Only the connections open at the time are dropped.
     let (mut ws, _) = connect_welcomed(addr, "/ws").await;
     assert_eq!(request(&mut ws, &ping(1)).await["type"], "pong");
-    close(ws).await;
-    server.shutdown().await;
+    close_and_stop(ws, server).await;
 }
 
 #[tokio::test]
@@ -148,9 +147,8 @@ async fn refuse_answers_503_for_the_period_then_accepts_again() {
 
 #[tokio::test]
 async fn silent_answers_nothing_for_the_period_then_pongs_again() {
-    let server = start(fault_options()).await;
+    let (server, mut ws) = serve_welcomed(fault_options(), "/ws").await;
     let addr = server.local_addr();
-    let (mut ws, _) = connect_welcomed(addr, "/ws").await;
     let asked = Instant::now();
     let state = control(addr, "/api/faults/silent?seconds=1").await;
     assert_eq!(state["silent"], true);
@@ -170,8 +168,7 @@ async fn silent_answers_nothing_for_the_period_then_pongs_again() {
     // silence was never answered, and the connection was never closed.
     let pong = request(&mut ws, &ping("after")).await;
     assert_eq!(pong["id"], "after");
-    close(ws).await;
-    server.shutdown().await;
+    close_and_stop(ws, server).await;
 }
 
 #[tokio::test]
@@ -206,8 +203,7 @@ async fn rate_limit_closes_with_4029_and_zero_turns_it_off() {
     for id in 0..10 {
         assert_eq!(next_json(&mut ws).await["id"], id);
     }
-    close(ws).await;
-    server.shutdown().await;
+    close_and_stop(ws, server).await;
 }
 
 #[tokio::test]
@@ -232,6 +228,5 @@ async fn reset_clears_every_global_fault() {
     for id in 0..3 {
         assert_eq!(request(&mut ws, &ping(id)).await["id"], id);
     }
-    close(ws).await;
-    server.shutdown().await;
+    close_and_stop(ws, server).await;
 }

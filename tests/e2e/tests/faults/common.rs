@@ -3,7 +3,8 @@
 
 use serde_json::Value;
 use ws_console_e2e::case::counter;
-use ws_console_e2e::console::count;
+use ws_console_e2e::console::{accepting, count};
+use ws_console_e2e::health::Health;
 use ws_console_e2e::{Ctx, LONG};
 use ws_console_engine::RawConfig;
 
@@ -18,8 +19,7 @@ pub const REPLY_TIMEOUT_MS: u64 = 1000;
 pub fn backend() -> testbed::Options {
     testbed::Options {
         faults: true,
-        tokens: vec![GOOD_TOKEN.to_owned()],
-        ..testbed::Options::default()
+        ..accepting(GOOD_TOKEN)
     }
 }
 
@@ -69,6 +69,35 @@ pub async fn burst(ctx: &Ctx, k: u64) {
         counter(r, "sent") == want
     })
     .await;
+}
+
+/// Opens the console with `cfg`, starts every session, bursts `k` messages to each, and
+/// waits until `done(report, n)` holds (`what`, for the timeout's message), `n` being the
+/// messages sent in all; returns `n`.
+pub async fn burst_until(
+    ctx: &Ctx,
+    cfg: &RawConfig,
+    k: u64,
+    what: &str,
+    done: impl Fn(&Value, u64) -> bool,
+) -> u64 {
+    ctx.open_console(cfg).await;
+    start_all(ctx).await;
+    burst(ctx, k).await;
+    let n = k * SESSIONS;
+    ctx.report_until(what, LONG, |r| done(r, n)).await;
+    n
+}
+
+/// Ends a case with [`Ctx::stop_healthy`], then asserts each `(counter, value)` of the
+/// report's totals. Returns the report and the health.
+pub async fn end_with_counters(ctx: &Ctx, expected: &[(&str, u64)]) -> (Value, Health) {
+    let (report, health) = ctx.stop_healthy().await;
+    let c = &report["totals"]["counters"];
+    for (name, want) in expected {
+        assert_eq!(count(c, &format!("/{name}")), *want, "{name}: {c}");
+    }
+    (report, health)
 }
 
 /// A whole number from the backend's `totals.faults`.

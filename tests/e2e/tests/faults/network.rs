@@ -18,8 +18,7 @@ pub async fn drops(ctx: Ctx, rate: &'static str) -> Ctx {
         counter(r, "drops") >= 2 && counter(r, "reconnects") >= 2 && counter(r, "matched") >= 20
     })
     .await;
-    let report = ctx.stop_and_settle().await;
-    ctx.assert_healthy().await;
+    let (report, _) = ctx.stop_healthy().await;
     let stats = ctx.stats().await;
     let drops = counter(&report, "drops");
     let cut = faults(&stats, "dropped");
@@ -72,8 +71,7 @@ pub async fn restart(ctx: Ctx) -> Ctx {
         counter(r, "queue_delivered") >= flushed
     })
     .await;
-    let report = ctx.stop_and_settle().await;
-    ctx.assert_healthy().await;
+    let (report, _) = ctx.stop_healthy().await;
     let c = &report["totals"]["counters"];
     assert!(counter(&report, "queued") >= 2 * SESSIONS, "{c}");
     assert_eq!(
@@ -113,8 +111,7 @@ pub async fn refused(ctx: Ctx) -> Ctx {
         },
     )
     .await;
-    let report = ctx.stop_and_settle().await;
-    ctx.assert_healthy().await;
+    let (report, _) = ctx.stop_healthy().await;
     let stats = ctx.stats().await;
     let c = &report["totals"]["counters"];
     assert_eq!(

@@ -6,37 +6,39 @@
 //! through its binary echo: in binary mode the console sends the rendered template as bytes,
 //! the backend echoes them, and the console reads an echo that is UTF-8 like text.
 
-use crate::common::{REPLY_TIMEOUT_MS, SESSIONS, burst, faults, manual, start_all};
-use serde_json::Value;
+use crate::common::{
+    REPLY_TIMEOUT_MS, SESSIONS, burst_until, end_with_counters, faults, manual, start_all,
+};
 use ws_console_e2e::case::counter;
 use ws_console_e2e::console::count;
-use ws_console_e2e::health::Health;
 use ws_console_e2e::{Ctx, LONG, stat, stat_by_type};
 
-/// Asserts each `(counter, value)` of the report's totals.
-fn counters_are(report: &Value, expected: &[(&str, u64)]) {
-    let c = &report["totals"]["counters"];
-    for (name, want) in expected {
-        assert_eq!(count(c, &format!("/{name}")), *want, "{name}: {c}");
-    }
+/// A message of a type the backend does not know.
+const MYSTERY: &str = r#"{"type":"mystery","id":"{{id}}"}"#;
+
+/// What [`errored_and_lost`] waits for.
+const ERRORED_AND_LOST: &str = "every message answered with an error and lost";
+
+/// Each of the `n` messages answered with a server error (no id), and so lost.
+fn errored_and_lost(r: &serde_json::Value, n: u64) -> bool {
+    count(r, "/totals/counters/errors/server") == n && counter(r, "lost") == n
 }
 
 /// Every reply sent twice (`dup_rate=1`): each message is matched once and its second reply
 /// counted as a duplicate. 900 messages make 2,700 frames and over 1,800 log entries, so the
 /// frame capture and the log must each stop at their bound.
 pub async fn duplicates(ctx: Ctx) -> Ctx {
-    ctx.open_console(&manual("/ws?dup_rate=1")).await;
-    start_all(&ctx).await;
-    burst(&ctx, 300).await;
-    let n = 300 * SESSIONS;
-    ctx.report_until("every reply and its duplicate in", LONG, |r| {
-        counter(r, "matched") == n && counter(r, "duplicate") == n
-    })
+    let cfg = manual("/ws?dup_rate=1");
+    let n = burst_until(
+        &ctx,
+        &cfg,
+        300,
+        "every reply and its duplicate in",
+        |r, n| counter(r, "matched") == n && counter(r, "duplicate") == n,
+    )
     .await;
-    let report = ctx.stop_and_settle().await;
-    let health: Health = ctx.assert_healthy().await;
-    counters_are(
-        &report,
+    let (report, health) = end_with_counters(
+        &ctx,
         &[
             ("sent", n),
             ("matched", n),
@@ -45,7 +47,8 @@ pub async fn duplicates(ctx: Ctx) -> Ctx {
             ("late", 0),
             ("unsolicited", 0),
         ],
-    );
+    )
+    .await;
     assert_eq!(faults(&ctx.stats().await, "duplicated"), n);
     let cap = ws_console_engine::Limits::default().frames as u64;
     assert_eq!(
@@ -65,19 +68,17 @@ pub async fn duplicates(ctx: Ctx) -> Ctx {
 /// timeout, then counted late exactly once — never matched, and its second copy a duplicate.
 pub async fn late(ctx: Ctx) -> Ctx {
     let delay = REPLY_TIMEOUT_MS + 500;
-    ctx.open_console(&manual(&format!("/ws?delay_ms={delay}&dup_rate=1")))
-        .await;
-    start_all(&ctx).await;
-    burst(&ctx, 10).await;
-    let n = 10 * SESSIONS;
-    ctx.report_until("every late reply and its copy in", LONG, |r| {
-        counter(r, "late") == n && counter(r, "duplicate") == n
-    })
+    let cfg = manual(&format!("/ws?delay_ms={delay}&dup_rate=1"));
+    let n = burst_until(
+        &ctx,
+        &cfg,
+        10,
+        "every late reply and its copy in",
+        |r, n| counter(r, "late") == n && counter(r, "duplicate") == n,
+    )
     .await;
-    let report = ctx.stop_and_settle().await;
-    ctx.assert_healthy().await;
-    counters_are(
-        &report,
+    end_with_counters(
+        &ctx,
         &[
             ("sent", n),
             ("matched", 0),
@@ -86,7 +87,8 @@ pub async fn late(ctx: Ctx) -> Ctx {
             ("duplicate", n),
             ("unsolicited", 0),
         ],
-    );
+    )
+    .await;
     let stats = ctx.stats().await;
     assert_eq!(faults(&stats, "delayed"), n);
     assert_eq!(faults(&stats, "duplicated"), n);
@@ -96,17 +98,13 @@ pub async fn late(ctx: Ctx) -> Ctx {
 /// Replies spread from 0.7 to 1.3 s against a 1 s timeout: each is either matched in time or
 /// lost and then late — never both, never neither.
 pub async fn late_or_on_time(ctx: Ctx) -> Ctx {
-    ctx.open_console(&manual("/ws?delay_ms=700&jitter_ms=600"))
-        .await;
-    start_all(&ctx).await;
-    burst(&ctx, 20).await;
-    let n = 20 * SESSIONS;
-    ctx.report_until("every reply in, in time or late", LONG, |r| {
+    let cfg = manual("/ws?delay_ms=700&jitter_ms=600");
+    let n = burst_until(&ctx, &cfg, 20, "every reply in, in time or late", |r, n| {
         counter(r, "matched") + counter(r, "late") == n
     })
     .await;
-    let report = ctx.stop_and_settle().await;
-    ctx.assert_healthy().await;
+    let expected = [("sent", n), ("duplicate", 0), ("unsolicited", 0)];
+    let (report, _) = end_with_counters(&ctx, &expected).await;
     let (matched, late) = (counter(&report, "matched"), counter(&report, "late"));
     assert_eq!(
         counter(&report, "lost"),
@@ -117,10 +115,6 @@ pub async fn late_or_on_time(ctx: Ctx) -> Ctx {
         matched > 0 && late > 0,
         "both kinds: {matched} in time, {late} late"
     );
-    counters_are(
-        &report,
-        &[("sent", n), ("duplicate", 0), ("unsolicited", 0)],
-    );
     ctx
 }
 
@@ -129,22 +123,13 @@ pub async fn late_or_on_time(ctx: Ctx) -> Ctx {
 pub async fn malformed_sent(ctx: Ctx) -> Ctx {
     let mut cfg = manual("/ws");
     cfg.message_template = "not json {{id}}".into();
-    ctx.open_console(&cfg).await;
-    start_all(&ctx).await;
-    burst(&ctx, 5).await;
-    let n = 5 * SESSIONS;
-    ctx.report_until("every message answered with an error and lost", LONG, |r| {
-        count(r, "/totals/counters/errors/server") == n && counter(r, "lost") == n
-    })
-    .await;
+    let n = burst_until(&ctx, &cfg, 5, ERRORED_AND_LOST, errored_and_lost).await;
     let open = stat(&ctx.stats().await, "/totals/open");
     assert_eq!(
         open, SESSIONS,
         "malformed JSON does not cost the connection"
     );
-    let report = ctx.stop_and_settle().await;
-    ctx.assert_healthy().await;
-    counters_are(&report, &[("sent", n), ("matched", 0), ("drops", 0)]);
+    end_with_counters(&ctx, &[("sent", n), ("matched", 0), ("drops", 0)]).await;
     assert_eq!(stat(&ctx.stats().await, "/totals/malformed"), n);
     ctx
 }
@@ -156,25 +141,24 @@ pub async fn malformed_received(ctx: Ctx) -> Ctx {
     let mut cfg = manual("/ws");
     cfg.binary = true;
     cfg.message_template = r#"{"type":"message","id":"{{id}}""#.into();
-    ctx.open_console(&cfg).await;
-    start_all(&ctx).await;
-    burst(&ctx, 5).await;
-    let n = 5 * SESSIONS;
-    ctx.report_until("every echo in and every message lost", LONG, |r| {
-        counter(r, "binary_in") == n && counter(r, "lost") == n
-    })
+    let n = burst_until(
+        &ctx,
+        &cfg,
+        5,
+        "every echo in and every message lost",
+        |r, n| counter(r, "binary_in") == n && counter(r, "lost") == n,
+    )
     .await;
-    let report = ctx.stop_and_settle().await;
-    ctx.assert_healthy().await;
-    counters_are(
-        &report,
+    end_with_counters(
+        &ctx,
         &[
             ("sent", n),
             ("matched", 0),
             ("drops", 0),
             ("unsolicited", 0),
         ],
-    );
+    )
+    .await;
     ctx
 }
 
@@ -204,9 +188,7 @@ pub async fn large(ctx: Ctx, rounds: u64) -> Ctx {
         counter(r, "matched") == n
     })
     .await;
-    let report = ctx.stop_and_settle().await;
-    ctx.assert_healthy().await;
-    counters_are(&report, &[("sent", n), ("lost", 0), ("drops", 0)]);
+    let (report, _) = end_with_counters(&ctx, &[("sent", n), ("lost", 0), ("drops", 0)]).await;
     let least = n * PAD as u64;
     assert!(
         counter(&report, "bytes_out") >= least,
@@ -226,17 +208,11 @@ pub async fn large(ctx: Ctx, rounds: u64) -> Ctx {
 pub async fn binary(ctx: Ctx) -> Ctx {
     let mut cfg = manual("/ws");
     cfg.binary = true;
-    ctx.open_console(&cfg).await;
-    start_all(&ctx).await;
-    burst(&ctx, 20).await;
-    let n = 20 * SESSIONS;
-    ctx.report_until("every binary message answered", LONG, |r| {
+    let n = burst_until(&ctx, &cfg, 20, "every binary message answered", |r, n| {
         counter(r, "matched") == n
     })
     .await;
-    let report = ctx.stop_and_settle().await;
-    ctx.assert_healthy().await;
-    counters_are(&report, &[("sent", n), ("binary_in", n), ("lost", 0)]);
+    end_with_counters(&ctx, &[("sent", n), ("binary_in", n), ("lost", 0)]).await;
     assert_eq!(stat(&ctx.stats().await, "/totals/binary_received"), n);
     ctx
 }
@@ -245,18 +221,9 @@ pub async fn binary(ctx: Ctx) -> Ctx {
 /// (no id), so the console counts a server error per message, and the message lost.
 pub async fn unknown_sent(ctx: Ctx) -> Ctx {
     let mut cfg = manual("/ws");
-    cfg.message_template = r#"{"type":"mystery","id":"{{id}}"}"#.into();
-    ctx.open_console(&cfg).await;
-    start_all(&ctx).await;
-    burst(&ctx, 5).await;
-    let n = 5 * SESSIONS;
-    ctx.report_until("every message answered with an error and lost", LONG, |r| {
-        count(r, "/totals/counters/errors/server") == n && counter(r, "lost") == n
-    })
-    .await;
-    let report = ctx.stop_and_settle().await;
-    ctx.assert_healthy().await;
-    counters_are(&report, &[("sent", n), ("matched", 0), ("drops", 0)]);
+    cfg.message_template = MYSTERY.into();
+    let n = burst_until(&ctx, &cfg, 5, ERRORED_AND_LOST, errored_and_lost).await;
+    end_with_counters(&ctx, &[("sent", n), ("matched", 0), ("drops", 0)]).await;
     let stats = ctx.stats().await;
     assert_eq!(
         stat_by_type(&stats, "/totals/received_by_type", "mystery"),
@@ -270,18 +237,13 @@ pub async fn unknown_sent(ctx: Ctx) -> Ctx {
 pub async fn unknown_received(ctx: Ctx) -> Ctx {
     let mut cfg = manual("/ws");
     cfg.binary = true;
-    cfg.message_template = r#"{"type":"mystery","id":"{{id}}"}"#.into();
-    ctx.open_console(&cfg).await;
-    start_all(&ctx).await;
-    burst(&ctx, 5).await;
-    let n = 5 * SESSIONS;
-    ctx.report_until("every unknown-typed echo matched", LONG, |r| {
+    cfg.message_template = MYSTERY.into();
+    let n = burst_until(&ctx, &cfg, 5, "every unknown-typed echo matched", |r, n| {
         counter(r, "matched") == n
     })
     .await;
-    let report = ctx.stop_and_settle().await;
-    ctx.assert_healthy().await;
-    counters_are(&report, &[("sent", n), ("lost", 0), ("unsolicited", 0)]);
+    let (report, _) =
+        end_with_counters(&ctx, &[("sent", n), ("lost", 0), ("unsolicited", 0)]).await;
     assert_eq!(count(&report, "/totals/counters/errors/server"), 0);
     assert_eq!(count(&report, "/totals/counters/errors/parse"), 0);
     ctx

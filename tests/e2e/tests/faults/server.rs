@@ -46,8 +46,7 @@ pub async fn auth_rejected(ctx: Ctx) -> Ctx {
         },
     )
     .await;
-    let report = ctx.stop_and_settle().await;
-    ctx.assert_healthy().await;
+    let (report, _) = ctx.stop_healthy().await;
     assert_eq!(closes_with(&report, 1008), SESSIONS, "{}", report["totals"]);
     ctx
 }
@@ -80,8 +79,7 @@ pub async fn rate_limited(ctx: Ctx) -> Ctx {
         recoveries.iter().all(|ms| *ms >= 1000.0),
         "after 4029 the console waits the longest step, 1 s: recovered after {recoveries:?} ms"
     );
-    let report = ctx.stop_and_settle().await;
-    ctx.assert_healthy().await;
+    let (report, _) = ctx.stop_healthy().await;
     assert_eq!(
         closes_with(&report, 4029),
         faults(&ctx.stats().await, "rate_limited"),
@@ -129,8 +127,7 @@ pub async fn half_open(ctx: Ctx) -> Ctx {
         count(r, "/totals/active") == SESSIONS && counter(r, "pongs") >= pongs + SESSIONS
     })
     .await;
-    let report = ctx.stop_and_settle().await;
-    ctx.assert_healthy().await;
+    let (report, _) = ctx.stop_healthy().await;
     let c = &report["totals"]["counters"];
     assert!(counter(&report, "ping_timeouts") >= SESSIONS, "{c}");
     assert_eq!(

@@ -6,15 +6,7 @@ use ws_console_e2e::{LONG, per_connection, run, stat, wait_for};
 #[tokio::test]
 async fn a_cancelled_load_scenario_closes_every_socket() {
     run(testbed::Options::default(), |ctx| async move {
-        ctx.choose_scenario(
-            "load",
-            &[
-                ("scenario-sessions", "5"),
-                ("scenario-interval", "100"),
-                ("scenario-duration", "60"),
-            ],
-        )
-        .await;
+        choose(&ctx, "load", "sessions=5 interval=100 duration=60").await;
         ctx.start_scenario().await;
         wait_for(
             "the load phase with traffic on every session",

@@ -3,38 +3,35 @@
 //! limit and stop by itself, with its steps in the page and in the report.
 
 use super::common::*;
-use super::exports::{SUMMARY_FIELDS, has_fields};
 use serde_json::Value;
 use ws_console_e2e::case::closes_with;
 use ws_console_e2e::console::count;
-use ws_console_e2e::{LONG, run};
+use ws_console_e2e::run;
+use ws_console_e2e::schema::{assert_has_fields, engine_report, scenario_form};
+use ws_console_engine::RawConfig;
 
-const CAPACITY_FIELDS: [&str; 8] = [
-    "rate_per_s",
-    "matched_per_s",
-    "stopped",
-    "why",
-    "rtt_p95_limit_ms",
-    "hold_pct",
-    "min_messages",
-    "steps",
-];
-const STEP_FIELDS: [&str; 14] = [
-    "step",
-    "target_per_s",
-    "duration_ms",
-    "sent",
-    "matched",
-    "sent_per_s",
-    "matched_per_s",
-    "rtt_ms",
-    "lost",
-    "errors",
-    "drops",
-    "schedule_skipped",
-    "outcome",
-    "why",
-];
+/// The form of the run below.
+const FORM: &str = "sessions=2 start-rate=10 rate-factor=2 step=3 max-rate=400";
+
+/// The engine's own report of the same capacity finder, run on the host long enough for
+/// two steps: the fields the browser's must have.
+fn reference() -> Value {
+    let mut form = scenario_form("capacity");
+    form.sessions = "2".into();
+    form.start_rate_per_s = "10".into();
+    form.rate_factor = "2".into();
+    form.step_s = "3".into();
+    form.max_rate_per_s = "400".into();
+    let report = engine_report(&RawConfig::default(), &form, 7000.0);
+    assert!(
+        report["capacity"]["steps"]
+            .as_array()
+            .is_some_and(|s| !s.is_empty()),
+        "the reference has steps: {:#}",
+        report["capacity"]
+    );
+    report
+}
 
 #[tokio::test]
 async fn the_capacity_finder_stops_by_itself_below_the_backends_rate_limit() {
@@ -42,27 +39,11 @@ async fn the_capacity_finder_stops_by_itself_below_the_backends_rate_limit() {
         ctx.fault("rate-limit?per_second=15").await;
         // Two sessions at 10, 20, 40 … msgs/s: 5, 10, then 20 frames a second each, and 20
         // is over the limit. 3 s steps give the first step 30 messages, over the minimum.
-        ctx.choose_scenario(
-            "capacity",
-            &[
-                ("scenario-sessions", "2"),
-                ("scenario-start-rate", "10"),
-                ("scenario-rate-factor", "2"),
-                ("scenario-step", "3"),
-                ("scenario-max-rate", "400"),
-            ],
-        )
-        .await;
         // Nobody presses Stop or Cancel: the scenario ends by itself.
-        let report = ctx.run_scenario(LONG).await;
-        check_report(&report, "capacity", "finished", 2);
+        let report = finished(&ctx, "capacity", FORM, 2).await;
         let cap = &report["capacity"];
-        has_fields(cap, "capacity", &CAPACITY_FIELDS);
+        assert_has_fields(&reference()["capacity"], cap, "capacity");
         let steps = cap["steps"].as_array().expect("capacity.steps[]");
-        for s in steps {
-            has_fields(s, "capacity.steps[]", &STEP_FIELDS);
-            has_fields(&s["rtt_ms"], "capacity.steps[].rtt_ms", &SUMMARY_FIELDS);
-        }
         assert_eq!(cap["stopped"], "server-limit", "{cap:#}");
         // The limit is 15 a second on each of 2 connections: what held is at most 30.
         let rate = cap["rate_per_s"].as_f64().expect("a rate held");
@@ -97,10 +78,7 @@ async fn the_capacity_finder_stops_by_itself_below_the_backends_rate_limit() {
         assert_eq!(ctx.page.text("capacity-stop").await, "server-limit");
         let outcomes: Value = ctx
             .page
-            .eval(
-                "return [...document.querySelectorAll('[data-testid=\"capacity-step\"]')]\
-                 .map(r => r.dataset.outcome)",
-            )
+            .map_all("capacity-step", "e.dataset.outcome")
             .await;
         let want: Vec<&Value> = steps.iter().map(|s| &s["outcome"]).collect();
         assert_eq!(
@@ -114,19 +92,7 @@ async fn the_capacity_finder_stops_by_itself_below_the_backends_rate_limit() {
             )
             .await;
         assert_eq!(lines.as_u64(), Some(2), "p50 and p95 against rate");
-        // The whole page, as for the load scenario's screenshot.
-        let height = ctx
-            .page
-            .eval("return document.documentElement.scrollHeight")
-            .await
-            .as_u64()
-            .expect("page height");
-        ctx.page
-            .client
-            .set_window_size(1280, height as u32 + 150)
-            .await
-            .expect("window resizes");
-        ctx.page.screenshot("capacity-finder").await;
+        screenshot_whole_page(&ctx, "capacity-finder").await;
         ctx
     })
     .await;

@@ -2,8 +2,10 @@
 //! report goes through.
 
 use serde_json::Value;
-use ws_console_e2e::console::count;
+use std::time::Duration;
+use ws_console_e2e::console::{accepting, count};
 use ws_console_e2e::{Ctx, LONG, stat, wait_for};
+use ws_console_engine::{REPORT_SCHEMA, REPORT_VERSION};
 
 /// A valid token and an invalid one, distinctive enough that finding either in an export is
 /// a leak.
@@ -12,20 +14,21 @@ pub(crate) const BAD_TOKEN: &str = "Tk-scn-bad-44d2";
 
 /// A backend that takes [`GOOD_TOKEN`] only.
 pub(crate) fn checks_tokens() -> testbed::Options {
-    testbed::Options {
-        tokens: vec![GOOD_TOKEN.to_string()],
-        ..testbed::Options::default()
-    }
+    accepting(GOOD_TOKEN)
 }
+
+/// The backend's endpoint that checks the token.
+pub(crate) const AUTHENTICATED: &str = "/api/v1/pam/ws/{user_id}?token={token}";
 
 /// Points the console at the authenticated endpoint as `user`, with [`GOOD_TOKEN`].
 pub(crate) async fn use_authenticated_endpoint(ctx: &Ctx, user: &str) {
-    ctx.page
-        .fill("endpoint-url", "/api/v1/pam/ws/{user_id}?token={token}")
-        .await;
+    ctx.page.fill("endpoint-url", AUTHENTICATED).await;
     ctx.page.fill("user-id", user).await;
     ctx.page.fill("token", GOOD_TOKEN).await;
 }
+
+/// The recovery scenario's criteria, each passed.
+pub(crate) const RECOVERED: &str = "reconnection=PASS recovery-time=PASS queued-delivered=PASS";
 
 /// A backend with fault injection on.
 pub(crate) fn faulty() -> testbed::Options {
@@ -33,6 +36,92 @@ pub(crate) fn faulty() -> testbed::Options {
         faults: true,
         ..testbed::Options::default()
     }
+}
+
+/// `key=value` pairs apart by spaces, as the tests write a form or a list of grades.
+fn pairs(text: &str) -> Vec<(&str, &str)> {
+    text.split_whitespace()
+        .map(|pair| {
+            pair.split_once('=')
+                .unwrap_or_else(|| panic!("not key=value: {pair}"))
+        })
+        .collect()
+}
+
+/// Picks scenario `kind` and types `fields` into its form: [`pairs`] of a field and its
+/// value, the field being the input `scenario-{field}` (`"sessions=5 interval=100"`).
+pub(crate) async fn choose(ctx: &Ctx, kind: &str, fields: &str) {
+    let ids: Vec<(String, &str)> = pairs(fields)
+        .into_iter()
+        .map(|(field, value)| (format!("scenario-{field}"), value))
+        .collect();
+    let params: Vec<(&str, &str)> = ids.iter().map(|(id, v)| (id.as_str(), *v)).collect();
+    ctx.choose_scenario(kind, &params).await;
+}
+
+/// Runs the chosen scenario `kind` to its end within `timeout`, and returns its report once
+/// [`check_report`] holds it finished with a row for each of `sessions`.
+pub(crate) async fn run_finished(
+    ctx: &Ctx,
+    kind: &str,
+    sessions: usize,
+    timeout: Duration,
+) -> Value {
+    let report = ctx.run_scenario(timeout).await;
+    check_report(&report, kind, "finished", sessions);
+    report
+}
+
+/// [`choose`] then [`run_finished`] within [`LONG`].
+pub(crate) async fn finished(ctx: &Ctx, kind: &str, fields: &str, sessions: usize) -> Value {
+    choose(ctx, kind, fields).await;
+    run_finished(ctx, kind, sessions, LONG).await
+}
+
+/// Asserts the criteria are exactly `expected` ([`pairs`] of an id and its grade:
+/// `"delivered=PASS heap=WARN"`), in order, and the verdict is `verdict`.
+pub(crate) fn assert_verdict(report: &Value, expected: &str, verdict: &str) {
+    assert_grades(report, &pairs(expected));
+    assert_eq!(report["verdict"], verdict, "{:#}", report["criteria"]);
+}
+
+/// The phases' names, in order.
+pub(crate) fn phase_names(report: &Value) -> Vec<&str> {
+    report["phases"]
+        .as_array()
+        .expect("phases[]")
+        .iter()
+        .map(|p| p["name"].as_str().expect("a phase name"))
+        .collect()
+}
+
+/// The heap criterion WARNs for want of samples: a run under a minute has no trend.
+pub(crate) fn assert_heap_wants_samples(report: &Value) {
+    let heap = criterion(report, "heap");
+    assert_eq!(heap["grade"], "WARN", "{heap}");
+    assert!(
+        heap["measured"]
+            .as_str()
+            .is_some_and(|m| m.starts_with("insufficient data")),
+        "{heap}"
+    );
+}
+
+/// Makes the window as tall as the page — WebDriver screenshots the viewport, and scrolls it
+/// back to the top first — and saves the whole page as `name`.
+pub(crate) async fn screenshot_whole_page(ctx: &Ctx, name: &str) {
+    let height = ctx
+        .page
+        .eval("return document.documentElement.scrollHeight")
+        .await
+        .as_u64()
+        .expect("page height");
+    ctx.page
+        .client
+        .set_window_size(1280, height as u32 + 150)
+        .await
+        .expect("window resizes");
+    ctx.page.screenshot(name).await;
 }
 
 /// `(criterion id, grade)` in the report's order.
@@ -78,13 +167,21 @@ pub(crate) fn assert_grades(report: &Value, expected: &[(&str, &str)]) {
     assert_eq!(grades(report), want, "criteria: {:#}", report["criteria"]);
 }
 
+/// The four counts of `sent = matched + lost + pending`, as pointers.
+const INVARIANT: [&str; 4] = ["/sent", "/matched", "/lost", "/pending"];
+
+/// `sent`, `matched`, `lost`, `pending` of `object`.
+fn invariant_counts(object: &Value) -> [u64; 4] {
+    INVARIANT.map(|p| count(object, p))
+}
+
 /// The session rows' `sent`, `matched`, `lost`, `pending`.
 pub(crate) fn session_counts(report: &Value) -> Vec<[u64; 4]> {
     report["sessions"]
         .as_array()
         .expect("sessions[]")
         .iter()
-        .map(|r| ["/sent", "/matched", "/lost", "/pending"].map(|p| count(r, p)))
+        .map(invariant_counts)
         .collect()
 }
 
@@ -92,8 +189,8 @@ pub(crate) fn session_counts(report: &Value) -> Vec<[u64; 4]> {
 /// session, `sent = matched + lost + pending` per session and in total (and the totals are
 /// the rows' sums), the verdict being the worst graded criterion, and every phase closed.
 pub(crate) fn check_report(report: &Value, kind: &str, status: &str, sessions: usize) {
-    assert_eq!(report["schema"], "ws-console/report", "{report:#}");
-    assert_eq!(count(report, "/version"), 1);
+    assert_eq!(report["schema"], REPORT_SCHEMA, "{report:#}");
+    assert_eq!(count(report, "/version"), u64::from(REPORT_VERSION));
     assert_eq!(report["scenario"]["kind"], kind);
     assert_eq!(report["status"], status);
     let rows = session_counts(report);
@@ -110,17 +207,12 @@ pub(crate) fn check_report(report: &Value, kind: &str, status: &str, sessions: u
             *s += v;
         }
     }
-    let totals =
-        ["/sent", "/matched", "/lost", "/pending"].map(|p| count(&report["totals"]["counters"], p));
+    let totals = invariant_counts(&report["totals"]["counters"]);
     assert_eq!(totals, sum, "the totals are the rows' sums");
     assert_eq!(sum[0], sum[1] + sum[2] + sum[3], "in total");
     let inv = &report["invariant"];
     assert_eq!(inv["holds"], true, "{inv}");
-    assert_eq!(
-        ["/sent", "/matched", "/lost", "/pending"].map(|p| count(inv, p)),
-        sum,
-        "{inv}"
-    );
+    assert_eq!(invariant_counts(inv), sum, "{inv}");
     let graded = grades(report);
     assert!(!graded.is_empty(), "a verdict per criterion");
     let worst = ["FAIL", "WARN", "PASS"]
@@ -153,9 +245,9 @@ pub(crate) async fn check_verdict_panel(ctx: &Ctx, report: &Value) {
     );
     let rows = ctx
         .page
-        .eval(
-            "return [...document.querySelectorAll('[data-testid=\"criterion\"]')]\
-             .map(r => [r.dataset.criterion, r.lastElementChild.textContent])",
+        .map_all(
+            "criterion",
+            "[e.dataset.criterion, e.lastElementChild.textContent]",
         )
         .await;
     let rows: Vec<(String, String)> = rows
@@ -172,8 +264,9 @@ pub(crate) async fn check_verdict_panel(ctx: &Ctx, report: &Value) {
     assert_eq!(rows, grades(report), "the verdict table is the report's");
 }
 
-/// For a healthy backend: the drain let every reply in, so nothing is pending or lost.
-pub(crate) fn assert_all_answered(report: &Value) {
+/// Traffic flowed, and the drain waited for every reply: nothing pending. Returns the
+/// counters.
+fn assert_drained(report: &Value) -> &Value {
     let c = &report["totals"]["counters"];
     assert!(count(c, "/sent") > 0, "traffic flowed: {c}");
     assert_eq!(
@@ -181,6 +274,12 @@ pub(crate) fn assert_all_answered(report: &Value) {
         0,
         "the drain waited for every reply: {c}"
     );
+    c
+}
+
+/// For a healthy backend: the drain let every reply in, so nothing is pending or lost.
+pub(crate) fn assert_all_answered(report: &Value) {
+    let c = assert_drained(report);
     assert_eq!(count(c, "/lost"), 0, "{c}");
     assert_eq!(count(c, "/sent"), count(c, "/matched"), "{c}");
 }
@@ -190,13 +289,7 @@ pub(crate) fn assert_all_answered(report: &Value) {
 /// most one per session with these send intervals (200 ms against a loopback RTT of about a
 /// millisecond; the scenario may drop in the very tick that sent one).
 pub(crate) fn assert_answered_but_in_flight(report: &Value, sessions: u64) {
-    let c = &report["totals"]["counters"];
-    assert!(count(c, "/sent") > 0, "traffic flowed: {c}");
-    assert_eq!(
-        count(c, "/pending"),
-        0,
-        "the drain waited for every reply: {c}"
-    );
+    let c = assert_drained(report);
     assert!(
         count(c, "/lost") <= sessions,
         "only what was in flight at the drop: {c}"

@@ -73,10 +73,8 @@ async fn a_half_open_server_is_detected_within_interval_plus_timeout() {
         assert!(stat(&stats, "/totals/faults/silenced") >= 5, "{stats}");
         // Once the server answers again, every session stays up.
         post_json(&format!("{}/api/faults/silent?seconds=0", ctx.origin)).await;
-        wait_for("every session connected again", LONG, || async {
-            (ctx.page.text("metric-active").await == "5 / 5").then_some(())
-        })
-        .await;
+        ctx.wait_all_active(5, "every session connected again")
+            .await;
         ctx
     })
     .await;

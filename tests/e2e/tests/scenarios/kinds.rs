@@ -8,34 +8,11 @@ use ws_console_e2e::{LONG, per_connection, run, stat, stat_by_type};
 #[tokio::test]
 async fn load_passes_and_counts_what_the_backend_counts() {
     run(testbed::Options::default(), |ctx| async move {
-        ctx.choose_scenario(
-            "load",
-            &[
-                ("scenario-sessions", "5"),
-                ("scenario-interval", "100"),
-                ("scenario-duration", "3"),
-            ],
-        )
-        .await;
-        let report = ctx.run_scenario(LONG).await;
-        check_report(&report, "load", "finished", 5);
-        assert_grades(
-            &report,
-            &[
-                ("connection-success", "PASS"),
-                ("message-success", "PASS"),
-                ("avg-rtt", "PASS"),
-            ],
-        );
-        assert_eq!(report["verdict"], "PASS");
+        let report = finished(&ctx, "load", "sessions=5 interval=100 duration=3", 5).await;
+        let grades = "connection-success=PASS message-success=PASS avg-rtt=PASS";
+        assert_verdict(&report, grades, "PASS");
         assert_all_answered(&report);
-        let phases: Vec<&str> = report["phases"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|p| p["name"].as_str().unwrap())
-            .collect();
-        assert_eq!(phases, ["connect", "load", "drain"]);
+        assert_eq!(phase_names(&report), ["connect", "load", "drain"]);
         // About 3 s at 10 messages/s on each of 5 sessions.
         let sent = count(&report, "/totals/counters/sent");
         assert!((100..=200).contains(&sent), "sent {sent}");
@@ -48,20 +25,8 @@ async fn load_passes_and_counts_what_the_backend_counts() {
         check_verdict_panel(&ctx, &report).await;
         assert_eq!(ctx.page.text("scenario-status").await, "finished");
         assert_eq!(ctx.page.text("scenario-remaining").await, "0:00");
-        // The whole page, verdict table included: WebDriver screenshots the viewport (and
-        // scrolls it back to the top first), so make the window as tall as the page.
-        let height = ctx
-            .page
-            .eval("return document.documentElement.scrollHeight")
-            .await
-            .as_u64()
-            .expect("page height");
-        ctx.page
-            .client
-            .set_window_size(1280, height as u32 + 150)
-            .await
-            .expect("window resizes");
-        ctx.page.screenshot("scenario-verdict").await;
+        // The whole page, verdict table included.
+        screenshot_whole_page(&ctx, "scenario-verdict").await;
         ctx
     })
     .await;
@@ -73,40 +38,13 @@ async fn a_shortened_soak_holds_every_connection_and_warns_only_for_want_of_heap
         // Pings every 500 ms: enough of them in 3 s for "heartbeat answered" to mean something.
         ctx.open_more().await;
         ctx.page.fill("heartbeat-interval", "500").await;
-        ctx.choose_scenario(
-            "soak",
-            &[
-                ("scenario-sessions", "3"),
-                ("scenario-interval", "200"),
-                ("scenario-duration", "3"),
-            ],
-        )
-        .await;
-        let report = ctx.run_scenario(LONG).await;
-        check_report(&report, "soak", "finished", 3);
+        let report = finished(&ctx, "soak", "sessions=3 interval=200 duration=3", 3).await;
         // Reconnection has nothing to judge without a drop (a side measure: SKIP). The heap
         // needs a minute of samples: 3 s of them is insufficient data, WARN, never PASS.
-        assert_grades(
-            &report,
-            &[
-                ("connection-success", "PASS"),
-                ("message-success", "PASS"),
-                ("avg-rtt", "PASS"),
-                ("connections-held", "PASS"),
-                ("reconnection", "SKIP"),
-                ("heartbeat", "PASS"),
-                ("heap", "WARN"),
-            ],
-        );
-        assert_eq!(report["verdict"], "WARN");
-        let heap = criterion(&report, "heap");
-        assert!(
-            heap["measured"]
-                .as_str()
-                .unwrap()
-                .starts_with("insufficient data"),
-            "{heap}"
-        );
+        let grades = "connection-success=PASS message-success=PASS avg-rtt=PASS \
+            connections-held=PASS reconnection=SKIP heartbeat=PASS heap=WARN";
+        assert_verdict(&report, grades, "WARN");
+        assert_heap_wants_samples(&report);
         assert!(count(&report, "/totals/counters/pings_sent") >= 9);
         assert_all_answered(&report);
         assert!(
@@ -124,28 +62,10 @@ async fn a_shortened_soak_holds_every_connection_and_warns_only_for_want_of_heap
 #[tokio::test]
 async fn reliability_gets_every_reply_once_and_in_order() {
     run(testbed::Options::default(), |ctx| async move {
-        ctx.choose_scenario(
-            "reliability",
-            &[
-                ("scenario-sessions", "5"),
-                ("scenario-messages", "20"),
-                ("scenario-interval", "20"),
-            ],
-        )
-        .await;
-        let report = ctx.run_scenario(LONG).await;
-        check_report(&report, "reliability", "finished", 5);
-        assert_grades(
-            &report,
-            &[
-                ("delivered", "PASS"),
-                ("duplicates", "PASS"),
-                ("out-of-order", "PASS"),
-                ("late", "PASS"),
-                ("avg-rtt", "PASS"),
-            ],
-        );
-        assert_eq!(report["verdict"], "PASS");
+        let form = "sessions=5 messages=20 interval=20";
+        let report = finished(&ctx, "reliability", form, 5).await;
+        let grades = "delivered=PASS duplicates=PASS out-of-order=PASS late=PASS avg-rtt=PASS";
+        assert_verdict(&report, grades, "PASS");
         assert_all_answered(&report);
         assert_eq!(
             session_counts(&report),
@@ -170,29 +90,10 @@ async fn reliability_gets_every_reply_once_and_in_order() {
 #[tokio::test]
 async fn ramp_up_opens_sessions_in_batches_and_passes() {
     run(testbed::Options::default(), |ctx| async move {
-        ctx.choose_scenario(
-            "ramp-up",
-            &[
-                ("scenario-sessions", "6"),
-                ("scenario-batch-size", "2"),
-                ("scenario-batch-every", "0.5"),
-                ("scenario-hold", "1"),
-                ("scenario-interval", "200"),
-            ],
-        )
-        .await;
-        let report = ctx.run_scenario(LONG).await;
-        check_report(&report, "ramp-up", "finished", 6);
-        assert_grades(
-            &report,
-            &[
-                ("connection-success", "PASS"),
-                ("sessions-open", "PASS"),
-                ("message-success", "PASS"),
-                ("avg-rtt", "PASS"),
-            ],
-        );
-        assert_eq!(report["verdict"], "PASS");
+        let form = "sessions=6 batch-size=2 batch-every=0.5 hold=1 interval=200";
+        let report = finished(&ctx, "ramp-up", form, 6).await;
+        let grades = "connection-success=PASS sessions-open=PASS message-success=PASS avg-rtt=PASS";
+        assert_verdict(&report, grades, "PASS");
         assert_all_answered(&report);
         // Three batches 0.5 s apart: the server saw the first and the last socket open about
         // a second apart, and exactly 6 sockets in all.
@@ -218,27 +119,10 @@ async fn ramp_up_opens_sessions_in_batches_and_passes() {
 #[tokio::test]
 async fn broadcast_reaches_every_other_session_and_passes() {
     run(testbed::Options::default(), |ctx| async move {
-        ctx.choose_scenario(
-            "broadcast",
-            &[
-                ("scenario-sessions", "4"),
-                ("scenario-rate", "10"),
-                ("scenario-duration", "2"),
-            ],
-        )
-        .await;
-        let report = ctx.run_scenario(LONG).await;
-        check_report(&report, "broadcast", "finished", 4);
-        assert_grades(
-            &report,
-            &[
-                ("connection-success", "PASS"),
-                ("delivery", "PASS"),
-                ("delivery-duplicates", "PASS"),
-                ("delivery-latency", "PASS"),
-            ],
-        );
-        assert_eq!(report["verdict"], "PASS");
+        let report = finished(&ctx, "broadcast", "sessions=4 rate=10 duration=2", 4).await;
+        let grades = "connection-success=PASS delivery=PASS delivery-duplicates=PASS \
+            delivery-latency=PASS";
+        assert_verdict(&report, grades, "PASS");
         assert_all_answered(&report);
         // Each broadcast reached the 3 other sessions.
         let sent = count(&report, "/totals/counters/sent");
@@ -266,49 +150,18 @@ async fn broadcast_reaches_every_other_session_and_passes() {
 #[tokio::test]
 async fn a_short_memory_leak_run_warns_only_for_want_of_heap_samples() {
     run(testbed::Options::default(), |ctx| async move {
-        ctx.choose_scenario(
-            "memory-leak",
-            &[
-                ("scenario-sessions", "3"),
-                ("scenario-cycles", "3"),
-                ("scenario-open", "1"),
-                ("scenario-closed", "0.5"),
-                ("scenario-interval", "100"),
-            ],
-        )
-        .await;
-        let report = ctx.run_scenario(LONG).await;
-        check_report(&report, "memory-leak", "finished", 3);
-        assert_grades(
-            &report,
-            &[
-                ("heap", "WARN"),
-                ("connection-success", "PASS"),
-                ("message-success", "PASS"),
-            ],
-        );
-        let heap = criterion(&report, "heap");
-        assert!(
-            heap["measured"]
-                .as_str()
-                .unwrap()
-                .starts_with("insufficient data"),
-            "{heap}"
-        );
-        assert_eq!(report["verdict"], "WARN");
+        let form = "sessions=3 cycles=3 open=1 closed=0.5 interval=100";
+        let report = finished(&ctx, "memory-leak", form, 3).await;
+        let grades = "heap=WARN connection-success=PASS message-success=PASS";
+        assert_verdict(&report, grades, "WARN");
+        assert_heap_wants_samples(&report);
         assert_all_answered(&report);
         // Three cycles of opening and closing every session.
         let stats = all_closed_server_side(&ctx).await;
         assert_eq!(stat(&stats, "/totals/accepted"), 9);
         assert_eq!(stat(&stats, "/totals/closed"), 9);
-        let names: Vec<&str> = report["phases"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|p| p["name"].as_str().unwrap())
-            .collect();
         assert_eq!(
-            names,
+            phase_names(&report),
             [
                 "open 1/3",
                 "closed 1/3",
@@ -330,28 +183,11 @@ async fn a_short_memory_leak_run_warns_only_for_want_of_heap_samples() {
 #[tokio::test]
 async fn memory_leak_passes_on_the_console_itself() {
     run(testbed::Options::default(), |ctx| async move {
-        ctx.choose_scenario(
-            "memory-leak",
-            &[
-                ("scenario-sessions", "5"),
-                ("scenario-cycles", "13"),
-                ("scenario-open", "4"),
-                ("scenario-closed", "1"),
-                ("scenario-interval", "100"),
-            ],
-        )
-        .await;
-        let report = ctx.run_scenario(Duration::from_secs(120)).await;
-        check_report(&report, "memory-leak", "finished", 5);
-        assert_grades(
-            &report,
-            &[
-                ("heap", "PASS"),
-                ("connection-success", "PASS"),
-                ("message-success", "PASS"),
-            ],
-        );
-        assert_eq!(report["verdict"], "PASS");
+        let form = "sessions=5 cycles=13 open=4 closed=1 interval=100";
+        choose(&ctx, "memory-leak", form).await;
+        let report = run_finished(&ctx, "memory-leak", 5, Duration::from_secs(120)).await;
+        let grades = "heap=PASS connection-success=PASS message-success=PASS";
+        assert_verdict(&report, grades, "PASS");
         assert_all_answered(&report);
         let heap = &report["totals"]["heap"];
         assert_eq!(heap["assessment"], "stable", "{heap}");
@@ -369,34 +205,15 @@ async fn memory_leak_passes_on_the_console_itself() {
 #[tokio::test]
 async fn recovery_by_client_side_drops_passes() {
     run(testbed::Options::default(), |ctx| async move {
-        ctx.choose_scenario(
-            "recovery",
-            &[
-                ("scenario-sessions", "3"),
-                ("scenario-interval", "200"),
-                ("scenario-warmup", "1"),
-                ("scenario-duration", "4"),
-                ("scenario-drop-every", "0"),
-                ("scenario-recovery-target", "5"),
-                ("scenario-recovery-timeout", "10"),
-            ],
-        )
-        .await;
-        ctx.set_checked("scenario-backend-faults", false).await;
         // A message in flight when the console drops its socket never gets its reply: count
         // it lost after 2 s, so the drain does not wait 10.
         ctx.page.fill("reply-timeout", "2000").await;
-        let report = ctx.run_scenario(LONG).await;
-        check_report(&report, "recovery", "finished", 3);
-        assert_grades(
-            &report,
-            &[
-                ("reconnection", "PASS"),
-                ("recovery-time", "PASS"),
-                ("queued-delivered", "PASS"),
-            ],
-        );
-        assert_eq!(report["verdict"], "PASS");
+        let form = "sessions=3 interval=200 warmup=1 duration=4 drop-every=0 \
+                    recovery-target=5 recovery-timeout=10";
+        choose(&ctx, "recovery", form).await;
+        ctx.set_checked("scenario-backend-faults", false).await;
+        let report = run_finished(&ctx, "recovery", 3, LONG).await;
+        assert_verdict(&report, RECOVERED, "PASS");
         assert_answered_but_in_flight(&report, 3);
         let c = &report["totals"]["counters"];
         assert_eq!(count(c, "/drops"), 3, "{c}");

@@ -10,10 +10,8 @@ use ws_console_e2e::{LONG, run};
 async fn readiness_checklist_passes_against_the_testbed() {
     run(checks_tokens(), |ctx| async move {
         use_authenticated_endpoint(&ctx, "qa-r").await;
-        ctx.choose_scenario("readiness", &[("scenario-invalid-token", BAD_TOKEN)])
-            .await;
-        let report = ctx.run_scenario(LONG).await;
-        check_report(&report, "readiness", "finished", 7);
+        let form = format!("invalid-token={BAD_TOKEN}");
+        let report = finished(&ctx, "readiness", &form, 7).await;
         assert_eq!(report["verdict"], "PASS", "{:#}", report["readiness"]);
         for (id, want) in [
             ("health", "PASS"),
@@ -64,10 +62,7 @@ async fn readiness_checklist_passes_against_the_testbed() {
         // The page: header auth listed as not possible, a pass rate per group.
         let rows = ctx
             .page
-            .eval(
-                "return [...document.querySelectorAll('[data-testid=\"readiness-check\"]')]\
-                 .map(r => [r.dataset.check, r.dataset.status])",
-            )
+            .map_all("readiness-check", "[e.dataset.check, e.dataset.status]")
             .await;
         let header_row = rows
             .as_array()
@@ -81,9 +76,9 @@ async fn readiness_checklist_passes_against_the_testbed() {
         );
         let groups = ctx
             .page
-            .eval(
-                "return [...document.querySelectorAll('[data-testid=\"readiness-group\"]')]\
-                 .map(g => [g.dataset.group, g.querySelector('[data-testid=\"readiness-group-rate\"]').textContent])",
+            .map_all(
+                "readiness-group",
+                "[e.dataset.group, e.querySelector('[data-testid=\"readiness-group-rate\"]').textContent]",
             )
             .await;
         assert_eq!(
@@ -124,8 +119,7 @@ async fn readiness_rate_limit_probe_asks_first_and_finds_the_limit() {
     };
     run(options, |ctx| async move {
         use_authenticated_endpoint(&ctx, "qa-rl").await;
-        ctx.choose_scenario("readiness", &[("scenario-invalid-token", BAD_TOKEN)])
-            .await;
+        choose(&ctx, "readiness", &format!("invalid-token={BAD_TOKEN}")).await;
         let checked =
             "return document.querySelector('[data-testid=\"scenario-rate-limit\"]').checked";
         assert_eq!(ctx.page.eval(checked).await, false, "off by default");

@@ -4,7 +4,7 @@
 use super::common::*;
 use std::time::Duration;
 use ws_console_e2e::console::count;
-use ws_console_e2e::{LONG, run, stat, wait_for};
+use ws_console_e2e::{LONG, run, stat};
 
 /// Runs the recovery scenario against `/ws?drop_rate=P`. Each connection's draws are seeded
 /// by the backend with its connection id (the default), so the run is reproducible given the
@@ -24,21 +24,10 @@ async fn recovery_under_drop_rate(drop_rate: &str) {
         // measures coming back from each drop, so every open counts as stable here.
         ctx.open_more().await;
         ctx.page.fill("stable-after", "0").await;
-        ctx.choose_scenario(
-            "recovery",
-            &[
-                ("scenario-sessions", "5"),
-                ("scenario-interval", "1000"),
-                ("scenario-warmup", "2"),
-                ("scenario-duration", "6"),
-                ("scenario-drop-every", "0"),
-                ("scenario-recovery-target", "5"),
-                ("scenario-recovery-timeout", "15"),
-            ],
-        )
-        .await;
-        let report = ctx.run_scenario(Duration::from_secs(60)).await;
-        check_report(&report, "recovery", "finished", 5);
+        let form = "sessions=5 interval=1000 warmup=2 duration=6 drop-every=0 \
+                    recovery-target=5 recovery-timeout=15";
+        choose(&ctx, "recovery", form).await;
+        let report = run_finished(&ctx, "recovery", 5, Duration::from_secs(60)).await;
         let c = &report["totals"]["counters"];
         let stats = all_closed_server_side(&ctx).await;
         eprintln!(
@@ -124,39 +113,19 @@ async fn recovery_under_30_percent_random_drops() {
 #[tokio::test]
 async fn recovery_through_the_backends_fault_control_passes() {
     run(faulty(), |ctx| async move {
-        ctx.choose_scenario(
-            "recovery",
-            &[
-                ("scenario-sessions", "4"),
-                ("scenario-interval", "200"),
-                ("scenario-warmup", "1"),
-                ("scenario-duration", "5"),
-                ("scenario-drop-every", "0"),
-                // New connections are refused for 2 s after the drop: the first reconnect
-                // (after 1 s) gets a 503, the second (2 s later) gets in.
-                ("scenario-outage", "2"),
-                ("scenario-recovery-target", "5"),
-                ("scenario-recovery-timeout", "15"),
-            ],
-        )
-        .await;
+        // New connections are refused for 2 s after the drop (`outage`): the first reconnect
+        // (after 1 s) gets a 503, the second (2 s later) gets in.
+        let form = "sessions=4 interval=200 warmup=1 duration=5 drop-every=0 outage=2 \
+                    recovery-target=5 recovery-timeout=15";
+        choose(&ctx, "recovery", form).await;
         ctx.set_checked("scenario-backend-faults", true).await;
         ctx.page.fill("reply-timeout", "2000").await;
         // The schedule's exact steps, as the comment above counts them (jitter, on by
         // default, would draw each from half to all of its step).
         ctx.open_more().await;
         ctx.set_checked("jitter", false).await;
-        let report = ctx.run_scenario(LONG).await;
-        check_report(&report, "recovery", "finished", 4);
-        assert_grades(
-            &report,
-            &[
-                ("reconnection", "PASS"),
-                ("recovery-time", "PASS"),
-                ("queued-delivered", "PASS"),
-            ],
-        );
-        assert_eq!(report["verdict"], "PASS");
+        let report = run_finished(&ctx, "recovery", 4, LONG).await;
+        assert_verdict(&report, RECOVERED, "PASS");
         assert_answered_but_in_flight(&report, 4);
         let stats = all_closed_server_side(&ctx).await;
         let faults = &stats["totals"]["faults"];
@@ -191,12 +160,9 @@ async fn recovery_through_the_backends_fault_control_passes() {
         assert_eq!(state["refusing"], false, "{state}");
         // The log panel holds only the rows in view: filter to what is looked for.
         ctx.page.fill("log-filter-text", "backend fault").await;
-        wait_for("the fault in the filtered log", LONG, || async {
-            let log = ctx.page.texts("log-entry").await.join("\n");
-            log.contains("backend fault drop-all injected")
-                .then_some(())
-        })
-        .await;
+        let fault = "backend fault drop-all injected";
+        ctx.wait_logged(fault, "the fault in the filtered log", LONG)
+            .await;
         check_verdict_panel(&ctx, &report).await;
         ctx
     })

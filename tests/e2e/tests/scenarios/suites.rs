@@ -7,46 +7,22 @@
 use super::common::*;
 use serde_json::Value;
 use ws_console_e2e::{Ctx, LONG, run, wait_for};
+use ws_console_engine::suite::{SUITE_SCHEMA, SUITE_VERSION};
 
 /// The steps as typed into the scenario form: load 2 s, reliability 3 × 10 messages, a
 /// ramp-up of 4 sessions in batches of 2.
-const STEPS: [(&str, &[(&str, &str)]); 3] = [
-    (
-        "load",
-        &[
-            ("scenario-sessions", "3"),
-            ("scenario-interval", "100"),
-            ("scenario-duration", "2"),
-        ],
-    ),
-    (
-        "reliability",
-        &[
-            ("scenario-sessions", "3"),
-            ("scenario-messages", "10"),
-            ("scenario-interval", "50"),
-        ],
-    ),
+const STEPS: [(&str, &str); 3] = [
+    ("load", "sessions=3 interval=100 duration=2"),
+    ("reliability", "sessions=3 messages=10 interval=50"),
     (
         "ramp-up",
-        &[
-            ("scenario-sessions", "4"),
-            ("scenario-batch-size", "2"),
-            ("scenario-batch-every", "1"),
-            ("scenario-hold", "1"),
-            ("scenario-interval", "100"),
-        ],
+        "sessions=4 batch-size=2 batch-every=1 hold=1 interval=100",
     ),
 ];
 const SESSIONS: [usize; 3] = [3, 3, 4];
 
 async fn attr_of_all(ctx: &Ctx, id: &str, attr: &str) -> Vec<String> {
-    let v = ctx
-        .page
-        .eval(&format!(
-            "return [...document.querySelectorAll('[data-testid=\"{id}\"]')].map(e => e.dataset.{attr})"
-        ))
-        .await;
+    let v = ctx.page.map_all(id, &format!("e.dataset.{attr}")).await;
     serde_json::from_value(v).expect("a list of attributes")
 }
 
@@ -61,8 +37,8 @@ async fn suite_progress(ctx: &Ctx) -> Option<(String, f64)> {
 #[tokio::test]
 async fn a_suite_of_three_scenarios_gives_one_combined_report() {
     run(testbed::Options::default(), |ctx| async move {
-        for (kind, params) in STEPS {
-            ctx.choose_scenario(kind, params).await;
+        for (kind, form) in STEPS {
+            choose(&ctx, kind, form).await;
             ctx.page.click("suite-add").await;
         }
         let kinds = ["load", "reliability", "ramp-up"];
@@ -103,8 +79,8 @@ async fn a_suite_of_three_scenarios_gives_one_combined_report() {
             .download("suite-export-json", "ws-console-suite.json")
             .await;
         let report: Value = serde_json::from_str(&json).expect("the suite report is JSON");
-        assert_eq!(report["schema"], "ws-console/suite");
-        assert_eq!(report["version"], 1);
+        assert_eq!(report["schema"], SUITE_SCHEMA);
+        assert_eq!(report["version"], SUITE_VERSION);
         assert_eq!(report["status"], "finished");
         assert_eq!(report["progress"], 1.0);
         let steps = report["steps"].as_array().expect("steps[]");
@@ -163,7 +139,7 @@ async fn a_suite_of_three_scenarios_gives_one_combined_report() {
         )
         .await;
         let r = &outcome["report"];
-        assert_eq!(r["schema"], "ws-console/suite", "{outcome}");
+        assert_eq!(r["schema"], SUITE_SCHEMA, "{outcome}");
         assert_eq!(r["steps"].as_array().unwrap().len(), 1);
         assert_eq!(r["steps"][0]["kind"], "load");
         assert_eq!(r["verdict"], r["steps"][0]["verdict"]);
@@ -172,18 +148,28 @@ async fn a_suite_of_three_scenarios_gives_one_combined_report() {
     .await;
 }
 
-/// Calls `wsConsole.runSuite(steps)`; `{report}` or `{error}` once it settles.
-async fn run_suite(ctx: &Ctx, steps: &str) -> Value {
+/// Calls `wsConsole.runSuite(steps)` and leaves it running.
+async fn start_suite(ctx: &Ctx, steps: &str) {
     ctx.page
         .eval(&format!(
             "window.outcome = null; window.wsConsole.runSuite({steps}).then((r) => outcome = {{report: r}}, (e) => outcome = {{error: String(e.message)}}); return null"
         ))
         .await;
+}
+
+/// Waits until the suite [`start_suite`] started settles: `{report}` or `{error}`.
+async fn suite_outcome(ctx: &Ctx) -> Value {
     wait_for("runSuite to settle", LONG, || async {
         let o = ctx.page.eval("return window.outcome").await;
         (!o.is_null()).then_some(o)
     })
     .await
+}
+
+/// Calls `wsConsole.runSuite(steps)`; `{report}` or `{error}` once it settles.
+async fn run_suite(ctx: &Ctx, steps: &str) -> Value {
+    start_suite(ctx, steps).await;
+    suite_outcome(ctx).await
 }
 
 #[tokio::test]
@@ -200,30 +186,20 @@ async fn light_fills_the_form_and_heavy_exports_k6_with_its_1000_sessions() {
                     .await;
             }
         };
-        let value = |id: &'static str| {
-            let ctx = &ctx;
-            async move {
-                ctx.page
-                    .eval(&format!(
-                        "return document.querySelector('[data-testid=\"{id}\"]').value"
-                    ))
-                    .await
-            }
-        };
         let run_disabled = || async {
             ctx.page
                 .eval("return document.querySelector('[data-testid=\"scenario-run\"]').disabled")
                 .await
         };
         select("light").await;
-        assert_eq!(value("scenario-select").await, "broadcast");
-        assert_eq!(value("scenario-sessions").await, "100");
-        assert_eq!(value("scenario-rate").await, "50");
-        assert_eq!(value("scenario-duration").await, "60");
+        assert_eq!(ctx.page.value("scenario-select").await, "broadcast");
+        assert_eq!(ctx.page.value("scenario-sessions").await, "100");
+        assert_eq!(ctx.page.value("scenario-rate").await, "50");
+        assert_eq!(ctx.page.value("scenario-duration").await, "60");
         assert_eq!(run_disabled().await, Value::Bool(false), "light runs here");
         assert_eq!(ctx.page.text("scenario-preset-reason").await, "");
         select("heavy").await;
-        assert_eq!(value("scenario-sessions").await, "1000");
+        assert_eq!(ctx.page.value("scenario-sessions").await, "1000");
         assert_eq!(run_disabled().await, Value::Bool(true), "heavy does not");
         let why = ctx.page.text("scenario-preset-reason").await;
         assert!(
@@ -246,25 +222,19 @@ async fn light_fills_the_form_and_heavy_exports_k6_with_its_1000_sessions() {
 #[tokio::test]
 async fn cancelling_a_suite_cancels_its_step_and_skips_the_rest() {
     run(testbed::Options::default(), |ctx| async move {
-        ctx.page
-            .eval(
-                "window.outcome = null; window.wsConsole.runSuite([\
-                 {kind: 'load', sessions: '2', interval_ms: '100', duration_s: '60'}, \
-                 {kind: 'reliability', sessions: '2'}]).then((r) => outcome = {report: r}, \
-                 (e) => outcome = {error: String(e.message)}); return null",
-            )
-            .await;
+        start_suite(
+            &ctx,
+            "[{kind: 'load', sessions: '2', interval_ms: '100', duration_s: '60'}, \
+             {kind: 'reliability', sessions: '2'}]",
+        )
+        .await;
         wait_for("the first step to run", LONG, || async {
             let statuses = attr_of_all(&ctx, "suite-step", "status").await;
             (statuses == ["running", "pending"]).then_some(())
         })
         .await;
         ctx.page.click("suite-cancel").await;
-        let outcome = wait_for("runSuite to settle", LONG, || async {
-            let o = ctx.page.eval("return window.outcome").await;
-            (!o.is_null()).then_some(o)
-        })
-        .await;
+        let outcome = suite_outcome(&ctx).await;
         let r = &outcome["report"];
         assert_eq!(r["status"], "cancelled", "{outcome}");
         assert_eq!(r["steps"][0]["status"], "cancelled");

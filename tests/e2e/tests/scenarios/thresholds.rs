@@ -14,23 +14,25 @@ async fn set_band(ctx: &Ctx, id: &str, value: &str) {
         .await;
 }
 
+/// Opens the guidelines panel and sets the good, warning and critical bands of `measure`
+/// (`threshold-{measure}-{band}`) to `values`, then checks no error is shown.
+async fn set_bands(ctx: &Ctx, measure: &str, values: [&str; 3]) {
+    ctx.page
+        .eval("document.querySelector('[data-testid=\"guidelines\"]').open = true; return null")
+        .await;
+    for (band, v) in ["good", "warning", "critical"].into_iter().zip(values) {
+        set_band(ctx, &format!("threshold-{measure}-{band}"), v).await;
+    }
+    assert_eq!(ctx.page.text("thresholds-error").await, "");
+}
+
 #[tokio::test]
 async fn an_edited_band_changes_the_verdict_and_travels_in_the_report() {
     run(testbed::Options::default(), |ctx| async move {
         let before = ctx.short_load().await;
         assert_eq!(criterion(&before, "avg-rtt")["grade"], "PASS");
-        ctx.page
-            .eval("document.querySelector('[data-testid=\"guidelines\"]').open = true; return null")
-            .await;
         // A loopback round trip takes well under a millisecond: bands far below it.
-        for (id, v) in [
-            ("threshold-rtt-good", "0.001"),
-            ("threshold-rtt-warning", "0.002"),
-            ("threshold-rtt-critical", "0.003"),
-        ] {
-            set_band(&ctx, id, v).await;
-        }
-        assert_eq!(ctx.page.text("thresholds-error").await, "");
+        set_bands(&ctx, "rtt", ["0.001", "0.002", "0.003"]).await;
         let after = ctx.short_load().await;
         assert_eq!(criterion(&after, "avg-rtt")["grade"], "FAIL");
         assert_eq!(after["verdict"], "FAIL");
@@ -50,11 +52,7 @@ async fn an_edited_band_changes_the_verdict_and_travels_in_the_report() {
         // Back to the defaults: the error goes, the bands read as before.
         ctx.page.click("thresholds-reset").await;
         assert_eq!(ctx.page.text("thresholds-error").await, "");
-        let good = ctx
-            .page
-            .eval("return document.querySelector('[data-testid=\"threshold-rtt-good\"]').value")
-            .await;
-        assert_eq!(good, serde_json::json!("200"));
+        assert_eq!(ctx.page.value("threshold-rtt-good").await, "200");
         ctx
     })
     .await;
@@ -82,18 +80,8 @@ async fn connect_time_and_first_message_bands_judge_a_manual_run() {
             "< 500 ms (≥ 3 connections)"
         );
         ctx.page.click("stop").await;
-        ctx.page
-            .eval("document.querySelector('[data-testid=\"guidelines\"]').open = true; return null")
-            .await;
         // A loopback handshake takes far more than a microsecond.
-        for (id, v) in [
-            ("threshold-connect-good", "0.001"),
-            ("threshold-connect-warning", "0.002"),
-            ("threshold-connect-critical", "0.003"),
-        ] {
-            set_band(&ctx, id, v).await;
-        }
-        assert_eq!(ctx.page.text("thresholds-error").await, "");
+        set_bands(&ctx, "connect", ["0.001", "0.002", "0.003"]).await;
         ctx.start_sessions(3, 60_000).await;
         let after = judged(&ctx, 3).await;
         assert_eq!(criterion(&after, "connect-time")["grade"], "FAIL");
