@@ -10,7 +10,8 @@
 
 use serde_json::Value;
 use ws_console_engine::{
-    Command, Frame, RawConfig, RawScenarioParams, RunConfig, Scenario, ScenarioKind,
+    Command, Frame, RawConfig, RawScenarioParams, RunConfig, Scenario, ScenarioKind, SocketEvent,
+    TestRun,
 };
 
 /// The origin the host-side run pretends to be served from.
@@ -29,13 +30,14 @@ const MAPS: [&str; 1] = ["close_codes"];
 pub fn engine_report(config: &RawConfig, params: &RawScenarioParams, for_ms: f64) -> Value {
     let base = RunConfig::from_raw(config, ORIGIN)
         .unwrap_or_else(|e| panic!("the reference configuration is valid: {e:?}"));
-    let mut scenario = Scenario::from_raw(params, &base)
+    let scenario = Scenario::from_raw(params, &base)
         .unwrap_or_else(|e| panic!("the reference scenario is valid: {e:?}"));
-    let mut run = scenario.new_run(1);
+    let mut test = TestRun::of_scenario(scenario, 1);
     let mut now = 0.0;
-    scenario.start(&mut run, now);
+    test.start(now);
     let mut echoes = Vec::new();
     while now < for_ms {
+        let run = test.run_mut();
         let commands: Vec<Command> = run.drain_commands().collect();
         for command in commands {
             match command {
@@ -43,7 +45,7 @@ pub fn engine_report(config: &RawConfig, params: &RawScenarioParams, for_ms: f64
                     session,
                     generation,
                     ..
-                } => run.on_open(session, generation, now),
+                } => run.on_socket(session, generation, SocketEvent::Open, now),
                 Command::Send {
                     session,
                     generation,
@@ -55,12 +57,11 @@ pub fn engine_report(config: &RawConfig, params: &RawScenarioParams, for_ms: f64
         }
         now += TICK_MS;
         for (session, generation, text) in echoes.drain(..) {
-            run.on_text(session, generation, &text, now);
+            run.on_socket(session, generation, SocketEvent::Text(text), now);
         }
-        run.tick(now);
-        scenario.tick(&mut run, now);
+        test.tick(now);
     }
-    serde_json::from_str(&scenario.report(&run, now).to_json()).expect("the report is JSON")
+    serde_json::from_str(&test.report(now).to_json()).expect("the report is JSON")
 }
 
 /// The form of scenario `kind` (its name, as the scenario picker has it) with its defaults.
