@@ -1,6 +1,9 @@
 //! The form toolkit both forms share: the run configuration (F2) and the scenario
 //! parameters (F12).
 //!
+//! A raw form binds each field by name, its text through `text_fields!` and its switches
+//! through `flag_fields!`, so one form component serves every field of either form.
+//!
 //! A form is parsed in one pass. Each field's text goes through one of the parsers in
 //! [`parse`], and its result through a [`Validator`], which hands back the typed value or
 //! keeps the message against the field and hands back `None`. The run configuration is
@@ -47,6 +50,35 @@ macro_rules! text_fields {
     };
 }
 pub(crate) use text_fields;
+
+/// A raw form's switches, as `text_fields!` binds its text: `FLAG_FIELDS`, `flag_mut`
+/// (what the form's switch edits) and `flag` (what it shows, off for a field that is not a
+/// switch). A switch binds to a field by name as a text input does.
+macro_rules! flag_fields {
+    ($raw:ty, $field:ident, $($variant:ident => $name:ident),* $(,)?) => {
+        impl $raw {
+            /// Every field that is an on/off switch.
+            pub const FLAG_FIELDS: &'static [$field] = &[$($field::$variant),*];
+
+            /// The switch a field turns, to edit (`None` for a field that is not a switch).
+            pub fn flag_mut(&mut self, field: $field) -> Option<&mut bool> {
+                match field {
+                    $($field::$variant => Some(&mut self.$name),)*
+                    _ => None,
+                }
+            }
+
+            /// Whether a field's switch is on (off for a field that is not a switch).
+            pub fn flag(&self, field: $field) -> bool {
+                match field {
+                    $($field::$variant => self.$name,)*
+                    _ => false,
+                }
+            }
+        }
+    };
+}
+pub(crate) use flag_fields;
 
 /// A message about one field of a form: a [`crate::Field`] of the run configuration or a
 /// [`crate::ParamField`] of a scenario.

@@ -1,5 +1,6 @@
 //! The configuration form as typed ([`RawConfig`]): its defaults (the SPEC's), one text
-//! binding per field, and what is done to the text before validation — moving a token out
+//! binding per field
+//! (its text or its switch), and what is done to the text before validation — moving a token out
 //! of the endpoint, dropping secrets before it is stored, previewing the first URL.
 
 use super::{AuthMode, DEFAULT_PING, DEFAULT_TEMPLATE, Field, FieldError};
@@ -153,6 +154,18 @@ crate::form::text_fields!(
     QueueCapacity => queue_capacity,
     LogCapacity => log_capacity,
     TokenRefresh => token_refresh_before_s,
+);
+
+crate::form::flag_fields!(
+    RawConfig,
+    Field,
+    AutoSend => auto_send,
+    Binary => binary,
+    HeartbeatEnabled => heartbeat_enabled,
+    ReconnectEnabled => reconnect_enabled,
+    Jitter => jitter,
+    LogNoise => log_noise,
+    LogSent => log_sent,
 );
 
 impl RawConfig {

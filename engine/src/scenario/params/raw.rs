@@ -121,21 +121,14 @@ crate::form::text_fields!(
     PlainUrl => plain_url,
 );
 
+crate::form::flag_fields!(
+    RawScenarioParams,
+    ParamField,
+    UseBackendFaults => use_backend_faults,
+    RateLimit => rate_limit,
+);
+
 impl RawScenarioParams {
-    /// The switch a form field turns, or `None` for a field that is not a switch.
-    pub fn flag_mut(&mut self, field: ParamField) -> Option<&mut bool> {
-        match field {
-            ParamField::UseBackendFaults => Some(&mut self.use_backend_faults),
-            ParamField::RateLimit => Some(&mut self.rate_limit),
-            _ => None,
-        }
-    }
-
-    /// Whether a switch is on (false for a field that is not a switch).
-    pub fn flag(&self, field: ParamField) -> bool {
-        self.clone().flag_mut(field).is_some_and(|f| *f)
-    }
-
     /// The text of a form field (empty for a field that is not text).
     pub fn text(&self, field: ParamField) -> String {
         self.text_str(field).to_owned()
