@@ -1,8 +1,8 @@
 //! The form toolkit both forms share: the run configuration (F2) and the scenario
 //! parameters (F12).
 //!
-//! A raw form binds each field by name, its text through `text_fields!` and its switches
-//! through `flag_fields!`, so one form component serves every field of either form.
+//! A raw form binds each field by name, its text and its switches alike, through
+//! `form_fields!`, so one form component serves every field of either form.
 //!
 //! A form is parsed in one pass. Each field's text goes through one of the parsers in
 //! [`parse`], and its result through a [`Validator`], which hands back the typed value or
@@ -21,64 +21,73 @@ pub(crate) use parse::{
     sessions,
 };
 
-/// A raw form's text bindings from one list of which field is which string: `TEXT_FIELDS`,
-/// `text_mut` (what the form edits) and `$text` (what is read back, `""` for a field that is
-/// not text). One binding then serves every text field of the form.
-macro_rules! text_fields {
-    ($raw:ty, $field:ident, $vis:vis fn $text:ident, $($variant:ident => $name:ident),* $(,)?) => {
+/// A raw form's bindings, from one list of which field is which string and one of which
+/// field is which switch: `TEXT_FIELDS` and `FLAG_FIELDS`, `text_mut` and `flag_mut` (what
+/// the form's inputs edit), `$text` and `flag` (what they show: `""` for a field that is
+/// not text, off for one that is not a switch). One binding then serves every field.
+macro_rules! form_fields {
+    (
+        $raw:ty, $field:ident, $vis:vis fn $text:ident,
+        text: [$($t:ident => $t_slot:ident),* $(,)?],
+        flags: [$($f:ident => $f_slot:ident),* $(,)?] $(,)?
+    ) => {
+        $crate::form::field_slots!(
+            $raw, $field, String, TEXT_FIELDS, text_mut, text_slot,
+            "Every field typed as text.",
+            "The text of a field typed as text, to edit (`None` for a choice, a switch or a field that is not this form's text).",
+            $($t => $t_slot),*
+        );
+        $crate::form::field_slots!(
+            $raw, $field, bool, FLAG_FIELDS, flag_mut, flag_slot,
+            "Every field that is an on/off switch.",
+            "The switch a field turns, to edit (`None` for a field that is not a switch).",
+            $($f => $f_slot),*
+        );
+
         impl $raw {
-            /// Every field typed as text.
-            pub const TEXT_FIELDS: &'static [$field] = &[$($field::$variant),*];
-
-            /// The text of a field typed as text, to edit (`None` for a choice, a switch or
-            /// a field that is not this form's text).
-            pub fn text_mut(&mut self, field: $field) -> Option<&mut String> {
-                match field {
-                    $($field::$variant => Some(&mut self.$name),)*
-                    _ => None,
-                }
-            }
-
             /// The text of a field typed as text; empty for the others.
             $vis fn $text(&self, field: $field) -> &str {
-                match field {
-                    $($field::$variant => &self.$name,)*
-                    _ => "",
-                }
-            }
-        }
-    };
-}
-pub(crate) use text_fields;
-
-/// A raw form's switches, as `text_fields!` binds its text: `FLAG_FIELDS`, `flag_mut`
-/// (what the form's switch edits) and `flag` (what it shows, off for a field that is not a
-/// switch). A switch binds to a field by name as a text input does.
-macro_rules! flag_fields {
-    ($raw:ty, $field:ident, $($variant:ident => $name:ident),* $(,)?) => {
-        impl $raw {
-            /// Every field that is an on/off switch.
-            pub const FLAG_FIELDS: &'static [$field] = &[$($field::$variant),*];
-
-            /// The switch a field turns, to edit (`None` for a field that is not a switch).
-            pub fn flag_mut(&mut self, field: $field) -> Option<&mut bool> {
-                match field {
-                    $($field::$variant => Some(&mut self.$name),)*
-                    _ => None,
-                }
+                self.text_slot(field).map_or("", String::as_str)
             }
 
             /// Whether a field's switch is on (off for a field that is not a switch).
             pub fn flag(&self, field: $field) -> bool {
+                self.flag_slot(field).is_some_and(|on| *on)
+            }
+        }
+    };
+}
+pub(crate) use form_fields;
+
+/// One kind of binding of `form_fields!`: the list of its fields, the slot to edit and the
+/// slot to read, each by field.
+macro_rules! field_slots {
+    (
+        $raw:ty, $field:ident, $slot:ty, $all:ident, $edit:ident, $read:ident,
+        $all_doc:literal, $edit_doc:literal, $($variant:ident => $name:ident),*
+    ) => {
+        impl $raw {
+            #[doc = $all_doc]
+            pub const $all: &'static [$field] = &[$($field::$variant),*];
+
+            #[doc = $edit_doc]
+            pub fn $edit(&mut self, field: $field) -> Option<&mut $slot> {
                 match field {
-                    $($field::$variant => self.$name,)*
-                    _ => false,
+                    $($field::$variant => Some(&mut self.$name),)*
+                    _ => None,
+                }
+            }
+
+            fn $read(&self, field: $field) -> Option<&$slot> {
+                match field {
+                    $($field::$variant => Some(&self.$name),)*
+                    _ => None,
                 }
             }
         }
     };
 }
-pub(crate) use flag_fields;
+pub(crate) use field_slots;
 
 /// A message about one field of a form: a [`crate::Field`] of the run configuration or a
 /// [`crate::ParamField`] of a scenario.
