@@ -571,16 +571,8 @@ impl Run {
         text: &str,
         len: usize,
     ) {
-        if !self.frames.enabled() {
-            return;
-        }
-        let kept = redact_clip_text(&self.redactor, text, self.frames.frame_limit());
-        self.frames.push(CapturedFrame {
-            t: now,
-            session: s,
-            direction,
-            payload: Frame::Text(kept),
-            len,
+        self.capture(now, s, direction, len, |r, max| {
+            Frame::Text(redact_clip_text(r, text, max))
         });
     }
 
@@ -593,15 +585,30 @@ impl Run {
         data: &[u8],
         len: usize,
     ) {
+        self.capture(now, s, direction, len, |r, max| {
+            Frame::Binary(redact_clip_bytes(r, data, max))
+        });
+    }
+
+    /// Keeps a frame of `len` bytes on the wire as `keep` makes it (redacted, clipped to the
+    /// frame limit), while capture is on.
+    fn capture(
+        &mut self,
+        now: Millis,
+        s: SessionId,
+        direction: Direction,
+        len: usize,
+        keep: impl FnOnce(&Redactor, usize) -> Frame,
+    ) {
         if !self.frames.enabled() {
             return;
         }
-        let kept = redact_clip_bytes(&self.redactor, data, self.frames.frame_limit());
+        let payload = keep(&self.redactor, self.frames.frame_limit());
         self.frames.push(CapturedFrame {
             t: now,
             session: s,
             direction,
-            payload: Frame::Binary(kept),
+            payload,
             len,
         });
     }
