@@ -45,6 +45,22 @@ macro_rules! form_fields {
         );
 
         impl $raw {
+            /// Every bound field's slot but `except`'s, with the name it is stored under
+            /// (its `Serialize` name), to `each` until it fails.
+            pub(crate) fn each_slot(
+                &mut self,
+                except: $field,
+                mut each: impl FnMut(&'static str, $crate::form::Slot<'_>) -> Option<()>,
+            ) -> Option<()> {
+                $(if $field::$t != except {
+                    each(stringify!($t_slot), $crate::form::Slot::Text(&mut self.$t_slot))?;
+                })*
+                $(if $field::$f != except {
+                    each(stringify!($f_slot), $crate::form::Slot::Flag(&mut self.$f_slot))?;
+                })*
+                Some(())
+            }
+
             /// The text of a field typed as text; empty for the others.
             $vis fn $text(&self, field: $field) -> &str {
                 self.text_slot(field).map_or("", String::as_str)
@@ -58,6 +74,16 @@ macro_rules! form_fields {
     };
 }
 pub(crate) use form_fields;
+
+/// One field's slot in a raw form, for code that goes over every field (reading a stored
+/// form).
+#[derive(Debug)]
+pub(crate) enum Slot<'a> {
+    /// A field typed as text.
+    Text(&'a mut String),
+    /// An on/off switch.
+    Flag(&'a mut bool),
+}
 
 /// One kind of binding of `form_fields!`: the list of its fields, the slot to edit and the
 /// slot to read, each by field.
