@@ -26,9 +26,7 @@ impl RawConfig {
     /// it), or `None` when it is not such an object.
     #[must_use]
     pub fn from_json(json: &str) -> Option<RawConfig> {
-        let Ok(Value::Object(m)) = serde_json::from_str::<Value>(json) else {
-            return None;
-        };
+        let m = object(json)?;
         let mut c = RawConfig::default();
         c.each_slot(Field::Token, |key, slot| read_slot(&m, key, slot))?;
         read(&m, "auth_mode", &mut c.auth_mode, |v| {
@@ -45,10 +43,7 @@ impl RawScenarioParams {
     /// object. The invalid token is never read.
     #[must_use]
     pub fn from_json(json: &str) -> Option<RawScenarioParams> {
-        let Ok(Value::Object(m)) = serde_json::from_str::<Value>(json) else {
-            return None;
-        };
-        Self::from_object(&m)
+        Self::from_object(&object(json)?)
     }
 
     /// [`RawScenarioParams::from_json`] for an object already parsed (a suite's step).
@@ -71,9 +66,7 @@ impl SuitePlan {
     /// [`MAX_SUITE_STEPS`] steps. No step's invalid token is read.
     #[must_use]
     pub fn from_json(json: &str) -> Option<SuitePlan> {
-        let Ok(Value::Object(m)) = serde_json::from_str::<Value>(json) else {
-            return None;
-        };
+        let m = object(json)?;
         let steps = m.get("steps")?.as_array()?;
         if steps.len() > MAX_SUITE_STEPS {
             return None;
@@ -129,6 +122,14 @@ fn thresholds(v: &Value) -> Option<Thresholds> {
         read(m, key, slot, Value::as_u64)?;
     }
     Some(t)
+}
+
+/// The JSON object in `json`; `None` for any other text.
+fn object(json: &str) -> Option<Map<String, Value>> {
+    match serde_json::from_str(json) {
+        Ok(Value::Object(m)) => Some(m),
+        _ => None,
+    }
 }
 
 /// Sets a form's text or switch from `m[key]` when the key is there; `None` when its value
