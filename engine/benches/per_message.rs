@@ -4,12 +4,12 @@
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
-use criterion::{Criterion, criterion_group, criterion_main};
-use ws_console_engine::{
-    Command, Frame, Generation, RawConfig, Run, RunConfig, SessionId, Template, Values,
-};
+#[path = "../tests/support/mod.rs"]
+mod support;
 
-const S0: SessionId = SessionId(0);
+use criterion::{Criterion, criterion_group, criterion_main};
+use support::S0;
+use ws_console_engine::{Command, Frame, Generation, RawConfig, Run, RunConfig, Template, Values};
 
 /// A connected one-session run with the defaults (heartbeat, logging of replies and all),
 /// grouping RTT by `group_pointer` ("" for no breakdown, the default).
@@ -19,19 +19,7 @@ fn connected_run(group_pointer: &str) -> (Run, Generation) {
         group_pointer: group_pointer.into(),
         ..Default::default()
     };
-    let cfg = RunConfig::from_raw(&raw, "http://127.0.0.1:8080").unwrap();
-    let mut run = Run::new(cfg, 1);
-    run.start(0.0);
-    let g = run
-        .drain_commands()
-        .find_map(|c| match c {
-            Command::Open { generation, .. } => Some(generation),
-            _ => None,
-        })
-        .unwrap();
-    run.on_open(S0, g, 1.0);
-    run.drain_commands().for_each(drop);
-    (run, g)
+    support::connected(RunConfig::from_raw(&raw, "http://127.0.0.1:8080").unwrap())
 }
 
 /// The test backend's answer to a `message`: a `chat_response` echoing it.

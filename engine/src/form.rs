@@ -1,6 +1,9 @@
 //! The form toolkit both forms share: the run configuration (F2) and the scenario
 //! parameters (F12).
 //!
+//! A raw form binds each field by name, its text and its switches alike, through
+//! `form_fields!`, so one form component serves every field of either form.
+//!
 //! A form is parsed in one pass. Each field's text goes through one of the parsers in
 //! [`parse`], and its result through a [`Validator`], which hands back the typed value or
 //! keeps the message against the field and hands back `None`. The run configuration is
@@ -18,35 +21,99 @@ pub(crate) use parse::{
     sessions,
 };
 
-/// A raw form's text bindings from one list of which field is which string: `TEXT_FIELDS`,
-/// `text_mut` (what the form edits) and `$text` (what is read back, `""` for a field that is
-/// not text). One binding then serves every text field of the form.
-macro_rules! text_fields {
-    ($raw:ty, $field:ident, $vis:vis fn $text:ident, $($variant:ident => $name:ident),* $(,)?) => {
-        impl $raw {
-            /// Every field typed as text.
-            pub const TEXT_FIELDS: &'static [$field] = &[$($field::$variant),*];
+/// A raw form's bindings, from one list of which field is which string and one of which
+/// field is which switch: `TEXT_FIELDS` and `FLAG_FIELDS`, `text_mut` and `flag_mut` (what
+/// the form's inputs edit), `$text` and `flag` (what they show: `""` for a field that is
+/// not text, off for one that is not a switch). One binding then serves every field.
+macro_rules! form_fields {
+    (
+        $raw:ty, $field:ident, $vis:vis fn $text:ident,
+        text: [$($t:ident => $t_slot:ident),* $(,)?],
+        flags: [$($f:ident => $f_slot:ident),* $(,)?] $(,)?
+    ) => {
+        $crate::form::field_slots!(
+            $raw, $field, String, TEXT_FIELDS, text_mut, text_slot,
+            "Every field typed as text.",
+            "The text of a field typed as text, to edit (`None` for a choice, a switch or a field that is not this form's text).",
+            $($t => $t_slot),*
+        );
+        $crate::form::field_slots!(
+            $raw, $field, bool, FLAG_FIELDS, flag_mut, flag_slot,
+            "Every field that is an on/off switch.",
+            "The switch a field turns, to edit (`None` for a field that is not a switch).",
+            $($f => $f_slot),*
+        );
 
-            /// The text of a field typed as text, to edit (`None` for a choice, a switch or
-            /// a field that is not this form's text).
-            pub fn text_mut(&mut self, field: $field) -> Option<&mut String> {
+        impl $raw {
+            /// Every bound field's slot but `except`'s, with the name it is stored under
+            /// (its `Serialize` name), to `each` until it fails.
+            pub(crate) fn each_slot(
+                &mut self,
+                except: $field,
+                mut each: impl FnMut(&'static str, $crate::form::Slot<'_>) -> Option<()>,
+            ) -> Option<()> {
+                $(if $field::$t != except {
+                    each(stringify!($t_slot), $crate::form::Slot::Text(&mut self.$t_slot))?;
+                })*
+                $(if $field::$f != except {
+                    each(stringify!($f_slot), $crate::form::Slot::Flag(&mut self.$f_slot))?;
+                })*
+                Some(())
+            }
+
+            /// The text of a field typed as text; empty for the others.
+            $vis fn $text(&self, field: $field) -> &str {
+                self.text_slot(field).map_or("", String::as_str)
+            }
+
+            /// Whether a field's switch is on (off for a field that is not a switch).
+            pub fn flag(&self, field: $field) -> bool {
+                self.flag_slot(field).is_some_and(|on| *on)
+            }
+        }
+    };
+}
+pub(crate) use form_fields;
+
+/// One field's slot in a raw form, for code that goes over every field (reading a stored
+/// form).
+#[derive(Debug)]
+pub(crate) enum Slot<'a> {
+    /// A field typed as text.
+    Text(&'a mut String),
+    /// An on/off switch.
+    Flag(&'a mut bool),
+}
+
+/// One kind of binding of `form_fields!`: the list of its fields, the slot to edit and the
+/// slot to read, each by field.
+macro_rules! field_slots {
+    (
+        $raw:ty, $field:ident, $slot:ty, $all:ident, $edit:ident, $read:ident,
+        $all_doc:literal, $edit_doc:literal, $($variant:ident => $name:ident),*
+    ) => {
+        impl $raw {
+            #[doc = $all_doc]
+            pub const $all: &'static [$field] = &[$($field::$variant),*];
+
+            #[doc = $edit_doc]
+            pub fn $edit(&mut self, field: $field) -> Option<&mut $slot> {
                 match field {
                     $($field::$variant => Some(&mut self.$name),)*
                     _ => None,
                 }
             }
 
-            /// The text of a field typed as text; empty for the others.
-            $vis fn $text(&self, field: $field) -> &str {
+            fn $read(&self, field: $field) -> Option<&$slot> {
                 match field {
-                    $($field::$variant => &self.$name,)*
-                    _ => "",
+                    $($field::$variant => Some(&self.$name),)*
+                    _ => None,
                 }
             }
         }
     };
 }
-pub(crate) use text_fields;
+pub(crate) use field_slots;
 
 /// A message about one field of a form: a [`crate::Field`] of the run configuration or a
 /// [`crate::ParamField`] of a scenario.

@@ -136,14 +136,42 @@ impl FrameLog {
 /// `text` with every token redacted, then cut to at most `max` bytes on a character
 /// boundary (redacted first: a cut through a token would keep its first characters; only a
 /// head of the text is redacted, see [`Redactor::redact_head`]).
-pub(crate) fn redact_clip_text(redactor: &Redactor, text: &str, max: usize) -> String {
+fn redact_clip_text(redactor: &Redactor, text: &str, max: usize) -> String {
     redactor.redact_head(text, max).0
 }
 
 /// `data` with every token's bytes redacted — UTF-8 or not, a binary frame can carry the
 /// token — then cut to at most `max` bytes.
-pub(crate) fn redact_clip_bytes(redactor: &Redactor, data: &[u8], max: usize) -> Vec<u8> {
+fn redact_clip_bytes(redactor: &Redactor, data: &[u8], max: usize) -> Vec<u8> {
     redactor.redact_head_bytes(data, max)
+}
+
+/// A frame as it went over the wire (as far as it is known), before a copy is kept.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Wire<'a> {
+    /// A text frame, or the head of one.
+    Text(&'a str),
+    /// A binary frame, or the head of one.
+    Binary(&'a [u8]),
+}
+
+impl Wire<'_> {
+    /// The copy kept: every token redacted, cut to at most `max` bytes.
+    pub(crate) fn kept(self, redactor: &Redactor, max: usize) -> Frame {
+        match self {
+            Wire::Text(t) => Frame::Text(redact_clip_text(redactor, t, max)),
+            Wire::Binary(b) => Frame::Binary(redact_clip_bytes(redactor, b, max)),
+        }
+    }
+}
+
+impl<'a> From<&'a Frame> for Wire<'a> {
+    fn from(frame: &'a Frame) -> Self {
+        match frame {
+            Frame::Text(t) => Wire::Text(t),
+            Frame::Binary(b) => Wire::Binary(b),
+        }
+    }
 }
 
 #[cfg(test)]

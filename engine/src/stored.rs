@@ -9,9 +9,14 @@
 //! rejects the whole text, and the token is never read (it is never written either). One
 //! departure: a JSON array, which the derive read as the fields in order, is refused (the
 //! console never writes one).
+//!
+//! Which key is which text or switch comes from the form's own bindings (the form
+//! toolkit's `form_fields!`), so a field added to a form is read back without a second
+//! list here.
 
-use crate::config::{AuthMode, RawConfig};
-use crate::scenario::{RawScenarioParams, ScenarioKind};
+use crate::config::{AuthMode, Field, RawConfig};
+use crate::form::Slot;
+use crate::scenario::{ParamField, RawScenarioParams, ScenarioKind};
 use crate::suite::{MAX_SUITE_STEPS, SuitePlan};
 use crate::thresholds::Thresholds;
 use serde_json::{Map, Value};
@@ -21,47 +26,9 @@ impl RawConfig {
     /// it), or `None` when it is not such an object.
     #[must_use]
     pub fn from_json(json: &str) -> Option<RawConfig> {
-        let Ok(Value::Object(m)) = serde_json::from_str::<Value>(json) else {
-            return None;
-        };
+        let m = object(json)?;
         let mut c = RawConfig::default();
-        for (key, slot) in [
-            ("endpoint", &mut c.endpoint),
-            ("user_id", &mut c.user_id),
-            ("sessions", &mut c.sessions),
-            ("send_interval_ms", &mut c.send_interval_ms),
-            ("message_template", &mut c.message_template),
-            ("correlation_pointer", &mut c.correlation_pointer),
-            ("group_pointer", &mut c.group_pointer),
-            ("reply_timeout_ms", &mut c.reply_timeout_ms),
-            ("duplicate_window_ms", &mut c.duplicate_window_ms),
-            ("heartbeat_interval_ms", &mut c.heartbeat_interval_ms),
-            ("heartbeat_timeout_ms", &mut c.heartbeat_timeout_ms),
-            ("ping_template", &mut c.ping_template),
-            ("pong_type", &mut c.pong_type),
-            ("connect_timeout_ms", &mut c.connect_timeout_ms),
-            ("reconnect_schedule_s", &mut c.reconnect_schedule_s),
-            ("max_attempts", &mut c.max_attempts),
-            ("stable_ms", &mut c.stable_ms),
-            ("token_refresh_before_s", &mut c.token_refresh_before_s),
-            ("no_retry_codes", &mut c.no_retry_codes),
-            ("try_later_codes", &mut c.try_later_codes),
-            ("queue_capacity", &mut c.queue_capacity),
-            ("log_capacity", &mut c.log_capacity),
-        ] {
-            read(&m, key, slot, |v| v.as_str().map(str::to_owned))?;
-        }
-        for (key, slot) in [
-            ("auto_send", &mut c.auto_send),
-            ("binary", &mut c.binary),
-            ("heartbeat_enabled", &mut c.heartbeat_enabled),
-            ("reconnect_enabled", &mut c.reconnect_enabled),
-            ("jitter", &mut c.jitter),
-            ("log_noise", &mut c.log_noise),
-            ("log_sent", &mut c.log_sent),
-        ] {
-            read(&m, key, slot, Value::as_bool)?;
-        }
+        c.each_slot(Field::Token, |key, slot| read_slot(&m, key, slot))?;
         read(&m, "auth_mode", &mut c.auth_mode, |v| {
             v.as_str().and_then(AuthMode::parse)
         })?;
@@ -76,10 +43,7 @@ impl RawScenarioParams {
     /// object. The invalid token is never read.
     #[must_use]
     pub fn from_json(json: &str) -> Option<RawScenarioParams> {
-        let Ok(Value::Object(m)) = serde_json::from_str::<Value>(json) else {
-            return None;
-        };
-        Self::from_object(&m)
+        Self::from_object(&object(json)?)
     }
 
     /// [`RawScenarioParams::from_json`] for an object already parsed (a suite's step).
@@ -89,44 +53,9 @@ impl RawScenarioParams {
             None => ScenarioKind::Load,
         };
         let mut p = RawScenarioParams::defaults(kind);
-        for (key, slot) in [
-            ("sessions", &mut p.sessions),
-            ("interval_ms", &mut p.interval_ms),
-            ("duration_s", &mut p.duration_s),
-            ("messages", &mut p.messages),
-            ("batch_size", &mut p.batch_size),
-            ("batch_every_s", &mut p.batch_every_s),
-            ("hold_s", &mut p.hold_s),
-            ("cycles", &mut p.cycles),
-            ("open_s", &mut p.open_s),
-            ("closed_s", &mut p.closed_s),
-            ("rate_per_s", &mut p.rate_per_s),
-            ("warmup_s", &mut p.warmup_s),
-            ("drop_every_s", &mut p.drop_every_s),
-            ("outage_s", &mut p.outage_s),
-            ("recovery_target_s", &mut p.recovery_target_s),
-            ("recovery_timeout_s", &mut p.recovery_timeout_s),
-            ("observe_s", &mut p.observe_s),
-            ("start_rate_per_s", &mut p.start_rate_per_s),
-            ("rate_factor", &mut p.rate_factor),
-            ("rate_increment_per_s", &mut p.rate_increment_per_s),
-            ("step_s", &mut p.step_s),
-            ("max_rate_per_s", &mut p.max_rate_per_s),
-            ("max_steps", &mut p.max_steps),
-            ("hold_pct", &mut p.hold_pct),
-            ("rtt_limit_ms", &mut p.rtt_limit_ms),
-            ("health_url", &mut p.health_url),
-            ("stats_url", &mut p.stats_url),
-            ("plain_url", &mut p.plain_url),
-        ] {
-            read(m, key, slot, |v| v.as_str().map(str::to_owned))?;
-        }
-        for (key, slot) in [
-            ("use_backend_faults", &mut p.use_backend_faults),
-            ("rate_limit", &mut p.rate_limit),
-        ] {
-            read(m, key, slot, Value::as_bool)?;
-        }
+        p.each_slot(ParamField::InvalidToken, |key, slot| {
+            read_slot(m, key, slot)
+        })?;
         Some(p)
     }
 }
@@ -137,9 +66,7 @@ impl SuitePlan {
     /// [`MAX_SUITE_STEPS`] steps. No step's invalid token is read.
     #[must_use]
     pub fn from_json(json: &str) -> Option<SuitePlan> {
-        let Ok(Value::Object(m)) = serde_json::from_str::<Value>(json) else {
-            return None;
-        };
+        let m = object(json)?;
         let steps = m.get("steps")?.as_array()?;
         if steps.len() > MAX_SUITE_STEPS {
             return None;
@@ -195,6 +122,23 @@ fn thresholds(v: &Value) -> Option<Thresholds> {
         read(m, key, slot, Value::as_u64)?;
     }
     Some(t)
+}
+
+/// The JSON object in `json`; `None` for any other text.
+fn object(json: &str) -> Option<Map<String, Value>> {
+    match serde_json::from_str(json) {
+        Ok(Value::Object(m)) => Some(m),
+        _ => None,
+    }
+}
+
+/// Sets a form's text or switch from `m[key]` when the key is there; `None` when its value
+/// is not a string, or not a boolean.
+fn read_slot(m: &Map<String, Value>, key: &str, slot: Slot<'_>) -> Option<()> {
+    match slot {
+        Slot::Text(text) => read(m, key, text, |v| v.as_str().map(str::to_owned)),
+        Slot::Flag(on) => read(m, key, on, Value::as_bool),
+    }
 }
 
 /// Sets `slot` from `m[key]` when the key is there; `None` when its value does not convert.
@@ -304,6 +248,22 @@ mod tests {
         );
     }
 
+    /// Texts no configuration is read from: not an object, a wrong type, out of range.
+    const REJECTED: [&str; 12] = [
+        "",
+        "null",
+        r#"{"sessions":5}"#,
+        r#"{"endpoint":null}"#,
+        r#"{"auto_send":"yes"}"#,
+        r#"{"auth_mode":"header"}"#,
+        r#"{"thresholds":null}"#,
+        r#"{"thresholds":{"rtt_good_ms":"fast"}}"#,
+        r#"{"thresholds":{"min_replies":-1}}"#,
+        r#"{"thresholds":{"min_replies":2.5}}"#,
+        r#"{"thresholds":{"reconnect_warning_attempts":4294967296}}"#,
+        r#"{"sessions":"9"} trailing"#,
+    ];
+
     /// The derive this replaces, kept for tests as the reference.
     fn serde(json: &str) -> Option<RawConfig> {
         serde_json::from_str(json).ok()
@@ -315,25 +275,16 @@ mod tests {
         for json in [
             written.as_str(),
             "{}",
-            "",
-            "null",
             r#"{"sessions":"9","future":1,"thresholds":{"min_replies":5}}"#,
             r#"{"thresholds":{"rtt_good_ms":100,"heap_leak_r2":0.5}}"#,
             r#"{"auth_mode":"first-message","binary":true}"#,
             r#"{"auth_mode":"cookie","log_sent":false,"max_attempts":""}"#,
-            r#"{"sessions":5}"#,
-            r#"{"endpoint":null}"#,
-            r#"{"auto_send":"yes"}"#,
-            r#"{"auth_mode":"header"}"#,
             r#"{"auth_mode":"FirstMessage"}"#,
-            r#"{"thresholds":null}"#,
-            r#"{"thresholds":{"rtt_good_ms":"fast"}}"#,
-            r#"{"thresholds":{"min_replies":-1}}"#,
-            r#"{"thresholds":{"min_replies":2.5}}"#,
-            r#"{"thresholds":{"reconnect_warning_attempts":4294967296}}"#,
             r#"{"thresholds":{"reconnect_warning_attempts":4294967295}}"#,
-            r#"{"sessions":"9"} trailing"#,
-        ] {
+        ]
+        .iter()
+        .chain(&REJECTED)
+        {
             assert_eq!(RawConfig::from_json(json), serde(json), "{json}");
         }
     }
@@ -346,21 +297,8 @@ mod tests {
 
     #[test]
     fn a_wrong_type_or_range_rejects_the_whole_text() {
-        for bad in [
-            "",
-            "[]",
-            "null",
-            r#"{"sessions":5}"#,
-            r#"{"endpoint":null}"#,
-            r#"{"auto_send":"yes"}"#,
-            r#"{"auth_mode":"header"}"#,
-            r#"{"thresholds":null}"#,
-            r#"{"thresholds":{"rtt_good_ms":"fast"}}"#,
-            r#"{"thresholds":{"min_replies":-1}}"#,
-            r#"{"thresholds":{"min_replies":2.5}}"#,
-            r#"{"thresholds":{"reconnect_warning_attempts":4294967296}}"#,
-            r#"{"sessions":"9"} trailing"#,
-        ] {
+        // An array, which the derive would read as the fields in order, too.
+        for bad in REJECTED.iter().chain(&["[]"]) {
             assert_eq!(RawConfig::from_json(bad), None, "{bad}");
         }
     }
@@ -376,6 +314,14 @@ mod tests {
             let json = serde_json::to_string(&p).unwrap();
             assert_eq!(RawScenarioParams::from_json(&json), Some(p), "{kind:?}");
         }
+        // Every text field reads back into its own slot, but the invalid token.
+        let mut p = RawScenarioParams::defaults(ScenarioKind::Load);
+        for &f in RawScenarioParams::TEXT_FIELDS {
+            *p.text_mut(f).unwrap() = format!("<{}>", f.as_str());
+        }
+        let back = RawScenarioParams::from_json(&serde_json::to_string(&p).unwrap()).unwrap();
+        p.invalid_token = RawScenarioParams::defaults(ScenarioKind::Load).invalid_token;
+        assert_eq!(back, p);
         // A part: the rest is the kind's defaults; unknown fields are ignored.
         let p =
             RawScenarioParams::from_json(r#"{"kind":"capacity","max_steps":"3","x":1}"#).unwrap();

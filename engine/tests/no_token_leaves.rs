@@ -2,13 +2,17 @@
 //! whatever a server sends back — the token cut by a length limit, inside a binary frame that
 //! is not UTF-8, JSON-escaped — no log entry, captured frame or export shows any of it.
 
-use ws_console_engine::{Command, Frame, Generation, RawConfig, Run, RunConfig, SessionId};
+mod support;
+
+use support::S0;
+use ws_console_engine::{Frame, Generation, RawConfig, Run, RunConfig};
 
 const ORIGIN: &str = "http://127.0.0.1:8080";
-const S0: SessionId = SessionId(0);
 /// Distinctive, with a `/` so that JSON and URL spellings differ from the raw one.
 const TOKEN: &str = "Zq9/t0ken-7731-abcdef";
 
+/// Session 0 open, with the token set, nothing sent by itself and `f` applied to the
+/// configuration.
 fn connected(f: impl FnOnce(&mut RunConfig)) -> (Run, Generation) {
     let raw = RawConfig {
         sessions: "1".into(),
@@ -19,17 +23,7 @@ fn connected(f: impl FnOnce(&mut RunConfig)) -> (Run, Generation) {
     };
     let mut cfg = RunConfig::from_raw(&raw, ORIGIN).expect("valid configuration");
     f(&mut cfg);
-    let mut run = Run::new(cfg, 1);
-    run.start(0.0);
-    let g = run
-        .drain_commands()
-        .find_map(|c| match c {
-            Command::Open { generation, .. } => Some(generation),
-            _ => None,
-        })
-        .expect("start opens the session");
-    run.on_open(S0, g, 0.0);
-    (run, g)
+    support::connected(cfg)
 }
 
 /// Every place a run shows or exports text.

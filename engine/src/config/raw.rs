@@ -1,5 +1,6 @@
 //! The configuration form as typed ([`RawConfig`]): its defaults (the SPEC's), one text
-//! binding per field, and what is done to the text before validation — moving a token out
+//! binding per field
+//! (its text or its switch), and what is done to the text before validation — moving a token out
 //! of the endpoint, dropping secrets before it is stored, previewing the first URL.
 
 use super::{AuthMode, DEFAULT_PING, DEFAULT_TEMPLATE, Field, FieldError};
@@ -126,33 +127,44 @@ impl Default for RawConfig {
     }
 }
 
-crate::form::text_fields!(
+crate::form::form_fields!(
     RawConfig,
     Field,
     pub fn text,
-    Endpoint => endpoint,
-    UserId => user_id,
-    Token => token,
-    Sessions => sessions,
-    SendInterval => send_interval_ms,
-    MessageTemplate => message_template,
-    CorrelationPointer => correlation_pointer,
-    GroupPointer => group_pointer,
-    ReplyTimeout => reply_timeout_ms,
-    DuplicateWindow => duplicate_window_ms,
-    HeartbeatInterval => heartbeat_interval_ms,
-    HeartbeatTimeout => heartbeat_timeout_ms,
-    PingTemplate => ping_template,
-    PongType => pong_type,
-    ConnectTimeout => connect_timeout_ms,
-    StableAfter => stable_ms,
-    ReconnectSchedule => reconnect_schedule_s,
-    MaxAttempts => max_attempts,
-    NoRetryCodes => no_retry_codes,
-    TryLaterCodes => try_later_codes,
-    QueueCapacity => queue_capacity,
-    LogCapacity => log_capacity,
-    TokenRefresh => token_refresh_before_s,
+    text: [
+        Endpoint => endpoint,
+        UserId => user_id,
+        Token => token,
+        Sessions => sessions,
+        SendInterval => send_interval_ms,
+        MessageTemplate => message_template,
+        CorrelationPointer => correlation_pointer,
+        GroupPointer => group_pointer,
+        ReplyTimeout => reply_timeout_ms,
+        DuplicateWindow => duplicate_window_ms,
+        HeartbeatInterval => heartbeat_interval_ms,
+        HeartbeatTimeout => heartbeat_timeout_ms,
+        PingTemplate => ping_template,
+        PongType => pong_type,
+        ConnectTimeout => connect_timeout_ms,
+        StableAfter => stable_ms,
+        ReconnectSchedule => reconnect_schedule_s,
+        MaxAttempts => max_attempts,
+        NoRetryCodes => no_retry_codes,
+        TryLaterCodes => try_later_codes,
+        QueueCapacity => queue_capacity,
+        LogCapacity => log_capacity,
+        TokenRefresh => token_refresh_before_s,
+    ],
+    flags: [
+        AutoSend => auto_send,
+        Binary => binary,
+        HeartbeatEnabled => heartbeat_enabled,
+        ReconnectEnabled => reconnect_enabled,
+        Jitter => jitter,
+        LogNoise => log_noise,
+        LogSent => log_sent,
+    ],
 );
 
 impl RawConfig {

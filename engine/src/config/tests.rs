@@ -31,6 +31,54 @@ fn every_text_field_has_its_own_slot_and_validation_reads_it() {
     assert_eq!(one_error(raw).field, Sessions);
 }
 
+#[test]
+fn every_switch_has_its_own_flag_and_validation_reads_it() {
+    use Field::*;
+    let flags = RawConfig::FLAG_FIELDS;
+    let names: Vec<_> = flags.iter().map(|f| f.as_str()).collect();
+    // The names are the switches' `data-testid`s.
+    assert_eq!(
+        names,
+        [
+            "auto-send",
+            "binary",
+            "heartbeat-enabled",
+            "reconnect-enabled",
+            "jitter",
+            "log-noise",
+            "log-sent"
+        ]
+    );
+    let defaults = RawConfig::default();
+    for &f in flags {
+        let mut raw = RawConfig::default();
+        let flag = raw.flag_mut(f).unwrap();
+        *flag = !*flag;
+        // Each turned its own switch and no other.
+        for &other in flags {
+            assert_eq!(
+                raw.flag(other) != defaults.flag(other),
+                other == f,
+                "{f:?} {other:?}"
+            );
+        }
+        assert!(raw.text_mut(f).is_none(), "{f:?} is a switch, not text");
+    }
+    assert!(RawConfig::TEXT_FIELDS.iter().all(|f| !flags.contains(f)));
+    let mut raw = RawConfig::default();
+    assert!(raw.flag_mut(Endpoint).is_none() && raw.flag_mut(AuthMode).is_none());
+    assert!(!raw.flag(Thresholds));
+    // What the switch writes is what validation judges.
+    *raw.flag_mut(AutoSend).unwrap() = false;
+    *raw.flag_mut(HeartbeatEnabled).unwrap() = false;
+    *raw.flag_mut(Binary).unwrap() = true;
+    let c = RunConfig::from_raw(&raw, ORIGIN).unwrap();
+    assert_eq!(
+        (c.send_interval_ms, c.heartbeat.is_none(), c.binary),
+        (None, true, true)
+    );
+}
+
 /// The defaults with `field`'s text set to `text`, validated.
 fn valid_with(field: Field, text: &str) -> RunConfig {
     let mut raw = RawConfig::default();

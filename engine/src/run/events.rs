@@ -5,7 +5,7 @@ use super::{ENGINE_CLOSE_CODE, Run};
 use crate::config::AuthMode;
 use crate::correlation::Outcome;
 use crate::decimal::fixed;
-use crate::frames::Direction;
+use crate::frames::{Direction, Wire};
 use crate::ids::{Generation, Millis, SessionId};
 use crate::log::{LogCategory, LogLevel};
 use crate::message::{Incoming, MessageKind, classify};
@@ -112,7 +112,7 @@ impl Run {
             };
             return self.oversized(s, frame, classify(text, &self.pointer, "").key, now);
         }
-        self.capture_text(now, s, Direction::Receive, text, text.len());
+        self.capture(now, s, Direction::Receive, Wire::Text(text), text.len());
         self.keep_probed(s, text, now);
         self.receive(s, text, text.len(), now);
         if self.has_backlog(s) {
@@ -167,9 +167,9 @@ impl Run {
         } = frame;
         let text = String::from_utf8_lossy(prefix);
         if binary {
-            self.capture_bytes(now, s, Direction::Receive, prefix, size);
+            self.capture(now, s, Direction::Receive, Wire::Binary(prefix), size);
         } else {
-            self.capture_text(now, s, Direction::Receive, &text, size);
+            self.capture(now, s, Direction::Receive, Wire::Text(&text), size);
         }
         self.count_received(s, size, binary, now);
         self.sessions[s.index()].counters.oversized += 1;
@@ -198,7 +198,7 @@ impl Run {
         if !self.accepts(s, g) {
             return;
         }
-        self.capture_bytes(now, s, Direction::Receive, &[], len);
+        self.capture(now, s, Direction::Receive, Wire::Binary(&[]), len);
         self.count_received(s, len, true, now);
         self.sessions[s.index()].counters.pushes += 1;
     }
@@ -222,7 +222,7 @@ impl Run {
             };
             return self.oversized(s, frame, key, now);
         }
-        self.capture_bytes(now, s, Direction::Receive, data, data.len());
+        self.capture(now, s, Direction::Receive, Wire::Binary(data), data.len());
         match std::str::from_utf8(data) {
             Ok(text) => {
                 self.sessions[s.index()].counters.binary_in += 1;

@@ -29,7 +29,7 @@ use crate::command::{Command, Frame};
 use crate::config::{AuthMode, RunConfig};
 use crate::correlation::Correlator;
 use crate::decimal::fixed;
-use crate::frames::{CapturedFrame, Direction, FrameLog, redact_clip_bytes, redact_clip_text};
+use crate::frames::{CapturedFrame, Direction, FrameLog, Wire};
 use crate::groups::{Groups, NO_GROUP};
 use crate::heap::HeapTracker;
 use crate::histogram::Histogram;
@@ -503,10 +503,11 @@ impl Run {
         if let Some(evicted) = self.correlator.sent(msg.key, pending) {
             self.resolve_lost(evicted, now, "pushed out of the full pending map");
         }
-        match &msg.frame {
-            Frame::Text(t) => self.capture_text(now, s, Direction::Send, t, t.len()),
-            Frame::Binary(b) => self.capture_bytes(now, s, Direction::Send, b, b.len()),
-        }
+        let len = match &msg.frame {
+            Frame::Text(t) => t.len(),
+            Frame::Binary(b) => b.len(),
+        };
+        self.capture(now, s, Direction::Send, (&msg.frame).into(), len);
         self.commands.push(Command::Send {
             session: s,
             generation,
@@ -552,7 +553,7 @@ impl Run {
         sess.counters.bytes_out += text.len() as u64;
         sess.buffered += text.len() as u64;
         let generation = sess.generation;
-        self.capture_text(now, s, Direction::Send, &text, text.len());
+        self.capture(now, s, Direction::Send, Wire::Text(&text), text.len());
         self.commands.push(Command::Send {
             session: s,
             generation,
@@ -561,47 +562,18 @@ impl Run {
         });
     }
 
-    /// Keeps a copy of a text frame for the HAR export: clipped, token redacted.
-    /// Captures a text frame of `len` bytes whose (first) text is `text`.
-    fn capture_text(
-        &mut self,
-        now: Millis,
-        s: SessionId,
-        direction: Direction,
-        text: &str,
-        len: usize,
-    ) {
+    /// Keeps a copy of a frame of `len` bytes on the wire for the HAR export (clipped,
+    /// token redacted), while capture is on.
+    fn capture(&mut self, now: Millis, s: SessionId, direction: Direction, wire: Wire, len: usize) {
         if !self.frames.enabled() {
             return;
         }
-        let kept = redact_clip_text(&self.redactor, text, self.frames.frame_limit());
+        let payload = wire.kept(&self.redactor, self.frames.frame_limit());
         self.frames.push(CapturedFrame {
             t: now,
             session: s,
             direction,
-            payload: Frame::Text(kept),
-            len,
-        });
-    }
-
-    /// Keeps a copy of a binary frame (`len` bytes on the wire, `data` as far as known).
-    fn capture_bytes(
-        &mut self,
-        now: Millis,
-        s: SessionId,
-        direction: Direction,
-        data: &[u8],
-        len: usize,
-    ) {
-        if !self.frames.enabled() {
-            return;
-        }
-        let kept = redact_clip_bytes(&self.redactor, data, self.frames.frame_limit());
-        self.frames.push(CapturedFrame {
-            t: now,
-            session: s,
-            direction,
-            payload: Frame::Binary(kept),
+            payload,
             len,
         });
     }

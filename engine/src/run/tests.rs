@@ -102,6 +102,13 @@ fn id_of(text: &str) -> String {
         .unwrap_or_else(|| v["id"].to_string())
 }
 
+/// Sends one test message from session 0 at `now` and drains the commands; returns the
+/// message's id.
+fn send_id(r: &mut Run, now: Millis) -> String {
+    r.send_one(S0, now);
+    id_of(&sends(&cmds(r))[0].1)
+}
+
 /// Starts and opens every session; returns their generations.
 fn connected(r: &mut Run, now: Millis) -> Vec<Generation> {
     r.start(now);

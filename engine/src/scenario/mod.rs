@@ -59,6 +59,7 @@ pub use readiness::{Check, CheckGroup, CheckStatus, Checklist};
 use crate::AuthMode;
 use crate::config::{DEFAULT_PING, Field, RunConfig};
 use crate::decimal::fixed;
+use crate::form::Validator;
 use crate::heartbeat::HeartbeatConfig;
 use crate::ids::Millis;
 use crate::run::Run;
@@ -127,9 +128,11 @@ impl Scenario {
     }
 
     /// Builds the scenario for validated `params` on top of `base`. Fails when the
-    /// configuration cannot support it (e.g. auth without a token).
+    /// configuration cannot support it (e.g. auth without a token): those checks go through
+    /// the form toolkit's `Validator`, as the form's own do, and every message comes back
+    /// in order, with the token redacted.
     pub fn new(params: ScenarioParams, base: &RunConfig) -> Result<Scenario, Vec<ParamError>> {
-        let mut errors = Vec::new();
+        let mut v = Validator::new();
         let kind = params.kind();
         let correlates = base.template_is_json && base.template.has_id();
         if matches!(
@@ -141,13 +144,13 @@ impl Scenario {
                 | ScenarioKind::Capacity
         ) && !correlates
         {
-            errors.push(ParamError::new(
+            v.fail(
                 ParamField::Config(Field::MessageTemplate),
                 format!(
                     "The {} scenario judges replies: the message template must be JSON with {{{{id}}}}",
                     kind.label().to_ascii_lowercase()
                 ),
-            ));
+            );
         }
         // The scenarios that offer an invalid token start with the valid one.
         let invalid = match &params {
@@ -163,26 +166,24 @@ impl Scenario {
         };
         if let Some((invalid, needs)) = invalid {
             if base.token.is_empty() {
-                errors.push(ParamError::new(ParamField::Config(Field::Token), needs));
+                v.fail(ParamField::Config(Field::Token), needs);
             } else if invalid == base.token {
-                errors.push(ParamError::new(
+                v.fail(
                     ParamField::InvalidToken,
                     "The invalid token must differ from the valid one",
-                ));
+                );
             }
         }
         if kind == ScenarioKind::Auth && base.auth_mode == AuthMode::Cookie {
-            errors.push(ParamError::new(
+            v.fail(
                 ParamField::Config(Field::AuthMode),
                 "With cookie auth the console sends no token, so it cannot offer an invalid one; choose query, subprotocol or first message",
-            ));
+            );
         }
-        if !errors.is_empty() {
-            for e in &mut errors {
-                e.message = crate::url::redact(&e.message, &base.token);
-            }
-            return Err(errors);
+        for e in v.errors_mut() {
+            e.message = crate::url::redact(&e.message, &base.token);
         }
+        v.finish(Some(()))?;
         let config = scenario_config(&params, base);
         let driver: Box<dyn Drive> = match &params {
             ScenarioParams::Load(p) => Box::new(traffic::Steady::load(p)),

@@ -8,7 +8,7 @@ use super::phases::Core;
 use crate::ids::{Millis, SessionId};
 use crate::run::Run;
 use crate::session::TimelineKind;
-use crate::thresholds::Measure;
+use crate::thresholds::{Measure, Thresholds};
 
 fn sessions(run: &Run) -> impl Iterator<Item = SessionId> + use<> {
     (0..run.session_count() as u32).map(SessionId)
@@ -358,20 +358,12 @@ impl Drive for Auth {
     fn criteria(&self, run: &Run, _now: Millis) -> Vec<Criterion> {
         let th = &run.config().thresholds;
         let n = run.session_count() as u64;
-        let mut valid = criteria::ratio(
+        let valid = every_session(
             th,
-            "valid-token",
-            "Valid token connects",
-            (
-                self.valid_ok.map_or(0, u64::from),
-                if self.valid_ok.is_some() { n } else { 0 },
-            ),
-            (1, "sessions"),
-            true,
+            ("valid-token", "Valid token connects"),
+            (self.valid_ok, n),
+            "connected and held",
         );
-        if let Some(ok) = self.valid_ok {
-            valid.measured = format!("{ok} of {n} connected and held");
-        }
         let (refused, retried) = match self.outcome {
             None => {
                 let none = |id, label| {
@@ -414,20 +406,35 @@ impl Drive for Auth {
                 (refused, retried)
             }
         };
-        let mut fresh = criteria::ratio(
+        let fresh = every_session(
             th,
-            "fresh-token",
-            "Fresh token reconnects",
-            (
-                self.restored.map_or(0, u64::from),
-                if self.restored.is_some() { n } else { 0 },
-            ),
-            (1, "sessions"),
-            true,
+            ("fresh-token", "Fresh token reconnects"),
+            (self.restored, n),
+            "back",
         );
-        if let Some(back) = self.restored {
-            fresh.measured = format!("{back} of {n} back");
-        }
         vec![valid, refused, retried, fresh]
     }
+}
+
+/// A required check that each of `n` sessions did something: `done` of them (`None`: not
+/// reached, no data), measured as "`done` of `n` `what`".
+fn every_session(
+    th: &Thresholds,
+    (id, label): (&'static str, &'static str),
+    (done, n): (Option<u32>, u64),
+    what: &str,
+) -> Criterion {
+    let of = if done.is_some() { n } else { 0 };
+    let mut c = criteria::ratio(
+        th,
+        id,
+        label,
+        (done.map_or(0, u64::from), of),
+        (1, "sessions"),
+        true,
+    );
+    if let Some(k) = done {
+        c.measured = format!("{k} of {n} {what}");
+    }
+    c
 }

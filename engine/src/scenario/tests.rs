@@ -391,27 +391,22 @@ fn recovery_fails_when_the_server_never_comes_back() {
 
 #[test]
 fn recovery_that_is_slow_warns() {
-    let p = play(
-        Server::default(),
-        recovery(|r| {
-            r.outage_s = "4".into();
-            r.recovery_target_s = "3".into();
-        }),
-        base(|_| {}),
-        60_000.0,
-    );
+    let refused_4_s = |target: &str| {
+        play(
+            Server::default(),
+            recovery(|r| {
+                r.outage_s = "4".into();
+                r.recovery_target_s = target.into();
+            }),
+            base(|_| {}),
+            60_000.0,
+        )
+    };
     // Refused for 4 s: back on the third attempt, after 1 + 2 + 4 s of backoff. 7 s is past
     // twice a 3 s target (FAIL) and within twice a 5 s one (WARN).
+    let p = refused_4_s("3");
     assert_eq!(p.grade("recovery-time"), Grade::Fail, "{}", p.explain());
-    let p = play(
-        Server::default(),
-        recovery(|r| {
-            r.outage_s = "4".into();
-            r.recovery_target_s = "5".into();
-        }),
-        base(|_| {}),
-        60_000.0,
-    );
+    let p = refused_4_s("5");
     assert_eq!(p.grade("recovery-time"), Grade::Warn, "{}", p.explain());
 }
 

@@ -44,6 +44,24 @@ impl ConnectGate {
         }
         Gate::Waiting
     }
+
+    /// Whether the connect phase is over. On the tick it ends, `begin` starts the next
+    /// phase first; while it lasts the caller waits.
+    pub(super) fn passed(
+        &mut self,
+        run: &mut Run,
+        now: Millis,
+        begin: impl FnOnce(&mut Run),
+    ) -> bool {
+        match self.check(run, now) {
+            Gate::Waiting => false,
+            Gate::JustPassed => {
+                begin(run);
+                true
+            }
+            Gate::Passed => true,
+        }
+    }
 }
 
 /// Where the connect phase stands.
@@ -164,18 +182,17 @@ impl Drive for Reliability {
     }
 
     fn tick(&mut self, core: &mut Core, run: &mut Run, now: Millis) {
-        match self.gate.check(run, now) {
-            Gate::Waiting => return,
-            Gate::Passed => {}
-            Gate::JustPassed => {
-                // Staggered so the sessions do not send in lockstep.
-                let n = self.sent.len().max(1) as f64;
-                self.next_at = (0..self.sent.len())
-                    .map(|i| now + self.interval_ms * i as f64 / n)
-                    .collect();
-                core.enter("send", run, now);
-                core.plan_end(now + f64::from(self.messages) * self.interval_ms);
-            }
+        let sending = self.gate.passed(run, now, |run| {
+            // Staggered so the sessions do not send in lockstep.
+            let n = self.sent.len().max(1) as f64;
+            self.next_at = (0..self.sent.len())
+                .map(|i| now + self.interval_ms * i as f64 / n)
+                .collect();
+            core.enter("send", run, now);
+            core.plan_end(now + f64::from(self.messages) * self.interval_ms);
+        });
+        if !sending {
+            return;
         }
         for s in sessions(run) {
             let i = s.index();
@@ -300,18 +317,17 @@ impl Drive for Broadcast {
     }
 
     fn tick(&mut self, core: &mut Core, run: &mut Run, now: Millis) {
-        match self.gate.check(run, now) {
-            Gate::Waiting => return,
-            Gate::Passed => {}
-            Gate::JustPassed => {
-                self.end_at = now + self.duration_ms;
-                self.next_at = now;
-                let c = run.counters();
-                self.foreign_before = c.foreign;
-                self.repeats_before = c.foreign_duplicate;
-                core.enter("broadcast", run, now);
-                core.plan_end(self.end_at);
-            }
+        let broadcasting = self.gate.passed(run, now, |run| {
+            self.end_at = now + self.duration_ms;
+            self.next_at = now;
+            let c = run.counters();
+            self.foreign_before = c.foreign;
+            self.repeats_before = c.foreign_duplicate;
+            core.enter("broadcast", run, now);
+            core.plan_end(self.end_at);
+        });
+        if !broadcasting {
+            return;
         }
         let mut budget = MAX_CATCH_UP;
         while now >= self.next_at && self.next_at < self.end_at && budget > 0 {

@@ -57,8 +57,7 @@ fn ids_start_at_a_random_offset_so_a_servers_small_ids_never_match() {
 fn a_frame_over_the_cap_is_counted_with_its_size_and_only_a_prefix_is_kept() {
     let mut r = run(|_| {});
     let g = connected(&mut r, 0.0)[0];
-    r.send_one(S0, 0.0);
-    let id = id_of(&sends(&cmds(&mut r))[0].1);
+    let id = send_id(&mut r, 0.0);
     // A 16 MB reply whose id comes first: still matched, counted as oversized.
     let big = format!(
         r#"{{"type":"chat_response","id":"{id}","data":"{}"}}"#,
@@ -73,8 +72,7 @@ fn a_frame_over_the_cap_is_counted_with_its_size_and_only_a_prefix_is_kept() {
     assert_eq!(c.bytes_in as usize, big.len() + (2 << 20) + (3 << 20));
     // The adapter's path: the id read by the browser, the id nowhere in the prefix (a
     // server that writes its keys in alphabetical order puts a huge "echo" first).
-    r.send_one(S0, 8.0);
-    let id = id_of(&sends(&cmds(&mut r))[0].1);
+    let id = send_id(&mut r, 8.0);
     let frame = crate::OversizedFrame {
         prefix: br#"{"echo":{"data":"xxxx"#,
         size: 5 << 20,

@@ -43,14 +43,20 @@ fn subprotocol_auth_offers_the_token() {
     assert_eq!(o[0].2, "ws://127.0.0.1:8080/ws");
 }
 
-#[test]
-fn first_message_auth_waits_for_auth_success() {
+/// A run with first-message auth and `token`, started: the run and session 0's socket.
+fn first_message(token: &str) -> (Run, Generation) {
     let mut r = run(|c| {
         c.auth_mode = AuthMode::FirstMessage;
-        c.token = "tok".into();
+        c.token = token.into();
     });
     r.start(0.0);
     let g = opens(&cmds(&mut r))[0].1;
+    (r, g)
+}
+
+#[test]
+fn first_message_auth_waits_for_auth_success() {
+    let (mut r, g) = first_message("tok");
     r.send_one(S0, 1.0);
     r.on_open(S0, g, 2.0);
     let s = sends(&cmds(&mut r));
@@ -69,12 +75,7 @@ fn first_message_auth_waits_for_auth_success() {
 
 #[test]
 fn first_message_auth_error_needs_auth() {
-    let mut r = run(|c| {
-        c.auth_mode = AuthMode::FirstMessage;
-        c.token = "bad".into();
-    });
-    r.start(0.0);
-    let g = opens(&cmds(&mut r))[0].1;
+    let (mut r, g) = first_message("bad");
     r.on_open(S0, g, 1.0);
     cmds(&mut r);
     echo(
@@ -92,9 +93,7 @@ fn first_message_auth_error_needs_auth() {
 
 #[test]
 fn first_message_auth_times_out() {
-    let mut r = run(|c| c.auth_mode = AuthMode::FirstMessage);
-    r.start(0.0);
-    let g = opens(&cmds(&mut r))[0].1;
+    let (mut r, g) = first_message("");
     r.on_open(S0, g, 1.0);
     r.tick(10_001.0);
     assert_eq!(closes(&cmds(&mut r)).len(), 1);

@@ -6,8 +6,7 @@ use super::*;
 fn matched_reply_gives_rtt() {
     let mut r = run(|_| {});
     let g = connected(&mut r, 0.0)[0];
-    r.send_one(S0, 100.0);
-    let id = id_of(&sends(&cmds(&mut r))[0].1);
+    let id = send_id(&mut r, 100.0);
     echo(&mut r, S0, g, &reply(&id), 100.4);
     let v = r.session(S0, 101.0).unwrap();
     assert_eq!(
@@ -28,8 +27,7 @@ fn matched_reply_gives_rtt() {
 fn timeout_lost_then_late_once_then_duplicate() {
     let mut r = run(|_| {});
     let g = connected(&mut r, 0.0)[0];
-    r.send_one(S0, 0.0);
-    let id = id_of(&sends(&cmds(&mut r))[0].1);
+    let id = send_id(&mut r, 0.0);
     r.tick(9_999.0);
     assert_eq!(r.counters().lost, 0);
     r.tick(10_000.0);
@@ -46,8 +44,7 @@ fn timeout_lost_then_late_once_then_duplicate() {
 fn duplicate_and_unsolicited() {
     let mut r = run(|_| {});
     let g = connected(&mut r, 0.0)[0];
-    r.send_one(S0, 0.0);
-    let id = id_of(&sends(&cmds(&mut r))[0].1);
+    let id = send_id(&mut r, 0.0);
     echo(&mut r, S0, g, &reply(&id), 1.0);
     echo(&mut r, S0, g, &reply(&id), 2.0);
     echo(&mut r, S0, g, &reply("999999"), 3.0);
@@ -79,8 +76,7 @@ fn out_of_order_replies_are_counted_and_still_matched() {
 fn correlation_pointer_is_configurable() {
     let mut r = run(|c| c.correlation_pointer = "/request_id".into());
     let g = connected(&mut r, 0.0)[0];
-    r.send_one(S0, 0.0);
-    let id = id_of(&sends(&cmds(&mut r))[0].1);
+    let id = send_id(&mut r, 0.0);
     echo(
         &mut r,
         S0,
@@ -105,8 +101,7 @@ fn numeric_ids_in_the_template_match_too() {
 fn a_reply_on_another_session_is_foreign_not_a_match() {
     let mut r = run(|c| c.sessions = "2".into());
     let g = connected(&mut r, 0.0);
-    r.send_one(S0, 0.0);
-    let id = id_of(&sends(&cmds(&mut r))[0].1);
+    let id = send_id(&mut r, 0.0);
     let b = format!(r#"{{"type":"broadcast","id":"{id}","from":"x"}}"#);
     echo(&mut r, S1, g[1], &b, 2.0);
     echo(&mut r, S0, g[0], &b, 3.0);

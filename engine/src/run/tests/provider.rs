@@ -20,6 +20,19 @@ fn requests(c: &[Command]) -> usize {
     c.iter().filter(|c| **c == Command::RequestToken).count()
 }
 
+/// Starts `r` and answers its token request with `token` at `now`: the sockets opened
+/// (session, generation, URL, protocols).
+fn start_with(
+    r: &mut Run,
+    token: String,
+    now: Millis,
+) -> Vec<(SessionId, Generation, String, Vec<String>)> {
+    r.start(0.0);
+    cmds(r);
+    r.set_token(token, now);
+    opens(&cmds(r))
+}
+
 #[test]
 fn start_asks_once_and_opens_nothing_until_the_first_token() {
     let mut r = provided(|_| {});
@@ -38,10 +51,7 @@ fn start_asks_once_and_opens_nothing_until_the_first_token() {
 #[test]
 fn a_provider_that_fails_leaves_sessions_needing_auth_with_its_message_redacted() {
     let mut r = provided(|_| {});
-    r.start(0.0);
-    cmds(&mut r);
-    r.set_token("old-secret".into(), 1.0);
-    let g = opens(&cmds(&mut r));
+    let g = start_with(&mut r, "old-secret".into(), 1.0);
     r.on_open(S0, g[0].1, 1.5);
     r.on_open(S1, g[1].1, 1.5);
     r.on_close(S0, g[0].1, 4001, "session ended", 2.0);
@@ -67,10 +77,7 @@ fn a_provider_that_fails_leaves_sessions_needing_auth_with_its_message_redacted(
 #[test]
 fn the_token_the_server_refused_is_never_retried() {
     let mut r = provided(|_| {});
-    r.start(0.0);
-    cmds(&mut r);
-    r.set_token("bad".into(), 1.0);
-    let g = opens(&cmds(&mut r));
+    let g = start_with(&mut r, "bad".into(), 1.0);
     r.on_close(S0, g[0].1, 1008, "invalid token", 2.0);
     cmds(&mut r);
     r.set_token("bad".into(), 3.0);
@@ -86,10 +93,7 @@ fn the_token_the_server_refused_is_never_retried() {
 #[test]
 fn a_refusal_of_an_older_token_does_not_condemn_the_current_one() {
     let mut r = provided(|_| {});
-    r.start(0.0);
-    cmds(&mut r);
-    r.set_token("one".into(), 1.0);
-    let g = opens(&cmds(&mut r));
+    let g = start_with(&mut r, "one".into(), 1.0);
     r.set_token("two".into(), 2.0);
     // Session 0's socket opened with "one"; its refusal says nothing of "two".
     r.on_close(S0, g[0].1, 1008, "expired", 3.0);
@@ -104,10 +108,7 @@ fn a_refusal_of_an_older_token_does_not_condemn_the_current_one() {
 fn refresh_margin_is_configurable_in_seconds_and_reconnects_use_the_fresh_jwt() {
     let t0 = 1_700_000_000u64;
     let mut r = provided(|c| c.token_refresh_before_s = "2".into());
-    r.start(0.0);
-    cmds(&mut r);
-    r.set_token(crate::token::test_jwt(t0 + 6), 0.0);
-    let g = opens(&cmds(&mut r));
+    let g = start_with(&mut r, crate::token::test_jwt(t0 + 6), 0.0);
     r.on_open(S0, g[0].1, 1.0);
     r.on_open(S1, g[1].1, 1.0);
     r.tick(1000.0);

@@ -2,6 +2,36 @@
 
 use super::*;
 
+/// Starts `r` and drops its session `times` times with `code`, each time `up_ms` after it
+/// opened (`None`: before it opened), returning when it reconnects: the backoff delays,
+/// the last socket's generation and the time.
+fn backoffs(
+    r: &mut Run,
+    times: usize,
+    up_ms: Option<Millis>,
+    code: u16,
+) -> (Vec<Millis>, Generation, Millis) {
+    r.start(0.0);
+    let mut g = opens(&cmds(r))[0].1;
+    let mut now = 0.0;
+    let mut delays = Vec::new();
+    for _ in 0..times {
+        if let Some(up) = up_ms {
+            r.on_open(S0, g, now);
+            now += up;
+        }
+        r.on_close(S0, g, code, "", now);
+        let SessionState::Reconnecting { next_in, .. } = state(r, S0, now) else {
+            panic!("closed with {code}, not reconnecting")
+        };
+        delays.push(next_in);
+        now += next_in;
+        r.tick(now);
+        g = opens(&cmds(r))[0].1;
+    }
+    (delays, g, now)
+}
+
 #[test]
 fn connect_timeout_closes_and_backs_off() {
     let mut r = run(|_| {});
@@ -41,20 +71,7 @@ fn connect_timeout_closes_and_backs_off() {
 #[test]
 fn backoff_follows_the_schedule_and_caps() {
     let mut r = run(|_| {});
-    r.start(0.0);
-    let mut g = opens(&cmds(&mut r))[0].1;
-    let mut now = 0.0;
-    let mut delays = Vec::new();
-    for _ in 0..7 {
-        r.on_close(S0, g, 1006, "", now);
-        let SessionState::Reconnecting { next_in, .. } = state(&r, S0, now) else {
-            panic!()
-        };
-        delays.push(next_in);
-        now += next_in;
-        r.tick(now);
-        g = opens(&cmds(&mut r))[0].1;
-    }
+    let (delays, g, mut now) = backoffs(&mut r, 7, None, 1006);
     assert_eq!(
         delays,
         vec![1000.0, 2000.0, 4000.0, 8000.0, 16000.0, 16000.0, 16000.0]
@@ -76,23 +93,8 @@ fn backoff_follows_the_schedule_and_caps() {
 #[test]
 fn a_server_that_accepts_and_closes_at_once_is_backed_off() {
     let mut r = run(|_| {});
-    r.start(0.0);
-    let mut g = opens(&cmds(&mut r))[0].1;
-    let mut now = 0.0;
-    let mut delays = Vec::new();
-    for _ in 0..5 {
-        // Accepted, then closed 100 ms later: an open is no sign of health.
-        r.on_open(S0, g, now);
-        now += 100.0;
-        r.on_close(S0, g, 1011, "", now);
-        let SessionState::Reconnecting { next_in, .. } = state(&r, S0, now) else {
-            panic!()
-        };
-        delays.push(next_in);
-        now += next_in;
-        r.tick(now);
-        g = opens(&cmds(&mut r))[0].1;
-    }
+    // Accepted, then closed 100 ms later: an open is no sign of health.
+    let (delays, _, now) = backoffs(&mut r, 5, Some(100.0), 1011);
     assert_eq!(delays, vec![1000.0, 2000.0, 4000.0, 8000.0, 16000.0]);
     // Yet each return took one attempt: the reconnection verdict judges that, not the
     // backoff step.

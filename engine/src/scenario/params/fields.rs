@@ -5,152 +5,102 @@ use crate::ScenarioKind;
 use crate::config::Field;
 use crate::form::FormError;
 
-/// A scenario form field, or a run configuration field a scenario depends on.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum ParamField {
-    /// Number of sessions.
-    Sessions,
-    /// Automatic send interval, ms.
-    IntervalMs,
-    /// Duration, s.
-    DurationS,
-    /// Messages per session.
-    Messages,
-    /// Sessions per ramp-up batch.
-    BatchSize,
-    /// Time between batches, s.
-    BatchEveryS,
-    /// Hold time, s.
-    HoldS,
-    /// Open/close cycles.
-    Cycles,
-    /// Open time per cycle, s.
-    OpenS,
-    /// Closed time per cycle, s.
-    ClosedS,
-    /// Broadcasts per second.
-    RatePerS,
-    /// Warm-up before the first drop, s.
-    WarmupS,
-    /// Time between drops, s (0 = once).
-    DropEveryS,
-    /// Refused-connections time after a backend drop, s.
-    OutageS,
-    /// Recovery time that passes, s.
-    RecoveryTargetS,
-    /// Give up waiting for recovery after, s.
-    RecoveryTimeoutS,
-    /// Time watched for retries after the refusal, s.
-    ObserveS,
-    /// Use the backend's fault control.
-    UseBackendFaults,
-    /// The token the server must refuse.
-    InvalidToken,
-    /// The capacity finder's first rate, messages per second over all sessions.
-    StartRate,
-    /// Each step's rate is the last one times this…
-    RateFactor,
-    /// …plus this many messages per second.
-    RateIncrement,
-    /// How long each step lasts, s.
-    StepS,
-    /// The highest rate tried, messages per second.
-    MaxRate,
-    /// The most steps tried.
-    MaxSteps,
-    /// A step holds when this share of its target rate was answered, %.
-    HoldPct,
-    /// A step holds while its RTT p95 stays under this, ms (0: the RTT warning band).
-    RttLimitMs,
-    /// The health check's URL (readiness).
-    HealthUrl,
-    /// The statistics endpoint's URL (readiness).
-    StatsUrl,
-    /// An endpoint that needs no credentials, for the plain connection (readiness).
-    PlainUrl,
-    /// Probe the server's rate limit (readiness; off by default, asked before running).
-    RateLimit,
-    /// A field of the run configuration (the scenario needs something of it).
-    Config(Field),
+/// The form's own fields, each once: its variant, its stable name and its label. The
+/// enum, [`ParamField::as_str`] and [`ParamField::label`] are written from this one table.
+macro_rules! param_fields {
+    ($($(#[$doc:meta])* $variant:ident => $name:literal, $label:literal;)*) => {
+        /// A scenario form field, or a run configuration field a scenario depends on.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        pub enum ParamField {
+            $($(#[$doc])* $variant,)*
+            /// A field of the run configuration (the scenario needs something of it).
+            Config(Field),
+        }
+
+        impl ParamField {
+            /// Stable name, usable as a `data-testid` (`scenario-…`), or the configuration
+            /// field's own name.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(ParamField::$variant => $name,)*
+                    ParamField::Config(f) => f.as_str(),
+                }
+            }
+
+            /// Human label with its unit, for the form.
+            pub fn label(self) -> &'static str {
+                match self {
+                    $(ParamField::$variant => $label,)*
+                    ParamField::Config(_) => "Configuration",
+                }
+            }
+        }
+    };
 }
 
-impl ParamField {
-    /// Stable name, usable as a `data-testid` (`scenario-…`), or the configuration field's
-    /// own name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ParamField::Sessions => "scenario-sessions",
-            ParamField::IntervalMs => "scenario-interval",
-            ParamField::DurationS => "scenario-duration",
-            ParamField::Messages => "scenario-messages",
-            ParamField::BatchSize => "scenario-batch-size",
-            ParamField::BatchEveryS => "scenario-batch-every",
-            ParamField::HoldS => "scenario-hold",
-            ParamField::Cycles => "scenario-cycles",
-            ParamField::OpenS => "scenario-open",
-            ParamField::ClosedS => "scenario-closed",
-            ParamField::RatePerS => "scenario-rate",
-            ParamField::WarmupS => "scenario-warmup",
-            ParamField::DropEveryS => "scenario-drop-every",
-            ParamField::OutageS => "scenario-outage",
-            ParamField::RecoveryTargetS => "scenario-recovery-target",
-            ParamField::RecoveryTimeoutS => "scenario-recovery-timeout",
-            ParamField::ObserveS => "scenario-observe",
-            ParamField::UseBackendFaults => "scenario-backend-faults",
-            ParamField::InvalidToken => "scenario-invalid-token",
-            ParamField::StartRate => "scenario-start-rate",
-            ParamField::RateFactor => "scenario-rate-factor",
-            ParamField::RateIncrement => "scenario-rate-increment",
-            ParamField::StepS => "scenario-step",
-            ParamField::MaxRate => "scenario-max-rate",
-            ParamField::MaxSteps => "scenario-max-steps",
-            ParamField::HoldPct => "scenario-hold-pct",
-            ParamField::RttLimitMs => "scenario-rtt-limit",
-            ParamField::HealthUrl => "scenario-health-url",
-            ParamField::StatsUrl => "scenario-stats-url",
-            ParamField::PlainUrl => "scenario-plain-url",
-            ParamField::RateLimit => "scenario-rate-limit",
-            ParamField::Config(f) => f.as_str(),
-        }
-    }
-
-    /// Human label with its unit, for the form.
-    pub fn label(self) -> &'static str {
-        match self {
-            ParamField::Sessions => "Sessions",
-            ParamField::IntervalMs => "Send interval (ms)",
-            ParamField::DurationS => "Duration (s)",
-            ParamField::Messages => "Messages per session",
-            ParamField::BatchSize => "Sessions per batch",
-            ParamField::BatchEveryS => "Batch every (s)",
-            ParamField::HoldS => "Hold (s)",
-            ParamField::Cycles => "Cycles",
-            ParamField::OpenS => "Open for (s)",
-            ParamField::ClosedS => "Closed for (s)",
-            ParamField::RatePerS => "Broadcasts per second",
-            ParamField::WarmupS => "Warm-up (s)",
-            ParamField::DropEveryS => "Drop every (s, 0 = once)",
-            ParamField::OutageS => "Outage (s, backend faults only)",
-            ParamField::RecoveryTargetS => "Recovery target (s)",
-            ParamField::RecoveryTimeoutS => "Give up after (s)",
-            ParamField::ObserveS => "Watch for retries (s)",
-            ParamField::UseBackendFaults => "Use the backend's fault control",
-            ParamField::InvalidToken => "Invalid token",
-            ParamField::StartRate => "Start rate (msgs/s, all sessions)",
-            ParamField::RateFactor => "Rate × per step",
-            ParamField::RateIncrement => "Rate + per step (msgs/s)",
-            ParamField::StepS => "Step duration (s)",
-            ParamField::MaxRate => "Max rate (msgs/s)",
-            ParamField::MaxSteps => "Max steps",
-            ParamField::HoldPct => "Holds at (% of target answered)",
-            ParamField::RttLimitMs => "RTT p95 limit (ms, 0 = warning band)",
-            ParamField::HealthUrl => "Health URL",
-            ParamField::StatsUrl => "Statistics URL",
-            ParamField::PlainUrl => "Open endpoint (no credentials)",
-            ParamField::RateLimit => "Probe the rate limit (sends at rising rates)",
-            ParamField::Config(_) => "Configuration",
-        }
-    }
+param_fields! {
+    /// Number of sessions.
+    Sessions => "scenario-sessions", "Sessions";
+    /// Automatic send interval, ms.
+    IntervalMs => "scenario-interval", "Send interval (ms)";
+    /// Duration, s.
+    DurationS => "scenario-duration", "Duration (s)";
+    /// Messages per session.
+    Messages => "scenario-messages", "Messages per session";
+    /// Sessions per ramp-up batch.
+    BatchSize => "scenario-batch-size", "Sessions per batch";
+    /// Time between batches, s.
+    BatchEveryS => "scenario-batch-every", "Batch every (s)";
+    /// Hold time, s.
+    HoldS => "scenario-hold", "Hold (s)";
+    /// Open/close cycles.
+    Cycles => "scenario-cycles", "Cycles";
+    /// Open time per cycle, s.
+    OpenS => "scenario-open", "Open for (s)";
+    /// Closed time per cycle, s.
+    ClosedS => "scenario-closed", "Closed for (s)";
+    /// Broadcasts per second.
+    RatePerS => "scenario-rate", "Broadcasts per second";
+    /// Warm-up before the first drop, s.
+    WarmupS => "scenario-warmup", "Warm-up (s)";
+    /// Time between drops, s (0 = once).
+    DropEveryS => "scenario-drop-every", "Drop every (s, 0 = once)";
+    /// Refused-connections time after a backend drop, s.
+    OutageS => "scenario-outage", "Outage (s, backend faults only)";
+    /// Recovery time that passes, s.
+    RecoveryTargetS => "scenario-recovery-target", "Recovery target (s)";
+    /// Give up waiting for recovery after, s.
+    RecoveryTimeoutS => "scenario-recovery-timeout", "Give up after (s)";
+    /// Time watched for retries after the refusal, s.
+    ObserveS => "scenario-observe", "Watch for retries (s)";
+    /// Use the backend's fault control.
+    UseBackendFaults => "scenario-backend-faults", "Use the backend's fault control";
+    /// The token the server must refuse.
+    InvalidToken => "scenario-invalid-token", "Invalid token";
+    /// The capacity finder's first rate, messages per second over all sessions.
+    StartRate => "scenario-start-rate", "Start rate (msgs/s, all sessions)";
+    /// Each step's rate is the last one times this…
+    RateFactor => "scenario-rate-factor", "Rate × per step";
+    /// …plus this many messages per second.
+    RateIncrement => "scenario-rate-increment", "Rate + per step (msgs/s)";
+    /// How long each step lasts, s.
+    StepS => "scenario-step", "Step duration (s)";
+    /// The highest rate tried, messages per second.
+    MaxRate => "scenario-max-rate", "Max rate (msgs/s)";
+    /// The most steps tried.
+    MaxSteps => "scenario-max-steps", "Max steps";
+    /// A step holds when this share of its target rate was answered, %.
+    HoldPct => "scenario-hold-pct", "Holds at (% of target answered)";
+    /// A step holds while its RTT p95 stays under this, ms (0: the RTT warning band).
+    RttLimitMs => "scenario-rtt-limit", "RTT p95 limit (ms, 0 = warning band)";
+    /// The health check's URL (readiness).
+    HealthUrl => "scenario-health-url", "Health URL";
+    /// The statistics endpoint's URL (readiness).
+    StatsUrl => "scenario-stats-url", "Statistics URL";
+    /// An endpoint that needs no credentials, for the plain connection (readiness).
+    PlainUrl => "scenario-plain-url", "Open endpoint (no credentials)";
+    /// Probe the server's rate limit (readiness; off by default, asked before running).
+    RateLimit => "scenario-rate-limit", "Probe the rate limit (sends at rising rates)";
 }
 
 impl serde::Serialize for ParamField {

@@ -86,56 +86,48 @@ impl Default for RawScenarioParams {
     }
 }
 
-crate::form::text_fields!(
+crate::form::form_fields!(
     RawScenarioParams,
     ParamField,
     pub(super) fn text_str,
-    Sessions => sessions,
-    IntervalMs => interval_ms,
-    DurationS => duration_s,
-    Messages => messages,
-    BatchSize => batch_size,
-    BatchEveryS => batch_every_s,
-    HoldS => hold_s,
-    Cycles => cycles,
-    OpenS => open_s,
-    ClosedS => closed_s,
-    RatePerS => rate_per_s,
-    WarmupS => warmup_s,
-    DropEveryS => drop_every_s,
-    OutageS => outage_s,
-    RecoveryTargetS => recovery_target_s,
-    RecoveryTimeoutS => recovery_timeout_s,
-    ObserveS => observe_s,
-    InvalidToken => invalid_token,
-    StartRate => start_rate_per_s,
-    RateFactor => rate_factor,
-    RateIncrement => rate_increment_per_s,
-    StepS => step_s,
-    MaxRate => max_rate_per_s,
-    MaxSteps => max_steps,
-    HoldPct => hold_pct,
-    RttLimitMs => rtt_limit_ms,
-    HealthUrl => health_url,
-    StatsUrl => stats_url,
-    PlainUrl => plain_url,
+    text: [
+        Sessions => sessions,
+        IntervalMs => interval_ms,
+        DurationS => duration_s,
+        Messages => messages,
+        BatchSize => batch_size,
+        BatchEveryS => batch_every_s,
+        HoldS => hold_s,
+        Cycles => cycles,
+        OpenS => open_s,
+        ClosedS => closed_s,
+        RatePerS => rate_per_s,
+        WarmupS => warmup_s,
+        DropEveryS => drop_every_s,
+        OutageS => outage_s,
+        RecoveryTargetS => recovery_target_s,
+        RecoveryTimeoutS => recovery_timeout_s,
+        ObserveS => observe_s,
+        InvalidToken => invalid_token,
+        StartRate => start_rate_per_s,
+        RateFactor => rate_factor,
+        RateIncrement => rate_increment_per_s,
+        StepS => step_s,
+        MaxRate => max_rate_per_s,
+        MaxSteps => max_steps,
+        HoldPct => hold_pct,
+        RttLimitMs => rtt_limit_ms,
+        HealthUrl => health_url,
+        StatsUrl => stats_url,
+        PlainUrl => plain_url,
+    ],
+    flags: [
+        UseBackendFaults => use_backend_faults,
+        RateLimit => rate_limit,
+    ],
 );
 
 impl RawScenarioParams {
-    /// The switch a form field turns, or `None` for a field that is not a switch.
-    pub fn flag_mut(&mut self, field: ParamField) -> Option<&mut bool> {
-        match field {
-            ParamField::UseBackendFaults => Some(&mut self.use_backend_faults),
-            ParamField::RateLimit => Some(&mut self.rate_limit),
-            _ => None,
-        }
-    }
-
-    /// Whether a switch is on (false for a field that is not a switch).
-    pub fn flag(&self, field: ParamField) -> bool {
-        self.clone().flag_mut(field).is_some_and(|f| *f)
-    }
-
     /// The text of a form field (empty for a field that is not text).
     pub fn text(&self, field: ParamField) -> String {
         self.text_str(field).to_owned()
