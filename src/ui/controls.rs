@@ -19,7 +19,7 @@ fn AuthSelect() -> impl IntoView {
                 data-testid="auth-mode"
                 on:change=move |ev| {
                     if let Some(m) = AuthMode::parse(&event_target_value(&ev)) {
-                        ctx.config.update(|c| c.auth_mode = m);
+                        ctx.set_auth_mode(m);
                     }
                 }
             >
@@ -143,7 +143,7 @@ pub fn Controls() -> impl IntoView {
                 <button class="wsc-button" data-testid="stop" on:click=move |_| ctx.stop()>
                     "Stop"
                 </button>
-                <button class="wsc-button" data-testid="broadcast" disabled=move || !running() on:click=move |_| ctx.driver.with_value(|d| d.broadcast())>
+                <button class="wsc-button" data-testid="broadcast" disabled=move || !running() on:click=move |_| ctx.broadcast()>
                     "Send to all"
                 </button>
                 <span class="wsc-inline">
@@ -155,7 +155,7 @@ pub fn Controls() -> impl IntoView {
                         disabled=move || !running() || chosen_session().is_none()
                         on:click=move |_| {
                             if let Some(s) = chosen_session() {
-                                ctx.driver.with_value(|d| d.send_one(s));
+                                ctx.send_one(s);
                             }
                         }
                     >
@@ -171,7 +171,7 @@ pub fn Controls() -> impl IntoView {
                         disabled=move || !running() || burst_k().is_err()
                         on:click=move |_| {
                             if let Ok(k) = untrack(burst_k) {
-                                ctx.driver.with_value(|d| d.burst(None, k));
+                                ctx.burst(k);
                             }
                         }
                     >
@@ -187,8 +187,7 @@ pub fn Controls() -> impl IntoView {
                     title="Sessions waiting for auth reconnect with the token now in the Token field"
                     disabled=move || !running()
                     on:click=move |_| {
-                        let token = ctx.config.with_untracked(|c| c.token.clone());
-                        ctx.driver.with_value(|d| d.set_token(token));
+                        ctx.set_token(ctx.config.with_untracked(|c| c.token.clone()));
                     }
                 >
                     "Apply token"

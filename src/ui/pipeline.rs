@@ -6,10 +6,9 @@
 //! with the reason shown next to it rather than hidden in a tooltip.
 
 use super::ConsoleCtx;
-use crate::browser::clock::now;
 use crate::browser::export::download;
 use leptos::prelude::*;
-use ws_console_engine::{Scenario, junit, k6};
+use ws_console_engine::{Scenario, k6};
 
 impl ConsoleCtx {
     /// The k6 script for the scenario form (or for the load preset too big for a tab, whose
@@ -39,17 +38,6 @@ impl ConsoleCtx {
                 None
             }
         }
-    }
-
-    /// The current report as JUnit XML, or `None` before the first run.
-    fn junit(&self) -> Option<String> {
-        self.driver.with_value(|d| {
-            d.with_scenario(|run, sc| {
-                let t = now();
-                let report = sc.map_or_else(|| run.report(t), |sc| sc.report(run, t));
-                junit::junit_xml(&[report])
-            })
-        })
     }
 
     pub(super) fn save(&self, name: &str, mime: &str, text: &str) {

@@ -3,9 +3,7 @@
 
 use super::ConsoleCtx;
 use leptos::prelude::*;
-use ws_console_engine::{
-    ParamError, ParamField, Preset, RawScenarioParams, ScenarioKind, ScenarioStatus, fixed,
-};
+use ws_console_engine::{ParamError, ParamField, Preset, ScenarioKind, ScenarioStatus, fixed};
 
 fn error_for(errors: &[ParamError], field: ParamField) -> Option<String> {
     errors
@@ -94,12 +92,7 @@ fn PresetPicker() -> impl IntoView {
                 id="wsc-preset"
                 data-testid="scenario-preset"
                 on:change=move |ev| {
-                    let p = Preset::from_name(&event_target_value(&ev));
-                    if let Some(p) = p {
-                        ctx.scenario.set(p.raw());
-                        ctx.scenario_errors.set(Vec::new());
-                    }
-                    ctx.preset.set(p);
+                    ctx.pick_preset(Preset::from_name(&event_target_value(&ev)));
                 }
             >
                 <option value="" selected=move || chosen().is_none()>"None (the form as set)"</option>
@@ -145,9 +138,7 @@ pub fn Scenarios() -> impl IntoView {
                         data-testid="scenario-select"
                         on:change=move |ev| {
                             if let Some(k) = ScenarioKind::from_name(&event_target_value(&ev)) {
-                                ctx.preset.set(None);
-                                ctx.scenario.set(RawScenarioParams::defaults(k));
-                                ctx.scenario_errors.set(Vec::new());
+                                ctx.pick_scenario(k);
                             }
                         }
                     >
