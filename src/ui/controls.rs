@@ -2,6 +2,7 @@
 
 use super::ConsoleCtx;
 use super::fields::{Check, TextArea, TextField};
+use super::select::EnumSelect;
 use leptos::prelude::*;
 use ws_console_engine::{AuthMode, Field, SessionId};
 
@@ -10,30 +11,16 @@ pub const NO_HEADERS: &str = "Browsers cannot set headers (such as Authorization
 
 #[component]
 fn AuthSelect() -> impl IntoView {
-    let ctx = ConsoleCtx::expect();
     view! {
         <div class="wsc-field">
-            <label for="wsc-auth-mode">"Auth mode"</label>
-            <select
+            <EnumSelect
+                label="Auth mode"
                 id="wsc-auth-mode"
-                data-testid="auth-mode"
-                on:change=move |ev| {
-                    if let Some(m) = AuthMode::parse(&event_target_value(&ev)) {
-                        ctx.set_auth_mode(m);
-                    }
-                }
-            >
-                {AuthMode::ALL
-                    .into_iter()
-                    .map(|m| {
-                        view! {
-                            <option value=m.as_str() selected=move || ctx.config.with(|c| c.auth_mode == m)>
-                                {m.label()}
-                            </option>
-                        }
-                    })
-                    .collect_view()}
-            </select>
+                testid="auth-mode"
+                options=AuthMode::ALL.map(|m| (m.as_str(), m.label())).to_vec()
+                chosen=|ctx| ctx.config.with(|c| c.auth_mode.as_str())
+                pick=|ctx, v| if let Some(m) = AuthMode::parse(v) { ctx.set_auth_mode(m) }
+            />
             <span class="wsc-note" data-testid="auth-note">{NO_HEADERS}</span>
         </div>
     }

@@ -25,6 +25,7 @@ mod read_only;
 mod readiness;
 mod report;
 mod scenarios;
+mod select;
 mod sessions;
 pub mod snapshot;
 mod suite;
