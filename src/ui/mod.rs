@@ -29,6 +29,7 @@ mod select;
 mod sessions;
 pub mod snapshot;
 mod suite;
+mod table;
 mod trust;
 
 use crate::browser::clock::now;
