@@ -3,10 +3,12 @@
 //!
 //! The form's own inputs (the typed configuration, the scenario form, the log's filter) stay
 //! signals the panels write, as a form does; choosing from a list and everything that goes
-//! to the driver (sending, the token, the suite, the reports it holds) is here.
+//! to the driver (sending, the token, the suite, the reports it holds) is here. Sending and
+//! the token go through [`RunActions`], the context's small handle on the running run.
 
 use super::{Action, ConsoleCtx};
 use crate::browser::clock::now;
+use crate::browser::driver::Driver;
 use leptos::prelude::*;
 use ws_console_engine::suite::{StepError, Suite};
 use ws_console_engine::{AuthMode, Preset, RawScenarioParams, ScenarioKind, SessionId, junit};
@@ -35,28 +37,42 @@ impl ConsoleCtx {
     }
 }
 
-/// The running run.
-impl ConsoleCtx {
+/// What a panel may do to the running run. A handle of its own, a field of the context, so
+/// that a button's closure captures this one small value and not the whole context: in a
+/// debug build, what a view's closures capture is copied through every level of the view as
+/// it is built, and the browser tests run such a build on a 1 MB stack.
+#[derive(Clone, Copy)]
+pub struct RunActions(StoredValue<Driver, LocalStorage>);
+
+impl RunActions {
+    /// The actions on `driver`'s run.
+    pub(super) fn new(driver: StoredValue<Driver, LocalStorage>) -> Self {
+        RunActions(driver)
+    }
+
     /// One message from every open session.
     pub fn broadcast(&self) {
-        self.driver.with_value(|d| d.broadcast());
+        self.0.with_value(|d| d.broadcast());
     }
 
     /// One message from `session`.
     pub fn send_one(&self, session: SessionId) {
-        self.driver.with_value(|d| d.send_one(session));
+        self.0.with_value(|d| d.send_one(session));
     }
 
     /// `k` messages spread over the open sessions.
     pub fn burst(&self, k: u32) {
-        self.driver.with_value(|d| d.burst(None, k));
+        self.0.with_value(|d| d.burst(None, k));
     }
 
     /// A new token: sessions waiting for auth reconnect with it now.
     pub fn set_token(&self, token: String) {
-        self.driver.with_value(|d| d.set_token(token));
+        self.0.with_value(|d| d.set_token(token));
     }
+}
 
+/// The reports the driver holds.
+impl ConsoleCtx {
     /// The current report as JUnit XML, or `None` before the first run.
     pub(super) fn junit(&self) -> Option<String> {
         self.driver.with_value(|d| {

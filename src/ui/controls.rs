@@ -130,7 +130,7 @@ pub fn Controls() -> impl IntoView {
                 <button class="wsc-button" data-testid="stop" on:click=move |_| ctx.stop()>
                     "Stop"
                 </button>
-                <button class="wsc-button" data-testid="broadcast" disabled=move || !running() on:click=move |_| ctx.broadcast()>
+                <button class="wsc-button" data-testid="broadcast" disabled=move || !running() on:click=move |_| ctx.run.broadcast()>
                     "Send to all"
                 </button>
                 <span class="wsc-inline">
@@ -142,7 +142,7 @@ pub fn Controls() -> impl IntoView {
                         disabled=move || !running() || chosen_session().is_none()
                         on:click=move |_| {
                             if let Some(s) = chosen_session() {
-                                ctx.send_one(s);
+                                ctx.run.send_one(s);
                             }
                         }
                     >
@@ -158,7 +158,7 @@ pub fn Controls() -> impl IntoView {
                         disabled=move || !running() || burst_k().is_err()
                         on:click=move |_| {
                             if let Ok(k) = untrack(burst_k) {
-                                ctx.burst(k);
+                                ctx.run.burst(k);
                             }
                         }
                     >
@@ -174,7 +174,7 @@ pub fn Controls() -> impl IntoView {
                     title="Sessions waiting for auth reconnect with the token now in the Token field"
                     disabled=move || !running()
                     on:click=move |_| {
-                        ctx.set_token(ctx.config.with_untracked(|c| c.token.clone()));
+                        ctx.run.set_token(ctx.config.with_untracked(|c| c.token.clone()));
                     }
                 >
                     "Apply token"

@@ -6,8 +6,8 @@
 //!
 //! What a run produces (the snapshot, the suite's summary, whether the tab is hidden) reaches
 //! the panels as read-only signals: only [`Console`] writes them, from the driver's and the
-//! page's callbacks. Everything a panel does to a run is a method of the context (here and
-//! in `actions`), so no panel reaches the driver.
+//! page's callbacks. Everything a panel does to a run is a method of the context or of its
+//! [`RunActions`] (here and in `actions`), so no panel reaches the driver.
 
 mod actions;
 mod breakdown;
@@ -37,6 +37,7 @@ use crate::browser::driver::Driver;
 use crate::browser::storage::{self, Persistence};
 use crate::browser::token::{OnReport, TokenProvider};
 use crate::browser::visibility::{PageListeners, is_hidden};
+pub use actions::RunActions;
 use leptos::prelude::*;
 pub use read_only::ReadOnly;
 use report::Export;
@@ -91,6 +92,8 @@ pub struct ConsoleCtx {
     pub suite: ReadOnly<Option<SuiteSummary>>,
     /// What the last export did.
     pub export_note: RwSignal<String>,
+    /// What the panels may do to the running run (send, burst, set the token).
+    pub run: RunActions,
     /// The run's owner (single-threaded: lives in the local arena). Public for the JS handle,
     /// which waits on a run's end, and for the browser tests, which check the page against
     /// the engine; the panels act through this context's methods and never call it.
@@ -442,6 +445,7 @@ pub fn Console(
         suite_errors: RwSignal::new(Vec::new()),
         suite: ReadOnly::of(suite),
         export_note: RwSignal::new(String::new()),
+        run: RunActions::new(driver),
         driver,
         shared: RwSignal::new(loaded.shared),
         confirm: RwSignal::new(None),

@@ -29,6 +29,9 @@ pub fn EnumSelect(
     pick: fn(&ConsoleCtx, &str),
 ) -> impl IntoView {
     let ctx = ConsoleCtx::expect();
+    // Boxed, so the view holds a pointer rather than the whole context (see `RunActions`).
+    let on_change: Box<dyn Fn(web_sys::Event)> =
+        Box::new(move |ev| pick(&ctx, &event_target_value(&ev)));
     let options = none
         .map(|text| ("", text))
         .into_iter()
@@ -39,7 +42,7 @@ pub fn EnumSelect(
         .collect_view();
     view! {
         <label for=id>{label}</label>
-        <select id=id data-testid=testid on:change=move |ev| pick(&ctx, &event_target_value(&ev))>
+        <select id=id data-testid=testid on:change=on_change>
             {options}
         </select>
     }
