@@ -1,5 +1,6 @@
-//! What the panels can do: every action is a method of the context, so a panel reads signals
-//! and calls these, and never reaches the driver or writes what a run produces.
+//! What the panels can do: every action is a method of the context (or of its
+//! [`RunActions`]), so a panel reads signals and calls these, and never reaches the driver or
+//! writes what a run produces.
 //!
 //! The form's own inputs (the typed configuration, the scenario form, the log's filter) stay
 //! signals the panels write, as a form does; choosing from a list and everything that goes
