@@ -140,7 +140,7 @@ fn handle(slot: Slot) -> js_sys::Object {
             .filter(|t| !t.is_empty())
             .ok_or_else(|| err("ws-console: setToken takes a non-empty string"))?;
         with_ctx(&s, |ctx| {
-            ctx.driver.with_value(|d| d.set_token(token));
+            ctx.run.set_token(token);
             Ok(())
         })
     });

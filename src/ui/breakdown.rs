@@ -9,6 +9,7 @@
 
 use super::ConsoleCtx;
 use super::cards::ms;
+use super::table::scroll_table;
 use leptos::prelude::*;
 
 /// The breakdown table, refreshed with the snapshot.
@@ -45,8 +46,9 @@ pub fn Breakdown() -> impl IntoView {
     view! {
         <section class="wsc-panel" aria-label="RTT by field" data-testid="field-breakdown" hidden=move || pointer().is_none()>
             <h2>"RTT by " <code data-testid="field-pointer">{pointer}</code></h2>
-            <div class="wsc-table-wrap" tabindex="0" role="region" aria-label="RTT by field table">
-                <table class="wsc-table">
+            {scroll_table(
+                "RTT by field table",
+                view! {
                     <thead>
                         <tr>
                             <th>"Value"</th>
@@ -59,9 +61,9 @@ pub fn Breakdown() -> impl IntoView {
                             <th>"Avg"</th>
                         </tr>
                     </thead>
-                    <tbody>{rows}</tbody>
-                </table>
-            </div>
+                },
+                rows,
+            )}
         </section>
     }
 }

@@ -2,6 +2,7 @@
 
 use super::ConsoleCtx;
 use super::fields::{Check, TextArea, TextField};
+use super::select::EnumSelect;
 use leptos::prelude::*;
 use ws_console_engine::{AuthMode, Field, SessionId};
 
@@ -10,30 +11,16 @@ pub const NO_HEADERS: &str = "Browsers cannot set headers (such as Authorization
 
 #[component]
 fn AuthSelect() -> impl IntoView {
-    let ctx = ConsoleCtx::expect();
     view! {
         <div class="wsc-field">
-            <label for="wsc-auth-mode">"Auth mode"</label>
-            <select
+            <EnumSelect
+                label="Auth mode"
                 id="wsc-auth-mode"
-                data-testid="auth-mode"
-                on:change=move |ev| {
-                    if let Some(m) = AuthMode::parse(&event_target_value(&ev)) {
-                        ctx.config.update(|c| c.auth_mode = m);
-                    }
-                }
-            >
-                {AuthMode::ALL
-                    .into_iter()
-                    .map(|m| {
-                        view! {
-                            <option value=m.as_str() selected=move || ctx.config.with(|c| c.auth_mode == m)>
-                                {m.label()}
-                            </option>
-                        }
-                    })
-                    .collect_view()}
-            </select>
+                testid="auth-mode"
+                options=AuthMode::ALL.map(|m| (m.as_str(), m.label())).to_vec()
+                chosen=|ctx| ctx.config.with(|c| c.auth_mode.as_str())
+                pick=|ctx, v| if let Some(m) = AuthMode::parse(v) { ctx.set_auth_mode(m) }
+            />
             <span class="wsc-note" data-testid="auth-note">{NO_HEADERS}</span>
         </div>
     }
@@ -143,7 +130,7 @@ pub fn Controls() -> impl IntoView {
                 <button class="wsc-button" data-testid="stop" on:click=move |_| ctx.stop()>
                     "Stop"
                 </button>
-                <button class="wsc-button" data-testid="broadcast" disabled=move || !running() on:click=move |_| ctx.driver.with_value(|d| d.broadcast())>
+                <button class="wsc-button" data-testid="broadcast" disabled=move || !running() on:click=move |_| ctx.run.broadcast()>
                     "Send to all"
                 </button>
                 <span class="wsc-inline">
@@ -155,7 +142,7 @@ pub fn Controls() -> impl IntoView {
                         disabled=move || !running() || chosen_session().is_none()
                         on:click=move |_| {
                             if let Some(s) = chosen_session() {
-                                ctx.driver.with_value(|d| d.send_one(s));
+                                ctx.run.send_one(s);
                             }
                         }
                     >
@@ -171,7 +158,7 @@ pub fn Controls() -> impl IntoView {
                         disabled=move || !running() || burst_k().is_err()
                         on:click=move |_| {
                             if let Ok(k) = untrack(burst_k) {
-                                ctx.driver.with_value(|d| d.burst(None, k));
+                                ctx.run.burst(k);
                             }
                         }
                     >
@@ -187,8 +174,7 @@ pub fn Controls() -> impl IntoView {
                     title="Sessions waiting for auth reconnect with the token now in the Token field"
                     disabled=move || !running()
                     on:click=move |_| {
-                        let token = ctx.config.with_untracked(|c| c.token.clone());
-                        ctx.driver.with_value(|d| d.set_token(token));
+                        ctx.run.set_token(ctx.config.with_untracked(|c| c.token.clone()));
                     }
                 >
                     "Apply token"

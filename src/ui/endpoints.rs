@@ -10,6 +10,7 @@
 
 use super::ConsoleCtx;
 use super::cards::ms;
+use super::table::scroll_table;
 use leptos::prelude::*;
 use ws_console_engine::Grade;
 
@@ -61,8 +62,9 @@ pub fn Endpoints() -> impl IntoView {
     view! {
         <section class="wsc-panel" aria-label="Endpoints" data-testid="endpoint-table" hidden=single>
             <h2>"Endpoints"</h2>
-            <div class="wsc-table-wrap" tabindex="0" role="region" aria-label="Endpoints table">
-                <table class="wsc-table">
+            {scroll_table(
+                "Endpoints table",
+                view! {
                     <thead>
                         <tr>
                             <th>"#"</th>
@@ -81,9 +83,9 @@ pub fn Endpoints() -> impl IntoView {
                             <th title="Receive-only runs: every session of the endpoint got the same number of pushes, within the tolerance">"Consistency"</th>
                         </tr>
                     </thead>
-                    <tbody>{rows}</tbody>
-                </table>
-            </div>
+                },
+                rows,
+            )}
         </section>
     }
 }

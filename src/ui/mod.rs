@@ -3,7 +3,13 @@
 //! [`Console`] is the whole page as a single component that takes its configuration and uses
 //! no globals, so it can be mounted standalone or inside a host app. Children get the
 //! [`ConsoleCtx`] — signals to read, methods to act — and never the engine itself.
+//!
+//! What a run produces (the snapshot, the suite's summary, whether the tab is hidden) reaches
+//! the panels as read-only signals: only [`Console`] writes them, from the driver's and the
+//! page's callbacks. Everything a panel does to a run is a method of the context or of its
+//! [`RunActions`] (here and in `actions`), so no panel reaches the driver.
 
+mod actions;
 mod breakdown;
 mod capacity;
 mod cards;
@@ -15,12 +21,15 @@ mod fields;
 mod guidelines;
 mod log;
 mod pipeline;
+mod read_only;
 mod readiness;
 mod report;
 mod scenarios;
+mod select;
 mod sessions;
 pub mod snapshot;
 mod suite;
+mod table;
 mod trust;
 
 use crate::browser::clock::now;
@@ -28,7 +37,9 @@ use crate::browser::driver::Driver;
 use crate::browser::storage::{self, Persistence};
 use crate::browser::token::{OnReport, TokenProvider};
 use crate::browser::visibility::{PageListeners, is_hidden};
+pub use actions::RunActions;
 use leptos::prelude::*;
+pub use read_only::ReadOnly;
 use snapshot::Snapshot;
 use ws_console_engine::suite::{StepError, SuitePlan, SuiteSummary};
 use ws_console_engine::{
@@ -55,7 +66,7 @@ pub struct ConsoleCtx {
     /// Notices from the last validation (the run started anyway).
     pub notices: RwSignal<Vec<FieldError>>,
     /// What the view shows, refreshed at most once per animation frame.
-    pub snapshot: RwSignal<Snapshot>,
+    pub snapshot: ReadOnly<Snapshot>,
     /// Which log entries the log panel shows.
     pub log_filter: RwSignal<LogFilter>,
     /// Whether the log keeps its scroll position.
@@ -65,7 +76,7 @@ pub struct ConsoleCtx {
     /// The last share URL made (without the token).
     pub share_url: RwSignal<String>,
     /// Whether the tab is hidden (timers are throttled then).
-    pub hidden: RwSignal<bool>,
+    pub hidden: ReadOnly<bool>,
     /// The scenario form as typed.
     pub scenario: RwSignal<RawScenarioParams>,
     /// Messages from the last scenario validation.
@@ -77,10 +88,14 @@ pub struct ConsoleCtx {
     /// Messages from the last suite validation, by step.
     pub suite_errors: RwSignal<Vec<StepError>>,
     /// The running or last suite as the view shows it (the reports stay in the driver).
-    pub suite: RwSignal<Option<SuiteSummary>>,
+    pub suite: ReadOnly<Option<SuiteSummary>>,
     /// What the last export did.
     pub export_note: RwSignal<String>,
-    /// The run's owner (single-threaded: lives in the local arena).
+    /// What the panels may do to the running run (send, burst, set the token).
+    pub run: RunActions,
+    /// The run's owner (single-threaded: lives in the local arena). Public for the JS handle,
+    /// which waits on a run's end, and for the browser tests, which check the page against
+    /// the engine; the panels act through this context's methods and never call it.
     pub driver: StoredValue<Driver, LocalStorage>,
     /// The configuration came from a share link and is neither kept nor discarded yet
     /// (it is not saved meanwhile).
@@ -346,6 +361,7 @@ pub fn Console(
     let log_stale = std::rc::Rc::new(std::cell::Cell::new(true));
     let log_stale_view = log_stale.clone();
     let suite = RwSignal::new(None);
+    let hidden = RwSignal::new(is_hidden());
     let driver = StoredValue::new_local(Driver::new(move |test, steps, buffered| {
         let t = now();
         let (run, scenario) = (test.run(), test.scenario());
@@ -393,19 +409,20 @@ pub fn Console(
         config: RwSignal::new(loaded.config),
         messages: RwSignal::new(Vec::new()),
         notices: RwSignal::new(Vec::new()),
-        snapshot,
+        snapshot: ReadOnly::of(snapshot),
         log_filter,
         log_paused: RwSignal::new(false),
         log_top,
         share_url: RwSignal::new(String::new()),
-        hidden: RwSignal::new(is_hidden()),
+        hidden: ReadOnly::of(hidden),
         scenario: RwSignal::new(RawScenarioParams::default()),
         scenario_errors: RwSignal::new(Vec::new()),
         preset: RwSignal::new(None),
         suite_plan: RwSignal::new(storage::load_suite(&persistence)),
         suite_errors: RwSignal::new(Vec::new()),
-        suite,
+        suite: ReadOnly::of(suite),
         export_note: RwSignal::new(String::new()),
+        run: RunActions::new(driver),
         driver,
         shared: RwSignal::new(loaded.shared),
         confirm: RwSignal::new(None),
@@ -442,9 +459,9 @@ pub fn Console(
         driver.with_value(Driver::repaint_now);
     });
     let listener = StoredValue::new_local(PageListeners::new(
-        move |hidden| {
-            ctx.hidden.set(hidden);
-            driver.with_value(|d| d.set_hidden(hidden));
+        move |now_hidden| {
+            hidden.set(now_hidden);
+            driver.with_value(|d| d.set_hidden(now_hidden));
         },
         move |why| driver.with_value(|d| d.network_back(why)),
     ));

@@ -2,10 +2,9 @@
 //! the remaining time, cancel; at the end, a verdict per criterion.
 
 use super::ConsoleCtx;
+use super::select::EnumSelect;
 use leptos::prelude::*;
-use ws_console_engine::{
-    ParamError, ParamField, Preset, RawScenarioParams, ScenarioKind, ScenarioStatus, fixed,
-};
+use ws_console_engine::{ParamError, ParamField, Preset, ScenarioKind, ScenarioStatus, fixed};
 
 fn error_for(errors: &[ParamError], field: ParamField) -> Option<String> {
     errors
@@ -89,25 +88,15 @@ fn PresetPicker() -> impl IntoView {
     let chosen = move || ctx.preset.get();
     view! {
         <div class="wsc-field">
-            <label for="wsc-preset">"Load preset"</label>
-            <select
+            <EnumSelect
+                label="Load preset"
                 id="wsc-preset"
-                data-testid="scenario-preset"
-                on:change=move |ev| {
-                    let p = Preset::from_name(&event_target_value(&ev));
-                    if let Some(p) = p {
-                        ctx.scenario.set(p.raw());
-                        ctx.scenario_errors.set(Vec::new());
-                    }
-                    ctx.preset.set(p);
-                }
-            >
-                <option value="" selected=move || chosen().is_none()>"None (the form as set)"</option>
-                {Preset::ALL
-                    .into_iter()
-                    .map(|p| view! { <option value=p.as_str() selected=move || chosen() == Some(p)>{p.label()}</option> })
-                    .collect_view()}
-            </select>
+                testid="scenario-preset"
+                none="None (the form as set)"
+                options=Preset::ALL.map(|p| (p.as_str(), p.label())).to_vec()
+                chosen=|ctx| ctx.preset.with(|p| p.map_or("", Preset::as_str))
+                pick=|ctx, v| ctx.pick_preset(Preset::from_name(v))
+            />
             <span class="wsc-note" data-testid="scenario-preset-reason">{move || chosen().and_then(Preset::why_not_here)}</span>
         </div>
     }
@@ -139,23 +128,14 @@ pub fn Scenarios() -> impl IntoView {
             <div class="wsc-form">
                 <PresetPicker />
                 <div class="wsc-field">
-                    <label for="wsc-scenario">"Scenario"</label>
-                    <select
+                    <EnumSelect
+                        label="Scenario"
                         id="wsc-scenario"
-                        data-testid="scenario-select"
-                        on:change=move |ev| {
-                            if let Some(k) = ScenarioKind::from_name(&event_target_value(&ev)) {
-                                ctx.preset.set(None);
-                                ctx.scenario.set(RawScenarioParams::defaults(k));
-                                ctx.scenario_errors.set(Vec::new());
-                            }
-                        }
-                    >
-                        {ScenarioKind::ALL
-                            .into_iter()
-                            .map(|k| view! { <option value=k.as_str() selected=move || kind() == k>{k.label()}</option> })
-                            .collect_view()}
-                    </select>
+                        testid="scenario-select"
+                        options=ScenarioKind::ALL.map(|k| (k.as_str(), k.label())).to_vec()
+                        chosen=|ctx| ctx.scenario.with(|r| r.kind.as_str())
+                        pick=|ctx, v| if let Some(k) = ScenarioKind::from_name(v) { ctx.pick_scenario(k) }
+                    />
                     <span class="wsc-note" data-testid="scenario-description">{move || kind().description()}</span>
                 </div>
                 {move || kind().fields().iter().map(|f| view! { <Param field=*f /> }).collect_view()}

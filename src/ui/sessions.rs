@@ -5,6 +5,7 @@
 use super::ConsoleCtx;
 use super::cards::ms;
 use super::snapshot::state_label;
+use super::table::scroll_table;
 use leptos::prelude::*;
 use ws_console_engine::SessionView;
 
@@ -17,8 +18,9 @@ pub fn Sessions() -> impl IntoView {
     view! {
         <section class="wsc-panel" aria-label="Sessions" data-testid="session-table">
             <h2>"Sessions"</h2>
-            <div class="wsc-table-wrap" tabindex="0" role="region" aria-label="Sessions table">
-                <table class="wsc-table">
+            {scroll_table(
+                "Sessions table",
+                view! {
                     <thead>
                         <tr>
                             <th>"#"</th>
@@ -36,13 +38,13 @@ pub fn Sessions() -> impl IntoView {
                             <th>"Last close"</th>
                         </tr>
                     </thead>
-                    <tbody>
-                        <For each=move || 0..count() key=|i| *i let:i>
-                            <Row i />
-                        </For>
-                    </tbody>
-                </table>
-            </div>
+                },
+                view! {
+                    <For each=move || 0..count() key=|i| *i let:i>
+                        <Row i />
+                    </For>
+                },
+            )}
         </section>
     }
 }

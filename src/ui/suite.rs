@@ -4,83 +4,11 @@
 //! The steps are the forms as typed, captured by "Add to suite"; they are validated together
 //! when the suite runs, so a bad step is named before anything starts. The driver runs the
 //! steps; this panel only reads the suite's summary (no step reports) from the context, and
-//! asks the driver for the full combined report when it is exported.
+//! asks the context for the full combined report when it is exported.
 
-use super::{Action, ConsoleCtx};
-use crate::browser::clock::now;
+use super::ConsoleCtx;
 use leptos::prelude::*;
-use ws_console_engine::suite::{StepError, Suite};
-use ws_console_engine::{fixed, junit};
-
-impl ConsoleCtx {
-    /// Adds the scenario form, as it stands, as the suite's last step.
-    pub fn add_to_suite(&self) {
-        let step = self.scenario.get_untracked();
-        let added = self.suite_plan.try_update(|p| p.push(step));
-        self.suite_errors.set(match added {
-            Some(Err(message)) => vec![StepError { step: 0, message }],
-            _ => Vec::new(),
-        });
-    }
-
-    /// Validates the configuration and every step; runs the suite when all are valid (asking
-    /// first when the token would go to another origin), else shows the messages.
-    pub fn run_suite(&self) {
-        self.run_suite_confirmed(None);
-    }
-
-    pub(super) fn run_suite_confirmed(&self, host: Option<&str>) {
-        let Some(base) = self.validated() else {
-            return;
-        };
-        match self.suite_plan.with_untracked(|p| Suite::new(p, &base)) {
-            Ok(suite) => {
-                self.suite_errors.set(Vec::new());
-                if self.may_start(&base, host, Action::Suite) {
-                    self.driver.with_value(|d| d.start_suite(suite));
-                }
-            }
-            Err(errors) => self.suite_errors.set(errors),
-        }
-    }
-
-    /// The JS handle's `runSuite()`: as [`ConsoleCtx::run_suite`] for the suite now in the
-    /// panel, with no one to ask about another origin (`allow_host` agrees to it).
-    pub fn run_suite_from_handle(&self, allow_host: Option<String>) -> Result<(), String> {
-        let base = self
-            .validated()
-            .ok_or("ws-console: invalid configuration")?;
-        let suite = self
-            .suite_plan
-            .with_untracked(|p| Suite::new(p, &base))
-            .map_err(|errors| {
-                let why: Vec<String> = errors.iter().map(|e| e.message.clone()).collect();
-                self.suite_errors.set(errors);
-                format!("ws-console: invalid suite: {}", why.join("; "))
-            })?;
-        Self::allowed(&base, allow_host, |h| {
-            format!("call runSuite(steps, {{ allowHost: \"{h}\" }})")
-        })?;
-        self.suite_errors.set(Vec::new());
-        self.driver.with_value(|d| d.start_suite(suite));
-        Ok(())
-    }
-
-    /// The combined report as JSON, or `None` before the first suite.
-    pub fn suite_report(&self) -> Option<String> {
-        self.driver.with_value(|d| {
-            d.with_suite(|s, test| {
-                s.report(test.map_or(0.0, |t| t.scenario_elapsed_ms(now())))
-                    .to_json()
-            })
-        })
-    }
-
-    fn suite_junit(&self) -> Option<String> {
-        self.driver
-            .with_value(|d| d.with_suite(|s, _| junit::junit_xml(s.reports())))
-    }
-}
+use ws_console_engine::fixed;
 
 /// The suite: its steps, Run / Cancel, the progress bar, a row per step and the verdict.
 #[component]
@@ -122,7 +50,7 @@ pub fn SuitePanel() -> impl IntoView {
                         <li data-testid="suite-plan-step" data-kind=s.kind.as_str()>
                             {label}" · "{s.sessions.clone()}" sessions "
                             <button class="wsc-button" data-testid="suite-remove" aria-label=format!("Remove step {} ({label})", i + 1)
-                                disabled=running on:click=move |_| ctx.suite_plan.update(|p| p.remove(i))>"Remove"</button>
+                                disabled=running on:click=move |_| ctx.remove_step(i)>"Remove"</button>
                         </li>
                     }
                 }).collect_view())}

@@ -1,0 +1,150 @@
+//! What the panels can do: every action is a method of the context (or of its
+//! [`RunActions`]), so a panel reads signals and calls these, and never reaches the driver or
+//! writes what a run produces.
+//!
+//! The form's own inputs (the typed configuration, the scenario form, the log's filter) stay
+//! signals the panels write, as a form does; choosing from a list and everything that goes
+//! to the driver (sending, the token, the suite, the reports it holds) is here. Sending and
+//! the token go through [`RunActions`], the context's small handle on the running run.
+
+use super::{Action, ConsoleCtx};
+use crate::browser::clock::now;
+use crate::browser::driver::Driver;
+use leptos::prelude::*;
+use ws_console_engine::suite::{StepError, Suite};
+use ws_console_engine::{AuthMode, Preset, RawScenarioParams, ScenarioKind, SessionId, junit};
+
+/// The form: choices from a list.
+impl ConsoleCtx {
+    /// The auth mode picked.
+    pub fn set_auth_mode(&self, mode: AuthMode) {
+        self.config.update(|c| c.auth_mode = mode);
+    }
+
+    /// A load preset picked: it fills the scenario form; `None` keeps the form as set.
+    pub fn pick_preset(&self, preset: Option<Preset>) {
+        if let Some(p) = preset {
+            self.scenario.set(p.raw());
+            self.scenario_errors.set(Vec::new());
+        }
+        self.preset.set(preset);
+    }
+
+    /// A scenario picked: the form starts from its defaults, and leaves the preset.
+    pub fn pick_scenario(&self, kind: ScenarioKind) {
+        self.preset.set(None);
+        self.scenario.set(RawScenarioParams::defaults(kind));
+        self.scenario_errors.set(Vec::new());
+    }
+}
+
+/// What a panel may do to the running run. A handle of its own, a field of the context, so
+/// that a button's closure captures this one small value and not the whole context: in a
+/// debug build, what a view's closures capture is copied through every level of the view as
+/// it is built, and the browser tests run such a build on a 1 MB stack.
+#[derive(Clone, Copy)]
+pub struct RunActions(StoredValue<Driver, LocalStorage>);
+
+impl RunActions {
+    /// The actions on `driver`'s run.
+    pub(super) fn new(driver: StoredValue<Driver, LocalStorage>) -> Self {
+        RunActions(driver)
+    }
+
+    /// One message from every open session.
+    pub fn broadcast(&self) {
+        self.0.with_value(|d| d.broadcast());
+    }
+
+    /// One message from `session`.
+    pub fn send_one(&self, session: SessionId) {
+        self.0.with_value(|d| d.send_one(session));
+    }
+
+    /// `k` messages spread over the open sessions.
+    pub fn burst(&self, k: u32) {
+        self.0.with_value(|d| d.burst(None, k));
+    }
+
+    /// A new token: sessions waiting for auth reconnect with it now.
+    pub fn set_token(&self, token: String) {
+        self.0.with_value(|d| d.set_token(token));
+    }
+}
+
+/// The suite.
+impl ConsoleCtx {
+    /// Adds the scenario form, as it stands, as the suite's last step.
+    pub fn add_to_suite(&self) {
+        let step = self.scenario.get_untracked();
+        let added = self.suite_plan.try_update(|p| p.push(step));
+        self.suite_errors.set(match added {
+            Some(Err(message)) => vec![StepError { step: 0, message }],
+            _ => Vec::new(),
+        });
+    }
+
+    /// Removes step `i` from the suite.
+    pub fn remove_step(&self, i: usize) {
+        self.suite_plan.update(|p| p.remove(i));
+    }
+
+    /// Validates the configuration and every step; runs the suite when all are valid (asking
+    /// first when the token would go to another origin), else shows the messages.
+    pub fn run_suite(&self) {
+        self.run_suite_confirmed(None);
+    }
+
+    pub(super) fn run_suite_confirmed(&self, host: Option<&str>) {
+        let Some(base) = self.validated() else {
+            return;
+        };
+        match self.suite_plan.with_untracked(|p| Suite::new(p, &base)) {
+            Ok(suite) => {
+                self.suite_errors.set(Vec::new());
+                if self.may_start(&base, host, Action::Suite) {
+                    self.driver.with_value(|d| d.start_suite(suite));
+                }
+            }
+            Err(errors) => self.suite_errors.set(errors),
+        }
+    }
+
+    /// The JS handle's `runSuite()`: as [`ConsoleCtx::run_suite`] for the suite now in the
+    /// panel, with no one to ask about another origin (`allow_host` agrees to it).
+    pub fn run_suite_from_handle(&self, allow_host: Option<String>) -> Result<(), String> {
+        let base = self
+            .validated()
+            .ok_or("ws-console: invalid configuration")?;
+        let suite = self
+            .suite_plan
+            .with_untracked(|p| Suite::new(p, &base))
+            .map_err(|errors| {
+                let why: Vec<String> = errors.iter().map(|e| e.message.clone()).collect();
+                self.suite_errors.set(errors);
+                format!("ws-console: invalid suite: {}", why.join("; "))
+            })?;
+        Self::allowed(&base, allow_host, |h| {
+            format!("call runSuite(steps, {{ allowHost: \"{h}\" }})")
+        })?;
+        self.suite_errors.set(Vec::new());
+        self.driver.with_value(|d| d.start_suite(suite));
+        Ok(())
+    }
+
+    /// The combined report as JSON, or `None` before the first suite.
+    pub fn suite_report(&self) -> Option<String> {
+        self.driver.with_value(|d| {
+            d.with_suite(|s, test| {
+                s.report(test.map_or(0.0, |t| t.scenario_elapsed_ms(now())))
+                    .to_json()
+            })
+        })
+    }
+
+    /// The combined report as JUnit XML, or `None` before the first suite.
+    pub(super) fn suite_junit(&self) -> Option<String> {
+        self.driver
+            .with_value(|d| d.with_suite(|s, _| junit::junit_xml(s.reports())))
+    }
+}
