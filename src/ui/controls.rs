@@ -86,10 +86,10 @@ pub fn Controls() -> impl IntoView {
                     kind="number"
                 />
                 <div class="wsc-field wsc-checks">
-                    <Check label="Send automatically" testid="auto-send" get=|c| c.auto_send set=|c, v| c.auto_send = v />
-                    <Check label="Binary frames" testid="binary" get=|c| c.binary set=|c, v| c.binary = v />
-                    <Check label="Log ping/pong/connected" testid="log-noise" get=|c| c.log_noise set=|c, v| c.log_noise = v />
-                    <Check label="Log sent messages" testid="log-sent" get=|c| c.log_sent set=|c, v| c.log_sent = v />
+                    <Check label="Send automatically" field=Field::AutoSend />
+                    <Check label="Binary frames" field=Field::Binary />
+                    <Check label="Log ping/pong/connected" field=Field::LogNoise />
+                    <Check label="Log sent messages" field=Field::LogSent />
                 </div>
                 <TextArea
                     label="Message template"
@@ -101,9 +101,9 @@ pub fn Controls() -> impl IntoView {
                 <summary>"Heartbeat and reconnect"</summary>
                 <div class="wsc-form">
                     <div class="wsc-field wsc-checks">
-                        <Check label="Heartbeat" testid="heartbeat-enabled" get=|c| c.heartbeat_enabled set=|c, v| c.heartbeat_enabled = v />
-                        <Check label="Reconnect" testid="reconnect-enabled" get=|c| c.reconnect_enabled set=|c, v| c.reconnect_enabled = v />
-                        <Check label="Jitter" testid="jitter" get=|c| c.jitter set=|c, v| c.jitter = v />
+                        <Check label="Heartbeat" field=Field::HeartbeatEnabled />
+                        <Check label="Reconnect" field=Field::ReconnectEnabled />
+                        <Check label="Jitter" field=Field::Jitter />
                     </div>
                     <TextField label="Ping every (ms)" field=Field::HeartbeatInterval kind="number" />
                     <TextField label="Pong timeout (ms)" field=Field::HeartbeatTimeout kind="number" />

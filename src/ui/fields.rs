@@ -1,11 +1,12 @@
 //! Form fields bound to one field of the configuration, each with its message underneath.
 //!
-//! Nothing is interpreted here: fields edit the [`RawConfig`]'s strings, and the engine's
-//! validation ([`ws_console_engine::RunConfig::from_raw`]) says what is wrong, field by field.
+//! Nothing is interpreted here: fields edit the [`ws_console_engine::RawConfig`]'s strings and
+//! switches by the engine's [`Field`], and the engine's validation
+//! ([`ws_console_engine::RunConfig::from_raw`]) says what is wrong, field by field.
 
 use super::ConsoleCtx;
 use leptos::prelude::*;
-use ws_console_engine::{Field, FieldError, RawConfig};
+use ws_console_engine::{Field, FieldError};
 
 /// The message about `field` among `messages`, if any.
 pub(super) fn message_for(messages: &[FieldError], field: Field) -> Option<String> {
@@ -102,7 +103,8 @@ pub fn TextField(
 pub fn TextArea(
     /// Label shown above the input.
     label: &'static str,
-    /// The engine's field: its text in the configuration ([`RawConfig::text_mut`]).
+    /// The engine's field: its text in the configuration
+    /// ([`ws_console_engine::RawConfig::text_mut`]).
     field: Field,
     /// A hint under the field.
     #[prop(optional)]
@@ -127,21 +129,25 @@ pub fn TextArea(
 pub fn Check(
     /// Label beside the box.
     label: &'static str,
+    /// The engine's switch ([`ws_console_engine::RawConfig::flag_mut`]); its name is the
     /// `data-testid`.
-    testid: &'static str,
-    /// Reads the setting.
-    get: fn(&RawConfig) -> bool,
-    /// Writes it.
-    set: fn(&mut RawConfig, bool),
+    field: Field,
 ) -> impl IntoView {
     let ctx = ConsoleCtx::expect();
     view! {
         <label class="wsc-check">
             <input
                 type="checkbox"
-                data-testid=testid
-                prop:checked=move || ctx.config.with(get)
-                on:change=move |ev| ctx.config.update(|c| set(c, event_target_checked(&ev)))
+                data-testid=field.as_str()
+                prop:checked=move || ctx.config.with(|c| c.flag(field))
+                on:change=move |ev| {
+                    let on = event_target_checked(&ev);
+                    ctx.config.update(|c| {
+                        if let Some(f) = c.flag_mut(field) {
+                            *f = on;
+                        }
+                    });
+                }
             />
             {label}
         </label>
