@@ -25,6 +25,19 @@ pub enum LogLevel {
 }
 
 impl LogLevel {
+    /// Every level, least severe first.
+    pub const ALL: [LogLevel; 4] = [
+        LogLevel::Debug,
+        LogLevel::Info,
+        LogLevel::Warn,
+        LogLevel::Error,
+    ];
+
+    /// The level named `name` (as [`LogLevel::as_str`] writes it), if any.
+    pub fn from_name(name: &str) -> Option<LogLevel> {
+        Self::ALL.into_iter().find(|l| l.as_str() == name)
+    }
+
     /// CSS-friendly name.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -233,6 +246,19 @@ pub(crate) fn redact_and_clip(redactor: &Redactor, text: &str, max: usize) -> St
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_level_is_found_by_its_name_and_only_by_it() {
+        for l in LogLevel::ALL {
+            assert_eq!(LogLevel::from_name(l.as_str()), Some(l));
+        }
+        assert!(
+            LogLevel::ALL.windows(2).all(|w| w[0] < w[1]),
+            "least severe first"
+        );
+        assert_eq!(LogLevel::from_name(""), None);
+        assert_eq!(LogLevel::from_name("Warn"), None);
+    }
 
     fn log_with(n: usize, cap: usize) -> Log {
         let mut log = Log::new(cap);

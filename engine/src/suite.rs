@@ -74,6 +74,29 @@ pub enum StepStatus {
     Skipped,
 }
 
+/// Where the suite as a whole is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SuiteStatus {
+    /// A step is running or still to run.
+    Running,
+    /// Every step ran.
+    Finished,
+    /// The user cancelled it.
+    Cancelled,
+}
+
+impl SuiteStatus {
+    /// CSS- and attribute-friendly name (as in the report).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SuiteStatus::Running => "running",
+            SuiteStatus::Finished => "finished",
+            SuiteStatus::Cancelled => "cancelled",
+        }
+    }
+}
+
 impl StepStatus {
     /// CSS- and attribute-friendly name.
     pub fn as_str(self) -> &'static str {
@@ -137,7 +160,7 @@ pub struct SuiteReport<'a> {
     /// [`SUITE_VERSION`].
     pub version: u32,
     /// running, finished or cancelled.
-    pub status: &'static str,
+    pub status: SuiteStatus,
     /// Done so far, 0 to 1 (steps weighted by their planned durations).
     pub progress: f64,
     /// Every step, in order.
@@ -157,7 +180,7 @@ impl SuiteReport<'_> {
 #[derive(Clone, Debug, PartialEq)]
 pub struct SuiteSummary {
     /// running, finished or cancelled.
-    pub status: &'static str,
+    pub status: SuiteStatus,
     /// Done so far, 0 to 1.
     pub progress: f64,
     /// Each step's scenario, status and verdict.
@@ -346,13 +369,13 @@ impl Suite {
         &self.reports
     }
 
-    fn status(&self) -> &'static str {
+    fn status(&self) -> SuiteStatus {
         if !self.is_finished() {
-            "running"
+            SuiteStatus::Running
         } else if self.cancelled {
-            "cancelled"
+            SuiteStatus::Cancelled
         } else {
-            "finished"
+            SuiteStatus::Finished
         }
     }
 }

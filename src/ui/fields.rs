@@ -6,10 +6,10 @@
 
 use super::ConsoleCtx;
 use leptos::prelude::*;
-use ws_console_engine::{Field, FieldError};
+use ws_console_engine::{Field, FormError};
 
 /// The message about `field` among `messages`, if any.
-pub(super) fn message_for(messages: &[FieldError], field: Field) -> Option<String> {
+pub(super) fn message_for<F: PartialEq>(messages: &[FormError<F>], field: F) -> Option<String> {
     messages
         .iter()
         .find(|m| m.field == field)

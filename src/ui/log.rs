@@ -31,14 +31,7 @@ const OVERSCAN: usize = 6;
 fn Filters() -> impl IntoView {
     let ctx = ConsoleCtx::expect();
     let set_level = move |v: String| {
-        let level = [
-            LogLevel::Debug,
-            LogLevel::Info,
-            LogLevel::Warn,
-            LogLevel::Error,
-        ]
-        .into_iter()
-        .find(|l| l.as_str() == v);
+        let level = LogLevel::from_name(&v);
         ctx.log_filter.update(|f| f.min_level = level);
     };
     view! {

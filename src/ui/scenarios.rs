@@ -2,21 +2,15 @@
 //! the remaining time, cancel; at the end, a verdict per criterion.
 
 use super::ConsoleCtx;
+use super::fields::message_for;
 use super::select::EnumSelect;
 use leptos::prelude::*;
-use ws_console_engine::{ParamError, ParamField, Preset, ScenarioKind, ScenarioStatus, fixed};
-
-fn error_for(errors: &[ParamError], field: ParamField) -> Option<String> {
-    errors
-        .iter()
-        .find(|e| e.field == field)
-        .map(|e| e.message.clone())
-}
+use ws_console_engine::{ParamField, Preset, ScenarioKind, ScenarioStatus, fixed};
 
 #[component]
 fn Param(field: ParamField) -> impl IntoView {
     let ctx = ConsoleCtx::expect();
-    let error = move || ctx.scenario_errors.with(|e| error_for(e, field));
+    let error = move || ctx.scenario_errors.with(|e| message_for(e, field));
     if matches!(field, ParamField::UseBackendFaults | ParamField::RateLimit) {
         // The rate-limit probe is off by default, and asked for: it sends at rising rates
         // until the server limits it, which a production backend may hold against the user.

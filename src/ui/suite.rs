@@ -9,6 +9,7 @@
 use super::ConsoleCtx;
 use leptos::prelude::*;
 use ws_console_engine::fixed;
+use ws_console_engine::suite::SuiteStatus;
 
 /// The suite: its steps, Run / Cancel, the progress bar, a row per step and the verdict.
 #[component]
@@ -16,7 +17,7 @@ pub fn SuitePanel() -> impl IntoView {
     let ctx = ConsoleCtx::expect();
     let running = move || {
         ctx.suite
-            .with(|s| s.as_ref().is_some_and(|r| r.status == "running"))
+            .with(|s| s.as_ref().is_some_and(|r| r.status == SuiteStatus::Running))
     };
     let empty = move || ctx.suite_plan.with(|p| p.steps.is_empty());
     // The rows change only when a step does, not with the bar.
@@ -66,11 +67,11 @@ pub fn SuitePanel() -> impl IntoView {
             {move || ctx.suite.with(|s| s.as_ref().map(|r| {
                 let grade = r.verdict;
                 view! {
-                    <div class="wsc-progress" data-testid="suite-progress" data-status=r.status data-fraction=fixed(r.progress, 3).to_string()>
+                    <div class="wsc-progress" data-testid="suite-progress" data-status=r.status.as_str() data-fraction=fixed(r.progress, 3).to_string()>
                         <div class="wsc-progress__bar" style:width=format!("{}%", fixed(r.progress * 100.0, 1))></div>
                     </div>
                     <p>
-                        "Suite "{r.status}": "
+                        "Suite "{r.status.as_str()}": "
                         <strong class=format!("wsc-grade wsc-grade--{}", grade.as_str()) data-testid="suite-verdict">{grade.label()}</strong>
                     </p>
                 }

@@ -102,8 +102,9 @@ fn a_suite_runs_its_steps_in_order_into_one_report() {
     let r = suite.report(0.0);
     assert_eq!(
         (r.schema, r.version, r.status),
-        (SUITE_SCHEMA, 1, "finished")
+        (SUITE_SCHEMA, 1, SuiteStatus::Finished)
     );
+    assert!(r.to_json().contains(r#""status": "finished""#));
     let steps: Vec<(&str, StepStatus, Grade)> = r
         .steps
         .iter()
@@ -135,7 +136,7 @@ fn a_suite_runs_its_steps_in_order_into_one_report() {
     assert_eq!(seen, steps);
     assert_eq!(
         (summary.status, summary.verdict, summary.progress),
-        ("finished", r.verdict, 1.0)
+        (SuiteStatus::Finished, r.verdict, 1.0)
     );
     let junit = crate::junit::junit_xml(suite.reports());
     assert_eq!(junit.matches("<testsuite ").count(), 3);
@@ -185,7 +186,8 @@ fn cancel_ends_the_running_step_and_skips_the_rest() {
             StepStatus::Skipped
         ]
     );
-    assert_eq!(r.status, "cancelled");
+    assert_eq!(r.status, SuiteStatus::Cancelled);
+    assert!(r.to_json().contains(r#""status": "cancelled""#));
     assert_eq!(r.steps[2].verdict, Grade::Skip);
     assert!(r.steps[2].report.is_none());
     // The cancelled step (at least its completion WARN) reaches the overall verdict.
