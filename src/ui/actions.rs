@@ -10,9 +10,29 @@
 use super::{Action, ConsoleCtx};
 use crate::browser::clock::now;
 use crate::browser::driver::Driver;
+use crate::browser::storage;
 use leptos::prelude::*;
 use ws_console_engine::suite::{StepError, Suite};
 use ws_console_engine::{AuthMode, Preset, RawScenarioParams, ScenarioKind, SessionId, junit};
+
+/// A configuration that came from a share link: kept, or discarded back to the saved one.
+impl ConsoleCtx {
+    /// Keeps the shared configuration: the link is forgotten, and the storage effect saves
+    /// the configuration now that nothing shared is pending.
+    pub fn keep_shared(&self) {
+        storage::forget_share_link();
+        self.shared.set(false);
+    }
+
+    /// Discards the shared configuration: the saved one comes back, with no messages.
+    pub fn discard_shared(&self) {
+        self.config.set(storage::saved());
+        self.messages.set(Vec::new());
+        self.notices.set(Vec::new());
+        storage::forget_share_link();
+        self.shared.set(false);
+    }
+}
 
 /// The form: choices from a list.
 impl ConsoleCtx {

@@ -8,25 +8,14 @@
 //! which a page can suppress and tests cannot read). Every text here is rendered as text.
 
 use super::ConsoleCtx;
-use crate::browser::storage;
 use leptos::prelude::*;
 
 /// The banner over a configuration that came from a share link, with Keep and Discard.
 #[component]
 pub fn SharedConfig() -> impl IntoView {
     let ctx = ConsoleCtx::expect();
-    let keep = move |_| {
-        storage::forget_share_link();
-        // Saving follows: the storage effect saves whenever nothing shared is pending.
-        ctx.shared.set(false);
-    };
-    let discard = move |_| {
-        ctx.config.set(storage::saved());
-        ctx.messages.set(Vec::new());
-        ctx.notices.set(Vec::new());
-        storage::forget_share_link();
-        ctx.shared.set(false);
-    };
+    let keep = move |_| ctx.keep_shared();
+    let discard = move |_| ctx.discard_shared();
     view! {
         <Show when=move || ctx.shared.get()>
             <div class="wsc-banner wsc-banner--trust" role="status" data-testid="shared-config">
