@@ -2,10 +2,11 @@
 //! [`RunActions`]), so a panel reads signals and calls these, and never reaches the driver or
 //! writes what a run produces.
 //!
-//! The form's own inputs (the typed configuration, the scenario form, the log's filter) stay
-//! signals the panels write, as a form does; choosing from a list and everything that goes
-//! to the driver (sending, the token, the suite, the reports it holds) is here. Sending and
-//! the token go through [`RunActions`], the context's small handle on the running run.
+//! Editing the forms (a configuration field, a switch, a band, a scenario parameter), choosing
+//! from a list, keeping or discarding a shared configuration, and everything that goes to the
+//! driver (sending, the token, the suite, the reports it holds) is here; the panels write only
+//! their own view state (the log's filter and scroll position). Sending and the token go
+//! through [`RunActions`], the context's small handle on the running run.
 
 use super::{Action, ConsoleCtx};
 use crate::browser::clock::now;
@@ -13,7 +14,10 @@ use crate::browser::driver::Driver;
 use crate::browser::storage;
 use leptos::prelude::*;
 use ws_console_engine::suite::{StepError, Suite};
-use ws_console_engine::{AuthMode, Preset, RawScenarioParams, ScenarioKind, SessionId, junit};
+use ws_console_engine::{
+    AuthMode, Field, ParamField, Preset, RawScenarioParams, ScenarioKind, SessionId, Thresholds,
+    junit,
+};
 
 /// A configuration that came from a share link: kept, or discarded back to the saved one.
 impl ConsoleCtx {
@@ -31,6 +35,55 @@ impl ConsoleCtx {
         self.notices.set(Vec::new());
         storage::forget_share_link();
         self.shared.set(false);
+    }
+}
+
+/// The configuration form: a field typed, a switch turned, a band edited.
+impl ConsoleCtx {
+    /// The text of configuration field `field` typed.
+    pub fn edit_config(&self, field: Field, text: String) {
+        self.config.update(|c| {
+            if let Some(slot) = c.text_mut(field) {
+                *slot = text;
+            }
+        });
+    }
+
+    /// Configuration switch `field` turned on or off.
+    pub fn set_config_flag(&self, field: Field, on: bool) {
+        self.config.update(|c| {
+            if let Some(f) = c.flag_mut(field) {
+                *f = on;
+            }
+        });
+    }
+
+    /// The threshold bands edited by `edit`.
+    pub fn edit_thresholds(&self, edit: impl FnOnce(&mut Thresholds)) {
+        self.config.update(|c| edit(&mut c.thresholds));
+    }
+}
+
+/// The scenario form: an edit leaves the preset it was filled from.
+impl ConsoleCtx {
+    /// The text of scenario parameter `field` typed.
+    pub fn edit_param(&self, field: ParamField, text: String) {
+        self.preset.set(None);
+        self.scenario.update(|r| {
+            if let Some(slot) = r.text_mut(field) {
+                *slot = text;
+            }
+        });
+    }
+
+    /// Scenario switch `field` turned on or off.
+    pub fn set_param_flag(&self, field: ParamField, on: bool) {
+        self.preset.set(None);
+        self.scenario.update(|r| {
+            if let Some(f) = r.flag_mut(field) {
+                *f = on;
+            }
+        });
     }
 }
 

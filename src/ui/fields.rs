@@ -53,15 +53,6 @@ fn Wrap(
     }
 }
 
-/// Writes `value` into the configuration's text for `field`.
-fn edit(ctx: ConsoleCtx, field: Field, value: String) {
-    ctx.config.update(|c| {
-        if let Some(slot) = c.text_mut(field) {
-            *slot = value;
-        }
-    });
-}
-
 /// A text input (`kind`: text, password, number).
 #[component]
 pub fn TextField(
@@ -92,7 +83,7 @@ pub fn TextField(
                 spellcheck="false"
                 data-testid=field.as_str()
                 prop:value=move || ctx.config.with(|c| c.text(field).to_string())
-                on:input=move |ev| edit(ctx, field, event_target_value(&ev))
+                on:input=move |ev| ctx.edit_config(field, event_target_value(&ev))
             />
         </Wrap>
     }
@@ -118,7 +109,7 @@ pub fn TextArea(
                 spellcheck="false"
                 data-testid=field.as_str()
                 prop:value=move || ctx.config.with(|c| c.text(field).to_string())
-                on:input=move |ev| edit(ctx, field, event_target_value(&ev))
+                on:input=move |ev| ctx.edit_config(field, event_target_value(&ev))
             ></textarea>
         </Wrap>
     }
@@ -140,14 +131,7 @@ pub fn Check(
                 type="checkbox"
                 data-testid=field.as_str()
                 prop:checked=move || ctx.config.with(|c| c.flag(field))
-                on:change=move |ev| {
-                    let on = event_target_checked(&ev);
-                    ctx.config.update(|c| {
-                        if let Some(f) = c.flag_mut(field) {
-                            *f = on;
-                        }
-                    });
-                }
+                on:change=move |ev| ctx.set_config_flag(field, event_target_checked(&ev))
             />
             {label}
         </label>

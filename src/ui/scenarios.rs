@@ -24,7 +24,6 @@ fn Param(field: ParamField) -> impl IntoView {
                     data-testid=field.as_str()
                     prop:checked=move || ctx.scenario.with(|r| r.flag(field))
                     on:change=move |ev| {
-                        ctx.preset.set(None);
                         let mut on = event_target_checked(&ev);
                         if let (true, Some(q)) = (on, ask) {
                             on = crate::browser::page::confirm(q);
@@ -32,11 +31,7 @@ fn Param(field: ParamField) -> impl IntoView {
                                 event_target::<web_sys::HtmlInputElement>(&ev).set_checked(false);
                             }
                         }
-                        ctx.scenario.update(|r| {
-                            if let Some(f) = r.flag_mut(field) {
-                                *f = on;
-                            }
-                        });
+                        ctx.set_param_flag(field, on);
                     }
                 />
                 {field.label()}
@@ -58,15 +53,7 @@ fn Param(field: ParamField) -> impl IntoView {
                 aria-label=field.label()
                 data-testid=field.as_str()
                 prop:value=move || ctx.scenario.with(|r| r.text(field))
-                on:input=move |ev| {
-                    let v = event_target_value(&ev);
-                    ctx.preset.set(None);
-                    ctx.scenario.update(|r| {
-                        if let Some(slot) = r.text_mut(field) {
-                            *slot = v;
-                        }
-                    });
-                }
+                on:input=move |ev| ctx.edit_param(field, event_target_value(&ev))
             />
             <span class="wsc-error" data-testid=format!("{}-error", field.as_str())>{error}</span>
         </div>
