@@ -40,8 +40,6 @@ mod sessions;
 mod traffic;
 
 #[cfg(test)]
-mod capacity_tests;
-#[cfg(test)]
 mod tests;
 
 pub use capacity::{CapacityResult, CapacityStep, CapacityStop, StepOutcome};

@@ -1,7 +1,6 @@
 //! The capacity finder through the simulated backend: where it stops, what it reports, and
 //! that the console's own shortfall is never taken for the server's capacity.
 
-use super::tests::{Played, base, params, play};
 use super::*;
 use crate::sim::{Server, Sim};
 
