@@ -15,12 +15,26 @@ use crate::browser::storage;
 use leptos::prelude::*;
 use ws_console_engine::suite::{StepError, Suite};
 use ws_console_engine::{
-    AuthMode, Field, ParamField, Preset, RawScenarioParams, ScenarioKind, SessionId, Thresholds,
-    junit,
+    AuthMode, Field, FieldError, ParamField, Preset, RawConfig, RawScenarioParams, ScenarioKind,
+    SessionId, Thresholds, junit,
 };
 
+/// What a panel may do to the forms: type into a field, turn a switch, edit a band, keep or
+/// discard a shared configuration. A small handle of its own, a field of the context, for the
+/// same reason as [`RunActions`]: a field's closure captures these few signals, not the whole
+/// context.
+#[derive(Clone, Copy)]
+pub struct FormEdits {
+    pub(super) config: RwSignal<RawConfig>,
+    pub(super) messages: RwSignal<Vec<FieldError>>,
+    pub(super) notices: RwSignal<Vec<FieldError>>,
+    pub(super) shared: RwSignal<bool>,
+    pub(super) scenario: RwSignal<RawScenarioParams>,
+    pub(super) preset: RwSignal<Option<Preset>>,
+}
+
 /// A configuration that came from a share link: kept, or discarded back to the saved one.
-impl ConsoleCtx {
+impl FormEdits {
     /// Keeps the shared configuration: the link is forgotten, and the storage effect saves
     /// the configuration now that nothing shared is pending.
     pub fn keep_shared(&self) {
@@ -39,7 +53,7 @@ impl ConsoleCtx {
 }
 
 /// The configuration form: a field typed, a switch turned, a band edited.
-impl ConsoleCtx {
+impl FormEdits {
     /// The text of configuration field `field` typed.
     pub fn edit_config(&self, field: Field, text: String) {
         self.config.update(|c| {
@@ -65,7 +79,7 @@ impl ConsoleCtx {
 }
 
 /// The scenario form: an edit leaves the preset it was filled from.
-impl ConsoleCtx {
+impl FormEdits {
     /// The text of scenario parameter `field` typed.
     pub fn edit_param(&self, field: ParamField, text: String) {
         self.preset.set(None);

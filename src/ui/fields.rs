@@ -83,7 +83,7 @@ pub fn TextField(
                 spellcheck="false"
                 data-testid=field.as_str()
                 prop:value=move || ctx.config.with(|c| c.text(field).to_string())
-                on:input=move |ev| ctx.edit_config(field, event_target_value(&ev))
+                on:input=move |ev| ctx.form.edit_config(field, event_target_value(&ev))
             />
         </Wrap>
     }
@@ -109,7 +109,7 @@ pub fn TextArea(
                 spellcheck="false"
                 data-testid=field.as_str()
                 prop:value=move || ctx.config.with(|c| c.text(field).to_string())
-                on:input=move |ev| ctx.edit_config(field, event_target_value(&ev))
+                on:input=move |ev| ctx.form.edit_config(field, event_target_value(&ev))
             ></textarea>
         </Wrap>
     }
@@ -131,7 +131,7 @@ pub fn Check(
                 type="checkbox"
                 data-testid=field.as_str()
                 prop:checked=move || ctx.config.with(|c| c.flag(field))
-                on:change=move |ev| ctx.set_config_flag(field, event_target_checked(&ev))
+                on:change=move |ev| ctx.form.set_config_flag(field, event_target_checked(&ev))
             />
             {label}
         </label>

@@ -171,7 +171,7 @@ fn band(spec: &'static Spec, bad: RwSignal<Option<String>>) -> impl IntoView + u
     {
         Ok(v) if v.is_finite() => {
             bad.set(None);
-            ctx.edit_thresholds(|t| (spec.set)(t, v));
+            ctx.form.edit_thresholds(|t| (spec.set)(t, v));
         }
         _ => bad.set(Some(format!("{}: not a number", spec.label))),
     };
@@ -290,7 +290,7 @@ pub fn Guidelines() -> impl IntoView {
                 data-testid="thresholds-reset"
                 on:click=move |_| {
                     bad.set(None);
-                    ctx.edit_thresholds(|t| *t = Thresholds::default());
+                    ctx.form.edit_thresholds(|t| *t = Thresholds::default());
                 }
             >
                 "Reset the bands to the defaults"

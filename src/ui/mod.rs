@@ -40,7 +40,7 @@ use crate::browser::driver::Driver;
 use crate::browser::storage::{self, Persistence};
 use crate::browser::token::{OnReport, TokenProvider};
 use crate::browser::visibility::{PageListeners, is_hidden};
-pub use actions::RunActions;
+pub use actions::{FormEdits, RunActions};
 use leptos::prelude::*;
 pub use read_only::ReadOnly;
 use snapshot::Snapshot;
@@ -95,6 +95,8 @@ pub struct ConsoleCtx {
     pub export_note: RwSignal<String>,
     /// What the panels may do to the running run (send, burst, set the token).
     pub run: RunActions,
+    /// What panels may do to the forms (typing, switches, bands, a shared configuration).
+    pub form: FormEdits,
     /// The run's owner (single-threaded: lives in the local arena). Public for the JS handle,
     /// which waits on a run's end, and for the browser tests, which check the page against
     /// the engine; the panels act through this context's methods and never call it.
@@ -226,26 +228,39 @@ pub fn Console(
             shared: false,
         },
     };
+    let config = RwSignal::new(loaded.config);
+    let (messages, notices) = (RwSignal::new(Vec::new()), RwSignal::new(Vec::new()));
+    let scenario = RwSignal::new(RawScenarioParams::default());
+    let preset = RwSignal::new(None);
+    let shared = RwSignal::new(loaded.shared);
     let ctx = ConsoleCtx {
-        config: RwSignal::new(loaded.config),
-        messages: RwSignal::new(Vec::new()),
-        notices: RwSignal::new(Vec::new()),
+        config,
+        messages,
+        notices,
         snapshot: ReadOnly::of(snapshot),
         log_filter,
         log_paused: RwSignal::new(false),
         log_top,
         share_url: RwSignal::new(String::new()),
         hidden: ReadOnly::of(hidden),
-        scenario: RwSignal::new(RawScenarioParams::default()),
+        scenario,
         scenario_errors: RwSignal::new(Vec::new()),
-        preset: RwSignal::new(None),
+        preset,
         suite_plan: RwSignal::new(storage::load_suite(&persistence)),
         suite_errors: RwSignal::new(Vec::new()),
         suite: ReadOnly::of(suite),
         export_note: RwSignal::new(String::new()),
         run: RunActions::new(driver),
+        form: FormEdits {
+            config,
+            messages,
+            notices,
+            shared,
+            scenario,
+            preset,
+        },
         driver,
-        shared: RwSignal::new(loaded.shared),
+        shared,
         confirm: RwSignal::new(None),
     };
     provide_context(ctx);

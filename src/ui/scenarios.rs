@@ -31,7 +31,7 @@ fn Param(field: ParamField) -> impl IntoView {
                                 event_target::<web_sys::HtmlInputElement>(&ev).set_checked(false);
                             }
                         }
-                        ctx.set_param_flag(field, on);
+                        ctx.form.set_param_flag(field, on);
                     }
                 />
                 {field.label()}
@@ -53,7 +53,7 @@ fn Param(field: ParamField) -> impl IntoView {
                 aria-label=field.label()
                 data-testid=field.as_str()
                 prop:value=move || ctx.scenario.with(|r| r.text(field))
-                on:input=move |ev| ctx.edit_param(field, event_target_value(&ev))
+                on:input=move |ev| ctx.form.edit_param(field, event_target_value(&ev))
             />
             <span class="wsc-error" data-testid=format!("{}-error", field.as_str())>{error}</span>
         </div>

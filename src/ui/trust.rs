@@ -14,8 +14,8 @@ use leptos::prelude::*;
 #[component]
 pub fn SharedConfig() -> impl IntoView {
     let ctx = ConsoleCtx::expect();
-    let keep = move |_| ctx.keep_shared();
-    let discard = move |_| ctx.discard_shared();
+    let keep = move |_| ctx.form.keep_shared();
+    let discard = move |_| ctx.form.discard_shared();
     view! {
         <Show when=move || ctx.shared.get()>
             <div class="wsc-banner wsc-banner--trust" role="status" data-testid="shared-config">
