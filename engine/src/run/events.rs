@@ -192,17 +192,6 @@ impl Run {
         }
     }
 
-    /// A binary frame of `len` bytes arrived; counted, not correlated. Prefer
-    /// [`Run::on_binary_data`] when the bytes are at hand.
-    pub fn on_binary(&mut self, s: SessionId, g: Generation, len: usize, now: Millis) {
-        if !self.accepts(s, g) {
-            return;
-        }
-        self.capture(now, s, Direction::Receive, Wire::Binary(&[]), len);
-        self.count_received(s, len, true, now);
-        self.sessions[s.index()].counters.pushes += 1;
-    }
-
     /// A binary frame arrived; if it is UTF-8 it is correlated like text (binary mode sends
     /// the rendered template as bytes, and an echo server sends them back).
     pub fn on_binary_data(&mut self, s: SessionId, g: Generation, data: &[u8], now: Millis) {

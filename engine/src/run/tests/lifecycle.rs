@@ -37,7 +37,7 @@ fn events_from_retired_generations_change_nothing() {
     r.on_text(S0, g1, r#"{"type":"message","id":"1"}"#, 1200.0);
     r.on_error(S0, g1, 1200.0);
     r.on_open(S0, g1, 1200.0);
-    r.on_binary(S0, g1, 10, 1200.0);
+    r.on_socket(S0, g1, SocketEvent::Binary(vec![0xFF; 10]), 1200.0);
     r.on_send_failed(S0, g1, 1200.0);
     r.on_close(S0, Generation(99), 1006, "", 1200.0);
     assert_eq!(r.session(S0, 1200.0).unwrap(), before);

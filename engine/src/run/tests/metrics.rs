@@ -168,7 +168,7 @@ fn binary_mode_sends_bytes_and_correlates_utf8_echoes() {
         panic!("{c:?}")
     };
     r.on_binary_data(S0, g, bytes, 1.0);
-    r.on_binary(S0, g, 3, 2.0);
+    r.on_socket(S0, g, SocketEvent::Binary(vec![0xFF; 3]), 2.0);
     r.on_binary_data(S0, g, &[0xff, 0xfe], 3.0);
     let c = r.counters();
     assert_eq!((c.matched, c.binary_in, c.received), (1, 3, 3));
