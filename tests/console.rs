@@ -11,7 +11,7 @@ use std::rc::Rc;
 use support::{TESTBED, wait_until};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
-use ws_console::ui::CtxSlot;
+use ws_console::ui::{CtxSlot, beat};
 use ws_console::{Console, ConsoleCtx};
 use ws_console_engine::RawConfig;
 
@@ -363,4 +363,44 @@ async fn the_network_coming_back_makes_a_waiting_session_try_at_once() {
     // Long before the minute is out.
     wait_until("a second attempt", 5_000.0, || attempts() == 2).await;
     ctx.stop();
+}
+
+// The costly parts of a repaint go in turns (src/ui/beat.rs).
+
+#[wasm_bindgen_test]
+fn one_part_per_repaint_and_each_about_once_a_period() {
+    let beat = beat::Beat::new(1000.0);
+    let mut seen = Vec::new();
+    let mut t = 0.0;
+    // Repaints 200 ms apart for ten seconds.
+    while t < 10_000.0 {
+        if let Some(part) = beat.due(t) {
+            beat.done(part, t);
+            seen.push((t, part));
+        }
+        t += 200.0;
+    }
+    // At first all three are due; they go on three successive repaints.
+    assert_eq!(
+        seen[..3].iter().map(|s| s.1).collect::<Vec<_>>(),
+        vec![beat::Heavy::Charts, beat::Heavy::Log, beat::Heavy::Sessions]
+    );
+    for part in beat::Heavy::ALL {
+        let times: Vec<f64> = seen.iter().filter(|s| s.1 == part).map(|s| s.0).collect();
+        for w in times.windows(2) {
+            let gap = w[1] - w[0];
+            assert!((1000.0..=1400.0).contains(&gap), "{part:?}: {gap} ms");
+        }
+        assert!(times.len() >= 8, "{part:?}: {times:?}");
+    }
+}
+
+#[wasm_bindgen_test]
+fn nothing_is_due_before_its_period() {
+    let beat = beat::Beat::new(1000.0);
+    for part in beat::Heavy::ALL {
+        beat.done(part, 500.0);
+    }
+    assert_eq!(beat.due(1499.0), None);
+    assert!(beat.due(1500.0).is_some());
 }

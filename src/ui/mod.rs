@@ -10,6 +10,7 @@
 //! [`RunActions`] (here and in `actions`), so no panel reaches the driver.
 
 mod actions;
+pub mod beat;
 mod breakdown;
 mod capacity;
 mod cards;
@@ -41,6 +42,7 @@ use crate::browser::storage::{self, Persistence};
 use crate::browser::token::{OnReport, TokenProvider};
 use crate::browser::visibility::{PageListeners, is_hidden};
 pub use actions::{FormEdits, RunActions};
+use beat::Heavy;
 use leptos::prelude::*;
 pub use read_only::ReadOnly;
 use snapshot::Snapshot;
@@ -49,14 +51,12 @@ use ws_console_engine::{
     ExportKind, FieldError, LogFilter, ParamError, Preset, RawConfig, RawScenarioParams,
 };
 
-/// How often the charts are redrawn.
-pub const CHARTS_EVERY_MS: f64 = 1000.0;
-/// How often the log panel and the session rows move on while a run goes (their rows are
-/// text to read, and reshaping them is the costliest part of a repaint, whose work competes
-/// with the sockets' for the machine's cores); the log at once when its filter or scroll
-/// position changes, a row at once when its session changes state, and both when the run
-/// has stopped.
-pub const LOG_EVERY_MS: f64 = 1000.0;
+/// How often the charts, the log panel and the session rows each move on while a run goes,
+/// in turns ([`beat`]): reshaping them is the costliest part of a repaint, whose work competes
+/// with the sockets' for the machine's cores. The log moves at once when its filter or scroll
+/// position changes, a row at once when its session changes state, and all three when the
+/// run has stopped.
+pub const HEAVY_EVERY_MS: f64 = 1000.0;
 
 /// What every panel of the console shares.
 #[derive(Clone, Copy)]
@@ -179,8 +179,7 @@ pub fn Console(
     let snapshot = RwSignal::new(Snapshot::default());
     let log_filter = RwSignal::new(LogFilter::default());
     let log_top = RwSignal::new(None);
-    let charts_at = std::cell::Cell::new(f64::NEG_INFINITY);
-    let log_at = std::cell::Cell::new(f64::NEG_INFINITY);
+    let beat = beat::Beat::new(HEAVY_EVERY_MS);
     let log_stale = std::rc::Rc::new(std::cell::Cell::new(true));
     let log_stale_view = log_stale.clone();
     let suite = RwSignal::new(None);
@@ -192,8 +191,10 @@ pub fn Console(
         if suite.with_untracked(|v| *v != view) {
             suite.set(view);
         }
-        let charts = if t - charts_at.get() >= CHARTS_EVERY_MS {
-            charts_at.set(t);
+        let running = run.is_running();
+        let turn = if running { beat.due(t) } else { None };
+        let due = |part| !running || turn == Some(part);
+        let charts = if due(Heavy::Charts) {
             charts::ChartData::from_run(run, t)
         } else {
             snapshot.with_untracked(|s| s.charts.clone())
@@ -201,15 +202,20 @@ pub fn Console(
         let top = log_top.get_untracked();
         let mut next = log_filter
             .with_untracked(|f| Snapshot::from_run(run, scenario, t, (f, top), charts, buffered));
-        let log_due =
-            log_stale_view.replace(false) || !run.is_running() || t - log_at.get() >= LOG_EVERY_MS;
+        let log_due = log_stale_view.replace(false) || due(Heavy::Log);
         if log_due {
-            log_at.set(t);
-        } else {
-            snapshot.with_untracked(|prev| {
+            beat.done(Heavy::Log, t);
+        }
+        snapshot.with_untracked(|prev| {
+            if !log_due {
                 next.keep_log_of(prev);
+            }
+            if !due(Heavy::Sessions) {
                 next.keep_sessions_of(prev);
-            });
+            }
+        });
+        if let Some(part) = turn {
+            beat.done(part, t);
         }
         snapshot.set(next);
     }));

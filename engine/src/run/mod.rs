@@ -13,6 +13,7 @@ mod events;
 mod flow;
 mod input;
 mod probe;
+mod quiet;
 pub use control::TOKEN_RETRY_MS;
 pub use flow::burst_size;
 pub use input::SocketEvent;

@@ -150,5 +150,6 @@ mod metrics;
 mod probe;
 mod provider;
 mod queue;
+mod quiet;
 mod reconnect;
 mod templates;

@@ -8,8 +8,9 @@
 //! engine synchronously with the stamp its handler took; each frame is stamped right before
 //! the browser's `send()` ([`Run::on_sent`]); the one timer sleeps until the engine's next
 //! deadline (a drift-free send grid, not a fixed tick); and the view is repainted at most
-//! [`PAINT_EVERY_MS`] apart, preferably at a quiet moment when no reply is in flight, so that
-//! painting rarely delays a reply's handler and never its stamp.
+//! [`PAINT_EVERY_MS`] apart, at a quiet moment: placed where the send schedule leaves room
+//! for it ([`Run::quiet_moment`]), and then only once no reply is in flight, so that painting
+//! rarely competes with a reply for the machine's cores and never delays its stamp.
 //!
 //! The driver owns every socket ([`Connection`]) and its timers (gloo-timers handles, which
 //! clear themselves on drop). They hold only a weak reference back, so dropping the last
@@ -40,6 +41,11 @@ pub const HEAP_EVERY_MS: f64 = 1000.0;
 pub const PAINT_EVERY_MS: f64 = 200.0;
 /// How long a due repaint may wait for a moment with no reply in flight.
 pub const PAINT_DEFER_MS: f64 = 300.0;
+/// How long a repaint keeps the page's threads busy (the view's update and layout, then paint
+/// and raster at the next frame): the stretch without a send that a repaint looks for.
+pub const PAINT_QUIET_MS: f64 = 30.0;
+/// How long after a send its reply is taken to be back, when placing a repaint after it.
+pub const PAINT_SETTLE_MS: f64 = 3.0;
 
 type Slot = Option<(Generation, Connection)>;
 /// Shows the view the run (and the suite it is a step of) after a change.
@@ -396,9 +402,16 @@ impl Driver {
         }
         if paint.dirty.get() && paint.timer.borrow().is_none() && paint.wanted_since.get().is_none()
         {
-            let wait = (paint.last.get() + PAINT_EVERY_MS - now()).max(0.0);
+            // Due PAINT_EVERY_MS after the last, at the first moment after that with no send
+            // due for the repaint's length (or the most room before the next, on a dense
+            // schedule).
+            let t = now();
+            let due = (paint.last.get() + PAINT_EVERY_MS).max(t);
+            let at = self
+                .with_run(|r| r.quiet_moment(due, PAINT_EVERY_MS, PAINT_QUIET_MS, PAINT_SETTLE_MS))
+                .unwrap_or(due);
             let weak = Rc::downgrade(&self.0);
-            let timer = Timeout::new(wait as u32, move || {
+            let timer = Timeout::new((at - t).ceil() as u32, move || {
                 with(&weak, |d| {
                     d.0.paint.timer.borrow_mut().take();
                     d.0.paint.wanted_since.set(Some(now()));
