@@ -78,9 +78,11 @@ fn Filters() -> impl IntoView {
 pub fn Log() -> impl IntoView {
     let ctx = ConsoleCtx::expect();
     let list = NodeRef::<html::Div>::new();
+    // The newest entry shown: the list scrolls only when it changes, not at every repaint.
+    let newest = Memo::new(move |_| ctx.snapshot.with(|s| s.log.last().map(|e| e.seq)));
     // Keep the newest entry in view unless the user paused autoscroll or scrolled up.
     Effect::new(move |_| {
-        ctx.snapshot.with(|s| s.log.last().map(|e| e.seq));
+        newest.track();
         if !ctx.log_paused.get()
             && ctx.log_top.get().is_none()
             && let Some(el) = list.get()
