@@ -13,8 +13,9 @@
 //!
 //! Messages: the page posts batches of commands, flat (`0, id, url, protocols, max, pointer`
 //! opens, `1, id, data` sends, `2, id, code, reason` closes), flushed once per task; the
-//! worker posts batches of events `[id, kind, …]` — all those of a moment, so that a burst
-//! costs a few messages rather than one per frame — whose stamps are on its own clock, moved
+//! worker posts batches of events `[id, kind, …]` — those of one task after a quiet spell,
+//! else all those of a moment, so that a burst costs a few messages rather than one per
+//! frame — whose stamps are on its own clock, moved
 //! to the page's by the difference of the two `performance.timeOrigin`s (first message:
 //! `["ready", timeOrigin]`). In the worker, as on the page's thread:
 //! - every event is stamped as the first thing its handler does, and a send right before
