@@ -170,9 +170,9 @@ pub struct SuiteReport<'a> {
 }
 
 impl SuiteReport<'_> {
-    /// The report as pretty JSON.
+    /// The report as compact JSON (indented by the page on download).
     pub fn to_json(&self) -> String {
-        serde_json::to_string_pretty(self).expect("a suite report always serialises")
+        serde_json::to_string(self).expect("a suite report always serialises")
     }
 }
 

@@ -1,13 +1,27 @@
 //! Files and the clipboard: how reports, CSV, logs and HAR captures leave the console.
 
-use wasm_bindgen::JsCast;
+use wasm_bindgen::{JsCast, JsValue};
 
-/// Offers `text` as a file download named `filename`.
-pub fn download(filename: &str, mime: &str, text: &str) -> Result<(), String> {
+/// JSON, which the engine writes compact, indented for a reader by the browser's own
+/// `JSON.stringify` (serde_json's pretty printer would cost the bundle about a kilobyte).
+/// `None` for text that is not JSON.
+pub fn indented_json(text: &str) -> Option<String> {
+    let v = js_sys::JSON::parse(text).ok()?;
+    js_sys::JSON::stringify_with_replacer_and_space(&v, &JsValue::NULL, &2.into())
+        .ok()
+        .map(String::from)
+}
+
+/// Offers `text` as a file download named `filename` (JSON indented); says how many bytes
+/// the file holds.
+pub fn download(filename: &str, mime: &str, text: &str) -> Result<u64, String> {
     let doc = web_sys::window()
         .and_then(|w| w.document())
         .ok_or("no document")?;
-    let parts = js_sys::Array::of1(&text.into());
+    let indented = (mime == "application/json")
+        .then(|| indented_json(text))
+        .flatten();
+    let parts = js_sys::Array::of1(&indented.as_deref().unwrap_or(text).into());
     let options = web_sys::BlobPropertyBag::new();
     options.set_type(mime);
     let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options)
@@ -23,7 +37,7 @@ pub fn download(filename: &str, mime: &str, text: &str) -> Result<(), String> {
     a.set_download(filename);
     a.click();
     let _ = web_sys::Url::revoke_object_url(&url);
-    Ok(())
+    Ok(blob.size() as u64)
 }
 
 /// Copies `text` to the clipboard (the browser may refuse without a user gesture).

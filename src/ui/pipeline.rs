@@ -42,7 +42,7 @@ impl ConsoleCtx {
 
     pub(super) fn save(&self, name: &str, mime: &str, text: &str) {
         self.export_note.set(match download(name, mime, text) {
-            Ok(()) => format!("Saved {name} ({} bytes)", text.len()),
+            Ok(bytes) => format!("Saved {name} ({bytes} bytes)"),
             Err(e) => format!("Could not save {name}: {e}"),
         });
     }

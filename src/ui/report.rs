@@ -2,7 +2,7 @@
 //! captured frames as HAR; each also copies to the clipboard.
 
 use super::ConsoleCtx;
-use crate::browser::export::{copy, download};
+use crate::browser::export::{copy, indented_json};
 use leptos::prelude::*;
 use ws_console_engine::ExportKind as Export;
 
@@ -27,16 +27,11 @@ pub fn Report() -> impl IntoView {
             return;
         };
         let (name, mime) = file(what);
-        match download(name, mime, &text) {
-            Ok(()) => ctx
-                .export_note
-                .set(format!("Saved {name} ({} bytes)", text.len())),
-            Err(e) => ctx.export_note.set(format!("Could not save {name}: {e}")),
-        }
+        ctx.save(name, mime, &text);
     };
     let copy_report = move || {
         if let Some(text) = ctx.export_text(Export::Json) {
-            copy(&text);
+            copy(&indented_json(&text).unwrap_or(text));
             ctx.export_note.set("Report copied to the clipboard".into());
         }
     };

@@ -15,7 +15,8 @@ use crate::ids::SessionId;
 use crate::run::Run;
 
 impl Run {
-    /// The captured frames as a HAR 1.2 JSON document (pretty-printed).
+    /// The captured frames as a HAR 1.2 JSON document (compact; indented by the page on
+    /// download).
     pub fn har(&self) -> String {
         let origin = self.config().time_origin_ms;
         let started = self.started_at().unwrap_or(0.0);
@@ -60,7 +61,7 @@ impl Run {
                 "entries": entries,
             }
         });
-        serde_json::to_string_pretty(&har).expect("a JSON value always serialises")
+        serde_json::to_string(&har).expect("a JSON value always serialises")
     }
 }
 

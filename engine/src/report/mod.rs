@@ -521,10 +521,11 @@ impl Report {
         }
     }
 
-    /// The report as pretty-printed JSON (the export, and `window.wsConsole.report()`).
+    /// The report as compact JSON (the export, indented by the page on download, and
+    /// `window.wsConsole.report()`).
     pub fn to_json(&self) -> String {
         // Plain data with string (or integer) map keys: serialisation cannot fail.
-        serde_json::to_string_pretty(self).expect("a report always serialises")
+        serde_json::to_string(self).expect("a report always serialises")
     }
 }
 

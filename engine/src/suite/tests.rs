@@ -104,7 +104,7 @@ fn a_suite_runs_its_steps_in_order_into_one_report() {
         (r.schema, r.version, r.status),
         (SUITE_SCHEMA, 1, SuiteStatus::Finished)
     );
-    assert!(r.to_json().contains(r#""status": "finished""#));
+    assert!(r.to_json().contains(r#""status":"finished""#));
     let steps: Vec<(&str, StepStatus, Grade)> = r
         .steps
         .iter()
@@ -187,7 +187,7 @@ fn cancel_ends_the_running_step_and_skips_the_rest() {
         ]
     );
     assert_eq!(r.status, SuiteStatus::Cancelled);
-    assert!(r.to_json().contains(r#""status": "cancelled""#));
+    assert!(r.to_json().contains(r#""status":"cancelled""#));
     assert_eq!(r.steps[2].verdict, Grade::Skip);
     assert!(r.steps[2].report.is_none());
     // The cancelled step (at least its completion WARN) reaches the overall verdict.

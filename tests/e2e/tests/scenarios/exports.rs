@@ -150,6 +150,11 @@ async fn auth_passes_against_a_rejecting_backend_and_its_exports_are_complete() 
             assert!(!file.contains(token), "a token leaked into the JSON export");
         }
         let exported: Value = serde_json::from_str(&file).expect("the JSON export parses");
+        assert!(
+            file.starts_with("{\n  \""),
+            "the JSON export is indented for a reader: {}",
+            &file[..file.len().min(40)]
+        );
         check_schema(&exported, &reference);
         let parts = reference.as_object().expect("a report is an object").keys();
         for key in parts.filter(|k| !OF_THE_MOMENT.contains(&k.as_str())) {
