@@ -26,6 +26,8 @@ pub struct HeartbeatConfig {
 pub(crate) struct Heartbeat {
     next_ping_at: Option<Millis>,
     outstanding: Option<(u64, Millis)>,
+    /// The outstanding ping's time is its stamp right before `send()`, not when it was queued.
+    stamped: bool,
 }
 
 impl Heartbeat {
@@ -34,6 +36,7 @@ impl Heartbeat {
         Self {
             next_ping_at: Some(now + cfg.interval_ms),
             outstanding: None,
+            stamped: false,
         }
     }
 
@@ -45,7 +48,20 @@ impl Heartbeat {
     /// Records that ping `key` went out.
     pub(crate) fn ping_sent(&mut self, key: u64, now: Millis, cfg: &HeartbeatConfig) {
         self.outstanding = Some((key, now));
+        self.stamped = false;
         self.next_ping_at = Some(now + cfg.interval_ms);
+    }
+
+    /// A frame that is not a test message went out at `at` (stamped right before `send()`):
+    /// the first after the ping was queued is the ping, whose round trip starts there.
+    pub(crate) fn sent(&mut self, at: Millis) {
+        if let Some((key, queued)) = self.outstanding
+            && !self.stamped
+            && at >= queued
+        {
+            self.outstanding = Some((key, at));
+            self.stamped = true;
+        }
     }
 
     /// Whether the outstanding ping has gone unanswered past the timeout.

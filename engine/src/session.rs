@@ -181,6 +181,9 @@ pub(crate) struct Session {
     pub counters: Counters,
     pub rtt: Histogram,
     pub heartbeat: Heartbeat,
+    /// When the socket's last frame that is not a test message (a ping, the auth frame, a
+    /// probe's frame) went out: the stamp right before its `send()`.
+    pub control_sent_at: Option<Millis>,
     pub queue: OutQueue,
     /// Whether the queue has overflowed since it was last flushed (logged once per streak).
     pub overflowing: bool,
@@ -233,6 +236,7 @@ impl Session {
             counters: Counters::default(),
             rtt: Histogram::new(),
             heartbeat: Heartbeat::default(),
+            control_sent_at: None,
             queue: OutQueue::new(queue_capacity),
             overflowing: false,
             next_seq: 1,

@@ -29,6 +29,10 @@ pub(crate) struct Server {
     pub connect_ms: Millis,
     /// Time to answer a message or a ping.
     pub reply_ms: Millis,
+    /// Time from a send being queued to the socket's thread handing it to the browser (the
+    /// socket worker's hop). Above 0 each send is acknowledged with its stamp
+    /// ([`SocketEvent::Sent`]) and answered that much later.
+    pub send_ms: Millis,
     /// Time for a broadcast to reach the other sessions.
     pub fanout_ms: Millis,
     /// Whether broadcasts are fanned out at all.
@@ -74,6 +78,7 @@ impl Default for Server {
         Self {
             connect_ms: 3.0,
             reply_ms: 2.0,
+            send_ms: 0.0,
             fanout_ms: 4.0,
             fanout: true,
             valid_token: None,
@@ -240,13 +245,18 @@ impl Sim {
                 session,
                 generation,
                 frame,
-                ..
+                key,
             } => {
                 let Some(sock) = self.sockets.get(&session.0).copied() else {
                     return;
                 };
                 if sock.generation != generation || !sock.open {
                     return;
+                }
+                if self.server.send_ms > 0.0 {
+                    let at = self.now + self.server.send_ms;
+                    let sent = SocketEvent::Sent { key, at };
+                    self.at(at, Event::Socket(session, generation, sent));
                 }
                 match frame {
                     Frame::Text(t) => self.answer(session, generation, &t),
@@ -335,11 +345,12 @@ impl Sim {
     fn answer(&mut self, s: SessionId, g: Generation, text: &str) {
         let Ok(v) = serde_json::from_str::<Value>(text) else {
             let reply = json!({"type": "error", "code": "malformed_json"}).to_string();
-            self.at(self.now + self.server.reply_ms, Event::text(s, g, reply));
+            let t = self.now + self.server.send_ms + self.server.reply_ms;
+            self.at(t, Event::text(s, g, reply));
             return;
         };
         let id = v["id"].clone();
-        let t = self.now + self.server.reply_ms;
+        let t = self.now + self.server.send_ms + self.server.reply_ms;
         match v["type"].as_str() {
             Some("ping") => {
                 let pong = json!({"type": "pong", "id": id}).to_string();

@@ -120,10 +120,25 @@ impl Run {
         }
     }
 
-    /// The adapter handed the test message `key` to the browser at `at` (stamped right
-    /// before `send()`): its round trip is measured from there.
-    pub fn on_sent(&mut self, key: u64, at: Millis) {
-        self.correlator.restamp(key, at);
+    /// The adapter handed a frame of session `s` to the browser at `at` (stamped right before
+    /// `send()`): the test message `key`, whose round trip is measured from there, or (no key)
+    /// a ping, whose round trip starts there too, the auth frame or a probe's frame.
+    pub fn on_sent(&mut self, s: SessionId, key: Option<u64>, at: Millis) {
+        match key {
+            Some(key) => self.correlator.restamp(key, at),
+            None => {
+                if let Some(sess) = self.sessions.get_mut(s.index()) {
+                    sess.heartbeat.sent(at);
+                    sess.control_sent_at = Some(at);
+                }
+            }
+        }
+    }
+
+    /// When session `s`'s last frame that is not a test message went out (stamped right
+    /// before `send()`), once the adapter has said so.
+    pub fn control_sent_at(&self, s: SessionId) -> Option<Millis> {
+        self.sessions.get(s.index())?.control_sent_at
     }
 
     /// A frame of `frame.size` bytes — over [`crate::Limits::max_frame_bytes`] — arrived,

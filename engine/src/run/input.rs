@@ -88,11 +88,7 @@ impl Run {
             SocketEvent::Close { code, reason, .. } => self.on_close(s, g, code, &reason, now),
             SocketEvent::Error => self.on_error(s, g, now),
             SocketEvent::Refused(why) => self.on_open_refused(s, g, &why, now),
-            SocketEvent::Sent { key, at } => {
-                if let Some(key) = key {
-                    self.on_sent(key, at);
-                }
-            }
+            SocketEvent::Sent { key, at } => self.on_sent(s, key, at),
             // The socket had closed in the worker before its close reached the page: a test
             // message goes back to the queue; a ping or auth frame is moot (the close follows).
             SocketEvent::Unsent {

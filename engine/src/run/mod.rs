@@ -261,6 +261,7 @@ impl Run {
         sess.live = true;
         sess.stopped = false;
         sess.heartbeat = Default::default();
+        sess.control_sent_at = None;
         sess.phase = Phase::Connecting {
             since: now,
             deadline: now + connect_timeout,

@@ -82,8 +82,8 @@ impl Driver {
                         };
                         match sent {
                             Ok(at) => {
-                                if let (Some(key), Some(at)) = (key, at) {
-                                    run.on_sent(key, at);
+                                if let Some(at) = at {
+                                    run.on_sent(session, key, at);
                                 }
                                 if sent_on.last() != Some(&session) {
                                     sent_on.push(session);

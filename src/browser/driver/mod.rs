@@ -375,9 +375,7 @@ impl Driver {
         let mut st = self.0.state.borrow_mut();
         let State { test, conns, .. } = &mut *st;
         if let Some(run) = test.as_mut().map(TestRun::run_mut) {
-            if let Some(key) = key {
-                run.on_sent(key, at);
-            }
+            run.on_sent(session, key, at);
             if let Some((_, c)) = slot(conns, session).as_ref() {
                 run.set_buffered(session, c.buffered_amount());
             }

@@ -489,7 +489,12 @@ impl Drive for Readiness {
                 }
                 None if now >= self.deadline => self.ask = ASKS.len(),
                 None => {}
-                Some(at) => {
+                Some(queued) => {
+                    // From the ask's `send()`, once the adapter has stamped it.
+                    let at = run
+                        .control_sent_at(AUTHED)
+                        .filter(|t| *t >= queued)
+                        .unwrap_or(queued);
                     if let Some(a) = judge(ask, &Self::inbox(run, AUTHED), at, now) {
                         self.answers.push((ask, a));
                         self.ask += 1;

@@ -155,3 +155,23 @@ fn readiness_tls_follows_the_page() {
         assert!(why.contains("mixed content"), "{why}");
     }
 }
+
+#[test]
+fn readiness_answers_are_timed_from_the_frames_send_not_from_when_it_was_queued() {
+    // The socket's thread hands each frame to the browser 5 ms after it was queued; the
+    // backend answers 2 ms after that.
+    let p = readiness_played(
+        Server {
+            send_ms: 5.0,
+            reply_ms: 2.0,
+            ..strict()
+        },
+        |_| {},
+    );
+    let list = checklist(&p);
+    for id in ["ping", "message"] {
+        let (status, detail) = status(&list, id);
+        assert_eq!(status, CheckStatus::Pass, "{id}: {detail}");
+        assert!(detail.ends_with("in 2.0 ms"), "{id}: {detail}");
+    }
+}
