@@ -343,14 +343,16 @@ impl Sim {
 
     /// The server's answer to one text frame.
     fn answer(&mut self, s: SessionId, g: Generation, text: &str) {
+        // The frame reaches the server once the socket's thread has sent it.
+        let arrives = self.now + self.server.send_ms;
         let Ok(v) = serde_json::from_str::<Value>(text) else {
             let reply = json!({"type": "error", "code": "malformed_json"}).to_string();
-            let t = self.now + self.server.send_ms + self.server.reply_ms;
+            let t = arrives + self.server.reply_ms;
             self.at(t, Event::text(s, g, reply));
             return;
         };
         let id = v["id"].clone();
-        let t = self.now + self.server.send_ms + self.server.reply_ms;
+        let t = arrives + self.server.reply_ms;
         match v["type"].as_str() {
             Some("ping") => {
                 let pong = json!({"type": "pong", "id": id}).to_string();
@@ -385,12 +387,12 @@ impl Sim {
                         self.server.fanout_ms
                     };
                     self.at(
-                        self.now + delay,
+                        arrives + delay,
                         Event::text(SessionId(target), tg, msg.clone()),
                     );
                     if twice && target != s.0 {
                         self.at(
-                            self.now + delay + 1.0,
+                            arrives + delay + 1.0,
                             Event::text(SessionId(target), tg, msg.clone()),
                         );
                     }
@@ -401,7 +403,7 @@ impl Sim {
                 let k = self.replies;
                 let t = match self.server.capacity_per_s {
                     Some(cap) => {
-                        self.busy_until = self.busy_until.max(self.now) + 1000.0 / cap;
+                        self.busy_until = self.busy_until.max(arrives) + 1000.0 / cap;
                         self.busy_until + self.server.reply_ms
                     }
                     None => t,

@@ -2,6 +2,9 @@
 
 use wasm_bindgen::{JsCast, JsValue};
 
+/// The type of the JSON exports (reports, suite reports, HAR), which [`download`] indents.
+pub const JSON_MIME: &str = "application/json";
+
 /// JSON, which the engine writes compact, indented for a reader by the browser's own
 /// `JSON.stringify` (serde_json's pretty printer would cost the bundle about a kilobyte).
 /// `None` for text that is not JSON.
@@ -18,9 +21,7 @@ pub fn download(filename: &str, mime: &str, text: &str) -> Result<u64, String> {
     let doc = web_sys::window()
         .and_then(|w| w.document())
         .ok_or("no document")?;
-    let indented = (mime == "application/json")
-        .then(|| indented_json(text))
-        .flatten();
+    let indented = (mime == JSON_MIME).then(|| indented_json(text)).flatten();
     let parts = js_sys::Array::of1(&indented.as_deref().unwrap_or(text).into());
     let options = web_sys::BlobPropertyBag::new();
     options.set_type(mime);

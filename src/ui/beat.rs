@@ -35,16 +35,8 @@ impl Beat {
     pub fn new(every_ms: f64) -> Beat {
         Beat {
             every_ms,
-            last: Default::default(),
+            last: std::array::from_fn(|_| Cell::new(f64::NEG_INFINITY)),
         }
-        .reset()
-    }
-
-    fn reset(self) -> Beat {
-        for l in &self.last {
-            l.set(f64::NEG_INFINITY);
-        }
-        self
     }
 
     /// The part a repaint at `t` refreshes: of those due (`every_ms` since their last

@@ -2,17 +2,17 @@
 //! captured frames as HAR; each also copies to the clipboard.
 
 use super::ConsoleCtx;
-use crate::browser::export::{copy, indented_json};
+use crate::browser::export::{JSON_MIME, copy, indented_json};
 use leptos::prelude::*;
 use ws_console_engine::ExportKind as Export;
 
 /// The file an export is saved as, and its type.
 pub(super) fn file(what: Export) -> (&'static str, &'static str) {
     match what {
-        Export::Json => ("ws-console-report.json", "application/json"),
+        Export::Json => ("ws-console-report.json", JSON_MIME),
         Export::Csv => ("ws-console-sessions.csv", "text/csv"),
         Export::Log => ("ws-console-log.txt", "text/plain"),
-        Export::Har => ("ws-console-frames.har", "application/json"),
+        Export::Har => ("ws-console-frames.har", JSON_MIME),
         Export::Junit => ("ws-console-junit.xml", "application/xml"),
     }
 }

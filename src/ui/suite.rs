@@ -7,6 +7,7 @@
 //! asks the context for the full combined report when it is exported.
 
 use super::ConsoleCtx;
+use crate::browser::export::JSON_MIME;
 use leptos::prelude::*;
 use ws_console_engine::fixed;
 use ws_console_engine::suite::SuiteStatus;
@@ -24,11 +25,7 @@ pub fn SuitePanel() -> impl IntoView {
     let steps = Memo::new(move |_| ctx.suite.with(|s| s.as_ref().map(|r| r.steps.clone())));
     let export = move |json: bool| {
         let (text, name, mime) = if json {
-            (
-                ctx.suite_report(),
-                "ws-console-suite.json",
-                "application/json",
-            )
+            (ctx.suite_report(), "ws-console-suite.json", JSON_MIME)
         } else {
             (
                 ctx.suite_junit(),
