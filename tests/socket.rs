@@ -272,6 +272,46 @@ async fn stamped(thread: Thread) {
     );
 }
 
+/// The worker holds a send's acknowledgement back for a moment, to go out with its reply;
+/// with no reply coming it still goes out alone, long before the (delayed) reply.
+#[wasm_bindgen_test]
+async fn a_worker_acknowledges_a_send_whose_reply_is_slow_before_that_reply() {
+    let ((events, listener), stamps) = stamped_recorder();
+    let url = format!("{}?delay_ms=3000", ws_url());
+    let conn = open(Thread::Worker, &url, FrameCap::none(), listener)
+        .await
+        .expect("socket opens");
+    wait_until("welcome", 10_000.0, || {
+        has(&events, |e| matches!(e, SocketEvent::Text(_)))
+    })
+    .await;
+    let frame = Frame::Text(r#"{"type":"message","id":"slow-1"}"#.into());
+    conn.send(&frame, Some(9))
+        .expect("an open socket takes the frame");
+    let is_reply = |e: &SocketEvent| matches!(e, SocketEvent::Text(t) if t.contains("slow-1"));
+    wait_until("the acknowledgement", 10_000.0, || {
+        has(&events, |e| {
+            matches!(e, SocketEvent::Sent { key: Some(9), .. })
+        })
+    })
+    .await;
+    assert!(
+        !has(&events, is_reply),
+        "the acknowledgement came alone, before the reply: {:?}",
+        events.borrow()
+    );
+    wait_until("the delayed reply", 10_000.0, || has(&events, is_reply)).await;
+    let stamps = stamps.borrow();
+    let at = |p: &dyn Fn(&SocketEvent) -> bool| stamps.iter().find(|(e, _)| p(e)).map(|s| s.1);
+    let sent = at(&|e| matches!(e, SocketEvent::Sent { .. })).expect("sent");
+    let replied = at(&is_reply).expect("replied");
+    assert!(
+        replied - sent >= 2_900.0,
+        "the reply came {} ms after the send",
+        replied - sent
+    );
+}
+
 on_both_threads!(oversized: an_oversized_page_frame_is_read_only_up_to_the_cap_and_its_id_still_found, an_oversized_worker_frame_is_read_only_up_to_the_cap_and_its_id_still_found);
 
 async fn oversized(thread: Thread) {

@@ -13,18 +13,37 @@ let polling = false;
 // burst's slices leave gaps of a few milliseconds) the events that arrive before a timer runs
 // share one message, so the page handles a few messages rather than one per frame.
 const BURST_MS = 5;
+// A send's acknowledgement alone waits this long for company (its reply, usually well before),
+// so the page's thread is not woken while that reply is on its way.
+const ACK_MS = 20;
 // When the last two messages went out.
 let before = -Infinity;
 let last = -Infinity;
+// The pending flush: 0 none, 1 a task's end or a timer, 2 an acknowledgement's timer.
+let due = 0;
+let ackTimer = 0;
 function emit(e) {
-  if (out.length === 0) {
+  if (due !== 1) {
+    if (due === 2) clearTimeout(ackTimer);
+    due = 1;
     if (performance.now() - before >= BURST_MS) queueMicrotask(flush);
     else setTimeout(flush, 0);
   }
   out.push(e);
 }
 
+function ack(e) {
+  if (due === 0) {
+    due = 2;
+    ackTimer = setTimeout(flush, ACK_MS);
+  }
+  out.push(e);
+}
+
 function flush() {
+  if (due === 2) clearTimeout(ackTimer);
+  due = 0;
+  if (out.length === 0) return;
   before = last;
   last = performance.now();
   const batch = out;
@@ -100,7 +119,7 @@ function send(id, data) {
   }
   const b = ws.bufferedAmount;
   told.set(id, b);
-  emit([id, SENT, t, b]);
+  ack([id, SENT, t, b]);
   if (b >= POLL_FROM && !polling) {
     polling = true;
     setTimeout(poll, 4);

@@ -20,7 +20,10 @@
 //! `["ready", timeOrigin]`). In the worker, as on the page's thread:
 //! - every event is stamped as the first thing its handler does, and a send right before
 //!   `send()`; sends are acknowledged in order, each with its stamp and the socket's
-//!   `bufferedAmount`, so the page keeps the keys (and the frames, until then);
+//!   `bufferedAmount`, so the page keeps the keys (and the frames, until then); an
+//!   acknowledgement alone waits up to 20 ms for company (usually its reply, well before), so
+//!   the page's thread is not woken while that reply is on its way (measured at 15 × 100 ms
+//!   and at 1 × 10 ms: the round trips' p99 fell by about a sixth);
 //! - a frame over the cap is cut there, its correlation id read by the worker's `JSON.parse`,
 //!   so no more than the cap is copied to the page and into wasm memory;
 //! - a frame sent to a socket that closed in the worker before its close reached the page

@@ -225,7 +225,10 @@ fn wasm_tests(browser: &Browser) -> Result<TestCount> {
     // Held while the backend picks its port, so the two cannot draw the same one.
     let held = std::net::TcpListener::bind("127.0.0.1:0").map_err(|e| e.to_string())?;
     let runner = held.local_addr().map_err(|e| e.to_string())?;
-    let (_server, port) = start_testbed(&allow_runner(runner))?;
+    // Fault injection on request (a socket whose URL asks for slow replies, say).
+    let mut args = allow_runner(runner);
+    args.push("--faults".into());
+    let (_server, port) = start_testbed(&args)?;
     drop(held);
     // The test runner's browser is killed, not asked to quit, so its own temporary
     // directories (about 140 MB each) would stay behind in /tmp: they go here, removed after.
