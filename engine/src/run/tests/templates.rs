@@ -60,3 +60,48 @@ fn automatic_sending_is_staggered_and_does_not_burst_after_a_stall() {
     r.tick(70_000.0);
     assert!(sends(&cmds(&mut r)).is_empty());
 }
+
+#[test]
+fn automatic_sending_begins_when_a_session_first_connects_and_queues_only_after() {
+    let mut r = run(|c| {
+        c.sessions = "2".into();
+        c.auto_send = true;
+        c.send_interval_ms = "100".into();
+    });
+    r.start(0.0);
+    let gens: Vec<Generation> = opens(&cmds(&mut r)).into_iter().map(|o| o.1).collect();
+    r.on_open(S0, gens[0], 10.0);
+    // Session 1 is still connecting at its slots (100, 200, 300 ms): they pass, unsent and
+    // not queued, and its first send is at its next slot after it connects.
+    let mut at_of = Vec::new();
+    for t in (20..=330).step_by(10) {
+        let t = t as f64;
+        if t == 330.0 {
+            r.on_open(S1, gens[1], t);
+        }
+        r.tick(t);
+        at_of.extend(sends(&cmds(&mut r)).into_iter().map(|(s, _)| (s, t)));
+    }
+    assert_eq!(
+        at_of,
+        vec![(S0, 50.0), (S0, 150.0), (S0, 250.0)],
+        "no send of session 1 yet"
+    );
+    assert_eq!(r.counters().queued, 0);
+    assert_eq!(r.counters().schedule_skipped, 0);
+    r.tick(350.0);
+    r.tick(399.0);
+    assert_eq!(sends(&cmds(&mut r)).len(), 1, "session 0's slot at 350");
+    r.tick(400.0);
+    let first = sends(&cmds(&mut r));
+    assert_eq!(first.len(), 1);
+    assert_eq!(first[0].0, S1, "session 1's first send, at its first slot after connecting");
+    assert_eq!(seqs(&first), vec![1]);
+    // Once it has been up, a send due while it is down is queued for the next connection (F7).
+    r.tick(450.0);
+    cmds(&mut r);
+    r.on_close(S1, gens[1], 1006, "", 460.0);
+    r.tick(500.0);
+    assert_eq!(sends(&cmds(&mut r)), vec![]);
+    assert_eq!(r.counters().queued, 1);
+}
