@@ -95,10 +95,7 @@ fn automatic_sending_begins_when_a_session_first_connects_and_queues_only_after(
     r.tick(400.0);
     let first = sends(&cmds(&mut r));
     assert_eq!(first.len(), 1);
-    assert_eq!(
-        first[0].0, S1,
-        "session 1's first send, at its first slot after connecting"
-    );
+    assert_eq!(first[0].0, S1, "session 1's first send, at its first slot after connecting");
     assert_eq!(seqs(&first), vec![1]);
     // Once it has been up, a send due while it is down is queued for the next connection (F7).
     r.tick(450.0);
