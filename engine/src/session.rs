@@ -190,11 +190,6 @@ pub(crate) struct Session {
     pub next_seq: u64,
     pub last_matched_seq: u64,
     pub next_send_at: Option<Millis>,
-    /// Its automatic sends have begun: it connected since Start (or since it was opened).
-    /// Until then its send slots pass without a send, so sessions that open late do not
-    /// send a queue's worth at once on connecting; after, sends made while it is down are
-    /// queued (F7).
-    pub sends_begun: bool,
     /// Test messages asked for (a burst, or scheduled sends behind one) that the console holds
     /// back until the socket has room: not rendered, not sent, not pending, never lost.
     pub held: u64,
@@ -247,7 +242,6 @@ impl Session {
             next_seq: 1,
             last_matched_seq: 0,
             next_send_at: None,
-            sends_begun: false,
             held: 0,
             flushing: 0,
             buffered: 0,

@@ -30,7 +30,6 @@ impl Run {
                 sess.next_send_at
                     .get_or_insert(now + iv * (i as f64 + 1.0) / n);
             }
-            sess.sends_begun = sess.is_connected();
             if !sess.live {
                 self.open(s, now);
             }
@@ -171,7 +170,6 @@ impl Run {
         if running && let Some(iv) = interval {
             sess.next_send_at.get_or_insert(now + iv);
         }
-        sess.sends_begun = sess.is_connected();
         if !sess.live {
             self.open(s, now);
         } else {

@@ -583,7 +583,6 @@ impl Run {
     /// The socket is open and usable: flush the queue, start the heartbeat.
     fn become_connected(&mut self, s: SessionId, now: Millis) {
         let heartbeat = self.cfg.heartbeat.clone();
-        let interval = self.cfg.send_interval_ms;
         let Some(sess) = self.sessions.get_mut(s.index()) else {
             return;
         };
@@ -592,16 +591,6 @@ impl Run {
             sess.heartbeat = crate::heartbeat::Heartbeat::started(now, hb);
         }
         sess.mark(now, TimelineKind::Open);
-        if !sess.sends_begun {
-            sess.sends_begun = true;
-            // Its first send goes at its next slot, not at once for the slots it was not up.
-            if let (Some(at), Some(iv)) = (sess.next_send_at, interval)
-                && iv > 0.0
-                && at < now
-            {
-                sess.next_send_at = Some(at + ((now - at) / iv).ceil() * iv);
-            }
-        }
         sess.overflowing = false;
         sess.buffered = 0;
         sess.flushing = sess.queue.len();

@@ -79,11 +79,6 @@ impl Run {
                 self.send_in_flight(s, now);
                 return;
             }
-            if !sess.sends_begun {
-                // Not up yet since Start: this slot passes, unsent and not counted.
-                sess.next_send_at = Some(at + (((now - at) / iv).floor() + 1.0) * iv);
-                return;
-            }
             // Drift-free: each send has its due time on a fixed grid, and every send due since
             // the last tick is made now — except those older than the catch-up window (a
             // throttled, hidden tab), which are skipped and counted rather than burst out.
