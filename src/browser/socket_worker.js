@@ -19,13 +19,13 @@ const ACK_MS = 20;
 // When the last two messages went out.
 let before = -Infinity;
 let last = -Infinity;
-// The pending flush: 0 none, 1 a task's end or a timer, 2 an acknowledgement's timer.
-let due = 0;
+// A flush at a task's end (or on a burst's timer) is set; the acknowledgements' timer, if any.
+let urgent = false;
 let ackTimer = 0;
 function emit(e) {
-  if (due !== 1) {
-    if (due === 2) clearTimeout(ackTimer);
-    due = 1;
+  if (!urgent) {
+    urgent = true;
+    clearTimeout(ackTimer);
     if (performance.now() - before >= BURST_MS) queueMicrotask(flush);
     else setTimeout(flush, 0);
   }
@@ -33,17 +33,13 @@ function emit(e) {
 }
 
 function ack(e) {
-  if (due === 0) {
-    due = 2;
-    ackTimer = setTimeout(flush, ACK_MS);
-  }
+  if (!urgent && ackTimer === 0) ackTimer = setTimeout(flush, ACK_MS);
   out.push(e);
 }
 
 function flush() {
-  if (due === 2) clearTimeout(ackTimer);
-  due = 0;
-  if (out.length === 0) return;
+  urgent = false;
+  ackTimer = 0;
   before = last;
   last = performance.now();
   const batch = out;
