@@ -12,7 +12,9 @@ pub fn jwt_exp_ms(token: &str) -> Option<f64> {
         return None;
     }
     let bytes = base64url_decode(payload)?;
-    let value: serde_json::Value = serde_json::from_slice(&bytes).ok()?;
+    // Read as text (JSON is UTF-8): the page's only JSON reader is the one over `&str`, and a
+    // second one over bytes would add its own copy of the parser to the wasm.
+    let value: serde_json::Value = serde_json::from_str(std::str::from_utf8(&bytes).ok()?).ok()?;
     let exp = value.get("exp")?.as_f64()?;
     exp.is_finite().then_some(exp * 1000.0)
 }
@@ -89,6 +91,19 @@ mod tests {
         ] {
             assert_eq!(jwt_exp_ms(t), None, "{t}");
         }
+    }
+
+    #[test]
+    fn a_payload_that_is_not_utf8_has_no_expiry() {
+        let mut payload = br#"{"exp":1700000000,"n":""#.to_vec();
+        payload.extend_from_slice(&[0xff, 0xfe, b'"', b'}']);
+        let jwt = format!("e30.{}.c2ln", base64url_encode(&payload));
+        assert_eq!(jwt_exp_ms(&jwt), None);
+        let valid = format!(
+            "e30.{}.c2ln",
+            base64url_encode(br#"{"exp":1700000000,"n":"\u00ff"}"#)
+        );
+        assert_eq!(jwt_exp_ms(&valid), Some(1_700_000_000_000.0));
     }
 
     #[test]
