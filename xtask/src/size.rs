@@ -18,7 +18,7 @@ use std::process::Command;
 /// The SPEC's budget: wasm + JS, gzip, in bytes (1 KB = 1000 bytes).
 pub const GOAL: u64 = 150_000;
 
-/// What the gate enforces today: 378.7 KB, rounded up by about 2 KB. The cuts reached 271.5
+/// What the gate enforces today: 377.6 KB, rounded up by about 2 KB. The cuts reached 271.5
 /// KB; then the k6 and JUnit exports (about 11 KB), embedding with its token provider
 /// (`mount()`, the host handle, `<WsConsole/>`: about 21 KB), the socket worker (about 6.5
 /// KB: sockets stamped off the page's thread, P2 p99 and P1 throughput), the editable
@@ -28,8 +28,9 @@ pub const GOAL: u64 = 150_000;
 /// endpoints per run (about 8.5 KB) and load presets with suites (about 22 KB) landed on top;
 /// the scenario form read by hand rather than by a `Deserialize` derive took 5.8 KB back, and
 /// the house work (`TestRun`, one form toolkit, one select, one table wrapper) 1.7 KB, and
-/// reading a JWT's payload as text (one JSON reader in the wasm, not two) 1.8 KB.
-pub const ENFORCED: u64 = 380_500;
+/// reading a JWT's payload as text (one JSON reader in the wasm, not two) 1.8 KB, and the
+/// engine's two sorts unstable (no stable sort in the wasm) 1.1 KB.
+pub const ENFORCED: u64 = 379_500;
 
 /// One file the page loads.
 #[derive(Debug, PartialEq)]

@@ -33,7 +33,8 @@ impl Run {
         if due.is_empty() {
             return from;
         }
-        due.sort_by(f64::total_cmp);
+        // Unstable: equal times need no order, and the wasm carries no stable sort (size, P4).
+        due.sort_unstable_by(f64::total_cmp);
         let later = due
             .iter()
             .map(|d| d + settle)
