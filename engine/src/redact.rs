@@ -41,13 +41,15 @@ impl Redactor {
         }
         self.arrival.push(secret.to_owned());
         if self.arrival.len() > Self::MAX_SECRETS {
-            self.arrival.remove(0);
+            let oldest = self.arrival.remove(0);
+            if let Some(i) = self.secrets.iter().position(|s| *s == oldest) {
+                self.secrets.remove(i);
+            }
         }
-        self.secrets = self.arrival.clone();
-        // Unstable: secrets of one length cannot contain each other, and the wasm carries no
-        // stable sort (size, P4).
-        self.secrets
-            .sort_unstable_by_key(|s| std::cmp::Reverse(s.len()));
+        // Kept in order as it grows (after every secret at least as long) rather than sorted:
+        // the list is short, and a sort would add its own copy of the sort code to the wasm.
+        let at = self.secrets.partition_point(|s| s.len() >= secret.len());
+        self.secrets.insert(at, secret.to_owned());
     }
 
     /// `text` with every remembered secret, in any spelling, replaced by `[redacted]`.
@@ -338,6 +340,24 @@ mod tests {
         assert_eq!(r.redact("secret-00"), "secret-00");
         assert_eq!(r.redact("secret-19"), REDACTED);
         assert_eq!(r.secrets.len(), 16);
+    }
+
+    #[test]
+    fn secrets_stay_longest_first_as_they_come_and_go() {
+        let mut r = redactor(&["xxabcxx", "abc"]);
+        assert_eq!(r.redact("1 xxabcxx 2 abc"), "1 [redacted] 2 [redacted]");
+        for i in 0..30 {
+            r.add(&"k".repeat(1 + (i * 7) % 11));
+            r.add(&format!("s{}", "q".repeat((i * 5) % 9)));
+            let lens: Vec<usize> = r.secrets.iter().map(String::len).collect();
+            assert!(lens.windows(2).all(|w| w[0] >= w[1]), "{lens:?}");
+            let mut kept = r.secrets.clone();
+            let mut newest = r.arrival.clone();
+            kept.sort();
+            newest.sort();
+            assert_eq!(kept, newest);
+            assert!(r.secrets.len() <= Redactor::MAX_SECRETS);
+        }
     }
 
     /// What `redact_head` must equal: the whole text redacted, then cut.

@@ -18,7 +18,7 @@ use std::process::Command;
 /// The SPEC's budget: wasm + JS, gzip, in bytes (1 KB = 1000 bytes).
 pub const GOAL: u64 = 150_000;
 
-/// What the gate enforces today: 377.6 KB, rounded up by about 2 KB. The cuts reached 271.5
+/// What the gate enforces today: 376.3 KB, rounded up by about 2 KB. The cuts reached 271.5
 /// KB; then the k6 and JUnit exports (about 11 KB), embedding with its token provider
 /// (`mount()`, the host handle, `<WsConsole/>`: about 21 KB), the socket worker (about 6.5
 /// KB: sockets stamped off the page's thread, P2 p99 and P1 throughput), the editable
@@ -29,8 +29,9 @@ pub const GOAL: u64 = 150_000;
 /// the scenario form read by hand rather than by a `Deserialize` derive took 5.8 KB back, and
 /// the house work (`TestRun`, one form toolkit, one select, one table wrapper) 1.7 KB, and
 /// reading a JWT's payload as text (one JSON reader in the wasm, not two) 1.8 KB, and the
-/// engine's two sorts unstable (no stable sort in the wasm) 1.1 KB.
-pub const ENFORCED: u64 = 379_500;
+/// engine's sorts unstable (no stable sort in the wasm) 1.1 KB, the redactor's secrets kept in
+/// order rather than sorted 1.3 KB.
+pub const ENFORCED: u64 = 378_300;
 
 /// One file the page loads.
 #[derive(Debug, PartialEq)]
