@@ -27,9 +27,9 @@ pub const GOAL: u64 = 150_000;
 /// first message bands (about 2.5 KB), the readiness checklist (about 19.5 KB), several
 /// endpoints per run (about 8.5 KB) and load presets with suites (about 22 KB) landed on top;
 /// the scenario form read by hand rather than by a `Deserialize` derive took 5.8 KB back, and
-/// the house work (`TestRun`, one form toolkit, one select, one table wrapper) 1.7 KB, and
-/// reading a JWT's payload as text (one JSON reader in the wasm, not two) 1.8 KB, and the
-/// engine's sorts unstable (no stable sort in the wasm) 1.1 KB, the redactor's secrets kept in
+/// the house work (`TestRun`, one form toolkit, one select, one table wrapper) 1.7 KB. Since:
+/// a JWT's payload read as text (one JSON reader in the wasm, not two) 1.8 KB, the engine's
+/// sorts unstable (no stable sort in the wasm) 1.1 KB, and the redactor's secrets kept in
 /// order rather than sorted 1.3 KB.
 pub const ENFORCED: u64 = 378_300;
 
