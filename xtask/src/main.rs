@@ -7,6 +7,7 @@
 mod layers;
 mod paths;
 mod proc;
+mod release;
 mod serve;
 mod size;
 mod tools;

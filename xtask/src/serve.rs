@@ -7,9 +7,9 @@ use std::path::PathBuf;
 /// Where the console is served by default; the README names it.
 pub const DEFAULT_ADDR: &str = "127.0.0.1:8080";
 
-/// Builds the console with Trunk (release) into `dist/`.
+/// Builds the console with Trunk (release, see [`crate::release`]) into `dist/`.
 pub fn build_console() -> Result<PathBuf> {
-    run(cmd("trunk").args(["build", "--release"]))?;
+    crate::release::trunk_release(root())?;
     Ok(root().join("dist"))
 }
 
@@ -22,9 +22,7 @@ const LEPTOS_HOST_FLAG: &str = "--leptos-host";
 /// `target/leptos-host-dist` (its Trunk.toml's `dist`). Cheap after [`build_console`]: the
 /// two share the target folder, so only the example's crate and the final link are new.
 pub fn build_leptos_host() -> Result<PathBuf> {
-    run(cmd("trunk")
-        .args(["build", "--release"])
-        .current_dir(root().join(LEPTOS_HOST_DIR)))?;
+    crate::release::trunk_release(&root().join(LEPTOS_HOST_DIR))?;
     Ok(root().join("target/leptos-host-dist"))
 }
 

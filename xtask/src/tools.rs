@@ -67,15 +67,25 @@ pub fn ensure_all() -> Result<Browser> {
 }
 
 fn ensure_wasm_target() -> Result<()> {
-    let out = Command::new("rustup")
-        .args(["target", "list", "--installed"])
-        .current_dir(root())
-        .output()
-        .map_err(|e| format!("rustup not found: {e}"))?;
-    if !String::from_utf8_lossy(&out.stdout).contains("wasm32-unknown-unknown") {
+    let installed = |what: &str| -> Result<String> {
+        let out = Command::new("rustup")
+            .args([what, "list", "--installed"])
+            .current_dir(root())
+            .output()
+            .map_err(|e| format!("rustup not found: {e}"))?;
+        Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+    };
+    if !installed("target")?.contains("wasm32-unknown-unknown") {
         step("adding the wasm32-unknown-unknown target");
         run(Command::new("rustup")
             .args(["target", "add", "wasm32-unknown-unknown"])
+            .current_dir(root()))?;
+    }
+    // The standard library's source, which the release build compiles (see `crate::release`).
+    if !installed("component")?.contains("rust-src") {
+        step("adding the rust-src component");
+        run(Command::new("rustup")
+            .args(["component", "add", "rust-src"])
             .current_dir(root()))?;
     }
     Ok(())
