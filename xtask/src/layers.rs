@@ -128,7 +128,8 @@ const EXAMPLE_HOST: &str = "ws-console-leptos-host";
 /// dependency (its own tests use host-only dev-dependencies and are linted by the host pass).
 fn clippy_wasm() -> Result<()> {
     let args = format!(
-        "clippy -p ws-console -p {EXAMPLE_HOST} --target wasm32-unknown-unknown --all-targets -- -D warnings"
+        "clippy -p ws-console -p {EXAMPLE_HOST} --target {} --all-targets -- -D warnings",
+        crate::paths::WASM_TARGET
     );
     run(cmd("cargo").args(args.split(' ')))
 }
@@ -243,7 +244,7 @@ fn wasm_tests(browser: &Browser) -> Result<TestCount> {
                 "-p",
                 EXAMPLE_HOST,
                 "--target",
-                "wasm32-unknown-unknown",
+                crate::paths::WASM_TARGET,
             ])
             .env("WASM_BINDGEN_TEST_ADDRESS", runner.to_string())
             .env("WSC_TESTBED", format!("127.0.0.1:{port}"))

@@ -4,6 +4,10 @@
 
 use std::path::PathBuf;
 
+/// The target the console compiles to: set up by `tools`, built for by `release` and the wasm
+/// tests.
+pub const WASM_TARGET: &str = "wasm32-unknown-unknown";
+
 /// The binaryen npm package wasm-opt comes from (`shared/TOOLCHAIN.md` says why this one).
 pub const BINARYEN_VERSION: &str = "132";
 

@@ -12,11 +12,10 @@
 //! library). It needs the toolchain's `rust-src` (`rust-toolchain.toml` lists it) and the
 //! library's own dependencies (`dlmalloc`, …) in cargo's cache before Trunk runs cargo offline.
 
+use crate::paths::WASM_TARGET;
 use crate::proc::{Result, cmd, run};
 use std::path::Path;
 use std::process::Command;
-
-const WASM_TARGET: &str = "wasm32-unknown-unknown";
 
 /// The environment that has cargo build the standard library with the crate.
 fn std_for_size(c: &mut Command) -> &mut Command {

