@@ -4,11 +4,16 @@
 //! optimisation keeps its code as it was built. Rebuilt with the console (cargo's `build-std`),
 //! it is compiled at the console's opt-level `"z"` and with its `optimize_for_size` feature
 //! (smaller sorts, formatting and collections): 11 KB gzip less (376.4 → 365.1 KB for the wasm
-//! and JS, see `docs/size.md`). Panics still reach the console's panic hook with their message
-//! and location: `panic = "abort"` as before, not the immediate abort that would take them away.
+//! and JS, see `docs/size.md`). Panics still reach the console's panic hook with their message:
+//! `panic = "abort"` as before, not the immediate abort that would take them away.
 //!
-//! `build-std` is unstable in cargo: `RUSTC_BOOTSTRAP=1` lets the pinned stable toolchain use it,
-//! for these two Trunk builds only (clippy, the host tests and the wasm tests use the prebuilt
+//! Source locations are left out of the build too (`-Zlocation-detail=none`): every call that can
+//! panic carries one (file, line, column), and together they cost 23 KB of the wasm, 7.5 KB
+//! gzip. A panic still shows its message (the hook in `src/browser/panic.rs` then names no
+//! place); the debug builds keep the locations.
+//!
+//! `build-std` and `-Z` flags are unstable: `RUSTC_BOOTSTRAP=1` lets the pinned stable toolchain
+//! use them, for these two Trunk builds only (clippy, the host tests and the wasm tests use the prebuilt
 //! library). It needs the toolchain's `rust-src` (`rust-toolchain.toml` lists it) and the
 //! library's own dependencies (`dlmalloc`, …) in cargo's cache before Trunk runs cargo offline.
 
@@ -17,9 +22,16 @@ use crate::proc::{Result, cmd, run};
 use std::path::Path;
 use std::process::Command;
 
-/// The environment that has cargo build the standard library with the crate.
+/// The environment that has cargo build the standard library with the crate, both without
+/// source locations. Cargo passes `RUSTFLAGS` to the target's crates only, as Trunk names the
+/// target: build scripts and proc macros are built as usual.
 fn std_for_size(c: &mut Command) -> &mut Command {
+    let flags = std::env::var("RUSTFLAGS").unwrap_or_default();
     c.env("RUSTC_BOOTSTRAP", "1")
+        .env(
+            "RUSTFLAGS",
+            format!("{flags} -Zlocation-detail=none").trim_start(),
+        )
         .env("CARGO_UNSTABLE_BUILD_STD", "std,panic_abort")
         .env("CARGO_UNSTABLE_BUILD_STD_FEATURES", "optimize_for_size")
 }
