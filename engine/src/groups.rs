@@ -151,7 +151,7 @@ impl Groups {
             .ok()
             .and_then(|v| match v.pointer(&self.raw)? {
                 Value::String(s) => Some(s.clone()),
-                other => Some(other.to_string()),
+                other => crate::compact::to_json(other).ok(),
             })
             .unwrap_or_default();
         // Redacted before it is clipped, so no part of a token is left at the cut.

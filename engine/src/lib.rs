@@ -44,6 +44,7 @@
 
 mod auth_mode;
 mod command;
+pub mod compact;
 mod config;
 mod correlation;
 mod datetime;

@@ -172,7 +172,7 @@ pub struct SuiteReport<'a> {
 impl SuiteReport<'_> {
     /// The report as compact JSON (indented by the page on download).
     pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("a suite report always serialises")
+        crate::compact::to_json(self).expect("a suite report always serialises")
     }
 }
 

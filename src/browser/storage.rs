@@ -10,6 +10,7 @@
 //! back to). Nothing from a link overwrites the stored configuration unasked.
 
 use ws_console_engine::RawConfig;
+use ws_console_engine::compact::to_json;
 use ws_console_engine::suite::SuitePlan;
 
 /// The `localStorage` key.
@@ -67,7 +68,7 @@ pub fn save(config: &RawConfig) {
 
 /// Stores the configuration under `key` (without any token).
 pub fn save_at(key: &str, config: &RawConfig) {
-    if let (Some(s), Ok(json)) = (storage(), serde_json::to_string(&config.without_secrets())) {
+    if let (Some(s), Ok(json)) = (storage(), to_json(&config.without_secrets())) {
         // A full or disabled storage only loses persistence, not the run.
         let _ = s.set_item(key, &json);
     }
@@ -94,14 +95,14 @@ pub enum Persistence {
 /// A URL of this page that opens the console with this configuration and this suite (when
 /// it has steps) — without any token.
 pub fn share_url(config: &RawConfig, suite: &SuitePlan) -> String {
-    let json = serde_json::to_string(&config.without_secrets()).unwrap_or_default();
+    let json = to_json(&config.without_secrets()).unwrap_or_default();
     let mut url = format!(
         "{}?{QUERY_KEY}={}",
         page_url(),
         js_sys::encode_uri_component(&json)
     );
     if !suite.steps.is_empty()
-        && let Ok(json) = serde_json::to_string(suite)
+        && let Ok(json) = to_json(suite)
     {
         url.push_str(&format!(
             "&{SUITE_QUERY_KEY}={}",
@@ -134,11 +135,7 @@ pub fn load_suite(persistence: &Persistence) -> SuitePlan {
 
 /// Stores the suite where `persistence` says.
 pub fn save_suite(persistence: &Persistence, plan: &SuitePlan) {
-    if let (Some(s), Some(key), Ok(json)) = (
-        storage(),
-        suite_key(persistence),
-        serde_json::to_string(plan),
-    ) {
+    if let (Some(s), Some(key), Ok(json)) = (storage(), suite_key(persistence), to_json(plan)) {
         let _ = s.set_item(&key, &json);
     }
 }

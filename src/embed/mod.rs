@@ -198,7 +198,7 @@ fn run_scenario(
     })?;
     let kind = ScenarioKind::from_name(&kind)
         .ok_or_else(|| err(&format!("ws-console: no scenario called {kind:?}")))?;
-    let defaults = serde_json::to_string(&RawScenarioParams::defaults(kind))
+    let defaults = ws_console_engine::compact::to_json(&RawScenarioParams::defaults(kind))
         .map_err(|e| err(&e.to_string()))?;
     let json = options::overlay(&defaults, params, "params").map_err(|m| err(&m))?;
     let raw = RawScenarioParams::from_json(&json).ok_or_else(|| {

@@ -61,7 +61,7 @@ impl Run {
                 "entries": entries,
             }
         });
-        serde_json::to_string(&har).expect("a JSON value always serialises")
+        crate::compact::to_json(&har).expect("a JSON value always serialises")
     }
 }
 

@@ -525,7 +525,7 @@ impl Report {
     /// `window.wsConsole.report()`).
     pub fn to_json(&self) -> String {
         // Plain data with string (or integer) map keys: serialisation cannot fail.
-        serde_json::to_string(self).expect("a report always serialises")
+        crate::compact::to_json(self).expect("a report always serialises")
     }
 }
 

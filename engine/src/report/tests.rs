@@ -30,7 +30,7 @@ fn config(f: impl FnOnce(&mut RawConfig)) -> RunConfig {
 }
 
 fn json(report: &Report) -> Value {
-    serde_json::from_str(&report.to_json()).unwrap()
+    serde_json::from_str(&crate::compact::checked(report)).unwrap()
 }
 
 fn check_schema_and_invariant(v: &Value) {

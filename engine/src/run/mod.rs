@@ -55,7 +55,8 @@ const HISTORY_EVERY_MS: Millis = 1000.0;
 
 /// The first-message auth frame, `{"type":"auth","token":…}`.
 pub(crate) fn auth_frame(token: &str) -> String {
-    serde_json::json!({ "type": "auth", "token": token }).to_string()
+    crate::compact::to_json(&serde_json::json!({ "type": "auth", "token": token }))
+        .expect("a JSON value always serialises")
 }
 
 /// A test run.

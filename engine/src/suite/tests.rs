@@ -120,7 +120,7 @@ fn a_suite_runs_its_steps_in_order_into_one_report() {
     );
     assert_eq!(r.verdict, Grade::Pass);
     assert!(r.steps.iter().all(|s| s.duration_ms.unwrap() > 0.0));
-    let json: serde_json::Value = serde_json::from_str(&r.to_json()).unwrap();
+    let json: serde_json::Value = serde_json::from_str(&crate::compact::checked(&r)).unwrap();
     assert_eq!(json["schema"], "ws-console/suite");
     assert_eq!(
         json["steps"][1]["report"]["scenario"]["kind"],

@@ -71,7 +71,7 @@ fn each_cycled_value_gets_its_own_counts_and_rtt() {
     // And reach the report.
     let report = r.report(20_000.0);
     assert_eq!(report.configuration.group_pointer, "/agent");
-    let json: serde_json::Value = serde_json::from_str(&report.to_json()).unwrap();
+    let json: serde_json::Value = serde_json::from_str(&crate::compact::checked(&report)).unwrap();
     assert_eq!(json["breakdown"]["pointer"], "/agent");
     assert_eq!(json["breakdown"]["groups"][2]["value"], "Router");
     assert_eq!(json["breakdown"]["groups"][2]["bucket"], "value");
@@ -90,7 +90,8 @@ fn no_pointer_no_breakdown() {
     r.burst(Some(S0), 3, 1.0);
     assert_eq!(sends(&cmds(&mut r)).len(), 3);
     assert_eq!(r.breakdown(), None);
-    let json: serde_json::Value = serde_json::from_str(&r.report(2.0).to_json()).unwrap();
+    let json: serde_json::Value =
+        serde_json::from_str(&crate::compact::checked(&r.report(2.0))).unwrap();
     assert!(json["breakdown"].is_null());
     assert_eq!(json["configuration"]["group_pointer"], "");
 }

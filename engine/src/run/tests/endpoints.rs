@@ -92,7 +92,7 @@ fn a_receive_only_run_reports_per_endpoint_and_judges_consistency() {
     assert_eq!(c.grade, Grade::Pass);
     // Nothing was sent: no message-success FAIL.
     assert_ne!(report.verdict, Grade::Fail);
-    assert!(!report.to_json().contains("tok-3e9"));
+    assert!(!crate::compact::checked(&report).contains("tok-3e9"));
 
     // One more push to session 4 (endpoint #2): a spread of 1 > tolerance 0.
     r.on_text(SessionId(4), gens[4], PUSH, 300.0);

@@ -297,7 +297,7 @@ fn the_report_carries_the_steps_and_a_cancel_says_so() {
     let cap = report.capacity.as_ref().unwrap();
     assert_eq!(cap.stopped, Some(CapacityStop::Cancelled));
     assert_eq!(cap.steps.len(), 2);
-    let json: serde_json::Value = serde_json::from_str(&report.to_json()).unwrap();
+    let json: serde_json::Value = serde_json::from_str(&crate::compact::checked(&report)).unwrap();
     let step = &json["capacity"]["steps"][0];
     assert_eq!(step["outcome"], "held");
     assert_eq!(step["target_per_s"], 10.0);
