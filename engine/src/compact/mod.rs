@@ -8,8 +8,8 @@
 //! are not inlined. Same text out: the tests compare the two on reports, suites, stored
 //! configurations and arbitrary JSON values.
 //!
-//! Map keys are strings, characters or integers (written quoted), as in serde_json; anything
-//! else is [`Unsupported`].
+//! Map keys are written as serde_json writes them: strings, and characters, integers,
+//! booleans and finite floats in quotes; anything else is [`Unsupported`], as there.
 
 mod key;
 
@@ -17,8 +17,8 @@ use key::KeyWriter;
 use serde::ser::{self, Serialize};
 use std::fmt::{self, Write};
 
-/// A value serde_json would refuse as well: a map key that is not a string, a character or
-/// an integer, or a `Serialize` implementation's own error.
+/// What serde_json would refuse as well: a map key that is no string, character, integer,
+/// boolean or finite float, or a `Serialize` implementation's own error.
 #[derive(Debug, PartialEq, Eq)]
 pub struct Unsupported;
 
