@@ -15,6 +15,11 @@ pub use browser::token::{OnReport, TokenProvider};
 pub use embed::WsConsole;
 pub use ui::{Console, ConsoleCtx};
 
+// The crate's unit tests run with the wasm tests, in the browser (`#[wasm_bindgen_test]`: a
+// plain `#[test]` is not run on this target).
+#[cfg(all(test, target_arch = "wasm32"))]
+wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
+
 /// Mounts the standalone console on the page body (the `/ws-testing` page) and publishes its
 /// handle — the same as `mount()` gives a host — as `window.wsConsole`.
 pub fn start_standalone() {

@@ -65,7 +65,7 @@ fn show(text: &str) {
 mod tests {
     use super::describe;
 
-    #[test]
+    #[wasm_bindgen_test::wasm_bindgen_test]
     fn names_the_place_only_when_the_build_recorded_it() {
         let with = describe(Some("index out of bounds"), Some(("src/ui/log.rs", 12, 5)));
         assert_eq!(

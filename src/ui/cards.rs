@@ -166,7 +166,7 @@ pub fn Cards() -> impl IntoView {
 mod tests {
     use super::*;
 
-    #[test]
+    #[wasm_bindgen_test::wasm_bindgen_test]
     fn formats_missing_values_as_a_dash() {
         assert_eq!(ms(None), "–");
         assert_eq!(ms(Some(1.25)), "1.2 ms");

@@ -207,7 +207,7 @@ pub fn Charts() -> impl IntoView {
 mod tests {
     use super::*;
 
-    #[test]
+    #[wasm_bindgen_test::wasm_bindgen_test]
     fn scales_samples_into_the_chart() {
         assert_eq!(VIEW_BOX, format!("0 0 {W} {H}"));
         assert_eq!(

@@ -176,7 +176,7 @@ fn Row(
 mod tests {
     use super::clock;
 
-    #[test]
+    #[wasm_bindgen_test::wasm_bindgen_test]
     fn formats_milliseconds_as_minutes_seconds_millis() {
         assert_eq!(clock(0.0), "00:00.000");
         assert_eq!(clock(61_234.9), "01:01.234");
