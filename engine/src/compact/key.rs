@@ -4,6 +4,15 @@
 use super::{Done, Unsupported, Writer};
 use serde::ser::{self, Serialize};
 
+/// The narrower integers, widened to the writer's `i64` or `u64`, in quotes.
+macro_rules! quoted_integers {
+    ($($method:ident: $t:ty),* => $write:ident) => {$(
+        fn $method(self, v: $t) -> Done {
+            self.quoted(|w| w.$write(v.into()))
+        }
+    )*};
+}
+
 /// A map key: a string as it is, a character or an integer in quotes.
 pub(super) struct KeyWriter<'a>(pub(super) &'a mut Writer);
 
@@ -39,27 +48,11 @@ impl ser::Serializer for KeyWriter<'_> {
     fn serialize_newtype_struct<T: Serialize + ?Sized>(self, _: &'static str, v: &T) -> Done {
         v.serialize(self)
     }
-    fn serialize_i8(self, v: i8) -> Done {
-        self.quoted(|w| w.int(v.into()))
-    }
-    fn serialize_i16(self, v: i16) -> Done {
-        self.quoted(|w| w.int(v.into()))
-    }
-    fn serialize_i32(self, v: i32) -> Done {
-        self.quoted(|w| w.int(v.into()))
-    }
+    quoted_integers! { serialize_i8: i8, serialize_i16: i16, serialize_i32: i32 => int }
     fn serialize_i64(self, v: i64) -> Done {
         self.quoted(|w| w.int(v))
     }
-    fn serialize_u8(self, v: u8) -> Done {
-        self.quoted(|w| w.uint(v.into()))
-    }
-    fn serialize_u16(self, v: u16) -> Done {
-        self.quoted(|w| w.uint(v.into()))
-    }
-    fn serialize_u32(self, v: u32) -> Done {
-        self.quoted(|w| w.uint(v.into()))
-    }
+    quoted_integers! { serialize_u8: u8, serialize_u16: u16, serialize_u32: u32 => uint }
     fn serialize_u64(self, v: u64) -> Done {
         self.quoted(|w| w.uint(v))
     }
