@@ -109,7 +109,10 @@ pub use report::{
     ReportInvariant, ReportPhase, ReportRun, ReportScenario, ReportTotals, SessionRow,
 };
 pub use rng::SplitMix64;
-pub use run::{ENGINE_CLOSE_CODE, Probe, Run, SocketEvent, StampedIn, TOKEN_RETRY_MS, burst_size};
+pub use run::{
+    ENGINE_CLOSE_CODE, PAINT_ROOM_MS, Probe, Run, SocketEvent, StampedIn, TOKEN_RETRY_MS,
+    burst_size,
+};
 pub use scenario::{
     AuthParams, BroadcastParams, CapacityParams, CapacityResult, CapacityStep, CapacityStop, Check,
     CheckGroup, CheckStatus, Checklist, Criterion, Grade, LoadParams, MemoryLeakParams, ParamError,

@@ -272,6 +272,16 @@ impl Session {
         self.live && matches!(self.phase, Phase::Connected { .. })
     }
 
+    /// Whether its socket is opening for the first time since Start (or since the user opened
+    /// it): no outage and no failed attempt behind it.
+    pub(crate) fn first_opening(&self) -> bool {
+        matches!(
+            self.phase,
+            Phase::Connecting { .. } | Phase::Authenticating { .. }
+        ) && self.down_since.is_none()
+            && self.tries_since_open == 0
+    }
+
     pub(crate) fn mark(&mut self, t: Millis, kind: TimelineKind) {
         if self.timeline.len() >= self.timeline_cap {
             self.timeline.pop_front();

@@ -1,6 +1,7 @@
 //! User intent: start, stop, manual sends, tokens, and what the page reports about itself.
 
 use super::Run;
+use super::quiet::staggered;
 use crate::command::{Command, FaultRequest};
 use crate::decimal::fixed;
 use crate::heap::HeapSample;
@@ -15,10 +16,11 @@ pub const TOKEN_RETRY_MS: Millis = 1000.0;
 impl Run {
     /// The user's Start: (re)enables reconnects and opens every session that has no socket.
     /// Automatic sending starts, staggered across the interval so sessions do not send in
-    /// lockstep.
+    /// lockstep, with a pause for the view's repaint where the interval is busy
+    /// ([`super::quiet::staggered`]).
     pub fn start(&mut self, now: Millis) {
         self.begin(now, "");
-        let n = self.sessions.len().max(1) as f64;
+        let n = self.sessions.len();
         let interval = self.cfg.send_interval_ms;
         for i in 0..self.sessions.len() {
             let s = SessionId(i as u32);
@@ -27,8 +29,7 @@ impl Run {
             sess.attempts_in_row = 0;
             sess.tries_since_open = 0;
             if let Some(iv) = interval {
-                sess.next_send_at
-                    .get_or_insert(now + iv * (i as f64 + 1.0) / n);
+                sess.next_send_at.get_or_insert(staggered(now, i, n, iv));
             }
             if !sess.live {
                 self.open(s, now);
@@ -84,9 +85,9 @@ impl Run {
     /// next send is placed afresh on the new grid, staggered across the interval as at Start.
     pub fn set_send_interval(&mut self, interval_ms: Millis, now: Millis) {
         self.cfg.send_interval_ms = Some(interval_ms);
-        let n = self.sessions.len().max(1) as f64;
+        let n = self.sessions.len();
         for (i, sess) in self.sessions.iter_mut().enumerate() {
-            sess.next_send_at = Some(now + interval_ms * (i as f64 + 1.0) / n);
+            sess.next_send_at = Some(staggered(now, i, n, interval_ms));
         }
     }
 

@@ -18,6 +18,7 @@ pub use control::TOKEN_RETRY_MS;
 pub use flow::burst_size;
 pub use input::SocketEvent;
 pub use probe::Probe;
+pub use quiet::PAINT_ROOM_MS;
 mod timers;
 mod view;
 

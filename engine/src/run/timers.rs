@@ -82,14 +82,20 @@ impl Run {
             // Drift-free: each send has its due time on a fixed grid, and every send due since
             // the last tick is made now — except those older than the catch-up window (a
             // throttled, hidden tab), which are skipped and counted rather than burst out.
+            // While the session's first socket is still opening, its grid moves on without
+            // it (nothing queued, nothing counted): sends queued then would go out together
+            // the moment it opens, into a page and a browser busy opening the others, and
+            // their round trips would measure that. A session that was up, or whose first
+            // attempt failed, queues what falls due (F7).
             let window = iv.max(CATCH_UP_MS);
+            let waits = sess.first_opening();
             let mut due = at;
             let mut make = 0u64;
             while due <= now {
-                if now - due < window {
-                    make += 1;
-                } else {
-                    sess.counters.schedule_skipped += 1;
+                match (waits, now - due < window) {
+                    (true, _) => {}
+                    (false, true) => make += 1,
+                    (false, false) => sess.counters.schedule_skipped += 1,
                 }
                 due += iv;
             }

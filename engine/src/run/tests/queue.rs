@@ -42,3 +42,43 @@ fn queue_overflow_is_counted_and_logged_once_per_streak() {
     };
     assert_eq!(r.log().filtered(&f).count(), 1);
 }
+
+/// One session sending every 100 ms, started at 0 (its grid: 100, 200, 300 …), its first
+/// socket not yet open.
+fn opening() -> (Run, Generation) {
+    let mut r = run(|c| {
+        c.auto_send = true;
+        c.send_interval_ms = "100".into();
+    });
+    r.start(0.0);
+    let g = opens(&cmds(&mut r))[0].1;
+    (r, g)
+}
+
+#[test]
+fn automatic_sends_wait_for_the_first_open_on_their_grid() {
+    let (mut r, g) = opening();
+    for t in [100.0, 200.0, 300.0] {
+        r.tick(t);
+        assert!(sends(&cmds(&mut r)).is_empty(), "{t}: still opening");
+    }
+    r.on_open(S0, g, 350.0);
+    assert!(sends(&cmds(&mut r)).is_empty(), "nothing queued to flush");
+    r.tick(399.0);
+    assert!(sends(&cmds(&mut r)).is_empty());
+    r.tick(400.0);
+    assert_eq!(sends(&cmds(&mut r)).len(), 1, "the grid's next slot");
+    let c = r.session(S0, 400.0).unwrap().counters;
+    assert_eq!((c.queued, c.schedule_skipped, c.sent), (0, 0, 1));
+}
+
+#[test]
+fn after_a_failed_first_attempt_automatic_sends_queue() {
+    let (mut r, g) = opening();
+    r.on_close(S0, g, 1006, "", 50.0);
+    for t in [100.0, 200.0] {
+        r.tick(t);
+    }
+    let c = r.session(S0, 200.0).unwrap().counters;
+    assert_eq!((c.queued, c.sent), (2, 0), "F7: due while not connected");
+}

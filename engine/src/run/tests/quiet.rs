@@ -2,6 +2,7 @@
 //! reply still on its way.
 
 use super::*;
+use crate::run::quiet::PAINT_ROOM_FROM_MS;
 
 const LEN: Millis = 30.0;
 const SETTLE: Millis = 3.0;
@@ -66,17 +67,70 @@ fn fifteen_staggered_sessions_leave_room_between_sends() {
     }
 }
 
+/// The due sends of one interval from `from`, sorted, and the longest stretch between two
+/// of them (the last and the next interval's first included).
+fn longest_gap(r: &Run, from: Millis, iv: Millis) -> (Vec<Millis>, Millis) {
+    let mut due = r.sends_due(from, from + 2.0 * iv, from);
+    due.sort_by(f64::total_cmp);
+    let gap = due.windows(2).map(|w| w[1] - w[0]).fold(0.0, f64::max);
+    (due, gap)
+}
+
+#[test]
+fn a_busy_interval_keeps_a_pause_for_the_repaint() {
+    // 15 × 100 ms spread evenly would send every 6.7 ms, never 30 ms without one: Start
+    // spreads them over 70 ms, so every interval has a stretch of 30 ms and a bit.
+    let mut r = sending("15", "100");
+    let (due, gap) = longest_gap(&r, 0.0, 100.0);
+    assert_eq!(due.len(), 30, "{due:?}");
+    assert!(gap >= PAINT_ROOM_MS, "{gap} in {due:?}");
+    let spacing = due[1] - due[0];
+    assert!((spacing - 70.0 / 15.0).abs() < 1e-9, "{spacing}");
+    // Every session still sends every 100 ms: 150 a second, as configured.
+    let mut made = 0;
+    for t in 1..=100 {
+        r.tick(f64::from(t) * 10.0);
+        made += sends(&cmds(&mut r)).len();
+    }
+    assert_eq!(made, 15 * 10);
+    for from in (0..40).map(|i| 1000.0 + f64::from(i) * 7.3) {
+        r.tick(from);
+        cmds(&mut r);
+        let m = r.quiet_moment(from, 200.0, LEN, SETTLE);
+        assert!(m >= from && m <= from + 100.0 + SETTLE, "{from} → {m}");
+        // The sends between `from` and `m` are still to be made here, not overdue.
+        let due = r.sends_due(from, m + LEN, from);
+        let meets = due.iter().any(|d| d + SETTLE > m && *d < m + LEN);
+        assert!(!meets, "{from} → {m} meets a send: {due:?}");
+    }
+    // The capacity finder's new interval keeps it too, down to 100 ms.
+    r.set_send_interval(PAINT_ROOM_FROM_MS * 1.5, 2000.0);
+    let (_, gap) = longest_gap(&r, 2000.0, PAINT_ROOM_FROM_MS * 1.5);
+    assert!(gap >= PAINT_ROOM_MS, "{gap}");
+}
+
+#[test]
+fn a_sparse_interval_stays_evenly_spread() {
+    // 15 × 1000 ms already leaves 66.7 ms between sends.
+    let r = sending("15", "1000");
+    let (due, gap) = longest_gap(&r, 0.0, 1000.0);
+    assert!((gap - 1000.0 / 15.0).abs() < 1e-9, "{gap} in {due:?}");
+}
+
 #[test]
 fn a_dense_schedule_gets_the_longest_gap_soonest() {
-    // 15 × 100 ms: a send every 6.7 ms, never 30 ms without one. At 1005 the next is 1.7 ms
-    // away; the best is right after that send's reply is due.
-    let mut r = sending("15", "100");
-    r.tick(1005.0);
+    // 15 × 90 ms: too short an interval to keep 30 ms free, so a send every 6 ms, never 30
+    // ms without one. At 1007 the next is 1 ms away; the best is right after that send's
+    // reply is due.
+    let mut r = sending("15", "90");
+    let spacing = 90.0 / 15.0;
+    let (_, gap) = longest_gap(&r, 0.0, 90.0);
+    assert!((gap - spacing).abs() < 1e-9, "{gap}");
+    r.tick(1007.0);
     cmds(&mut r);
-    let m = r.quiet_moment(1005.0, 200.0, LEN, SETTLE);
-    let spacing = 100.0 / 15.0;
-    assert!(m > 1005.0 && m <= 1005.0 + spacing + SETTLE, "{m}");
-    let due = r.sends_due(m - SETTLE - 0.5, m + spacing, m);
+    let m = r.quiet_moment(1007.0, 200.0, LEN, SETTLE);
+    assert!(m > 1007.0 && m <= 1007.0 + spacing + SETTLE, "{m}");
+    let due = r.sends_due(1007.0, m + spacing, 1007.0);
     assert!(
         due.iter().any(|d| (d + SETTLE - m).abs() < 1e-9),
         "{m} is not {SETTLE} ms after a send: {due:?}"
@@ -92,6 +146,21 @@ fn an_overdue_send_counts_as_due_now() {
     r.tick(1500.0);
     cmds(&mut r);
     assert_eq!(r.quiet_moment(1500.0, 200.0, LEN, SETTLE), 1500.0);
+}
+
+#[test]
+fn a_frame_is_quiet_until_a_send_falls_due_within_it() {
+    // One session, due at 1000 and every 1000 after.
+    let mut r = sending("1", "1000");
+    assert!(r.quiet_for(900.0, 8.0));
+    assert!(r.quiet_for(991.0, 8.0));
+    assert!(!r.quiet_for(993.0, 8.0), "the send at 1000 falls in it");
+    // The tick that would make the send at 1000 has not run: it is as good as due now.
+    assert!(!r.quiet_for(1500.0, 8.0));
+    r.tick(1500.0);
+    cmds(&mut r);
+    assert!(r.quiet_for(1500.0, 8.0));
+    assert!(run(|c| c.sessions = "3".into()).quiet_for(0.0, 8.0), "no schedule");
 }
 
 #[test]
