@@ -83,12 +83,6 @@ impl Run {
         best.0
     }
 
-    /// Whether no automatic send falls due in `[at, at + len)` (one overdue counts as due at
-    /// `at`): a repaint started at `at` and lasting `len` meets none.
-    pub fn quiet_for(&self, at: Millis, len: Millis) -> bool {
-        self.sends_due(at, at + len, at).is_empty()
-    }
-
     /// The automatic sends due in `[from, to)`, on every sending session's grid; a send due
     /// before `from` and not yet made counts as due at `overdue` (it goes at the next tick).
     /// Empty in one-in-flight mode, which has no grid. At most [`MAX_DUE`].

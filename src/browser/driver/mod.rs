@@ -8,9 +8,9 @@
 //! engine synchronously with the stamp its handler took; each frame is stamped right before
 //! the browser's `send()` ([`Run::on_sent`]); the one timer sleeps until the engine's next
 //! deadline (a drift-free send grid, not a fixed tick); and the view is repainted at most
-//! [`PAINT_EVERY_MS`] apart, at a quiet moment: placed where the send schedule leaves room
-//! for it ([`Run::quiet_moment`]), and then only once no reply is in flight, so that painting
-//! rarely competes with a reply for the machine's cores and never delays its stamp.
+//! 5 times a second, at a quiet moment of the send schedule and with no reply in flight
+//! ([`paint`]), so that painting rarely competes with a reply
+//! for the machine's cores and never delays its stamp.
 //!
 //! The driver owns every socket ([`Connection`]) and its timers (gloo-timers handles, which
 //! clear themselves on drop). They hold only a weak reference back, so dropping the last
@@ -18,14 +18,16 @@
 
 mod execute;
 mod host;
+mod paint;
 
 use execute::slot;
+use paint::Paint;
 
 use super::clock::now;
 use super::socket::{Connection, FrameCap, Listener, SocketError, SocketEvent, SocketWorker};
 use super::token::{OnReport, TokenProvider};
 use gloo_timers::callback::Timeout;
-use std::cell::{Cell, RefCell};
+use std::cell::RefCell;
 use std::rc::{Rc, Weak};
 use ws_console_engine::suite::Suite;
 use ws_console_engine::{
@@ -37,16 +39,6 @@ use ws_console_engine::{
 pub const MAX_SLEEP_MS: f64 = 50.0;
 /// How often heap figures are sampled.
 pub const HEAP_EVERY_MS: f64 = 1000.0;
-/// The shortest time between two repaints (5 Hz).
-pub const PAINT_EVERY_MS: f64 = 200.0;
-/// How long a due repaint may wait for a moment with no reply in flight.
-pub const PAINT_DEFER_MS: f64 = 300.0;
-/// How long a repaint keeps the page's threads busy (the view's update and layout, then paint
-/// and raster at the next frame): the stretch without a send that a repaint looks for.
-pub const PAINT_QUIET_MS: f64 = 30.0;
-/// How long after a send its reply is taken to be back, when placing a repaint after it.
-pub const PAINT_SETTLE_MS: f64 = 3.0;
-
 type Slot = Option<(Generation, Connection)>;
 /// Shows the view the run (and the suite it is a step of) after a change.
 type OnChange = dyn Fn(&TestRun, Option<&Suite>, &[u32]);
@@ -71,17 +63,6 @@ struct State {
 
 /// Waits for the end of the current run: its report's JSON, or why there is none.
 type Waiter = Box<dyn FnOnce(Result<String, String>)>;
-
-/// When and whether the view is repainted.
-#[derive(Default)]
-struct Paint {
-    /// The run changed since the last repaint.
-    dirty: Cell<bool>,
-    /// A repaint is due and waits for a quiet moment (no reply in flight).
-    wanted_since: Cell<Option<f64>>,
-    last: Cell<f64>,
-    timer: RefCell<Option<Timeout>>,
-}
 
 struct Shared {
     state: RefCell<State>,
@@ -116,7 +97,7 @@ impl Drop for Shared {
 pub struct Driver(Rc<Shared>);
 
 impl Driver {
-    /// A driver that shows `on_change` the run (at most every [`PAINT_EVERY_MS`]) when it
+    /// A driver that shows `on_change` the run (at most every [`paint::PAINT_EVERY_MS`]) when it
     /// changed.
     pub fn new(on_change: impl Fn(&TestRun, Option<&Suite>, &[u32]) + 'static) -> Driver {
         Driver(Rc::new(Shared {
@@ -387,68 +368,7 @@ impl Driver {
         self.advance_suite();
         self.report_end();
         self.arm_ticker();
-        if changed {
-            self.0.paint.dirty.set(true);
-        }
-        let paint = &self.0.paint;
-        if let Some(since) = paint.wanted_since.get() {
-            let t = now();
-            if self.awaiting_replies() == 0 || t - since >= PAINT_DEFER_MS {
-                self.paint_now(t);
-                return;
-            }
-        }
-        if paint.dirty.get() && paint.timer.borrow().is_none() && paint.wanted_since.get().is_none()
-        {
-            // Due PAINT_EVERY_MS after the last, at the first moment after that with no send
-            // due for the repaint's length (or the most room before the next, on a dense
-            // schedule).
-            let t = now();
-            let due = (paint.last.get() + PAINT_EVERY_MS).max(t);
-            let at = self
-                .with_run(|r| r.quiet_moment(due, PAINT_EVERY_MS, PAINT_QUIET_MS, PAINT_SETTLE_MS))
-                .unwrap_or(due);
-            let weak = Rc::downgrade(&self.0);
-            let timer = Timeout::new((at - t).ceil() as u32, move || {
-                with(&weak, |d| {
-                    d.0.paint.timer.borrow_mut().take();
-                    d.0.paint.wanted_since.set(Some(now()));
-                    d.after_change(false);
-                    // Still in flight: a fallback fires when the deferral runs out.
-                    if d.0.paint.wanted_since.get().is_some() {
-                        let weak = Rc::downgrade(&d.0);
-                        let fallback = Timeout::new(PAINT_DEFER_MS as u32, move || {
-                            with(&weak, |d| {
-                                d.0.paint.timer.borrow_mut().take();
-                                d.paint_now(now());
-                            })
-                        });
-                        *d.0.paint.timer.borrow_mut() = Some(fallback);
-                    }
-                })
-            });
-            *paint.timer.borrow_mut() = Some(timer);
-        }
-    }
-
-    fn paint_now(&self, t: f64) {
-        let paint = &self.0.paint;
-        paint.wanted_since.set(None);
-        paint.dirty.set(false);
-        paint.last.set(t);
-        paint.timer.borrow_mut().take();
-        let st = self.0.state.borrow();
-        if let Some(test) = st.test.as_ref() {
-            (self.0.on_change)(test, st.suite.as_ref(), &buffered(&st.conns));
-            // Once the view's effects have written the DOM (they run as microtasks queued
-            // before this one), lay the page out now, in this quiet moment, rather than at the
-            // next frame, when a reply may be waiting for the main thread.
-            wasm_bindgen_futures::spawn_local(async { super::layout::settle() });
-        }
-    }
-
-    fn awaiting_replies(&self) -> usize {
-        self.with_run(Run::awaiting_replies).unwrap_or(0)
+        self.schedule_paint(changed);
     }
 
     /// Sets the timer for the engine's next deadline (at most [`MAX_SLEEP_MS`] away while

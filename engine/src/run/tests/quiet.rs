@@ -149,21 +149,6 @@ fn an_overdue_send_counts_as_due_now() {
 }
 
 #[test]
-fn a_frame_is_quiet_until_a_send_falls_due_within_it() {
-    // One session, due at 1000 and every 1000 after.
-    let mut r = sending("1", "1000");
-    assert!(r.quiet_for(900.0, 8.0));
-    assert!(r.quiet_for(991.0, 8.0));
-    assert!(!r.quiet_for(993.0, 8.0), "the send at 1000 falls in it");
-    // The tick that would make the send at 1000 has not run: it is as good as due now.
-    assert!(!r.quiet_for(1500.0, 8.0));
-    r.tick(1500.0);
-    cmds(&mut r);
-    assert!(r.quiet_for(1500.0, 8.0));
-    assert!(run(|c| c.sessions = "3".into()).quiet_for(0.0, 8.0), "no schedule");
-}
-
-#[test]
 fn stopped_sessions_and_a_stopped_run_send_nothing() {
     let mut r = sending("2", "1000");
     r.stop(10.0);
