@@ -190,6 +190,9 @@ pub(crate) struct Session {
     pub next_seq: u64,
     pub last_matched_seq: u64,
     pub next_send_at: Option<Millis>,
+    /// Opened by Start (or the user) and not connected since, nor failed: its send grid waits
+    /// for its first socket ([`Session::first_opening`]).
+    pub first_open: bool,
     /// Test messages asked for (a burst, or scheduled sends behind one) that the console holds
     /// back until the socket has room: not rendered, not sent, not pending, never lost.
     pub held: u64,
@@ -242,6 +245,7 @@ impl Session {
             next_seq: 1,
             last_matched_seq: 0,
             next_send_at: None,
+            first_open: false,
             held: 0,
             flushing: 0,
             buffered: 0,
@@ -272,14 +276,14 @@ impl Session {
         self.live && matches!(self.phase, Phase::Connected { .. })
     }
 
-    /// Whether its socket is opening for the first time since Start (or since the user opened
-    /// it): no outage and no failed attempt behind it.
+    /// Whether its socket is opening (or authenticating) for the first time since Start or
+    /// since the user opened it: not connected since, and no attempt failed.
     pub(crate) fn first_opening(&self) -> bool {
-        matches!(
-            self.phase,
-            Phase::Connecting { .. } | Phase::Authenticating { .. }
-        ) && self.down_since.is_none()
-            && self.tries_since_open == 0
+        self.first_open
+            && matches!(
+                self.phase,
+                Phase::Connecting { .. } | Phase::Authenticating { .. }
+            )
     }
 
     pub(crate) fn mark(&mut self, t: Millis, kind: TimelineKind) {

@@ -32,6 +32,7 @@ impl Run {
                 sess.next_send_at.get_or_insert(staggered(now, i, n, iv));
             }
             if !sess.live {
+                sess.first_open = true;
                 self.open(s, now);
             }
         }
@@ -172,6 +173,7 @@ impl Run {
             sess.next_send_at.get_or_insert(now + iv);
         }
         if !sess.live {
+            sess.first_open = true;
             self.open(s, now);
         } else {
             sess.stopped = false;

@@ -318,6 +318,7 @@ impl Run {
             return;
         };
         sess.live = false;
+        sess.first_open = false;
         sess.heartbeat = Default::default();
         if let Phase::Connected { since } = sess.phase
             && now - since >= self.cfg.reconnect.stable_ms
@@ -589,6 +590,7 @@ impl Run {
             return;
         };
         sess.phase = Phase::Connected { since: now };
+        sess.first_open = false;
         if let Some(hb) = &heartbeat {
             sess.heartbeat = crate::heartbeat::Heartbeat::started(now, hb);
         }

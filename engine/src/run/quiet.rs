@@ -8,7 +8,7 @@
 //! such stretch (15 × 100 ms sends every 6.7 ms), Start spreads them over the interval less
 //! a pause of [`PAINT_ROOM_MS`] ([`staggered`]): each session keeps its rate, and once per
 //! interval the page has room to repaint with no reply on its way. Measured at 15 × 100 ms on
-//! two cores: the console's RTT p99 was 2.2–2.6 × a bare JavaScript page's with a repaint
+//! two cores: the console's RTT p99 was 1.6–2.6 × a bare JavaScript page's with a repaint
 //! landing among the sends, 0.9–1.1 × with no repaint at all.
 
 use super::Run;

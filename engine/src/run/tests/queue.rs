@@ -82,3 +82,33 @@ fn after_a_failed_first_attempt_automatic_sends_queue() {
     let c = r.session(S0, 200.0).unwrap().counters;
     assert_eq!((c.queued, c.sent), (2, 0), "F7: due while not connected");
 }
+
+#[test]
+fn after_an_outage_sends_due_while_authenticating_again_queue() {
+    let mut r = run(|c| {
+        c.auth_mode = AuthMode::FirstMessage;
+        c.token = "tok".into();
+        c.auto_send = true;
+        c.send_interval_ms = "100".into();
+    });
+    r.start(0.0);
+    let g = opens(&cmds(&mut r))[0].1;
+    r.on_open(S0, g, 10.0);
+    echo(&mut r, S0, g, r#"{"type":"auth_success"}"#, 20.0);
+    r.on_close(S0, g, 1006, "", 50.0);
+    let SessionState::Reconnecting { next_in, .. } = state(&r, S0, 50.0) else {
+        panic!("not reconnecting")
+    };
+    let back = 50.0 + next_in;
+    r.tick(back);
+    let g = opens(&cmds(&mut r))[0].1;
+    r.on_open(S0, g, back + 1.0);
+    cmds(&mut r);
+    let before = r.session(S0, back + 1.0).unwrap().counters.queued;
+    r.tick(back + 150.0);
+    let after = r.session(S0, back + 150.0).unwrap().counters.queued;
+    assert!(
+        after > before,
+        "F7: due while authenticating again, {before} → {after}"
+    );
+}
