@@ -17,11 +17,24 @@ fn sending(sessions: &str, interval: &str) -> Run {
     r
 }
 
-/// Whether a repaint of `LEN` at `m` meets a send, or a reply due less than `SETTLE` ago.
-fn meets_a_send(r: &Run, m: Millis) -> bool {
-    r.sends_due(m - SETTLE - 1.0, m + LEN + 1.0, m)
+/// Whether a repaint of `LEN` at `m` meets a send, or a reply due less than `SETTLE` ago,
+/// the sends due by `made_by` having been made (one still to make counts as due at `made_by`).
+fn meets_a_send(r: &Run, made_by: Millis, m: Millis) -> bool {
+    r.sends_due(made_by, m + LEN + 1.0, made_by)
         .iter()
         .any(|d| d + SETTLE > m && *d < m + LEN)
+}
+
+/// As the adapter does at 40 moments from 1000 on (every send due by then made, then a
+/// repaint placed): each repaint comes within `wait` and meets no send.
+fn repaints_meet_no_send(r: &mut Run, wait: Millis) {
+    for from in (0..40).map(|i| 1000.0 + f64::from(i) * 7.3) {
+        r.tick(from);
+        cmds(r);
+        let m = r.quiet_moment(from, 200.0, LEN, SETTLE);
+        assert!(m >= from && m <= from + wait + SETTLE, "{from} → {m}");
+        assert!(!meets_a_send(r, from, m), "{from} → {m} meets a send");
+    }
 }
 
 #[test]
@@ -54,17 +67,7 @@ fn a_moment_too_close_to_a_send_moves_past_its_reply() {
 fn fifteen_staggered_sessions_leave_room_between_sends() {
     // 15 × 1000 ms: a send every 66.7 ms.
     let mut r = sending("15", "1000");
-    for from in (0..40).map(|i| 1000.0 + f64::from(i) * 7.3) {
-        // As the adapter does: every send due by now has been made.
-        r.tick(from);
-        cmds(&mut r);
-        let m = r.quiet_moment(from, 200.0, LEN, SETTLE);
-        assert!(
-            m >= from && m <= from + 1000.0 / 15.0 + SETTLE,
-            "{from} → {m}"
-        );
-        assert!(!meets_a_send(&r, m), "{from} → {m} meets a send");
-    }
+    repaints_meet_no_send(&mut r, 1000.0 / 15.0);
 }
 
 /// The due sends of one interval from `from`, sorted, and the longest stretch between two
@@ -93,16 +96,7 @@ fn a_busy_interval_keeps_a_pause_for_the_repaint() {
         made += sends(&cmds(&mut r)).len();
     }
     assert_eq!(made, 15 * 10);
-    for from in (0..40).map(|i| 1000.0 + f64::from(i) * 7.3) {
-        r.tick(from);
-        cmds(&mut r);
-        let m = r.quiet_moment(from, 200.0, LEN, SETTLE);
-        assert!(m >= from && m <= from + 100.0 + SETTLE, "{from} → {m}");
-        // The sends between `from` and `m` are still to be made here, not overdue.
-        let due = r.sends_due(from, m + LEN, from);
-        let meets = due.iter().any(|d| d + SETTLE > m && *d < m + LEN);
-        assert!(!meets, "{from} → {m} meets a send: {due:?}");
-    }
+    repaints_meet_no_send(&mut r, 100.0);
     // The capacity finder's new interval keeps it too, down to 100 ms.
     r.set_send_interval(PAINT_ROOM_FROM_MS * 1.5, 2000.0);
     let (_, gap) = longest_gap(&r, 2000.0, PAINT_ROOM_FROM_MS * 1.5);
@@ -141,7 +135,7 @@ fn a_dense_schedule_gets_the_longest_gap_soonest() {
 fn an_overdue_send_counts_as_due_now() {
     let mut r = sending("1", "1000");
     // The tick that would make the send at 1000 has not run.
-    assert!(meets_a_send(&r, 1500.0));
+    assert!(meets_a_send(&r, 1500.0, 1500.0));
     assert_eq!(r.quiet_moment(1500.0, 200.0, LEN, SETTLE), 1500.0 + SETTLE);
     r.tick(1500.0);
     cmds(&mut r);
