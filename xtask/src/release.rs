@@ -12,6 +12,14 @@
 //! gzip. A panic still shows its message (the hook in `src/browser/panic.rs` then names no
 //! place); the debug builds keep the locations.
 //!
+//! Leptos' views are built type-erased (`--cfg erase_components`, a cfg that leptos, tachys and
+//! leptos_macro read): every component returns an `AnyView`, an element's children are one
+//! `Vec` and its attributes another, and every `{move || …}` child goes through one shared
+//! `Render` per output type, rather than a nested state type, and its build and drop code, per
+//! view tree and per closure. Same views, same DOM: 20.1 KB gzip less (353.6 → 333.5 KB, see
+//! `docs/size.md`), at the price of a box and a dynamic call per erased node, work done when a
+//! view is built, not per message.
+//!
 //! `build-std` and `-Z` flags are unstable: `RUSTC_BOOTSTRAP=1` lets the pinned stable toolchain
 //! use them, for these two Trunk builds only (clippy, the host tests and the wasm tests use the prebuilt
 //! library). It needs the toolchain's `rust-src` (`rust-toolchain.toml` lists it) and the
@@ -23,14 +31,14 @@ use std::path::Path;
 use std::process::Command;
 
 /// The environment that has cargo build the standard library with the crate, both without
-/// source locations. Cargo passes `RUSTFLAGS` to the target's crates only, as Trunk names the
+/// source locations, and Leptos' views erased. Cargo passes `RUSTFLAGS` to the target's crates only, as Trunk names the
 /// target: build scripts and proc macros are built as usual.
 fn std_for_size(c: &mut Command) -> &mut Command {
     let flags = std::env::var("RUSTFLAGS").unwrap_or_default();
     c.env("RUSTC_BOOTSTRAP", "1")
         .env(
             "RUSTFLAGS",
-            format!("{flags} -Zlocation-detail=none").trim_start(),
+            format!("{flags} -Zlocation-detail=none --cfg erase_components").trim_start(),
         )
         .env("CARGO_UNSTABLE_BUILD_STD", "std,panic_abort")
         .env("CARGO_UNSTABLE_BUILD_STD_FEATURES", "optimize_for_size")
