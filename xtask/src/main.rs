@@ -23,7 +23,7 @@ fn main() -> ExitCode {
         Some("bench") => layers::bench(&args[1..]),
         _ => {
             eprintln!(
-                "usage: cargo xtask <command>\n\n  serve   set up, build the console (release) and start the test backend at http://127.0.0.1:8080/ws-testing; [--leptos-host] also builds and serves the Leptos example host at /leptos-host/\n  test    set up, then run every test layer (fmt, clippy, host, wasm in Chromium, size, end-to-end)\n  bench   set up, build the console (release) and measure the performance targets: the console against a reference page in Chromium, and the engine (criterion); [--short] [--only burst-400,burst-10k,rtt1,rtt15-100,rtt15-1000,schedule,open,load,soak,engine]\n  setup   only install what is missing"
+                "usage: cargo xtask <command>\n\n  serve   set up, build the console (release) and start the test backend at http://127.0.0.1:8080/ws-testing; [--leptos-host] also builds and serves the Leptos example host at /leptos-host/\n  test    set up, then run every test layer (fmt, clippy, host, wasm in Chromium, size, end-to-end)\n  bench   set up, build the console (release) and measure the performance targets: the console against a reference page in Chromium, and the engine (criterion); [--short] [--only burst-400,burst-10k,rtt1,native,rtt15-100,rtt15-1000,schedule,open,load,soak,engine]\n  setup   only install what is missing"
             );
             return ExitCode::from(2);
         }

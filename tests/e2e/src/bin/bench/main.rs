@@ -7,9 +7,9 @@
 //! with its reason; the others still run.
 //!
 //! `bench [--soak 30m] [--only burst,rtt1,…]`; workloads: burst-400, burst-10k, rtt1,
-//! rtt15-100 (median of three windows per page), rtt15-1000, schedule, open, load (P4: cold
-//! load, time to interactive and bytes on the wire), soak, engine; `burst` and `rtt15` name both
-//! of theirs. `--soak` sets the soak's length (`90s`, `30m`, `1h`, `1h30m`; default 2 minutes, so
+//! native (the network floor: a native client's rtt1, shown, not judged), rtt15-100 (median of
+//! three windows per page), rtt15-1000, schedule, open, load (P4: cold load, time to
+//! interactive and bytes on the wire), soak, engine; `burst` and `rtt15` name both of theirs. `--soak` sets the soak's length (`90s`, `30m`, `1h`, `1h30m`; default 2 minutes, so
 //! a full bench stays short; the P5 figure is a 30-minute run); `--short` is the default
 //! length, kept for older command lines.
 //! Environment: `WSC_DIST` (the built console), `WSC_CHROMIUM`, `WSC_CHROMEDRIVER`,
@@ -19,6 +19,7 @@
 mod burst;
 mod cdp;
 mod load;
+mod native;
 mod open;
 mod site;
 mod soak;
@@ -34,10 +35,11 @@ use std::time::Duration;
 use table::Row;
 use ws_console_e2e::panic_text;
 
-const WORKLOADS: [&str; 10] = [
+const WORKLOADS: [&str; 11] = [
     "burst-400",
     "burst-10k",
     "rtt1",
+    "native",
     "rtt15-100",
     "rtt15-1000",
     "schedule",
@@ -158,6 +160,7 @@ async fn workload(site: &Site, name: &str, soak: Duration) -> Vec<Row> {
         "burst-400" => burst::run(site, 400).await,
         "burst-10k" => burst::run(site, 10_000).await,
         "rtt1" => timing::rtt(site, "rtt1", shape(1, 10, 10, 1)).await,
+        "native" => native::run(site).await,
         "rtt15-100" => timing::rtt(site, "rtt15 × 100 ms", shape(15, 100, 10, 3)).await,
         "rtt15-1000" => timing::rtt(site, "rtt15 × 1,000 ms", shape(15, 1000, 30, 1)).await,
         "schedule" => one(timing::schedule(site).await, "P1", "≥ 98 % made"),
