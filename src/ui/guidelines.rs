@@ -204,7 +204,7 @@ pub fn Guidelines() -> impl IntoView {
     // Opens by itself when the bands are wrong, so Start's refusal is seen (and never closes
     // by itself).
     let details = NodeRef::<leptos::html::Details>::new();
-    Effect::new(move |_| {
+    super::effect::effect(move |_| {
         if problem().is_some()
             && let Some(d) = details.get()
         {

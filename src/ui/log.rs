@@ -81,7 +81,7 @@ pub fn Log() -> impl IntoView {
     // The newest entry shown: the list scrolls only when it changes, not at every repaint.
     let newest = Memo::new(move |_| ctx.snapshot.with(|s| s.log.last().map(|e| e.seq)));
     // Keep the newest entry in view unless the user paused autoscroll or scrolled up.
-    Effect::new(move |_| {
+    super::effect::effect(move |_| {
         newest.track();
         if !ctx.log_paused.get()
             && ctx.log_top.get().is_none()

@@ -16,6 +16,7 @@ mod capacity;
 mod cards;
 mod charts;
 mod controls;
+mod effect;
 mod endpoints;
 mod environment;
 mod fields;
@@ -275,7 +276,7 @@ pub fn Console(
     }
     let suite_at = persistence.clone();
     // A share link's configuration is saved only once the user keeps it.
-    Effect::new(move |_| {
+    effect::effect(move |_| {
         if ctx.shared.get() {
             return;
         }
@@ -286,14 +287,14 @@ pub fn Console(
         }
     });
     // Kept once edited (a shared suite too: it holds no endpoint and no token).
-    Effect::new(move |first: Option<()>| {
+    effect::effect(move |first| {
         ctx.suite_plan.track();
-        if first.is_some() {
+        if !first {
             ctx.suite_plan
                 .with_untracked(|p| storage::save_suite(&suite_at, p));
         }
     });
-    Effect::new(move |_| {
+    effect::effect(move |_| {
         log_filter.track();
         log_top.track();
         log_stale.set(true);
