@@ -45,7 +45,7 @@ pub fn Breakdown() -> impl IntoView {
     };
     view! {
         <section class="wsc-panel" aria-label="RTT by field" data-testid="field-breakdown" hidden=move || pointer().is_none()>
-            <h2>"RTT by " <code data-testid="field-pointer">{pointer}</code></h2>
+            <h2>"RTT by " <code data-testid="field-pointer">{move || pointer()}</code></h2>
             {scroll_table(
                 "RTT by field table",
                 view! {
@@ -62,7 +62,7 @@ pub fn Breakdown() -> impl IntoView {
                         </tr>
                     </thead>
                 },
-                rows,
+                view! { {move || rows()} },
             )}
         </section>
     }

@@ -69,29 +69,31 @@ pub fn CapacitySteps() -> impl IntoView {
         ctx.snapshot
             .with(|s| s.scenario.as_ref().and_then(|v| v.capacity.clone()))
     });
-    move || {
-        let r = result.get()?;
-        let rate = r
-            .rate_per_s
-            .map_or("none".into(), |v| format!("{} msgs/s", fixed(v, 1)));
-        let stop = r.stopped.map_or("running", |s| s.as_str());
-        Some(view! {
-            <div data-testid="capacity">
-                <p>
-                    "Highest rate held: "<strong data-testid="capacity-rate">{rate}</strong>
-                    " · stopped: "<span data-testid="capacity-stop">{stop}</span>
-                </p>
-                <div class="wsc-table-wrap" tabindex="0" role="region" aria-label="Capacity steps">
-                    <table class="wsc-table" data-testid="capacity-steps">
-                        <thead><tr>
-                            <th>"Step"</th><th>"Target msgs/s"</th><th>"Sent/s"</th><th>"Answered/s"</th>
-                            <th>"RTT p50 ms"</th><th>"p95 ms"</th><th>"p99 ms"</th><th>"Lost, errors, drops"</th><th>"Result"</th>
-                        </tr></thead>
-                        <tbody>{r.steps.iter().map(row).collect_view()}</tbody>
-                    </table>
+    view! {
+        {move || {
+            let r = result.get()?;
+            let rate = r
+                .rate_per_s
+                .map_or("none".into(), |v| format!("{} msgs/s", fixed(v, 1)));
+            let stop = r.stopped.map_or("running", |s| s.as_str());
+            Some(view! {
+                <div data-testid="capacity">
+                    <p>
+                        "Highest rate held: "<strong data-testid="capacity-rate">{rate}</strong>
+                        " · stopped: "<span data-testid="capacity-stop">{stop}</span>
+                    </p>
+                    <div class="wsc-table-wrap" tabindex="0" role="region" aria-label="Capacity steps">
+                        <table class="wsc-table" data-testid="capacity-steps">
+                            <thead><tr>
+                                <th>"Step"</th><th>"Target msgs/s"</th><th>"Sent/s"</th><th>"Answered/s"</th>
+                                <th>"RTT p50 ms"</th><th>"p95 ms"</th><th>"p99 ms"</th><th>"Lost, errors, drops"</th><th>"Result"</th>
+                            </tr></thead>
+                            <tbody>{r.steps.iter().map(row).collect_view()}</tbody>
+                        </table>
+                    </div>
+                    {(!r.steps.is_empty()).then(|| curve(&r))}
                 </div>
-                {(!r.steps.is_empty()).then(|| curve(&r))}
-            </div>
-        })
+            })
+        }}
     }
 }

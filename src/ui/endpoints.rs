@@ -84,7 +84,7 @@ pub fn Endpoints() -> impl IntoView {
                         </tr>
                     </thead>
                 },
-                rows,
+                view! { {move || rows()} },
             )}
         </section>
     }

@@ -59,7 +59,7 @@ pub fn Environment() -> impl IntoView {
                 <dt>"Clock precision"</dt>
                 <dd data-testid="clock-precision">{clock}</dd>
                 <dt>"Welcome"</dt>
-                <dd data-testid="welcome-shape">{welcome}</dd>
+                <dd data-testid="welcome-shape">{move || welcome()}</dd>
                 <dt>"Stamped in"</dt>
                 <dd data-testid="stamped-in">
                     {move || match ctx.snapshot.with(|s| s.stamped_in) {

@@ -44,10 +44,10 @@ fn Wrap(
             {children()}
             {note.map(|n| view! { <span class="wsc-note">{n}</span> })}
             <span class="wsc-error" role="alert" data-testid=format!("{}-error", field.as_str())>
-                {error}
+                {move || error()}
             </span>
             <span class="wsc-note" data-testid=format!("{}-notice", field.as_str())>
-                {notice}
+                {move || notice()}
             </span>
         </div>
     }

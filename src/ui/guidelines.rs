@@ -284,7 +284,7 @@ pub fn Guidelines() -> impl IntoView {
                     </tr>
                 </tbody>
             </table>
-            <p class="wsc-error" role="alert" data-testid="thresholds-error">{problem}</p>
+            <p class="wsc-error" role="alert" data-testid="thresholds-error">{move || problem()}</p>
             <button
                 type="button"
                 data-testid="thresholds-reset"

@@ -8,6 +8,12 @@
 //! the panels as read-only signals: only [`Console`] writes them, from the driver's and the
 //! page's callbacks. Everything a panel does to a run is a method of the context or of its
 //! [`RunActions`] (here and in `actions`), so no panel reaches the driver.
+//!
+//! A reactive child is written in place, `{move || rows()}`, never as `{rows}` with `rows` a
+//! closure: in the release build (views erased, see `xtask/src/release.rs`) a closure written in
+//! the view shares one `Render` with every other of its output type, while a closure passed by
+//! name brings its own (about 0.3 KB of wasm each, `docs/size.md`). Effects go through
+//! [`effect::effect`] for the same reason.
 
 mod actions;
 pub mod beat;

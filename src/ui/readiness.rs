@@ -87,13 +87,13 @@ pub fn Readiness() -> impl IntoView {
                 <span data-testid="readiness-rate">{move || list(|l| percent(l.rate_pct))}</span>
                 " of graded checks passed"
             </h2>
-            <ul class="wsc-readiness">{groups}</ul>
+            <ul class="wsc-readiness">{move || groups()}</ul>
             <div class="wsc-table-wrap" tabindex="0" role="region" aria-label="Readiness checks">
                 <table class="wsc-table">
                     <thead>
                         <tr><th>"Group"</th><th>"Check"</th><th>"Status"</th><th>"Time"</th><th>"Detail"</th></tr>
                     </thead>
-                    <tbody>{rows}</tbody>
+                    <tbody>{move || rows()}</tbody>
                 </table>
             </div>
         </section>

@@ -55,7 +55,7 @@ fn Param(field: ParamField) -> impl IntoView {
                 prop:value=move || ctx.scenario.with(|r| r.text(field))
                 on:input=move |ev| ctx.form.edit_param(field, event_target_value(&ev))
             />
-            <span class="wsc-error" data-testid=format!("{}-error", field.as_str())>{error}</span>
+            <span class="wsc-error" data-testid=format!("{}-error", field.as_str())>{move || error()}</span>
         </div>
     }
     .into_any()

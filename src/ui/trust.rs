@@ -52,7 +52,7 @@ pub fn ConfirmForeignOrigin() -> impl IntoView {
             >
                 <p id="wsc-confirm-title">
                     "Send the token to "
-                    <strong data-testid="confirm-host">{host}</strong>
+                    <strong data-testid="confirm-host">{move || host()}</strong>
                     "? That host is not this page's origin; whoever runs it receives your token."
                 </p>
                 <div class="wsc-actions">
