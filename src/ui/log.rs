@@ -136,9 +136,10 @@ pub fn Log() -> impl IntoView {
             // Focusable, so the keyboard can scroll it.
             <div class="wsc-log__list" tabindex="0" role="region" aria-label="Log entries" node_ref=list on:scroll=on_scroll>
                 <div style:height=spacer(true)></div>
-                <For each=move || 0..ctx.snapshot.with(|s| s.log.len()) key=|i| *i let:i>
-                    <Row i />
-                </For>
+                {super::once::rows(
+                    move || ctx.snapshot.with(|s| s.log.len()),
+                    |i| view! { <Row i /> }.into_any(),
+                )}
                 <div style:height=spacer(false)></div>
             </div>
         </section>

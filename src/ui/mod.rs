@@ -28,6 +28,7 @@ mod environment;
 mod fields;
 mod guidelines;
 mod log;
+mod once;
 mod pipeline;
 mod read_only;
 mod readiness;
@@ -329,18 +330,18 @@ pub fn Console(
             </header>
             <trust::SharedConfig />
             <trust::ConfirmForeignOrigin />
-            <Show when=move || snapshot.with(|s| s.token_error.is_some())>
+            {once::show(move || snapshot.with(|s| s.token_error.is_some()), move || view! {
                 <div class="wsc-banner wsc-banner--auth" role="alert" data-testid="token-error">
                     "Sessions need auth: no token from the host ("
                     {move || snapshot.with(|s| s.token_error.clone().unwrap_or_default())}
                     ")"
                 </div>
-            </Show>
-            <Show when=move || ctx.hidden.get()>
+            }.into_any())}
+            {once::show(move || ctx.hidden.get(), || view! {
                 <div class="wsc-banner" role="status" data-testid="hidden-warning">
                     "This tab is hidden: the browser throttles its timers (to once a minute after 5 minutes), so samples taken now are marked."
                 </div>
-            </Show>
+            }.into_any())}
             <div class="wsc-layout">
                 <div class="wsc-side">
                     <controls::Controls />

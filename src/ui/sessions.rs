@@ -39,11 +39,7 @@ pub fn Sessions() -> impl IntoView {
                         </tr>
                     </thead>
                 },
-                view! {
-                    <For each=move || 0..count() key=|i| *i let:i>
-                        <Row i />
-                    </For>
-                },
+                super::once::rows(count, |i| view! { <Row i /> }.into_any()),
             )}
         </section>
     }

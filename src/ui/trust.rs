@@ -16,8 +16,8 @@ pub fn SharedConfig() -> impl IntoView {
     let ctx = ConsoleCtx::expect();
     let keep = move |_| ctx.form.keep_shared();
     let discard = move |_| ctx.form.discard_shared();
-    view! {
-        <Show when=move || ctx.shared.get()>
+    let body = move || {
+        view! {
             <div class="wsc-banner wsc-banner--trust" role="status" data-testid="shared-config">
                 <p>
                     "This configuration came from a share link. Its endpoint is "
@@ -33,8 +33,10 @@ pub fn SharedConfig() -> impl IntoView {
                     </button>
                 </div>
             </div>
-        </Show>
-    }
+        }
+        .into_any()
+    };
+    super::once::show(move || ctx.shared.get(), body)
 }
 
 /// The question before the token goes to another origin: Start anyway or Cancel.
@@ -42,8 +44,8 @@ pub fn SharedConfig() -> impl IntoView {
 pub fn ConfirmForeignOrigin() -> impl IntoView {
     let ctx = ConsoleCtx::expect();
     let host = move || ctx.confirm.with(|p| p.as_ref().map(|p| p.host.clone()));
-    view! {
-        <Show when=move || host().is_some()>
+    let body = move || {
+        view! {
             <div
                 class="wsc-banner wsc-banner--trust wsc-confirm"
                 role="alertdialog"
@@ -68,6 +70,8 @@ pub fn ConfirmForeignOrigin() -> impl IntoView {
                     </button>
                 </div>
             </div>
-        </Show>
-    }
+        }
+        .into_any()
+    };
+    super::once::show(move || host().is_some(), body)
 }
