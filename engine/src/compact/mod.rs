@@ -57,6 +57,44 @@ pub(crate) fn checked<T: Serialize + ?Sized>(value: &T) -> String {
 /// The text written so far.
 pub(crate) struct Writer(String);
 
+/// JSON written by hand, for a document whose shape is fixed (the HAR, the auth frame): its
+/// constant parts as they are, its values escaped and formatted as [`to_json`] writes them.
+/// Why: a `serde_json::Value` built with `json!` costs a map insertion per key and a second
+/// serialiser, where a constant part here is one call.
+pub(crate) struct Text(Writer);
+
+impl Text {
+    pub(crate) fn new(start: &str) -> Text {
+        Text(Writer(start.to_string()))
+    }
+
+    /// `s` as it is: JSON punctuation and keys.
+    pub(crate) fn raw(&mut self, s: &str) -> &mut Text {
+        let _ = self.0.raw(s);
+        self
+    }
+
+    /// `s` as a JSON string.
+    pub(crate) fn str(&mut self, s: &str) -> &mut Text {
+        let _ = self.0.string(s);
+        self
+    }
+
+    pub(crate) fn float(&mut self, v: f64) -> &mut Text {
+        let _ = self.0.float(v);
+        self
+    }
+
+    pub(crate) fn uint(&mut self, v: u64) -> &mut Text {
+        let _ = self.0.uint(v);
+        self
+    }
+
+    pub(crate) fn done(self) -> String {
+        self.0.0
+    }
+}
+
 impl Writer {
     #[inline(never)]
     pub(super) fn raw(&mut self, s: &str) -> Done {

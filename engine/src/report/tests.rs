@@ -161,6 +161,7 @@ proptest::proptest! {
         proptest::prop_assume!(token != bad && !"[redacted]".contains(token.as_str()));
         let (run, now) = busy_run_with(&token, &bad);
         let report = run.report(now);
+        proptest::prop_assert_eq!(run.har(), run.har_by_value());
         for text in [report.to_json(), report.to_csv(), run.har(), run.export_log()] {
             proptest::prop_assert!(!text.contains(&token) && !text.contains(&bad));
         }
@@ -375,6 +376,7 @@ fn parse_csv(text: &str) -> Vec<Vec<String>> {
 #[test]
 fn har_lists_every_session_with_its_frames() {
     let (run, _) = busy_manual_run();
+    assert_eq!(run.har(), run.har_by_value());
     let har: Value = serde_json::from_str(&run.har()).unwrap();
     assert_eq!(har["log"]["version"], "1.2");
     let entries = har["log"]["entries"].as_array().unwrap();
@@ -419,6 +421,7 @@ fn binary_frames_are_captured_as_base64() {
     run.on_open(SessionId(0), g, 1.0);
     run.send_one(SessionId(0), 2.0);
     run.on_binary_data(SessionId(0), g, &[0xff, 0x00, 0x10], 3.0);
+    assert_eq!(run.har(), run.har_by_value());
     let har: Value = serde_json::from_str(&run.har()).unwrap();
     let msgs = har["log"]["entries"][0]["_webSocketMessages"]
         .as_array()

@@ -123,3 +123,13 @@ fn jwt_refresh_is_requested_five_minutes_before_expiry() {
     r.set_token(crate::token::test_jwt(exp_s + 3600), due + 200.0);
     assert!(!r.token_refresh_due(due + 200.0));
 }
+
+#[test]
+fn auth_frame_is_the_json_serde_json_writes() {
+    for token in ["tok", "", "a\"b\\c", "line\nbreak\u{1}", "ünï/☃"] {
+        let expected = serde_json::json!({ "type": "auth", "token": token }).to_string();
+        assert_eq!(auth_frame(token), expected);
+        let back: serde_json::Value = serde_json::from_str(&auth_frame(token)).unwrap();
+        assert_eq!(back["token"], token);
+    }
+}
