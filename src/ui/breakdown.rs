@@ -62,7 +62,7 @@ pub fn Breakdown() -> impl IntoView {
                         </tr>
                     </thead>
                 },
-                view! { {move || rows()} },
+                view! { <tbody>{move || rows()}</tbody> },
             )}
         </section>
     }

@@ -84,7 +84,7 @@ pub fn Endpoints() -> impl IntoView {
                         </tr>
                     </thead>
                 },
-                view! { {move || rows()} },
+                view! { <tbody>{move || rows()}</tbody> },
             )}
         </section>
     }

@@ -78,6 +78,12 @@ fn Filters() -> impl IntoView {
 pub fn Log() -> impl IntoView {
     let ctx = ConsoleCtx::expect();
     let list = NodeRef::<html::Div>::new();
+    let rows = NodeRef::<html::Div>::new();
+    super::once::rows(
+        move || rows.get().map(Into::into),
+        move || ctx.snapshot.with(|s| s.log.len()),
+        |i| view! { <Row i /> }.into_any(),
+    );
     // The newest entry shown: the list scrolls only when it changes, not at every repaint.
     let newest = Memo::new(move |_| ctx.snapshot.with(|s| s.log.last().map(|e| e.seq)));
     // Keep the newest entry in view unless the user paused autoscroll or scrolled up.
@@ -136,10 +142,7 @@ pub fn Log() -> impl IntoView {
             // Focusable, so the keyboard can scroll it.
             <div class="wsc-log__list" tabindex="0" role="region" aria-label="Log entries" node_ref=list on:scroll=on_scroll>
                 <div style:height=spacer(true)></div>
-                {super::once::rows(
-                    move || ctx.snapshot.with(|s| s.log.len()),
-                    |i| view! { <Row i /> }.into_any(),
-                )}
+                <div node_ref=rows></div>
                 <div style:height=spacer(false)></div>
             </div>
         </section>

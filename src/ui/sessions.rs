@@ -15,6 +15,12 @@ use ws_console_engine::SessionView;
 pub fn Sessions() -> impl IntoView {
     let ctx = ConsoleCtx::expect();
     let count = move || ctx.snapshot.with(|s| s.sessions.len());
+    let body = NodeRef::<leptos::html::Tbody>::new();
+    super::once::rows(
+        move || body.get().map(Into::into),
+        count,
+        |i| view! { <Row i /> }.into_any(),
+    );
     view! {
         <section class="wsc-panel" aria-label="Sessions" data-testid="session-table">
             <h2>"Sessions"</h2>
@@ -39,7 +45,7 @@ pub fn Sessions() -> impl IntoView {
                         </tr>
                     </thead>
                 },
-                super::once::rows(count, |i| view! { <Row i /> }.into_any()),
+                view! { <tbody node_ref=body></tbody> },
             )}
         </section>
     }
