@@ -51,7 +51,7 @@ pub fn Environment() -> impl IntoView {
                     }}
                 </dd>
                 <dt>"Auth mode"</dt>
-                <dd>{move || ctx.config.with(|c| c.auth_mode.label())}</dd>
+                <dd>{move || ctx.config.with(|c| c.auth_mode.label().to_string())}</dd>
                 <dt>"Browser"</dt>
                 <dd>{crate::browser::page::browser_name()}</dd>
                 <dt>"Heap figures"</dt>
@@ -62,12 +62,12 @@ pub fn Environment() -> impl IntoView {
                 <dd data-testid="welcome-shape">{move || welcome()}</dd>
                 <dt>"Stamped in"</dt>
                 <dd data-testid="stamped-in">
-                    {move || match ctx.snapshot.with(|s| s.stamped_in) {
+                    {move || String::from(match ctx.snapshot.with(|s| s.stamped_in) {
                         Some(StampedIn::Worker) => "a socket worker, off the page's thread",
                         Some(StampedIn::Page) => "the page's thread (its policy allows no worker: add worker-src blob:)",
                         Some(StampedIn::WorkerThenPage) => "a socket worker until it failed, then the page's thread",
                         None => "–",
-                    }}
+                    })}
                 </dd>
             </dl>
         </section>

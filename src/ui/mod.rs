@@ -325,7 +325,7 @@ pub fn Console(
                 <h1>"ws-console"</h1>
                 <span class="wsc-sub">"WebSocket test console"</span>
                 <span class="wsc-status" data-testid="run-status">
-                    {move || if snapshot.with(|s| s.running) { "running" } else { "idle" }}
+                    {move || String::from(if snapshot.with(|s| s.running) { "running" } else { "idle" })}
                 </span>
             </header>
             <trust::SharedConfig />

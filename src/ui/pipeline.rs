@@ -67,7 +67,7 @@ pub fn ExportK6() -> impl IntoView {
         >
             "Export k6 script"
         </button>
-        <span class="wsc-note" data-testid="export-k6-reason">{move || why_not()}</span>
+        <span class="wsc-note" data-testid="export-k6-reason">{move || why_not().map(String::from)}</span>
     }
 }
 

@@ -78,7 +78,7 @@ fn PresetPicker() -> impl IntoView {
                 chosen=|ctx| ctx.preset.with(|p| p.map_or("", Preset::as_str))
                 pick=|ctx, v| ctx.pick_preset(Preset::from_name(v))
             />
-            <span class="wsc-note" data-testid="scenario-preset-reason">{move || chosen().and_then(Preset::why_not_here)}</span>
+            <span class="wsc-note" data-testid="scenario-preset-reason">{move || chosen().and_then(Preset::why_not_here).map(String::from)}</span>
         </div>
     }
     .into_any()
@@ -117,7 +117,7 @@ pub fn Scenarios() -> impl IntoView {
                         chosen=|ctx| ctx.scenario.with(|r| r.kind.as_str())
                         pick=|ctx, v| if let Some(k) = ScenarioKind::from_name(v) { ctx.pick_scenario(k) }
                     />
-                    <span class="wsc-note" data-testid="scenario-description">{move || kind().description()}</span>
+                    <span class="wsc-note" data-testid="scenario-description">{move || kind().description().to_string()}</span>
                 </div>
                 {move || kind().fields().iter().map(|f| view! { <Param field=*f /> }).collect_view()}
             </div>
