@@ -39,6 +39,7 @@ pub fn Breakdown() -> impl IntoView {
                             <td data-testid="field-avg">{ms(r.rtt_ms.mean)}</td>
                         </tr>
                     }
+                    .into_any()
                 })
                 .collect_view()
         })

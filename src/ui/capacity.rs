@@ -30,6 +30,7 @@ fn row(s: &CapacityStep) -> impl IntoView + use<> {
             <td>{why}</td>
         </tr>
     }
+    .into_any()
 }
 
 /// RTT p50 and p95 of each step against its target rate.

@@ -94,7 +94,9 @@ pub fn peak_note(lines: &[Line], unit: &str) -> (String, f64) {
 pub fn polylines(lines: Vec<Line>, span: (f64, f64), max: f64) -> impl IntoView {
     lines
         .into_iter()
-        .map(|(class, l)| view! { <polyline class=class points=points(&l, span, max) /> })
+        .map(|(class, l)| {
+            view! { <polyline class=class points=points(&l, span, max) /> }.into_any()
+        })
         .collect_view()
 }
 
@@ -171,14 +173,14 @@ fn Timeline() -> impl IntoView {
                                 width=fixed((x(end) - x(e.t)).max(1.0), 1).to_string() height="10">
                                 <title>{lane_label(&e.kind)}</title>
                             </rect>
-                        }
+                        }.into_any()
                     }).collect_view();
                     view! {
                         <div class="wsc-lane" data-testid="timeline-lane">
                             <span class="wsc-lane__name">{format!("#{i}")}</span>
                             <svg viewBox=format!("0 0 {W} 10") preserveAspectRatio="none">{segments}</svg>
                         </div>
-                    }
+                    }.into_any()
                 }).collect_view()
             })}
         </figure>

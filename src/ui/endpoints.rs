@@ -54,6 +54,7 @@ pub fn Endpoints() -> impl IntoView {
                             </td>
                         </tr>
                     }
+                    .into_any()
                 })
                 .collect_view()
         })

@@ -13,7 +13,8 @@
 //! closure: in the release build (views erased, see `xtask/src/release.rs`) a closure written in
 //! the view shares one `Render` with every other of its output type, while a closure passed by
 //! name brings its own (about 0.3 KB of wasm each, `docs/size.md`). Effects go through
-//! [`effect::effect`] for the same reason.
+//! [`effect::effect`] for the same reason, a list's rows are erased (`.into_any()`) so that every
+//! list is one type, and text children are `String`s, never `&str`s.
 
 mod actions;
 pub mod beat;

@@ -33,6 +33,7 @@ fn groups(list: &Checklist) -> impl IntoView + use<> {
                     " ("{g.passed}" of "{g.graded}" graded)"
                 </li>
             }
+            .into_any()
         })
         .collect_view()
 }
@@ -52,6 +53,7 @@ fn rows(list: &Checklist) -> impl IntoView + use<> {
                     <td>{c.detail.clone()}</td>
                 </tr>
             }
+            .into_any()
         })
         .collect_view()
 }

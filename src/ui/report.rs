@@ -56,7 +56,7 @@ pub fn Report() -> impl IntoView {
                                         <td>{c.measured.clone()}</td>
                                         <td class=format!("wsc-grade wsc-grade--{}", c.grade.as_str())>{c.grade.as_str().to_ascii_uppercase()}</td>
                                     </tr>
-                                }).collect_view()}
+                                }.into_any()).collect_view()}
                             </tbody>
                         </table>
                     </div>

@@ -38,6 +38,7 @@ pub fn EnumSelect(
         .chain(options)
         .map(|(value, text)| {
             view! { <option value=value selected=move || chosen(&ctx) == value>{text}</option> }
+                .into_any()
         })
         .collect_view();
     view! {

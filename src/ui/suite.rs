@@ -50,7 +50,7 @@ pub fn SuitePanel() -> impl IntoView {
                             <button class="wsc-button" data-testid="suite-remove" aria-label=format!("Remove step {} ({label})", i + 1)
                                 disabled=running on:click=move |_| ctx.remove_step(i)>"Remove"</button>
                         </li>
-                    }
+                    }.into_any()
                 }).collect_view())}
             </ol>
             <div class="wsc-error" data-testid="suite-error">
@@ -85,7 +85,7 @@ pub fn SuitePanel() -> impl IntoView {
                                     <td>{status.as_str()}</td>
                                     <td class=format!("wsc-grade wsc-grade--{}", grade.as_str())>{grade.label()}</td>
                                 </tr>
-                            }).collect_view()}
+                            }.into_any()).collect_view()}
                         </tbody>
                     </table>
                 </div>
