@@ -18,7 +18,7 @@ use std::process::Command;
 /// The SPEC's budget: wasm + JS, gzip, in bytes (1 KB = 1000 bytes).
 pub const GOAL: u64 = 150_000;
 
-/// What the gate enforces today: 332.5 KB, rounded up by about 2 KB. The cuts reached 271.5
+/// What the gate enforces today: 308.5 KB, rounded up by about 2 KB. The cuts reached 271.5
 /// KB; then the k6 and JUnit exports (about 11 KB), embedding with its token provider
 /// (`mount()`, the host handle, `<WsConsole/>`: about 21 KB), the socket worker (about 6.5
 /// KB: sockets stamped off the page's thread, P2 p99 and P1 throughput), the editable
@@ -35,8 +35,12 @@ pub const GOAL: u64 = 150_000;
 /// keep their message) with wasm-opt's flatten and re-reloop between two `-Oz` 9.2 KB, and
 /// the exports' JSON written by the engine's own compact serializer (`compact`) 2.2 KB, and
 /// Leptos' views built type-erased (`--cfg erase_components`, `crate::release`) 20.1 KB, and
-/// wasm-opt's `-Oz` three times over rather than `--converge` 1.1 KB.
-pub const ENFORCED: u64 = 334_500;
+/// wasm-opt's `-Oz` three times over rather than `--converge` 1.1 KB. Then 23.9 KB: stand-ins
+/// for `send_wrapper` (no thread lookups) and `wasm-streams` (no exported classes) in
+/// `vendor/` 8.9 KB, the HAR written by hand 2.5 KB, and the views sharing their generic code
+/// (one effect, one `<Show>`, rows without `<For>`, children written in place, rows erased,
+/// text as `String`) 12.5 KB.
+pub const ENFORCED: u64 = 310_500;
 
 /// One file the page loads.
 #[derive(Debug, PartialEq)]
