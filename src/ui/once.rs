@@ -43,19 +43,18 @@ pub fn rows(
 
 fn rows_boxed(parent: Parent, count: Count, row: BuildRow) {
     // A row belongs to the panel (its owner a child of the panel's), not to the effect, whose
-    // children are let go at each of its runs.
-    let panel = Owner::current().unwrap_or_default();
+    // children are let go at each of its runs. Held weakly: the panel owns this effect, so a
+    // strong hold here would keep the panel, and everything it owns, past its unmount.
+    let panel = Owner::current().unwrap_or_default().downgrade();
     let mut built: Vec<(Owner, AnyViewState)> = Vec::new();
     super::effect::effect(move |_| {
         let n = count();
-        let Some(parent) = parent() else {
+        let (Some(parent), Some(panel)) = (parent(), panel.upgrade()) else {
             return;
         };
-        while built.len() > n {
-            if let Some((_owner, mut view)) = built.pop() {
-                // The row's DOM goes here; its memos and effects when `_owner` drops.
-                view.unmount();
-            }
+        for (_owner, mut view) in built.drain(n.min(built.len())..).rev() {
+            // The row's DOM goes here; its memos and effects when `_owner` drops.
+            view.unmount();
         }
         while built.len() < n {
             let i = built.len();
